@@ -1,0 +1,66 @@
+/*
+ * The layer reader: the only libarchive user for image content. A layer blob
+ * streams through here once; the blob is digest-checked (compressed bytes) and
+ * diff_id-checked (uncompressed tar) on the way, and only the paths analyzers
+ * want are kept, each under a size limit. Never unpacks to disk.
+ */
+#ifndef HULLSCAN_LAYER_H
+#define HULLSCAN_LAYER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct stream;
+
+enum kept_type {
+	KEPT_FILE = 0,		/* regular file: data/len hold its content */
+	KEPT_SYMLINK,		/* data holds the link target */
+	KEPT_DIR,		/* a wanted directory exists (no data) */
+};
+
+struct kept_file {
+	char		*path;	/* normalised: no leading "/", no "./", no "..": "etc/os-release" */
+	enum kept_type	 type;
+	char		*data;	/* NUL-terminated for convenience */
+	size_t		 len;
+};
+
+struct layer_files {
+	char			*digest;	/* sha256 of the blob as stored (compressed) */
+	char			*diff_id;	/* sha256 of the uncompressed tar */
+	struct kept_file	*files;
+	size_t			 nfiles;
+	char			**whiteouts;	/* paths deleted by this layer (".wh.NAME" → "dir/NAME") */
+	size_t			 nwhiteouts;
+	char			**opaque;	/* directories made opaque (".wh..wh..opq") */
+	size_t			 nopaque;
+	uint64_t		 blob_bytes;	/* compressed bytes read */
+	uint64_t		 tar_bytes;	/* uncompressed bytes read */
+};
+
+struct layer_limits {
+	size_t		max_file;	/* largest kept file (default 256 MiB) */
+	size_t		max_entries;	/* tar entries per layer (default 2,000,000) */
+	uint64_t	max_tar;	/* uncompressed bytes per layer (default 64 GiB) */
+	uint64_t	max_ratio;	/* uncompressed/compressed ratio past 1 MiB (default 1000) */
+};
+void	layer_limits_default(struct layer_limits *);
+
+/* Which paths to keep: returns 1 to keep, 0 to skip. */
+typedef int (*layer_want_fn)(const char *path);
+
+/*
+ * Read one layer blob from in (compressed with gzip or zstd, or plain tar).
+ * want_digest and want_diff_id, when not NULL, must match what was read, or
+ * the call fails with HS_EDIGEST naming which. The whole stream is read, so
+ * both digests are known on success. *out is the caller's.
+ */
+int	layer_read(struct stream *in, const struct layer_limits *, layer_want_fn,
+	    const char *want_digest, const char *want_diff_id,
+	    struct layer_files **out, char **cause);
+void	layer_files_free(struct layer_files *);
+
+/* Normalise a tar entry name; returns NULL when it escapes the root or is empty. */
+char	*layer_path_normalise(const char *);
+
+#endif

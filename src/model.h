@@ -1,0 +1,133 @@
+/*
+ * The plain structs handed forward through the pipeline: inventory (what an
+ * image holds), findings (what matched), image and run results (what reports
+ * and the history read). Every pointer member is owned by its struct.
+ */
+#ifndef HULLSCAN_MODEL_H
+#define HULLSCAN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which version order and package universe a package belongs to. */
+enum ecosystem {
+	ECO_UNKNOWN = 0,
+	ECO_DEB,	/* dpkg order: Debian, Ubuntu */
+	ECO_APK,	/* apk-tools 2.x order: Alpine, Wolfi, Chainguard */
+	ECO_RPM,	/* rpm EVR order: RHEL family, Fedora, Amazon, SUSE, Mariner */
+};
+const char	*ecosystem_name(enum ecosystem);	/* "deb", "apk", "rpm" */
+enum ecosystem	 ecosystem_from_name(const char *);
+
+/* One severity scale for every source; order matters (higher is worse). */
+enum severity {
+	SEV_UNKNOWN = 0,
+	SEV_NEGLIGIBLE,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+const char	*severity_name(enum severity);		/* "Critical" … "Unknown" */
+int		 severity_parse(const char *, enum severity *);	/* case-insensitive */
+
+/* What /etc/os-release (or a fallback) says. */
+struct os_info {
+	char	*id;		/* "debian", "alpine", "ubuntu", "rhel", … */
+	char	*version_id;	/* "12", "3.10.3", "18.04", "8.9" */
+	char	*codename;	/* "bookworm", "bionic"; NULL when none */
+	char	*pretty_name;
+	char	*id_like;
+	/*
+	 * The advisory namespace this OS matches against, "distro:release":
+	 * "debian:bookworm", "alpine:v3.10", "ubuntu:18.04", "rhel:8". NULL when
+	 * the OS is unknown.
+	 */
+	char	*namespace;
+};
+void	os_info_clear(struct os_info *);
+void	os_info_copy(struct os_info *, const struct os_info *);
+
+struct package {
+	char		*name;
+	char		*version;	/* full version as the package db says it */
+	char		*source_name;	/* never NULL: the name itself when no Source: */
+	char		*source_version;/* never NULL: the version itself when none */
+	char		*arch;		/* NULL when unknown */
+	enum ecosystem	 ecosystem;
+};
+
+struct inventory {
+	struct os_info	 os;
+	struct package	*pkgs;
+	size_t		 npkgs;
+};
+struct inventory *inventory_new(void);
+void	inventory_free(struct inventory *);
+/* Append a package; the strings are copied. source_* may be NULL. */
+struct package *inventory_add(struct inventory *, const char *name,
+	    const char *version, const char *source_name,
+	    const char *source_version, const char *arch, enum ecosystem);
+/* Sort by name, version, arch and drop exact duplicates. */
+void	inventory_sort(struct inventory *);
+
+/* Verdict a finding received from the policy. */
+enum verdict {
+	VERDICT_PASS = 0,	/* below threshold: reported, does not fail */
+	VERDICT_FAIL,		/* fails the policy */
+	VERDICT_IGNORED,	/* matched an ignore entry (reason in ignore_reason) */
+};
+const char *verdict_name(enum verdict);
+
+struct finding {
+	char		*id;			/* CVE-…, DSA-…, ALSA-… */
+	char		*package;		/* binary package name */
+	char		*installed_version;
+	char		*source_name;		/* source package the advisory names */
+	char		*fixed_version;		/* NULL when no fix yet */
+	enum severity	 severity;
+	char		*source_severity;	/* as the feed said it; may be NULL */
+	char		*status;		/* "fixed" (a fix exists) or "open" */
+	char		*namespace;		/* advisory namespace matched */
+	char		*description;		/* may be NULL */
+	char		*link;			/* advisory page; may be NULL */
+	enum verdict	 verdict;
+	char		*ignore_reason;		/* when VERDICT_IGNORED */
+	int		 is_new;		/* set by the history diff; -1 unknown */
+};
+void	finding_clear(struct finding *);
+
+struct finding_list {
+	struct finding	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+struct finding *finding_list_add(struct finding_list *);
+void	finding_list_sort(struct finding_list *);	/* severity desc, id, package */
+void	finding_list_clear(struct finding_list *);
+
+/* Result for one image of a run. */
+struct image_result {
+	char			*reference;	/* as given: "oci:dir:tag" */
+	char			*name;		/* stable image name: reference without tag/digest */
+	char			*digest;	/* manifest digest, NULL when unknown (dir:) */
+	struct inventory	*inv;		/* NULL when the scan failed early */
+	struct finding_list	 findings;
+	char			*error;		/* non-NULL: the image could not be scanned */
+	double			 seconds;	/* wall time for this image */
+};
+void	image_result_clear(struct image_result *);
+
+/* Result of a whole run: what the history stores and the reports read. */
+struct run_result {
+	struct image_result	*images;
+	size_t			 nimages;
+	char			*db_path;
+	char			*started;	/* ISO 8601 UTC */
+	int			 exit_status;	/* as decided by the policy */
+};
+struct run_result *run_result_new(void);
+void	run_result_free(struct run_result *);
+struct image_result *run_result_add(struct run_result *, const char *reference);
+
+#endif

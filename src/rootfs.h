@@ -1,0 +1,29 @@
+/* The merged file view of an image: later layers win, whiteouts delete. */
+#ifndef HULLSCAN_ROOTFS_H
+#define HULLSCAN_ROOTFS_H
+
+#include <stddef.h>
+#include "layer.h"
+
+struct rootfs;
+
+struct rootfs	*rootfs_new(void);
+void		 rootfs_free(struct rootfs *);
+/* Apply a layer on top: its whiteouts and opaque dirs first, then its files (copied). */
+void		 rootfs_apply(struct rootfs *, const struct layer_files *);
+/*
+ * Fill the view from a directory on disk (dir: transport), reading only wanted
+ * paths; never follows a symlink out of root.
+ */
+int		 rootfs_load_dir(struct rootfs *, const char *root, layer_want_fn,
+		    const struct layer_limits *, char **cause);
+/* A regular file by path, following symlinks inside the view (bounded). NULL if none. */
+const struct kept_file *rootfs_get(const struct rootfs *, const char *path);
+/*
+ * Regular files directly inside dir (e.g. "var/lib/dpkg/status.d"), sorted by
+ * path. Returns the count; *out is an array the caller frees (entries borrowed).
+ */
+size_t		 rootfs_list(const struct rootfs *, const char *dir, const struct kept_file ***out);
+size_t		 rootfs_count(const struct rootfs *);
+
+#endif

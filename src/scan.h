@@ -1,0 +1,18 @@
+/* One image through the whole pipeline: source, layers, analyzers, matcher. */
+#ifndef HULLSCAN_SCAN_H
+#define HULLSCAN_SCAN_H
+
+#include "model.h"
+#include "source.h"
+
+struct vulndb;
+
+/*
+ * Scan ref into r: read the image, build its inventory and match it against
+ * db (NULL: inventory only). On failure r->error says why, naming the image;
+ * returns 0 on success or a negative code.
+ */
+int	scan_image(const char *ref, const struct source_options *, struct vulndb *,
+	    struct image_result *r);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Image sources: an image reference in, the image's metadata and each layer's
+ * kept files out, in order. A source never knows about vulnerabilities.
+ */
+#ifndef HULLSCAN_SOURCE_H
+#define HULLSCAN_SOURCE_H
+
+#include <stddef.h>
+#include "layer.h"
+
+enum transport {
+	TRANSPORT_DOCKER = 0,		/* docker://host/repo:tag, bare repo:tag */
+	TRANSPORT_DOCKER_ARCHIVE,	/* docker-archive:file.tar[:name] */
+	TRANSPORT_OCI,			/* oci:dir[:tag] */
+	TRANSPORT_OCI_ARCHIVE,		/* oci-archive:file.tar[:tag] */
+	TRANSPORT_DOCKER_DAEMON,	/* docker-daemon:name:tag */
+	TRANSPORT_DIR,			/* dir:/path */
+};
+
+struct image_ref {
+	enum transport	 transport;
+	char		*text;		/* the reference as given */
+	char		*path;		/* archive, layout or directory path */
+	char		*tag;		/* oci/oci-archive tag, docker-archive name; NULL when none */
+	/* docker:// and docker-daemon: */
+	char		*registry;	/* "registry-1.docker.io", "127.0.0.1:5000" */
+	char		*repository;	/* "library/debian" */
+	char		*reference;	/* tag or "sha256:…" digest */
+	/* Stable name across builds: the reference without tag or digest. */
+	char		*name;
+};
+int	 image_ref_parse(const char *, struct image_ref **, char **cause);
+void	 image_ref_free(struct image_ref *);
+
+struct layer_cache;	/* see cache.h; NULL means no cache */
+
+struct source_options {
+	layer_want_fn		 want;
+	struct layer_limits	 limits;
+	const char		*platform;	/* "linux/amd64" */
+	const char		*creds;		/* "user:pass" or NULL */
+	int			 tls_verify;
+	struct layer_cache	*cache;
+	size_t			 max_layers;	/* layers per image (default 256) */
+	size_t			 max_json;	/* manifest/config/index size (default 4 MiB) */
+};
+void	source_options_default(struct source_options *);
+
+struct image_layer {
+	char			*digest;	/* blob digest from the manifest */
+	char			*diff_id;	/* from the config */
+	char			*media_type;
+	int64_t			 size;
+	struct layer_files	*files;		/* filled by source_read; NULL for dir: */
+};
+
+struct image {
+	char			*manifest_digest;	/* NULL for dir: */
+	char			*config_digest;
+	char			*os;
+	char			*arch;
+	struct image_layer	*layers;
+	size_t			 nlayers;
+	char			*root_dir;	/* dir: transport, read by rootfs_load_dir */
+};
+void	image_free(struct image *);
+
+/*
+ * Open the image ref names and read every layer through layer_read. On error
+ * *cause names the layer or file and what is wrong.
+ */
+int	source_read(const struct image_ref *, const struct source_options *,
+	    struct image **out, char **cause);
+
+/* Backends, one per transport family; listed in source.c's table. */
+struct source_backend {
+	const char	*name;
+	enum transport	 transport;
+	int		(*read)(const struct image_ref *, const struct source_options *,
+			    struct image *, char **cause);
+};
+
+/*
+ * Shared by the backends: parse an OCI/Docker manifest and config (both
+ * already digest-checked by the caller) into img's layer list and platform.
+ */
+int	source_parse_manifest(const char *json, size_t len, struct image *, const struct source_options *, char **cause);
+int	source_parse_config(const char *json, size_t len, struct image *, char **cause);
+/*
+ * From an OCI index or Docker manifest list pick the manifest for the
+ * platform ("os/arch[/variant]") or, for an OCI layout, the one with tag
+ * (org.opencontainers.image.ref.name). Returns an allocated digest.
+ */
+int	source_pick_manifest(const char *json, size_t len, const char *platform,
+	    const char *tag, char **digest, char **media_type, char **cause);
+
+#endif
