@@ -277,6 +277,7 @@ image_result_clear(struct image_result *r)
 	free(r->digest);
 	inventory_free(r->inv);
 	finding_list_clear(&r->findings);
+	finding_list_clear(&r->fixed);
 	free(r->error);
 	memset(r, 0, sizeof *r);
 }
@@ -299,6 +300,19 @@ run_result_free(struct run_result *rr)
 	free(rr->images);
 	free(rr->db_path);
 	free(rr->started);
+	free(rr->job);
+	free(rr->build);
+	free(rr->build_url);
+	free(rr->previous_build);
+	for (i = 0; i < rr->nreasons; i++)
+		free(rr->reasons[i]);
+	free(rr->reasons);
+	free(rr->policy_summary);
+	for (i = 0; i < rr->ntrend; i++) {
+		free(rr->trend[i].build);
+		free(rr->trend[i].started);
+	}
+	free(rr->trend);
 	free(rr);
 }
 

@@ -115,16 +115,39 @@ struct image_result {
 	struct finding_list	 findings;
 	char			*error;		/* non-NULL: the image could not be scanned */
 	double			 seconds;	/* wall time for this image */
+	/* Filled by the history diff: findings of the previous build gone now. */
+	struct finding_list	 fixed;
+	int			 has_previous;	/* the image was in the previous build */
 };
 void	image_result_clear(struct image_result *);
 
 /* Result of a whole run: what the history stores and the reports read. */
+/* Counts by severity for one build of the history (the trend chart). */
+struct trend_point {
+	char	*build;			/* build id: "42" */
+	char	*started;		/* ISO 8601 UTC */
+	int	 counts[SEV_CRITICAL + 1];	/* indexed by enum severity */
+};
+
 struct run_result {
 	struct image_result	*images;
 	size_t			 nimages;
 	char			*db_path;
 	char			*started;	/* ISO 8601 UTC */
 	int			 exit_status;	/* as decided by the policy */
+	/* Build identity (Jenkins JOB_NAME, BUILD_NUMBER, BUILD_URL or --job/--build). */
+	char			*job;
+	char			*build;
+	char			*build_url;
+	char			*previous_build;	/* build diffed against; NULL when none */
+	/* Policy outcome: failed or not, and one line per reason. */
+	int			 policy_failed;
+	char			**reasons;
+	size_t			 nreasons;
+	char			*policy_summary;	/* "fail on High or worse", … */
+	/* The last builds of the job, oldest first, this one included. */
+	struct trend_point	*trend;
+	size_t			 ntrend;
 };
 struct run_result *run_result_new(void);
 void	run_result_free(struct run_result *);
