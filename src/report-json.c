@@ -1,2 +1,202 @@
-/* stub: replaced by its implementation */
+/* The JSON report: the whole run result, stable field names (data/report.schema.json). */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "util.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+json_os(const struct os_info *os)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+	    "id", str_or_null(os->id),
+	    "version_id", str_or_null(os->version_id),
+	    "codename", str_or_null(os->codename),
+	    "pretty_name", str_or_null(os->pretty_name),
+	    "namespace", str_or_null(os->namespace));
+}
+
+static json_t *
+json_packages(const struct inventory *inv)
+{
+	json_t			*a = json_array();
+	const struct package	*p;
+	size_t			 i;
+
+	for (i = 0; i < inv->npkgs; i++) {
+		p = &inv->pkgs[i];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}",
+		    "name", p->name,
+		    "version", p->version,
+		    "source_name", p->source_name,
+		    "source_version", p->source_version,
+		    "arch", str_or_null(p->arch),
+		    "ecosystem", ecosystem_name(p->ecosystem)));
+	}
+	return a;
+}
+
+static json_t *
+json_finding(const struct finding *f, int with_verdict)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+	    "id", f->id,
+	    "package", f->package,
+	    "installed_version", str_or_null(f->installed_version),
+	    "source_name", str_or_null(f->source_name),
+	    "fixed_version", str_or_null(f->fixed_version),
+	    "severity", severity_name(f->severity),
+	    "source_severity", str_or_null(f->source_severity),
+	    "status", str_or_null(f->status),
+	    "namespace", str_or_null(f->namespace),
+	    "link", str_or_null(f->link),
+	    "description", str_or_null(f->description));
+	if (with_verdict) {
+		json_object_set_new(o, "verdict", json_string(verdict_name(f->verdict)));
+		json_object_set_new(o, "ignore_reason", str_or_null(f->ignore_reason));
+		json_object_set_new(o, "new", f->is_new < 0 ? json_null() :
+		    json_boolean(f->is_new));
+	}
+	return o;
+}
+
+static json_t *
+json_findings(const struct finding_list *l, int with_verdict)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_finding(&l->v[i], with_verdict));
+	return a;
+}
+
+static json_t *
+json_image(const struct image_result *r)
+{
+	json_t	*o, *nw;
+	size_t	 i;
+
+	o = json_pack("{s:s, s:o, s:o}",
+	    "reference", r->reference,
+	    "name", str_or_null(r->name),
+	    "digest", str_or_null(r->digest));
+	if (r->inv != NULL) {
+		json_object_set_new(o, "os", json_os(&r->inv->os));
+		json_object_set_new(o, "packages", json_packages(r->inv));
+	} else {
+		json_object_set_new(o, "os", json_null());
+		json_object_set_new(o, "packages", json_array());
+	}
+	json_object_set_new(o, "findings", json_findings(&r->findings, 1));
+	json_object_set_new(o, "error", str_or_null(r->error));
+	nw = json_array();
+	for (i = 0; i < r->findings.n; i++) {
+		if (r->findings.v[i].is_new == 1)
+			json_array_append_new(nw, json_pack("{s:s, s:s}",
+			    "id", r->findings.v[i].id,
+			    "package", r->findings.v[i].package));
+	}
+	json_object_set_new(o, "diff", json_pack("{s:b, s:o, s:o}",
+	    "has_previous", r->has_previous,
+	    "new", nw,
+	    "fixed", json_findings(&r->fixed, 0)));
+	return o;
+}
+
+static json_t *
+json_summary(const struct run_result *rr)
+{
+	json_t	*bysev;
+	int	 counts[SEV_CRITICAL + 1] = { 0 };
+	size_t	 i, j, failed = 0, findings = 0;
+	int	 s;
+
+	for (i = 0; i < rr->nimages; i++) {
+		if (rr->images[i].error != NULL)
+			failed++;
+		for (j = 0; j < rr->images[i].findings.n; j++) {
+			counts[rr->images[i].findings.v[j].severity]++;
+			findings++;
+		}
+	}
+	bysev = json_object();
+	for (s = SEV_CRITICAL; s >= SEV_UNKNOWN; s--)
+		json_object_set_new(bysev, severity_name(s), json_integer(counts[s]));
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}",
+	    "images", (json_int_t)rr->nimages,
+	    "scanned", (json_int_t)(rr->nimages - failed),
+	    "failed", (json_int_t)failed,
+	    "findings", (json_int_t)findings,
+	    "by_severity", bysev);
+}
+
+static json_t *
+json_policy(const struct run_result *rr)
+{
+	json_t	*reasons = json_array();
+	size_t	 i;
+
+	for (i = 0; i < rr->nreasons; i++)
+		json_array_append_new(reasons, json_string(rr->reasons[i]));
+	return json_pack("{s:s, s:o, s:o}",
+	    "verdict", rr->policy_failed ? "fail" : "pass",
+	    "summary", str_or_null(rr->policy_summary),
+	    "reasons", reasons);
+}
+
+int
+report_json_write(const struct run_result *rr, const char *path, char **cause)
+{
+	json_t	*root, *images;
+	char	*text;
+	size_t	 i, len;
+	int	 rc;
+
+	images = json_array();
+	for (i = 0; i < rr->nimages; i++)
+		json_array_append_new(images, json_image(&rr->images[i]));
+	root = json_pack("{s:i, s:{s:s, s:s}, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:i}",
+	    "schema_version", REPORT_SCHEMA_VERSION,
+	    "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
+	    "started", str_or_null(rr->started),
+	    "db", str_or_null(rr->db_path),
+	    "build", "job", str_or_null(rr->job), "id", str_or_null(rr->build),
+	    "url", str_or_null(rr->build_url),
+	    "previous", str_or_null(rr->previous_build),
+	    "summary", json_summary(rr),
+	    "policy", json_policy(rr),
+	    "images", images,
+	    "exit_status", rr->exit_status);
+	if (root == NULL)
+		return fail(cause, HS_ERR, "%s: cannot build the JSON report", path);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return fail(cause, HS_ERR, "%s: cannot encode the JSON report", path);
+	len = strlen(text);
+	text = xrealloc(text, len + 2);
+	text[len++] = '\n';
+	text[len] = '\0';
+	if (strcmp(path, "-") == 0) {
+		rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ?
+		    0 : fail(cause, HS_EIO, "stdout: write failed");
+	} else
+		rc = file_write_atomic(path, text, len, cause);
+	free(text);
+	return rc;
+}

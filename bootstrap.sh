@@ -1,0 +1,57 @@
+#!/bin/sh
+# Set up a fresh Debian 12 machine for hullscan and run it:
+#   ./bootstrap.sh demo    install packages, build, fill the database from the feed
+#                          files, scan the example images, write reports to demo/
+#   ./bootstrap.sh check   install packages, build, run the whole test suite
+# Both install what they need with apt-get (as root, or through sudo).
+set -eu
+cd "$(dirname "$0")"
+top=$(pwd)
+mode=${1:-check}
+
+PACKAGES="build-essential autoconf automake libtool pkg-config
+libcurl4-openssl-dev libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev
+libarchive-dev libssl-dev libyaml-dev
+python3 python3-jwt python3-jsonschema skopeo buildah podman umoci rpm
+docker-registry apache2-utils nginx-light chromium zstd bzip2 xz-utils
+dpkg-dev curl ca-certificates sqlite3"
+
+install_packages() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "bootstrap: installing$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+build() {
+	[ -x configure ] || ./autogen.sh
+	mkdir -p build
+	cd build
+	[ -f Makefile ] || ../configure -q
+	make -s -j"$(nproc)"
+	cd "$top"
+}
+
+case $mode in
+demo)
+	install_packages
+	build
+	exec sh "$top/tests/demo.sh"
+	;;
+check)
+	install_packages
+	build
+	exec sh "$top/tests/run-suite.sh" "$top/build"
+	;;
+*)
+	echo "usage: $0 demo|check" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,245 @@
+#!/bin/bash
+# End to end over real images: every local transport, the inventories against
+# the fixtures' expected lists, Alpine and Debian matching against real feed
+# records, the JSON report against its schema, and bad input.
+. "$top_srcdir/tests/lib.sh"
+need_fixtures
+need_cmd skopeo /usr/bin/python3
+
+IMG=$FIXTURES/images
+FEEDS=$FIXTURES/feeds
+CMP="/usr/bin/python3 $top_srcdir/tests/cmp-inventory.py"
+MKOCI="/usr/bin/python3 $top_srcdir/tests/mkoci.py"
+DB=$T/vuln.db
+
+inventory() { "$HULLSCAN" inventory -q "$@"; }
+
+# compare_inventory DESC KIND EXPECTED REF...
+compare_inventory() {
+	local desc=$1 kind=$2 exp=$3; shift 3
+	if inventory "$@" >"$T/inv.tsv" 2>"$T/err" && $CMP "$kind" "$exp" "$T/inv.tsv" >"$T/cmp"; then
+		ok "$desc ($(tail -1 "$T/cmp"))"
+	else
+		not_ok "$desc"; diag "$(cat "$T/err" "$T/cmp" 2>/dev/null | head -20)"
+	fi
+}
+
+# json_query FILE PYTHON-EXPR: print the expression over the parsed report `r`.
+json_query() {
+	/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# --- inventories of real images, every transport -------------------------
+for tag in 12 12-whiteouts; do
+	compare_inventory "oci:debian-12:$tag: packages match dpkg-query" dpkg-query \
+	    "$IMG/debian-12.expected-packages.tsv" "oci:$IMG/debian-12:$tag"
+done
+inventory "oci:$IMG/debian-12:12" >"$T/deb-12.tsv" 2>/dev/null || true
+if grep -q "^# .*	debian	12	debian:bookworm\$" "$T/deb-12.tsv"; then
+	ok "debian-12: os debian 12, namespace debian:bookworm"
+else
+	not_ok "debian-12: os line"; diag "$(head -1 "$T/deb-12.tsv")"
+fi
+
+# skopeo derives the other transports and a zstd copy from the same image.
+if skopeo --insecure-policy copy -q "oci:$IMG/debian-12:12" "docker-archive:$T/deb.tar:test/deb:12" &&
+    skopeo --insecure-policy copy -q "oci:$IMG/debian-12:12" "oci-archive:$T/deb-oci.tar:12" &&
+    skopeo --insecure-policy copy -q --dest-compress-format zstd "oci:$IMG/debian-12:12" "oci:$T/deb-zstd:12"; then
+	ok "skopeo made docker-archive, oci-archive and zstd copies"
+else
+	not_ok "skopeo made docker-archive, oci-archive and zstd copies"
+fi
+for ref in "docker-archive:$T/deb.tar" "docker-archive:$T/deb.tar:test/deb:12" \
+    "oci-archive:$T/deb-oci.tar:12" "oci:$T/deb-zstd:12"; do
+	if inventory "$ref" >"$T/derived.tsv" 2>"$T/err" &&
+	    diff <(sed 1d "$T/deb-12.tsv") <(sed 1d "$T/derived.tsv") >"$T/diff"; then
+		ok "$ref: same packages as the OCI original"
+	else
+		not_ok "$ref: same packages as the OCI original"; diag "$(cat "$T/err" "$T/diff" | head -20)"
+	fi
+done
+
+# The Alpine minirootfs tarballs are single gzip layers: wrap each as an image.
+for v in 3.10.3 3.11.13 3.20.3 20240923; do
+	$MKOCI "$T/alpine" "$v" "$IMG/alpine-minirootfs/alpine-minirootfs-$v-x86_64.tar.gz" >/dev/null
+	compare_inventory "alpine $v: packages match the image's own apk" apk \
+	    "$FIXTURES/apk/minirootfs-expected/$v.expected_packages.tsv" "oci:$T/alpine:$v"
+done
+
+# docker save archives, gzipped as a whole.
+compare_inventory "docker-archive alpine-311.tar.gz: packages match trivy's list" trivy \
+    "$IMG/trivy-docker-archive/alpine-311.expected_packages_trivy.tsv" \
+    "docker-archive:$IMG/trivy-docker-archive/alpine-311.tar.gz"
+compare_inventory "docker-archive alpine-310.tar.gz: packages match apk list --installed" apk-list \
+    "$IMG/trivy-docker-archive/alpine-310.apk-list-installed_ref.txt" \
+    "docker-archive:$IMG/trivy-docker-archive/alpine-310.tar.gz"
+
+# dir: reads an unpacked root filesystem.
+mkdir -p "$T/rootfs"
+tar -xzf "$IMG/alpine-minirootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz" -C "$T/rootfs"
+compare_inventory "dir: alpine 3.11.13 root filesystem" apk \
+    "$FIXTURES/apk/minirootfs-expected/3.11.13.expected_packages.tsv" "dir:$T/rootfs"
+
+# --- matching against real feeds ---------------------------------------------
+expect_status "db import of the real Alpine secdb v3.10 and v3.11" 0 \
+    "$HULLSCAN" db import --db "$DB" "$FEEDS/alpine-secdb/json/v3.10/main.json" \
+    "$FEEDS/alpine-secdb/json/v3.10/community.json" "$FEEDS/alpine-secdb/json/v3.11/main.json" \
+    "$FEEDS/alpine-secdb/json/v3.11/community.json" "$FEEDS/debian-tracker/vunnel_debian.json"
+
+# Alpine 3.10.3 postdates every fix in the 2020-06-08 v3.10 snapshot that
+# touches its packages: the scan is clean.
+expect_status "alpine 3.10.3 against secdb v3.10: exit 0" 0 \
+    "$HULLSCAN" scan -q --db "$DB" --json "$T/clean.json" "oci:$T/alpine:3.10.3"
+n=$(json_query "$T/clean.json" 'len(r["images"][0]["findings"])')
+[ "$n" = 0 ] && ok "alpine 3.10.3 has no findings" || not_ok "alpine 3.10.3 has no findings (got $n)"
+
+# A second layer rewrites lib/apk/db/installed with older musl and openssl
+# builds. secdb v3.10 main.json then gives exactly these findings:
+#   musl   "1.1.22-r3": [CVE-2019-14697]          -> musl, musl-utils at 1.1.22-r2
+#   openssl "1.1.1d-r0": [CVE-2019-1547, CVE-2019-1549, CVE-2019-1563]
+#                                                  -> libcrypto1.1, libssl1.1 at 1.1.1b-r1
+#   (openssl "1.1.1b-r1": [CVE-2019-1543] is not below 1.1.1b-r1: no finding;
+#    busybox stays at 1.30.1-r2, the version of its newest secfix: no finding)
+mkdir -p "$T/old/lib/apk/db"
+sed -e '/^P:musl$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
+    -e '/^P:musl-utils$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
+    -e '/^P:libcrypto1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
+    -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
+    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" lib/apk/db/installed) \
+    >"$T/old/lib/apk/db/installed"
+tar -C "$T/old" -cf "$T/old.tar" lib
+$MKOCI "$T/alpine-old" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" "$T/old.tar" >/dev/null
+expect_status "alpine 3.10.3 with older musl/openssl: exit 0 (no policy yet)" 0 \
+    "$HULLSCAN" scan -q --db "$DB" --json "$T/old.json" "oci:$T/alpine-old:1"
+got=$(json_query "$T/old.json" '"\n".join(sorted(f["package"]+" "+f["id"]+" "+str(f["fixed_version"]) for f in r["images"][0]["findings"]))')
+want="libcrypto1.1 CVE-2019-1547 1.1.1d-r0
+libcrypto1.1 CVE-2019-1549 1.1.1d-r0
+libcrypto1.1 CVE-2019-1563 1.1.1d-r0
+libssl1.1 CVE-2019-1547 1.1.1d-r0
+libssl1.1 CVE-2019-1549 1.1.1d-r0
+libssl1.1 CVE-2019-1563 1.1.1d-r0
+musl CVE-2019-14697 1.1.22-r3
+musl-utils CVE-2019-14697 1.1.22-r3"
+if [ "$got" = "$want" ]; then ok "older alpine packages: exactly the 8 hand-picked secfixes findings"; else
+	not_ok "older alpine packages: exactly the 8 hand-picked secfixes findings"; diag "$got"; fi
+
+# Debian: the tracker names source packages. A bookworm root filesystem with
+# binary packages built from sope and chromium (records in vunnel_debian.json):
+#   sope CVE-2025-53603 bookworm fixed 5.8.0-1+deb12u1 -> libsope1 5.8.0-1 affected
+#   chromium CVE-2022-0456 bookworm fixed 98.0.4758.80-1 -> chromium 98.0.4758.102-1 not affected
+mkdir -p "$T/deb/etc" "$T/deb/var/lib/dpkg"
+cat >"$T/deb/etc/os-release" <<'OS'
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+OS
+cat >"$T/deb/var/lib/dpkg/status" <<'ST'
+Package: libsope1
+Status: install ok installed
+Architecture: amd64
+Source: sope
+Version: 5.8.0-1
+
+Package: chromium
+Status: install ok installed
+Architecture: amd64
+Version: 98.0.4758.102-1
+
+ST
+expect_status "debian bookworm dir: scan" 0 "$HULLSCAN" scan -q --db "$DB" --json "$T/deb.json" "dir:$T/deb"
+got=$(json_query "$T/deb.json" '"\n".join(f["package"]+" "+f["source_name"]+" "+f["id"]+" "+str(f["fixed_version"]) for f in r["images"][0]["findings"])')
+[ "$got" = "libsope1 sope CVE-2025-53603 5.8.0-1+deb12u1" ] &&
+	ok "debian: source-package match gives exactly sope CVE-2025-53603" ||
+	{ not_ok "debian: source-package match"; diag "$got"; }
+sed -i 's/^Version: 5.8.0-1$/Version: 5.8.0-1+deb12u1/' "$T/deb/var/lib/dpkg/status"
+"$HULLSCAN" scan -q --db "$DB" --json "$T/deb2.json" "dir:$T/deb" || true
+n=$(json_query "$T/deb2.json" 'len(r["images"][0]["findings"])')
+[ "$n" = 0 ] && ok "debian: installed == fixed version is not affected" || not_ok "debian: fixed version (got $n)"
+
+# --- the JSON report -----------------------------------------------------------
+if /usr/bin/python3 - "$top_srcdir/data/report.schema.json" "$T/old.json" "$T/deb.json" >"$T/err" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for p in sys.argv[2:]:
+    jsonschema.validate(json.load(open(p)), schema)
+PY
+then ok "JSON reports validate against data/report.schema.json"; else
+	not_ok "JSON reports validate against data/report.schema.json"; diag "$(tail -5 "$T/err")"; fi
+"$HULLSCAN" scan -q --db "$DB" --json "$T/again.json" "oci:$T/alpine-old:1" || true
+if diff <(grep -v '"started"' "$T/old.json") <(grep -v '"started"' "$T/again.json") >/dev/null; then
+	ok "JSON report is deterministic"; else not_ok "JSON report is deterministic"; fi
+
+# --- bad input: one line naming the image, exit 3, the others still scanned ----
+mkdir -p "$T/bad"
+head -c 100000 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" >"$T/bad/trunc.tar.gz"
+$MKOCI "$T/trunc" 1 "$T/bad/trunc.tar.gz" >/dev/null
+head -c 20000 /dev/urandom >"$T/bad/garbage.tar"
+$MKOCI "$T/corrupt" 1 "$T/bad/garbage.tar" >/dev/null
+$MKOCI "$T/wrongdigest" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz" >/dev/null
+blob=$(ls "$T/wrongdigest/blobs/sha256/" | while read -r b; do
+	[ "$(stat -c %s "$T/wrongdigest/blobs/sha256/$b")" -gt 100000 ] && echo "$b"; done)
+chmod u+w "$T/wrongdigest/blobs/sha256/$blob"
+printf 'x' | dd of="$T/wrongdigest/blobs/sha256/$blob" bs=1 seek=5000 conv=notrunc 2>/dev/null
+mkdir -p "$T/noindex"; echo '{"imageLayoutVersion":"1.0.0"}' >"$T/noindex/oci-layout"
+cat >"$T/list.txt" <<LIST
+# a list file: comments and blank lines are skipped
+oci:$T/alpine:3.11.13
+
+oci:$T/trunc:1       # truncated gzip
+oci:$T/corrupt:1
+oci:$T/wrongdigest:1
+oci:$T/noindex
+docker-archive:$T/missing.tar
+oci:$T/alpine:3.10.3
+LIST
+expect_status "a run with broken images exits 3" 3 \
+    "$HULLSCAN" scan --jobs 2 --db "$DB" --json "$T/bad.json" --images "$T/list.txt"
+errs=$(json_query "$T/bad.json" '"\n".join(i["reference"]+"="+("ok" if i["error"] is None else "err") for i in r["images"])')
+want="oci:$T/alpine:3.11.13=ok
+oci:$T/trunc:1=err
+oci:$T/corrupt:1=err
+oci:$T/wrongdigest:1=err
+oci:$T/noindex=err
+docker-archive:$T/missing.tar=err
+oci:$T/alpine:3.10.3=ok"
+[ "$errs" = "$want" ] && ok "report lists every image in order, the good ones scanned" ||
+	{ not_ok "report lists every image in order"; diag "$errs"; }
+for pat in "oci:$T/trunc:1: .*sha256:" "oci:$T/corrupt:1: .*sha256:" \
+    "oci:$T/wrongdigest:1: .*digest" "oci:$T/noindex: .*index.json" "docker-archive:$T/missing.tar: "; do
+	if grep -q "^hullscan: $pat" "$T/err"; then ok "one-line error: $pat"; else
+		not_ok "one-line error: $pat"; diag "$(cat "$T/err")"; fi
+done
+n=$(json_query "$T/bad.json" 'len(r["images"][6]["packages"])')
+[ "$n" = 14 ] && ok "the image after the broken ones is still scanned (14 packages)" ||
+	not_ok "image after broken ones scanned (got $n)"
+
+# A package database over the size limit is an error for that image.
+mkdir -p "$T/big/var/lib/dpkg"; cp "$T/deb/etc" -r "$T/big/"
+for i in $(seq 1 40000); do printf 'Package: p%d\nStatus: install ok installed\nVersion: 1.0-%d\nDescription: padding padding padding\n\n' "$i" "$i"; done >"$T/big/var/lib/dpkg/status"
+expect_status "--max-file-size 1 with a 4 MiB dpkg status: exit 3" 3 \
+    "$HULLSCAN" scan -q --max-file-size 1 --db "$DB" "dir:$T/big"
+grep -q "^hullscan: dir:$T/big: .*var/lib/dpkg/status.*limit" "$T/err" &&
+	ok "size limit error names the file" || { not_ok "size limit error names the file"; diag "$(cat "$T/err")"; }
+
+# --- exit statuses ------------------------------------------------------------------
+expect_status "no image: exit 2" 2 "$HULLSCAN" scan --db "$DB"
+expect_status "unknown option: exit 2" 2 "$HULLSCAN" scan --bogus "oci:$T/alpine:3.10.3"
+expect_status "unreadable --images: exit 2" 2 "$HULLSCAN" scan --db "$DB" --images "$T/nope.txt"
+expect_status "missing database: exit 4" 4 "$HULLSCAN" scan --db "$T/none.db" "oci:$T/alpine:3.10.3"
+grep -q "^hullscan: .*$T/none.db" "$T/err" && ok "missing database message names the file" ||
+	{ not_ok "missing database message names the file"; diag "$(cat "$T/err")"; }
+expect_status "unknown transport: exit 3" 3 "$HULLSCAN" scan -q --db "$DB" "bogus:whatever"
+
+# A malformed feed leaves the database as it was.
+before=$(sqlite3 "$DB" 'select count(*) from advisories' 2>/dev/null || echo none)
+printf '{"distroversion":"v3.10","packages":[{"pkg":' >"$T/broken.json"
+expect_status "malformed feed JSON: exit 2" 2 "$HULLSCAN" db import --db "$DB" "$T/broken.json"
+grep -q "broken.json" "$T/err" && ok "feed error names the file" || { not_ok "feed error names the file"; diag "$(cat "$T/err")"; }
+after=$(sqlite3 "$DB" 'select count(*) from advisories' 2>/dev/null || echo none)
+[ "$before" = "$after" ] && ok "database unchanged after a malformed feed ($after rows)" ||
+	not_ok "database unchanged after a malformed feed ($before -> $after)"
+
+done_testing
