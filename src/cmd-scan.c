@@ -12,7 +12,9 @@
 
 #include "cmd.h"
 #include "db.h"
+#include "history.h"
 #include "pkg.h"
+#include "policy.h"
 #include "report.h"
 #include "scan.h"
 #include "source.h"
@@ -23,6 +25,15 @@ struct scan_args {
 	size_t			  nrefs;
 	char			 *db_path;
 	char			 *json_path;
+	char			 *junit_path;
+	char			 *html_dir;
+	char			 *sarif_path;
+	char			 *templates_dir;
+	char			 *history_path;	/* NULL with --no-history */
+	char			 *job;
+	char			 *build;
+	struct policy		 *policy;
+	int			  shard_k, shard_n;
 	int			  jobs;
 	int			  no_match;
 	long			  max_db_age;	/* seconds */
@@ -65,7 +76,20 @@ static const char *scan_usage =
     "usage: hullscan scan [options] REF...\n"
     "  --images FILE        read references from FILE (one a line, # comments)\n"
     "  --db FILE            vulnerability database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
-    "  --json FILE          write the JSON report\n"
+    "  --json FILE          write the JSON report (- for stdout)\n"
+    "  --junit FILE         write the JUnit XML report (Jenkins junit step)\n"
+    "  --html DIR           write the HTML report: index.html, report.css, trend.svg\n"
+    "  --sarif FILE         write the SARIF 2.1.0 report (Warnings NG, code scanning)\n"
+    "  --templates DIR      HTML templates (default $HULLSCAN_TEMPLATES, else the installed ones)\n"
+    "  --history FILE       scan history (default ./hullscan-history.db)\n"
+    "  --no-history         neither read nor write a history\n"
+    "  --job NAME           job name in the history (default $JOB_NAME, else \"default\")\n"
+    "  --build ID           build id in the history (default $BUILD_NUMBER, else the next number)\n"
+    "  --fail-on SEV        fail (exit 1) on a finding at or above SEV that is not ignored\n"
+    "  --fail-on-new SEV    fail only on such findings that are new since the previous build\n"
+    "  --ignore-unfixed     findings with no fixed version never fail\n"
+    "  --ignore FILE        ignore list: hullscan YAML or a clair-scanner whitelist (repeatable)\n"
+    "  --shard K/N          scan only the K-th of N shares of the image list\n"
     "  --jobs N             scan N images at once (default: number of cores)\n"
     "  --max-db-age HOURS   warn when the database is older (default 24)\n"
     "  --fail-on-stale      exit 4 when the database is older than --max-db-age\n"
@@ -83,6 +107,19 @@ enum {
 	OPT_FAIL_ON_STALE,
 	OPT_NO_MATCH,
 	OPT_MAX_FILE,
+	OPT_JUNIT,
+	OPT_HTML,
+	OPT_SARIF,
+	OPT_TEMPLATES,
+	OPT_HISTORY,
+	OPT_NO_HISTORY,
+	OPT_JOB,
+	OPT_BUILD,
+	OPT_FAIL_ON,
+	OPT_FAIL_ON_NEW,
+	OPT_IGNORE_UNFIXED,
+	OPT_IGNORE,
+	OPT_SHARD,
 };
 
 static const struct option scan_options[] = {
@@ -94,6 +131,19 @@ static const struct option scan_options[] = {
 	{ "fail-on-stale", no_argument, NULL, OPT_FAIL_ON_STALE },
 	{ "no-match", no_argument, NULL, OPT_NO_MATCH },
 	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "html", required_argument, NULL, OPT_HTML },
+	{ "sarif", required_argument, NULL, OPT_SARIF },
+	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
+	{ "job", required_argument, NULL, OPT_JOB },
+	{ "build", required_argument, NULL, OPT_BUILD },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "fail-on-new", required_argument, NULL, OPT_FAIL_ON_NEW },
+	{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -124,6 +174,38 @@ scan_args_free(struct scan_args *a)
 	free(a->refs);
 	free(a->db_path);
 	free(a->json_path);
+	free(a->junit_path);
+	free(a->html_dir);
+	free(a->sarif_path);
+	free(a->templates_dir);
+	free(a->history_path);
+	free(a->job);
+	free(a->build);
+	policy_free(a->policy);
+}
+
+/* Replace *slot with a copy of value. */
+static void
+set_str(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* Keep only the references of shard k of n; the order stays the list's. */
+static void
+scan_shard(struct scan_args *a)
+{
+	size_t	i, j;
+
+	for (i = j = 0; i < a->nrefs; i++) {
+		if (policy_shard_pick(a->refs[i], a->shard_k, a->shard_n))
+			a->refs[j++] = a->refs[i];
+		else
+			free(a->refs[i]);
+	}
+	log_info("shard %d/%d: %zu of %zu images", a->shard_k, a->shard_n, j, a->nrefs);
+	a->nrefs = j;
 }
 
 static int
@@ -134,6 +216,8 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	int	 ch, i;
 
 	memset(a, 0, sizeof *a);
+	a->policy = policy_new();
+	a->history_path = xstrdup(HISTORY_DEFAULT_PATH);
 	source_options_default(&a->sopts);
 	a->sopts.want = pkg_wanted;
 	a->max_db_age = 24 * 3600;
@@ -151,12 +235,55 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 			}
 			break;
 		case OPT_DB:
-			free(a->db_path);
-			a->db_path = xstrdup(optarg);
+			set_str(&a->db_path, optarg);
 			break;
 		case OPT_JSON:
-			free(a->json_path);
-			a->json_path = xstrdup(optarg);
+			set_str(&a->json_path, optarg);
+			break;
+		case OPT_JUNIT:
+			set_str(&a->junit_path, optarg);
+			break;
+		case OPT_HTML:
+			set_str(&a->html_dir, optarg);
+			break;
+		case OPT_SARIF:
+			set_str(&a->sarif_path, optarg);
+			break;
+		case OPT_TEMPLATES:
+			set_str(&a->templates_dir, optarg);
+			break;
+		case OPT_HISTORY:
+			set_str(&a->history_path, optarg);
+			break;
+		case OPT_NO_HISTORY:
+			free(a->history_path);
+			a->history_path = NULL;
+			break;
+		case OPT_JOB:
+			set_str(&a->job, optarg);
+			break;
+		case OPT_BUILD:
+			set_str(&a->build, optarg);
+			break;
+		case OPT_FAIL_ON:
+			if (policy_set_fail_on(a->policy, optarg, &cause) != 0)
+				goto bad;
+			break;
+		case OPT_FAIL_ON_NEW:
+			if (policy_set_fail_on_new(a->policy, optarg, &cause) != 0)
+				goto bad;
+			break;
+		case OPT_IGNORE_UNFIXED:
+			policy_set_ignore_unfixed(a->policy, 1);
+			break;
+		case OPT_IGNORE:
+			if (policy_load_ignore(a->policy, optarg, &cause) != 0)
+				goto bad;
+			break;
+		case OPT_SHARD:
+			if (policy_shard_parse(optarg, &a->shard_k, &a->shard_n,
+			    &cause) != 0)
+				goto bad;
 			break;
 		case OPT_JOBS:
 			if (parse_long(optarg, 1, 256, &v) != 0) {
@@ -211,7 +338,13 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	}
 	if (a->db_path == NULL)
 		a->db_path = cmd_default_db();
+	if (a->shard_n > 1)
+		scan_shard(a);
 	return EXIT_PASS;
+bad:
+	log_error("%s", cause);
+	free(cause);
+	return EXIT_USAGE;
 }
 
 /* Workers take the next image by index; results land in their own slot. */
@@ -346,11 +479,43 @@ scan_check_db(const struct scan_args *a)
 	return 0;
 }
 
+/* One report failing does not keep the others from being written. */
+static int
+scan_report(int rc, char **cause)
+{
+	if (rc == 0)
+		return 0;
+	log_error("%s", *cause);
+	free(*cause);
+	*cause = NULL;
+	return EXIT_USAGE;
+}
+
+/* Write every report asked for; returns 0, or EXIT_USAGE when one could not be written. */
+static int
+scan_reports(const struct scan_args *a, const struct run_result *rr)
+{
+	char	*cause = NULL;
+	int	 status = 0;
+
+	if (a->json_path != NULL)
+		status |= scan_report(report_json_write(rr, a->json_path, &cause), &cause);
+	if (a->junit_path != NULL)
+		status |= scan_report(report_junit_write(rr, a->junit_path, &cause), &cause);
+	if (a->sarif_path != NULL)
+		status |= scan_report(report_sarif_write(rr, a->sarif_path, &cause), &cause);
+	if (a->html_dir != NULL)
+		status |= scan_report(report_html_write(rr, a->html_dir, a->templates_dir,
+		    &cause), &cause);
+	return status != 0 ? EXIT_USAGE : 0;
+}
+
 static int
 cmd_scan_exec(int argc, char **argv)
 {
 	struct scan_args	 a;
 	struct run_result	*rr;
+	struct history		*h = NULL;
 	char			*cause = NULL;
 	size_t			 i, failed = 0;
 	int			 status;
@@ -363,9 +528,18 @@ cmd_scan_exec(int argc, char **argv)
 		scan_args_free(&a);
 		return status;
 	}
+	/* A history that cannot be opened stops the run before any scan. */
+	if (a.history_path != NULL && history_open(a.history_path, HISTORY_CREATE, &h,
+	    &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		scan_args_free(&a);
+		return EXIT_USAGE;
+	}
 	rr = run_result_new();
 	rr->started = iso_now();
 	rr->db_path = a.no_match ? NULL : xstrdup(a.db_path);
+	history_identity(rr, a.job, a.build);
 	/* Every slot exists before any worker starts: pointers stay put. */
 	rr->images = xcalloc(a.nrefs, sizeof *rr->images);
 	for (i = 0; i < a.nrefs; i++)
@@ -378,18 +552,35 @@ cmd_scan_exec(int argc, char **argv)
 		if (rr->images[i].error != NULL)
 			failed++;
 	}
-	status = EXIT_PASS;
-	if (failed != 0)
-		status = EXIT_IMAGE;
-	rr->exit_status = status;
-	if (a.json_path != NULL && report_json_write(rr, a.json_path, &cause) != 0) {
-		log_error("%s", cause);
+	if (h != NULL && history_diff_run(h, rr, NULL, &cause) != 0) {
+		log_warn("%s", cause);
 		free(cause);
 		cause = NULL;
-		status = EXIT_USAGE;
 	}
+	status = policy_apply(a.policy, rr);
+	if (status == EXIT_PASS && failed != 0)
+		status = EXIT_IMAGE;
+	rr->exit_status = status;
+	if (h != NULL) {
+		if (history_record(h, rr, &cause) != 0) {
+			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
+			if (status == EXIT_PASS)
+				status = rr->exit_status = EXIT_USAGE;
+		} else if (history_trend(h, rr->job, 30, rr, &cause) != 0) {
+			log_warn("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	if (scan_reports(&a, rr) != 0 && status == EXIT_PASS)
+		status = EXIT_USAGE;
+	for (i = 0; i < rr->nreasons; i++)
+		log_error("%s", rr->reasons[i]);
 	if (failed != 0)
 		log_error("%zu of %zu images could not be scanned", failed, rr->nimages);
+	history_close(h);
 	run_result_free(rr);
 	scan_args_free(&a);
 	return status;

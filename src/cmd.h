@@ -14,6 +14,8 @@ extern const struct cmd_entry cmd_scan_entry;
 extern const struct cmd_entry cmd_db_entry;
 extern const struct cmd_entry cmd_vercmp_entry;
 extern const struct cmd_entry cmd_inventory_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_rescan_entry;
 
 /* Default paths: $XDG_CACHE_HOME/hullscan/vuln.db (or ~/.cache/…). Allocated. */
 char	*cmd_default_db(void);

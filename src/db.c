@@ -1,2 +1,596 @@
-/* stub: replaced by its implementation */
+/* The vulnerability database: the only sqlite3 user for advisories. */
 #include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "util.h"
+
+/*
+ * "HSDB" in PRAGMA application_id tells our file from any other SQLite file;
+ * PRAGMA user_version is the schema version below.
+ */
+#define VULNDB_APPLICATION_ID	0x48534442
+#define VULNDB_SCHEMA_VERSION	1
+
+/*
+ * Schema, version 1. A feed is replaced whole on each import, so every row
+ * carries the feed's integer id. The Debian tracker repeats a CVE's
+ * description for every package and release: descriptions and links live
+ * once per (feed, vulnerability) in vulns. kind is enum pkg_kind (0 source,
+ * 1 binary); ecosystem and severity are stored by name ("deb", "High") so the
+ * file reads the same whatever the enums become.
+ */
+static const char vulndb_schema[] =
+	"CREATE TABLE feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  source TEXT,"
+	"  sha256 TEXT,"
+	"  imported_at INTEGER NOT NULL DEFAULT 0,"
+	"  records INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE vulns ("
+	"  feed INTEGER NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  description TEXT,"
+	"  link TEXT,"
+	"  UNIQUE (feed, id));"
+	"CREATE TABLE advisories ("
+	"  feed INTEGER NOT NULL,"
+	"  namespace TEXT NOT NULL,"
+	"  package TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  ecosystem TEXT NOT NULL,"
+	"  vuln_id TEXT NOT NULL,"
+	"  introduced TEXT,"
+	"  fixed_version TEXT,"
+	"  status TEXT NOT NULL,"
+	"  severity TEXT NOT NULL,"
+	"  source_severity TEXT);"
+	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
+	"CREATE INDEX advisories_feed ON advisories (feed);";
+
+enum {
+	ST_FEED_FIND,
+	ST_FEED_INSERT,
+	ST_FEED_UPDATE,
+	ST_FEED_DONE,
+	ST_DEL_ADVISORIES,
+	ST_DEL_VULNS,
+	ST_ADD,
+	ST_ADD_VULN,
+	ST_LOOKUP,
+	ST_MAX
+};
+
+static const char *vulndb_sql[ST_MAX] = {
+	[ST_FEED_FIND] = "SELECT id FROM feeds WHERE name = ?1",
+	[ST_FEED_INSERT] = "INSERT INTO feeds (name, source, sha256, imported_at, records)"
+	    " VALUES (?1, ?2, ?3, ?4, 0)",
+	[ST_FEED_UPDATE] = "UPDATE feeds SET source = ?2, sha256 = ?3, imported_at = ?4,"
+	    " records = 0 WHERE id = ?1",
+	[ST_FEED_DONE] = "UPDATE feeds SET records = ?2, imported_at = ?3 WHERE id = ?1",
+	[ST_DEL_ADVISORIES] = "DELETE FROM advisories WHERE feed = ?1",
+	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
+	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
+	    " vuln_id, introduced, fixed_version, status, severity, source_severity)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+};
+
+struct vulndb {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+	int		 in_tx;
+	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
+	char		*feed;		/* feed the last reset or add named */
+	int64_t		 feed_id;
+	char		*last_vuln;	/* last vulns row written for feed */
+};
+
+static int
+db_fail(struct vulndb *vdb, char **cause, const char *what)
+{
+	return fail(cause, HS_ERR, "%s: %s: %s", vdb->path, what,
+	    sqlite3_errmsg(vdb->db));
+}
+
+static int
+db_exec(struct vulndb *vdb, const char *sql, char **cause)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	if ((rc = sqlite3_exec(vdb->db, sql, NULL, NULL, &err)) != SQLITE_OK) {
+		fail(cause, HS_ERR, "%s: %s", vdb->path,
+		    err != NULL ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return HS_ERR;
+	}
+	return 0;
+}
+
+/* The statement for index i, prepared once and reset for reuse. */
+static sqlite3_stmt *
+db_stmt(struct vulndb *vdb, int i, char **cause)
+{
+	if (vdb->st[i] == NULL) {
+		if (sqlite3_prepare_v3(vdb->db, vulndb_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &vdb->st[i], NULL) != SQLITE_OK) {
+			db_fail(vdb, cause, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(vdb->st[i]);
+		sqlite3_clear_bindings(vdb->st[i]);
+	}
+	return vdb->st[i];
+}
+
+/* Run a statement that returns no rows. */
+static int
+db_step_done(struct vulndb *vdb, sqlite3_stmt *st, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(vdb, cause, "write");
+	return 0;
+}
+
+static int
+db_pragma_int(struct vulndb *vdb, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(vdb->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return HS_ERR;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : HS_ERR;
+}
+
+static const char *
+db_not_ours(void)
+{
+	return "not a hullscan vulnerability database";
+}
+
+/* Check the file is ours and its schema one we know; create it when empty. */
+static int
+db_check_schema(struct vulndb *vdb, int flags, char **cause)
+{
+	int64_t	 app, version, tables;
+	char	*sql;
+
+	if (db_pragma_int(vdb, "PRAGMA application_id", &app) != 0 ||
+	    db_pragma_int(vdb, "PRAGMA user_version", &version) != 0 ||
+	    db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master", &tables) != 0) {
+		return fail(cause, HS_EINVAL, "%s: %s (%s)", vdb->path, db_not_ours(),
+		    sqlite3_errmsg(vdb->db));
+	}
+	if (app == 0 && version == 0 && tables == 0 && (flags & VULNDB_CREATE)) {
+		sql = xasprintf("BEGIN; %s PRAGMA application_id = %d;"
+		    " PRAGMA user_version = %d; COMMIT;", vulndb_schema,
+		    VULNDB_APPLICATION_ID, VULNDB_SCHEMA_VERSION);
+		if (db_exec(vdb, sql, cause) != 0) {
+			free(sql);
+			sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+			return HS_ERR;
+		}
+		free(sql);
+		return 0;
+	}
+	if (app != VULNDB_APPLICATION_ID || version < 1)
+		return fail(cause, HS_EINVAL, "%s: %s", vdb->path, db_not_ours());
+	if (version > VULNDB_SCHEMA_VERSION) {
+		return fail(cause, HS_EINVAL, "%s: vulnerability database schema version"
+		    " %lld is newer than this hullscan reads (%d): upgrade hullscan or"
+		    " rebuild the database", vdb->path, (long long)version,
+		    VULNDB_SCHEMA_VERSION);
+	}
+	return 0;
+}
+
+int
+vulndb_open(const char *path, int flags, struct vulndb **out, char **cause)
+{
+	struct vulndb	*vdb;
+	struct stat	 st;
+	int		 oflags, rc;
+
+	*out = NULL;
+	if (stat(path, &st) == -1) {
+		if (errno != ENOENT)
+			return fail(cause, HS_EIO, "%s: %s", path, strerror(errno));
+		if (!(flags & VULNDB_CREATE)) {
+			return fail(cause, HS_ENOENT, "vulnerability database %s not"
+			    " found: run 'hullscan db import' or 'hullscan db update'",
+			    path);
+		}
+		if ((rc = mkdir_parents(path, cause)) != 0)
+			return rc;
+	} else if (!S_ISREG(st.st_mode))
+		return fail(cause, HS_EINVAL, "%s: not a regular file", path);
+
+	vdb = xcalloc(1, sizeof *vdb);
+	vdb->path = xstrdup(path);
+	vdb->feed_id = -1;
+	vdb->readonly = !(flags & VULNDB_CREATE);
+	oflags = vdb->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &vdb->db, oflags, NULL) != SQLITE_OK) {
+		if (vdb->db == NULL)
+			fail(cause, HS_EIO, "%s: cannot open", path);
+		else
+			db_fail(vdb, cause, "open");
+		vulndb_close(vdb);
+		return HS_EIO;
+	}
+	sqlite3_busy_timeout(vdb->db, 10000);
+	if ((rc = db_check_schema(vdb, flags, cause)) != 0) {
+		vulndb_close(vdb);
+		return rc;
+	}
+	/*
+	 * The file is rebuilt or replaced whole: a rollback journal is enough,
+	 * and a large page cache keeps index building in memory on import.
+	 */
+	if (!vdb->readonly && db_exec(vdb, "PRAGMA synchronous = NORMAL;"
+	    " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", cause) != 0) {
+		vulndb_close(vdb);
+		return HS_ERR;
+	}
+	*out = vdb;
+	return 0;
+}
+
+void
+vulndb_close(struct vulndb *vdb)
+{
+	int	i;
+
+	if (vdb == NULL)
+		return;
+	if (vdb->in_tx)
+		vulndb_rollback(vdb);
+	for (i = 0; i < ST_MAX; i++)
+		sqlite3_finalize(vdb->st[i]);
+	sqlite3_close(vdb->db);
+	free(vdb->feed);
+	free(vdb->last_vuln);
+	free(vdb->path);
+	free(vdb);
+}
+
+static void
+db_forget_feed(struct vulndb *vdb)
+{
+	free(vdb->feed);
+	vdb->feed = NULL;
+	vdb->feed_id = -1;
+	free(vdb->last_vuln);
+	vdb->last_vuln = NULL;
+}
+
+int
+vulndb_begin(struct vulndb *vdb, char **cause)
+{
+	if (vdb->readonly)
+		return fail(cause, HS_EINVAL, "%s: opened read-only", vdb->path);
+	if (vdb->in_tx)
+		return fail(cause, HS_EINVAL, "%s: transaction already open", vdb->path);
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	vdb->in_tx = 1;
+	db_forget_feed(vdb);
+	return 0;
+}
+
+int
+vulndb_commit(struct vulndb *vdb, char **cause)
+{
+	if (!vdb->in_tx)
+		return fail(cause, HS_EINVAL, "%s: no transaction open", vdb->path);
+	if (db_exec(vdb, "COMMIT", cause) != 0) {
+		vulndb_rollback(vdb);
+		return HS_ERR;
+	}
+	vdb->in_tx = 0;
+	db_forget_feed(vdb);
+	return 0;
+}
+
+void
+vulndb_rollback(struct vulndb *vdb)
+{
+	int	i;
+
+	if (vdb == NULL || !vdb->in_tx)
+		return;
+	for (i = 0; i < ST_MAX; i++) {
+		if (vdb->st[i] != NULL)
+			sqlite3_reset(vdb->st[i]);
+	}
+	sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+	vdb->in_tx = 0;
+	db_forget_feed(vdb);
+}
+
+/* Find the id of feed; HS_ENOENT when it has none yet. */
+static int
+db_feed_id(struct vulndb *vdb, const char *feed, int64_t *id, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (vdb->feed != NULL && strcmp(vdb->feed, feed) == 0) {
+		*id = vdb->feed_id;
+		return 0;
+	}
+	if ((st = db_stmt(vdb, ST_FEED_FIND, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		db_forget_feed(vdb);
+		vdb->feed = xstrdup(feed);
+		vdb->feed_id = *id;
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(vdb, cause, "read feeds");
+	return fail(cause, HS_ENOENT, "%s: no feed named %s", vdb->path, feed);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
+vulndb_feed_reset(struct vulndb *vdb, const char *feed, const char *source,
+    const char *sha256, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if (vdb->readonly)
+		return fail(cause, HS_EINVAL, "%s: opened read-only", vdb->path);
+	rc = db_feed_id(vdb, feed, &id, cause);
+	if (rc == HS_ENOENT) {
+		if ((st = db_stmt(vdb, ST_FEED_INSERT, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+		bind_text_or_null(st, 2, source);
+		bind_text_or_null(st, 3, sha256);
+		sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+		id = sqlite3_last_insert_rowid(vdb->db);
+	} else if (rc != 0)
+		return rc;
+	else {
+		if ((st = db_stmt(vdb, ST_DEL_ADVISORIES, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+		if ((st = db_stmt(vdb, ST_DEL_VULNS, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+		if ((st = db_stmt(vdb, ST_FEED_UPDATE, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text_or_null(st, 2, source);
+		bind_text_or_null(st, 3, sha256);
+		sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+	}
+	db_forget_feed(vdb);
+	vdb->feed = xstrdup(feed);
+	vdb->feed_id = id;
+	return 0;
+}
+
+int
+vulndb_feed_done(struct vulndb *vdb, const char *feed, int64_t records, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = db_feed_id(vdb, feed, &id, cause)) != 0)
+		return rc;
+	if ((st = db_stmt(vdb, ST_FEED_DONE, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, records);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	return db_step_done(vdb, st, cause);
+}
+
+int
+vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if (a->namespace == NULL || a->package == NULL || a->vuln_id == NULL ||
+	    a->status == NULL || *a->namespace == '\0' || *a->package == '\0' ||
+	    *a->vuln_id == '\0') {
+		return fail(cause, HS_EINVAL, "advisory %s: namespace, package, id"
+		    " and status are required", a->vuln_id != NULL ? a->vuln_id : "?");
+	}
+	if ((rc = db_feed_id(vdb, feed, &id, cause)) != 0)
+		return rc;
+
+	if ((a->description != NULL || a->link != NULL) &&
+	    (vdb->last_vuln == NULL || strcmp(vdb->last_vuln, a->vuln_id) != 0)) {
+		if ((st = db_stmt(vdb, ST_ADD_VULN, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, a->vuln_id, -1, SQLITE_STATIC);
+		bind_text_or_null(st, 3, a->description);
+		bind_text_or_null(st, 4, a->link);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+		free(vdb->last_vuln);
+		vdb->last_vuln = xstrdup(a->vuln_id);
+	}
+
+	if ((st = db_stmt(vdb, ST_ADD, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, a->namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->package, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, a->kind);
+	sqlite3_bind_text(st, 5, ecosystem_name(a->ecosystem), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, a->vuln_id, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, a->introduced);
+	bind_text_or_null(st, 8, a->fixed_version);
+	sqlite3_bind_text(st, 9, a->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, severity_name(a->severity), -1, SQLITE_STATIC);
+	bind_text_or_null(st, 11, a->source_severity);
+	return db_step_done(vdb, st, cause);
+}
+
+static const char *
+column_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int
+vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
+    const char *package, vulndb_cb cb, void *arg, char **cause)
+{
+	sqlite3_stmt		*st;
+	struct advisory		 a;
+	const char		*s;
+	int			 rc, r = 0;
+
+	if ((st = db_stmt(vdb, ST_LOOKUP, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof a);
+		a.namespace = column_text(st, 0);
+		a.package = column_text(st, 1);
+		a.kind = sqlite3_column_int(st, 2);
+		a.ecosystem = ecosystem_from_name((s = column_text(st, 3)) != NULL ?
+		    s : "");
+		a.vuln_id = column_text(st, 4);
+		a.introduced = column_text(st, 5);
+		a.fixed_version = column_text(st, 6);
+		a.status = column_text(st, 7);
+		if ((s = column_text(st, 8)) == NULL ||
+		    severity_parse(s, &a.severity) != 0)
+			a.severity = SEV_UNKNOWN;
+		a.source_severity = column_text(st, 9);
+		a.description = column_text(st, 10);
+		a.link = column_text(st, 11);
+		if (a.vuln_id == NULL || a.status == NULL)
+			continue;
+		if ((r = cb(&a, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return db_fail(vdb, cause, "lookup");
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
+int
+vulndb_feeds(struct vulndb *vdb, vulndb_feed_cb cb, void *arg, char **cause)
+{
+	sqlite3_stmt		*st;
+	struct vulndb_feed	 f;
+	int			 rc, r = 0;
+
+	if (sqlite3_prepare_v2(vdb->db, "SELECT name, source, sha256, imported_at,"
+	    " records FROM feeds ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read feeds");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f.name = column_text(st, 0);
+		f.source = column_text(st, 1);
+		f.sha256 = column_text(st, 2);
+		f.imported_at = sqlite3_column_int64(st, 3);
+		f.records = sqlite3_column_int64(st, 4);
+		if (f.name == NULL)
+			continue;
+		if ((r = cb(&f, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = db_fail(vdb, cause, "read feeds");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int64_t
+vulndb_age(struct vulndb *vdb)
+{
+	sqlite3_stmt	*st;
+	int64_t		 age = -1, now;
+
+	if (sqlite3_prepare_v2(vdb->db, "SELECT max(imported_at) FROM feeds", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		now = time(NULL);
+		age = now - sqlite3_column_int64(st, 0);
+		if (age < 0)
+			age = 0;
+	}
+	sqlite3_finalize(st);
+	return age;
+}
+
+int64_t
+vulndb_count(struct vulndb *vdb)
+{
+	int64_t	n;
+
+	if (db_pragma_int(vdb, "SELECT count(*) FROM advisories", &n) != 0)
+		return -1;
+	return n;
+}

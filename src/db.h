@@ -48,9 +48,25 @@ int	vulndb_feed_done(struct vulndb *, const char *feed, int64_t records, char **
 int	vulndb_add(struct vulndb *, const char *feed, const struct advisory *, char **cause);
 
 typedef int (*vulndb_cb)(const struct advisory *, void *);
-/* Call cb for each advisory of namespace naming package of that kind. */
+/*
+ * Call cb for each advisory of namespace naming package of that kind; its
+ * strings live until cb returns. A non-zero return from cb stops the walk and
+ * is returned.
+ */
 int	vulndb_lookup(struct vulndb *, const char *namespace, enum pkg_kind,
 	    const char *package, vulndb_cb, void *, char **cause);
+
+/* One imported feed, as "hullscan db status" lists it. */
+struct vulndb_feed {
+	const char	*name;
+	const char	*source;	/* file path or URL it came from */
+	const char	*sha256;	/* "sha256:<hex>" of the file */
+	int64_t		 imported_at;	/* seconds since the epoch */
+	int64_t		 records;	/* advisories it holds */
+};
+typedef int (*vulndb_feed_cb)(const struct vulndb_feed *, void *);
+/* Call cb for each feed, by name. */
+int	vulndb_feeds(struct vulndb *, vulndb_feed_cb, void *, char **cause);
 
 /* Seconds since the newest feed import, or -1 when the database holds none. */
 int64_t	vulndb_age(struct vulndb *);

@@ -14,10 +14,31 @@ struct feed_format {
 	/* Import data (the whole file) as feed; returns records added. */
 	int		(*import)(struct vulndb *, const char *feed, const char *data,
 			    size_t len, int64_t *records, char **cause);
+	/*
+	 * Optional: a feed name read from the content (allocated), for
+	 * formats whose files share base names ("main.json" of every
+	 * Alpine release). NULL hook or NULL result: the file's base name.
+	 */
+	char		*(*feed_name)(const char *data, size_t len);
 };
+
+/* The formats feed.c lists (each feed-*.c defines its own). */
+extern const struct feed_format feed_format_debian_tracker;
+extern const struct feed_format feed_format_alpine_secdb;
+extern const struct feed_format feed_format_osv;
+extern const struct feed_format feed_format_oval;
+extern const struct feed_format feed_format_csaf;
+
+/* CVSS v3.0/v3.1 base score of a vector ("CVSS:3.1/AV:N/…"); HS_EINVAL when malformed. */
+int	feed_cvss3_score(const char *vector, double *score);
+
+/* Largest feed file read (the whole Debian tracker JSON is tens of MB). */
+#define FEED_MAX_SIZE	((size_t)1 << 30)
 
 const struct feed_format *feed_format_find(const char *name);
 const struct feed_format *feed_format_detect(const char *data, size_t len);
+/* The i-th known format, NULL past the end (for usage lists). */
+const struct feed_format *feed_format_at(size_t i);
 
 /*
  * Import one file (format NULL: detected) in its own transaction. The feed is

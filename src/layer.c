@@ -1,2 +1,626 @@
-/* stub: replaced by its implementation */
+/* The layer reader: one pass over a layer blob gives both digests, the kept files and the whiteouts. */
 #include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "layer.h"
+#include "stream.h"
+#include "util.h"
+
+#define LAYER_BLOCK		65536
+#define LAYER_MAX_LINK		4096	/* longest symlink target kept */
+/*
+ * Symlinks nobody asked for are still kept when shallow ("lib", "var/lib/rpm"):
+ * a wanted path may lie behind one. Deeper ones cannot be on the way to any
+ * wanted path, and a cap bounds an image made of nothing but links.
+ */
+#define LAYER_LINK_DEPTH	4
+#define LAYER_MAX_LINKS		65536
+#define LAYER_RATIO_FLOOR	(1024 * 1024)
+
+struct layer_ctx {
+	struct stream			*in;
+	const struct layer_limits	*limits;
+	layer_want_fn			 want;
+	struct hs_sha256		*blob_sha;
+	struct hs_sha256		*tar_sha;
+	struct archive			*raw;
+	struct archive			*tar;
+	char				*block;
+	int				 in_eof;
+	int				 raw_eof;
+	int				 code;	/* first error seen in a callback */
+	char				*cause;
+	size_t				 nentries;
+	size_t				 nlinks;
+	size_t				 files_cap;
+	size_t				 whiteouts_cap;
+	size_t				 opaque_cap;
+	struct layer_files		*lf;
+};
+
+void
+layer_limits_default(struct layer_limits *l)
+{
+	l->max_file = (size_t)256 << 20;
+	l->max_entries = 2000000;
+	l->max_tar = (uint64_t)64 << 30;
+	l->max_ratio = 1000;
+}
+
+void
+layer_files_free(struct layer_files *lf)
+{
+	size_t	i;
+
+	if (lf == NULL)
+		return;
+	free(lf->digest);
+	free(lf->diff_id);
+	for (i = 0; i < lf->nfiles; i++) {
+		free(lf->files[i].path);
+		free(lf->files[i].data);
+	}
+	free(lf->files);
+	for (i = 0; i < lf->nwhiteouts; i++)
+		free(lf->whiteouts[i]);
+	free(lf->whiteouts);
+	for (i = 0; i < lf->nopaque; i++)
+		free(lf->opaque[i]);
+	free(lf->opaque);
+	free(lf);
+}
+
+struct layer_files *
+layer_files_dup(const struct layer_files *lf)
+{
+	struct layer_files	*d;
+	size_t			 i;
+
+	d = xcalloc(1, sizeof *d);
+	d->digest = lf->digest != NULL ? xstrdup(lf->digest) : NULL;
+	d->diff_id = lf->diff_id != NULL ? xstrdup(lf->diff_id) : NULL;
+	d->files = xcalloc(lf->nfiles, sizeof *d->files);
+	for (i = 0; i < lf->nfiles; i++) {
+		d->files[i].path = xstrdup(lf->files[i].path);
+		d->files[i].type = lf->files[i].type;
+		d->files[i].len = lf->files[i].len;
+		if (lf->files[i].data != NULL) {
+			d->files[i].data = xmalloc(lf->files[i].len + 1);
+			memcpy(d->files[i].data, lf->files[i].data,
+			    lf->files[i].len + 1);
+		}
+	}
+	d->nfiles = lf->nfiles;
+	d->whiteouts = xcalloc(lf->nwhiteouts, sizeof *d->whiteouts);
+	for (i = 0; i < lf->nwhiteouts; i++)
+		d->whiteouts[i] = xstrdup(lf->whiteouts[i]);
+	d->nwhiteouts = lf->nwhiteouts;
+	d->opaque = xcalloc(lf->nopaque, sizeof *d->opaque);
+	for (i = 0; i < lf->nopaque; i++)
+		d->opaque[i] = xstrdup(lf->opaque[i]);
+	d->nopaque = lf->nopaque;
+	d->blob_bytes = lf->blob_bytes;
+	d->tar_bytes = lf->tar_bytes;
+	return d;
+}
+
+char *
+layer_path_normalise(const char *name)
+{
+	struct buf	 b;
+	const char	*p = name, *c;
+	size_t		 n;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		c = p;
+		while (*p != '\0' && *p != '/')
+			p++;
+		n = p - c;
+		if (n == 1 && c[0] == '.')
+			continue;
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (b.len == 0) {
+				buf_free(&b);
+				return NULL;
+			}
+			while (b.len > 0 && b.data[b.len - 1] != '/')
+				b.len--;
+			if (b.len > 0)
+				b.len--;
+			b.data[b.len] = '\0';
+			continue;
+		}
+		if (b.len != 0)
+			buf_add(&b, "/", 1);
+		buf_add(&b, c, n);
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* Remember the first error a callback meets; later ones are consequences. */
+static int
+layer_error(struct layer_ctx *c, int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (c->code == 0) {
+		c->code = code;
+		free(c->cause);
+		va_start(ap, fmt);
+		c->cause = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return c->code;
+}
+
+/* libarchive pulls the blob through here: the blob digest is taken on the way. */
+static la_ssize_t
+layer_raw_read(struct archive *a, void *arg, const void **buf)
+{
+	struct layer_ctx	*c = arg;
+	char			*cause = NULL;
+	ssize_t			 n;
+
+	if (c->in_eof)
+		return 0;
+	if ((n = stream_read(c->in, c->block, LAYER_BLOCK, &cause)) < 0) {
+		layer_error(c, (int)n, "%s", cause != NULL ? cause : "read error");
+		archive_set_error(a, EIO, "%s", c->cause);
+		free(cause);
+		return -1;
+	}
+	if (n == 0) {
+		c->in_eof = 1;
+		return 0;
+	}
+	sha256_update(c->blob_sha, c->block, n);
+	c->lf->blob_bytes += n;
+	*buf = c->block;
+	return n;
+}
+
+/*
+ * The next block of the decompressed tar, hashed for the diff_id and checked
+ * against the size and ratio limits. 1 data, 0 end, -1 error (in c).
+ */
+static int
+layer_tar_pull(struct layer_ctx *c, const void **buf, size_t *size)
+{
+	const struct layer_limits	*l = c->limits;
+	struct layer_files		*lf = c->lf;
+	la_int64_t			 off;
+	const char			*err;
+	int				 r;
+
+	for (;;) {
+		if (c->raw_eof)
+			return 0;
+		r = archive_read_data_block(c->raw, buf, size, &off);
+		if (r == ARCHIVE_EOF) {
+			c->raw_eof = 1;
+			return 0;
+		}
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			err = archive_error_string(c->raw);
+			layer_error(c, HS_EINVAL, "%s",
+			    err != NULL ? err : "decompression failed");
+			return -1;
+		}
+		if (*size != 0)
+			break;
+	}
+	sha256_update(c->tar_sha, *buf, *size);
+	lf->tar_bytes += *size;
+	if (lf->tar_bytes > l->max_tar) {
+		layer_error(c, HS_ELIMIT, "uncompressed layer is larger than "
+		    "the limit of %" PRIu64 " bytes", l->max_tar);
+		return -1;
+	}
+	if (lf->tar_bytes > LAYER_RATIO_FLOOR && lf->blob_bytes > 0 &&
+	    lf->tar_bytes / lf->blob_bytes > l->max_ratio) {
+		layer_error(c, HS_ELIMIT, "layer expands more than %" PRIu64
+		    " times its compressed size (%" PRIu64 " bytes from %"
+		    PRIu64 ")", l->max_ratio, lf->tar_bytes, lf->blob_bytes);
+		return -1;
+	}
+	return 1;
+}
+
+static la_ssize_t
+layer_tar_read(struct archive *a, void *arg, const void **buf)
+{
+	struct layer_ctx	*c = arg;
+	size_t			 size;
+	int			 r;
+
+	if ((r = layer_tar_pull(c, buf, &size)) < 0) {
+		archive_set_error(a, EIO, "%s", c->cause);
+		return -1;
+	}
+	return r == 0 ? 0 : (la_ssize_t)size;
+}
+
+static struct kept_file *
+layer_add_file(struct layer_ctx *c, char *path, enum kept_type type)
+{
+	struct layer_files	*lf = c->lf;
+	struct kept_file	*k;
+
+	if (lf->nfiles == c->files_cap) {
+		c->files_cap = c->files_cap == 0 ? 16 : c->files_cap * 2;
+		lf->files = xreallocarray(lf->files, c->files_cap, sizeof *lf->files);
+	}
+	k = &lf->files[lf->nfiles++];
+	memset(k, 0, sizeof *k);
+	k->path = path;
+	k->type = type;
+	return k;
+}
+
+static void
+layer_add_str(char ***v, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 8 : *cap * 2;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* Record ".wh.NAME" and ".wh..wh..opq"; returns 1 when the entry was one. */
+static int
+layer_whiteout(struct layer_ctx *c, const char *path)
+{
+	struct layer_files	*lf = c->lf;
+	const char		*base;
+	char			*dir;
+	size_t			 dirlen;
+
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	if (strncmp(base, ".wh.", 4) != 0)
+		return 0;
+	dirlen = base == path ? 0 : (size_t)(base - path - 1);
+	if (strcmp(base, ".wh..wh..opq") == 0) {
+		dir = xstrndup(path, dirlen);
+		layer_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, dir);
+		return 1;
+	}
+	if (strncmp(base, ".wh..wh.", 8) == 0 || base[4] == '\0')
+		return 1;	/* aufs bookkeeping, not a deletion */
+	if (dirlen == 0)
+		dir = xstrdup(base + 4);
+	else
+		dir = xasprintf("%.*s/%s", (int)dirlen, path, base + 4);
+	layer_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap, dir);
+	return 1;
+}
+
+/* Read a wanted regular file's content, bounded by max_file. */
+static int
+layer_keep_data(struct layer_ctx *c, struct archive_entry *e, char *path)
+{
+	size_t		 max = c->limits->max_file;
+	struct buf	 b;
+	struct kept_file *k;
+	la_ssize_t	 n;
+	const char	*err;
+
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
+	    (uint64_t)archive_entry_size(e) > max) {
+		layer_error(c, HS_ELIMIT, "%s: %jd bytes, larger than the limit "
+		    "of %zu bytes", path, (intmax_t)archive_entry_size(e), max);
+		free(path);
+		return -1;
+	}
+	buf_init(&b);
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+		buf_reserve(&b, archive_entry_size(e));
+	for (;;) {
+		buf_reserve(&b, LAYER_BLOCK);
+		n = archive_read_data(c->tar, b.data + b.len, LAYER_BLOCK);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			err = archive_error_string(c->tar);
+			layer_error(c, HS_EINVAL, "%s: %s", path,
+			    err != NULL ? err : "read error");
+			goto fail;
+		}
+		b.len += n;
+		if (b.len > max) {
+			layer_error(c, HS_ELIMIT, "%s: larger than the limit of "
+			    "%zu bytes", path, max);
+			goto fail;
+		}
+	}
+	buf_reserve(&b, 0);
+	b.data[b.len] = '\0';
+	k = layer_add_file(c, path, KEPT_FILE);
+	k->len = b.len;
+	k->data = buf_steal(&b);
+	return 0;
+
+fail:
+	buf_free(&b);
+	free(path);
+	return -1;
+}
+
+/*
+ * A hard link to a file kept earlier in this layer gets a copy of it. A link
+ * to a file nobody wanted cannot get its content back (the tar carried it
+ * earlier): it becomes an absolute symlink, which the merged view resolves
+ * if another layer kept the target.
+ */
+static void
+layer_keep_hardlink(struct layer_ctx *c, char *path, const char *target)
+{
+	struct layer_files	*lf = c->lf;
+	struct kept_file	*k, *t = NULL;
+	char			*norm;
+	size_t			 i;
+
+	if ((norm = layer_path_normalise(target)) == NULL) {
+		free(path);
+		return;
+	}
+	for (i = lf->nfiles; i > 0; i--) {
+		if (strcmp(lf->files[i - 1].path, norm) == 0) {
+			t = &lf->files[i - 1];
+			break;
+		}
+	}
+	if (t != NULL && t->type != KEPT_DIR) {
+		i = t - lf->files;
+		k = layer_add_file(c, path, t->type);
+		t = &lf->files[i];	/* the array may have moved */
+		k->len = t->len;
+		k->data = xmalloc(t->len + 1);
+		memcpy(k->data, t->data, t->len + 1);
+	} else {
+		k = layer_add_file(c, path, KEPT_SYMLINK);
+		k->data = xasprintf("/%s", norm);
+		k->len = strlen(k->data);
+	}
+	free(norm);
+}
+
+static int
+layer_depth(const char *path)
+{
+	int	n = 1;
+
+	for (; *path != '\0'; path++) {
+		if (*path == '/')
+			n++;
+	}
+	return n;
+}
+
+/* One tar entry: a whiteout, a wanted file, a symlink, or nothing we keep. */
+static int
+layer_entry(struct layer_ctx *c, struct archive_entry *e)
+{
+	const char		*name, *link;
+	char			*path;
+	struct kept_file	*k;
+	int			 wanted;
+
+	if ((name = archive_entry_pathname(e)) == NULL &&
+	    (name = archive_entry_pathname_utf8(e)) == NULL)
+		return 0;
+	if ((path = layer_path_normalise(name)) == NULL) {
+		if (strspn(name, "./") != strlen(name))
+			log_debug("layer: skipping entry outside the root: %s", name);
+		return 0;
+	}
+	if (layer_whiteout(c, path)) {
+		free(path);
+		return 0;
+	}
+	wanted = c->want != NULL && c->want(path);
+	if ((link = archive_entry_hardlink(e)) != NULL &&
+	    !(archive_entry_size_is_set(e) && archive_entry_size(e) > 0)) {
+		if (wanted)
+			layer_keep_hardlink(c, path, link);
+		else
+			free(path);
+		return 0;
+	}
+	switch (archive_entry_filetype(e)) {
+	case AE_IFREG:
+		if (wanted)
+			return layer_keep_data(c, e, path);
+		break;
+	case AE_IFLNK:
+		link = archive_entry_symlink(e);
+		if (link == NULL || strlen(link) > LAYER_MAX_LINK)
+			break;
+		if (!wanted && (layer_depth(path) > LAYER_LINK_DEPTH ||
+		    c->nlinks >= LAYER_MAX_LINKS))
+			break;
+		c->nlinks++;
+		k = layer_add_file(c, path, KEPT_SYMLINK);
+		k->data = xstrdup(link);
+		k->len = strlen(link);
+		return 0;
+	case AE_IFDIR:
+		if (wanted) {
+			layer_add_file(c, path, KEPT_DIR);
+			return 0;
+		}
+		break;
+	}
+	free(path);
+	return 0;
+}
+
+static int
+layer_check(char **cause, const char *what, const char *want, const char *got)
+{
+	if (want == NULL || strcmp(want, got) == 0)
+		return 0;
+	return fail(cause, HS_EDIGEST, "%s mismatch: expected %s, got %s", what,
+	    want, got);
+}
+
+int
+layer_read(struct stream *in, const struct layer_limits *limits,
+    layer_want_fn want, const char *want_digest, const char *want_diff_id,
+    struct layer_files **out, char **cause)
+{
+	struct layer_ctx	 c;
+	struct layer_limits	 deflimits;
+	struct archive_entry	*e;
+	const void		*p;
+	size_t			 size;
+	ssize_t			 n;
+	char			 digest[72], diff_id[72], *rcause = NULL;
+	const char		*err;
+	int			 r, rc = HS_EINVAL;
+
+	*out = NULL;
+	if (limits == NULL) {
+		layer_limits_default(&deflimits);
+		limits = &deflimits;
+	}
+	memset(&c, 0, sizeof c);
+	c.in = in;
+	c.limits = limits;
+	c.want = want;
+	c.blob_sha = sha256_new();
+	c.tar_sha = sha256_new();
+	c.block = xmalloc(LAYER_BLOCK);
+	c.lf = xcalloc(1, sizeof *c.lf);
+
+	/* A "raw" archive undoes the compression, whatever it is... */
+	c.raw = archive_read_new();
+	archive_read_support_format_raw(c.raw);
+	archive_read_support_filter_gzip(c.raw);
+	archive_read_support_filter_zstd(c.raw);
+	archive_read_support_filter_xz(c.raw);
+	archive_read_support_filter_bzip2(c.raw);
+	if (archive_read_open(c.raw, &c, NULL, layer_raw_read, NULL) != ARCHIVE_OK ||
+	    ((r = archive_read_next_header(c.raw, &e)) != ARCHIVE_OK &&
+	    r != ARCHIVE_WARN && r != ARCHIVE_EOF)) {
+		err = archive_error_string(c.raw);
+		layer_error(&c, HS_EINVAL, "%s", err != NULL ? err : "unreadable blob");
+		goto fail;
+	}
+	if (r == ARCHIVE_EOF)
+		c.raw_eof = 1;
+
+	/* ...and a tar reader walks what comes out. */
+	c.tar = archive_read_new();
+	archive_read_support_format_tar(c.tar);
+	archive_read_support_format_empty(c.tar);
+	if (archive_read_open(c.tar, &c, NULL, layer_tar_read, NULL) != ARCHIVE_OK) {
+		err = archive_error_string(c.tar);
+		layer_error(&c, HS_EINVAL, "%s", err != NULL ? err : "not a tar archive");
+		goto fail;
+	}
+	for (;;) {
+		r = archive_read_next_header(c.tar, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			err = archive_error_string(c.tar);
+			layer_error(&c, HS_EINVAL, "%s", err != NULL ? err :
+			    "damaged tar archive");
+			goto fail;
+		}
+		if (++c.nentries > limits->max_entries) {
+			layer_error(&c, HS_ELIMIT, "more than %zu entries",
+			    limits->max_entries);
+			goto fail;
+		}
+		if (layer_entry(&c, e) != 0)
+			goto fail;
+	}
+
+	/* The tar ends before its padding: finish both digests. */
+	while ((r = layer_tar_pull(&c, &p, &size)) > 0)
+		;
+	if (r < 0)
+		goto fail;
+	while (!c.in_eof) {
+		if ((n = stream_read(in, c.block, LAYER_BLOCK, &rcause)) < 0) {
+			layer_error(&c, (int)n, "%s", rcause);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		sha256_update(c.blob_sha, c.block, n);
+		c.lf->blob_bytes += n;
+	}
+	sha256_final(c.blob_sha, digest);
+	sha256_final(c.tar_sha, diff_id);
+	c.blob_sha = c.tar_sha = NULL;
+	c.lf->digest = xstrdup(digest);
+	c.lf->diff_id = xstrdup(diff_id);
+	if ((rc = layer_check(cause, "blob digest", want_digest, digest)) != 0 ||
+	    (rc = layer_check(cause, "diff_id", want_diff_id, diff_id)) != 0)
+		goto out;
+	*out = c.lf;
+	c.lf = NULL;
+	rc = 0;
+	goto out;
+
+fail:
+	rc = c.code != 0 ? c.code : HS_EINVAL;
+	/*
+	 * A blob that fails to decompress may simply be the wrong blob (a
+	 * corrupt download): when its digest is known, say which it is.
+	 */
+	if (want_digest != NULL && rc != HS_EIO && c.blob_sha != NULL) {
+		archive_read_free(c.tar);
+		archive_read_free(c.raw);
+		c.tar = c.raw = NULL;
+		while (!c.in_eof && c.lf->blob_bytes <= limits->max_tar) {
+			if ((n = stream_read(in, c.block, LAYER_BLOCK, &rcause)) <= 0) {
+				c.in_eof = n == 0;
+				break;
+			}
+			sha256_update(c.blob_sha, c.block, n);
+			c.lf->blob_bytes += n;
+		}
+		if (c.in_eof) {
+			sha256_final(c.blob_sha, digest);
+			c.blob_sha = NULL;
+			if (strcmp(digest, want_digest) != 0) {
+				rc = layer_check(cause, "blob digest",
+				    want_digest, digest);
+				goto out;
+			}
+		}
+	}
+	fail(cause, rc, "%s", c.cause != NULL ? c.cause : "unreadable layer");
+
+out:
+	archive_read_free(c.tar);
+	archive_read_free(c.raw);
+	sha256_free(c.blob_sha);
+	sha256_free(c.tar_sha);
+	layer_files_free(c.lf);
+	free(c.block);
+	free(c.cause);
+	free(rcause);
+	return rc;
+}

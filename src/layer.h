@@ -59,6 +59,8 @@ int	layer_read(struct stream *in, const struct layer_limits *, layer_want_fn,
 	    const char *want_digest, const char *want_diff_id,
 	    struct layer_files **out, char **cause);
 void	layer_files_free(struct layer_files *);
+/* A deep copy (a layer listed twice in one manifest, a cache hit). */
+struct layer_files *layer_files_dup(const struct layer_files *);
 
 /* Normalise a tar entry name; returns NULL when it escapes the root or is empty. */
 char	*layer_path_normalise(const char *);

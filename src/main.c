@@ -12,6 +12,8 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_scan_entry,
 	&cmd_db_entry,
 	&cmd_inventory_entry,
+	&cmd_history_entry,
+	&cmd_rescan_entry,
 	&cmd_vercmp_entry,
 };
 

@@ -6,7 +6,10 @@
 #define HULLSCAN_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "layer.h"
+
+struct stream;
 
 enum transport {
 	TRANSPORT_DOCKER = 0,		/* docker://host/repo:tag, bare repo:tag */
@@ -35,7 +38,7 @@ void	 image_ref_free(struct image_ref *);
 struct layer_cache;	/* see cache.h; NULL means no cache */
 
 struct source_options {
-	layer_want_fn		 want;
+	layer_want_fn		 want;		/* NULL keeps no file (digests, whiteouts only) */
 	struct layer_limits	 limits;
 	const char		*platform;	/* "linux/amd64" */
 	const char		*creds;		/* "user:pass" or NULL */
@@ -93,5 +96,46 @@ int	source_parse_config(const char *json, size_t len, struct image *, char **cau
  */
 int	source_pick_manifest(const char *json, size_t len, const char *platform,
 	    const char *tag, char **digest, char **media_type, char **cause);
+/* (The three above leave *cause unprefixed: the caller names the blob or file.) */
+
+/* The backends, one descriptor each (listed in source.c's table). */
+extern const struct source_backend source_oci_backend;		/* source-oci.c */
+extern const struct source_backend source_oci_archive_backend;	/* source-archive.c */
+extern const struct source_backend source_docker_archive_backend; /* source-archive.c */
+extern const struct source_backend source_dir_backend;		/* source.c */
+extern const struct source_backend source_docker_backend;	/* source-registry.c */
+extern const struct source_backend source_daemon_backend;	/* source-daemon.c */
+
+/* "docker://", "oci:", ... for messages. */
+const char *transport_name(enum transport);
+/* Fill registry, repository, reference, name from "[host/]repo[:tag][@digest]". */
+int	source_parse_docker_ref(const char *, struct image_ref *, char **cause);
+int	source_media_is_index(const char *);
+int	source_media_is_manifest(const char *);
+
+/*
+ * Shared by the backends for each layer: take its kept files from the cache
+ * (returns 1) when one is set and holds the digest; else read it from in
+ * through layer_read, the diff_id always checked and the blob digest when
+ * check_digest, and store the result in the cache. what names the layer in
+ * *cause (NULL: its digest).
+ */
+int	source_layer_cached(const struct source_options *, struct image_layer *);
+int	source_layer_read(const struct source_options *, struct image_layer *,
+	    const char *what, struct stream *in, int check_digest, char **cause);
+
+/*
+ * An OCI layout read through get: its small files by name ("oci-layout",
+ * "index.json", "blobs/sha256/<hex>"), HS_ENOENT when absent, at most max
+ * bytes. source_oci_resolve checks the layout, picks the manifest (by tag,
+ * else the only one; nested indexes by platform), and fills img from the
+ * manifest and config; source_oci_blob gets one blob, digest-checked.
+ */
+typedef int (*source_get_fn)(void *arg, const char *name, size_t max,
+	    char **data, size_t *len, char **cause);
+int	source_oci_resolve(source_get_fn, void *arg, const char *tag,
+	    const struct source_options *, struct image *, char **cause);
+int	source_oci_blob(source_get_fn, void *arg, const char *digest, size_t max,
+	    char **data, size_t *len, char **cause);
 
 #endif

@@ -162,6 +162,23 @@ xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/*
+ * A cause often quotes the input (a media type, a file name from a layer):
+ * control characters in it would split the line or reach a terminal, a JUnit
+ * XML report or the history as they are. Blank them.
+ */
+static char *
+cause_clean(char *s)
+{
+	unsigned char	*p;
+
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : '?';
+	}
+	return s;
+}
+
 int
 fail(char **cause, int code, const char *fmt, ...)
 {
@@ -170,7 +187,7 @@ fail(char **cause, int code, const char *fmt, ...)
 	if (cause != NULL) {
 		free(*cause);
 		va_start(ap, fmt);
-		*cause = xvasprintf(fmt, ap);
+		*cause = cause_clean(xvasprintf(fmt, ap));
 		va_end(ap);
 	}
 	return code;
@@ -190,7 +207,7 @@ cause_prefix(char **cause, const char *fmt, ...)
 	s = xasprintf("%s: %s", prefix, *cause != NULL ? *cause : "failed");
 	free(prefix);
 	free(*cause);
-	*cause = s;
+	*cause = cause_clean(s);
 }
 
 void

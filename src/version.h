@@ -19,5 +19,7 @@ int	version_cmp_rpm(const char *, const char *);	/* rpm EVR: [epoch:]version[-re
 int	version_valid_deb(const char *);
 int	version_valid_apk(const char *);
 int	version_valid_rpm(const char *);
+/* rpmvercmp() itself: one version or release string, no epoch or '-' split. */
+int	version_rpmvercmp(const char *, const char *);
 
 #endif

@@ -83,5 +83,7 @@ wait_for() {
 	return 1
 }
 
-# Each test gets a private cache and database unless it says otherwise.
+# Each test gets a private cache, database and history unless it says otherwise:
+# the working directory (where ./hullscan-history.db goes by default) is $T.
 export XDG_CACHE_HOME="$T/cache"
+cd "$T"

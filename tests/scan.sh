@@ -105,12 +105,12 @@ sed -e '/^P:musl$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
     -e '/^P:musl-utils$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
     -e '/^P:libcrypto1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
     -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
-    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" lib/apk/db/installed) \
+    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" ./lib/apk/db/installed) \
     >"$T/old/lib/apk/db/installed"
 tar -C "$T/old" -cf "$T/old.tar" lib
 $MKOCI "$T/alpine-old" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" "$T/old.tar" >/dev/null
-expect_status "alpine 3.10.3 with older musl/openssl: exit 0 (no policy yet)" 0 \
-    "$HULLSCAN" scan -q --db "$DB" --json "$T/old.json" "oci:$T/alpine-old:1"
+expect_status "alpine 3.10.3 with older musl/openssl: exit 0 (no policy given)" 0 \
+    "$HULLSCAN" scan -q --no-history --db "$DB" --json "$T/old.json" "oci:$T/alpine-old:1"
 got=$(json_query "$T/old.json" '"\n".join(sorted(f["package"]+" "+f["id"]+" "+str(f["fixed_version"]) for f in r["images"][0]["findings"]))')
 want="libcrypto1.1 CVE-2019-1547 1.1.1d-r0
 libcrypto1.1 CVE-2019-1549 1.1.1d-r0
@@ -159,6 +159,50 @@ sed -i 's/^Version: 5.8.0-1$/Version: 5.8.0-1+deb12u1/' "$T/deb/var/lib/dpkg/sta
 n=$(json_query "$T/deb2.json" 'len(r["images"][0]["findings"])')
 [ "$n" = 0 ] && ok "debian: installed == fixed version is not affected" || not_ok "debian: fixed version (got $n)"
 
+# --- history: one image name over several builds ----------------------------
+# One image name (one OCI layout, tags 1..3), three builds. Expected counts,
+# derived by hand from secdb (the 8 findings listed above for old.tar):
+#   build 1: 3.10.3 + old.tar (older musl, openssl)   -> 8 findings, all new
+#   build 2: 3.10.3 + ossl.tar (only openssl older)    -> 6 findings:
+#            musl/musl-utils CVE-2019-14697 fixed (2), 6 openssl still open, 0 new
+#   build 3: 3.11.13 against secdb v3.11               -> 0 findings: 6 fixed
+#            (every 3.11.13 package is at or above its v3.11 secfix; checked
+#             with the rootfs's own `apk version -t`, e.g. musl 1.1.24-r3 > 1.1.23-r2)
+#   build 4: tag 1 again                               -> 8 new against build 3
+#   build 5: tag 1 again                               -> 0 new
+mkdir -p "$T/ossl/lib/apk/db"
+sed -e '/^P:libcrypto1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
+    -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
+    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" ./lib/apk/db/installed) \
+    >"$T/ossl/lib/apk/db/installed"
+tar -C "$T/ossl" -cf "$T/ossl.tar" lib
+$MKOCI "$T/seq" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" "$T/old.tar" >/dev/null
+$MKOCI "$T/seq" 2 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" "$T/ossl.tar" >/dev/null
+$MKOCI "$T/seq" 3 "$IMG/alpine-minirootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz" >/dev/null
+H="$T/hist.db"
+for b in 1 2 3; do
+	expect_status "history e2e: build $b recorded" 0 "$HULLSCAN" scan -q --db "$DB" \
+	    --history "$H" --job e2e --build "$b" "oci:$T/seq:$b"
+done
+"$HULLSCAN" history diff --history "$H" --job e2e 1 2 >"$T/d12" 2>&1
+check "history e2e: 1 -> 2: 0 new, 2 fixed (musl, musl-utils), 6 still open" sh -c "
+	grep -q '^total: 0 new, 2 fixed, 6 still open\$' '$T/d12' &&
+	test \$(grep -c '^  fixed  *CVE-2019-14697 ' '$T/d12') -eq 2"
+"$HULLSCAN" history diff --history "$H" --job e2e 2 3 >"$T/d23" 2>&1
+check "history e2e: 2 -> 3 (alpine 3.11.13): 0 new, 6 fixed, 0 still open" \
+	grep -q '^total: 0 new, 6 fixed, 0 still open$' "$T/d23"
+"$HULLSCAN" history trend --history "$H" --job e2e --format csv >"$T/tr" 2>&1
+check "history e2e: trend totals 8, 6, 0 (secdb has no severity: Unknown)" sh -c "
+	test \"\$(cut -d, -f2,9,10 '$T/tr' | tail -n +2 | tr '\n' ' ')\" = '1,8,8 2,6,6 3,0,0 '"
+expect_status "history e2e: build 4 (findings back) --fail-on-new unknown: exit 1" 1 \
+	"$HULLSCAN" scan -q --db "$DB" --history "$H" --job e2e --build 4 \
+	--fail-on-new unknown "oci:$T/seq:1"
+check "history e2e: 8 reason lines, each 'new since build 3'" \
+	test "$(grep -c 'new since build 3' "$T/err")" -eq 8
+expect_status "history e2e: build 5, same image: nothing new, exit 0" 0 \
+	"$HULLSCAN" scan -q --db "$DB" --history "$H" --job e2e --build 5 \
+	--fail-on-new unknown "oci:$T/seq:1"
+
 # --- the JSON report -----------------------------------------------------------
 if /usr/bin/python3 - "$top_srcdir/data/report.schema.json" "$T/old.json" "$T/deb.json" >"$T/err" 2>&1 <<'PY'
 import json, sys, jsonschema
@@ -168,7 +212,7 @@ for p in sys.argv[2:]:
 PY
 then ok "JSON reports validate against data/report.schema.json"; else
 	not_ok "JSON reports validate against data/report.schema.json"; diag "$(tail -5 "$T/err")"; fi
-"$HULLSCAN" scan -q --db "$DB" --json "$T/again.json" "oci:$T/alpine-old:1" || true
+"$HULLSCAN" scan -q --no-history --db "$DB" --json "$T/again.json" "oci:$T/alpine-old:1" || true
 if diff <(grep -v '"started"' "$T/old.json") <(grep -v '"started"' "$T/again.json") >/dev/null; then
 	ok "JSON report is deterministic"; else not_ok "JSON report is deterministic"; fi
 
@@ -179,10 +223,8 @@ $MKOCI "$T/trunc" 1 "$T/bad/trunc.tar.gz" >/dev/null
 head -c 20000 /dev/urandom >"$T/bad/garbage.tar"
 $MKOCI "$T/corrupt" 1 "$T/bad/garbage.tar" >/dev/null
 $MKOCI "$T/wrongdigest" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.11.13-x86_64.tar.gz" >/dev/null
-blob=$(ls "$T/wrongdigest/blobs/sha256/" | while read -r b; do
-	[ "$(stat -c %s "$T/wrongdigest/blobs/sha256/$b")" -gt 100000 ] && echo "$b"; done)
-chmod u+w "$T/wrongdigest/blobs/sha256/$blob"
-printf 'x' | dd of="$T/wrongdigest/blobs/sha256/$blob" bs=1 seek=5000 conv=notrunc 2>/dev/null
+blob=$(find "$T/wrongdigest/blobs/sha256" -type f -size +100k)
+printf 'x' | dd of="$blob" bs=1 seek=5000 conv=notrunc 2>/dev/null
 mkdir -p "$T/noindex"; echo '{"imageLayoutVersion":"1.0.0"}' >"$T/noindex/oci-layout"
 cat >"$T/list.txt" <<LIST
 # a list file: comments and blank lines are skipped

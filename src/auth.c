@@ -1,0 +1,572 @@
+/* Registry authentication: challenges, Basic, Bearer tokens, credential files. */
+#include "config.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "auth.h"
+#include "fetch.h"
+#include "util.h"
+
+#define AUTH_MAX_FILE		(4 << 20)
+#define AUTH_MAX_TOKEN_BODY	(1 << 20)
+#define AUTH_CACHE_SLOTS	64
+
+void
+auth_challenge_clear(struct auth_challenge *ch)
+{
+	if (ch == NULL)
+		return;
+	free(ch->scheme);
+	free(ch->realm);
+	free(ch->service);
+	free(ch->scope);
+	free(ch->error);
+	memset(ch, 0, sizeof *ch);
+}
+
+void
+auth_creds_clear(struct auth_creds *c)
+{
+	if (c == NULL)
+		return;
+	if (c->pass != NULL)
+		explicit_bzero(c->pass, strlen(c->pass));
+	free(c->user);
+	free(c->pass);
+	memset(c, 0, sizeof *c);
+}
+
+static int
+is_tchar(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~/=:", c) != NULL);
+}
+
+/* Read a token (for a scheme or parameter name: '=' and ':' excluded). */
+static char *
+read_token(const char **pp, int name)
+{
+	const char	*p = *pp, *start = p;
+
+	while (*p != '\0' && is_tchar((unsigned char)*p) &&
+	    (!name || (*p != '=' && *p != ':' && *p != '/')))
+		p++;
+	*pp = p;
+	return p == start ? NULL : xstrndup(start, p - start);
+}
+
+/* A quoted-string (with backslash escapes) or a token. */
+static char *
+read_value(const char **pp)
+{
+	const char	*p = *pp;
+	struct buf	 b;
+
+	if (*p != '"')
+		return read_token(pp, 0);
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p++; *p != '\0' && *p != '"'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		buf_add(&b, p, 1);
+	}
+	if (*p == '"')
+		p++;
+	*pp = p;
+	return buf_steal(&b);
+}
+
+static void
+skip_ws(const char **pp)
+{
+	while (**pp == ' ' || **pp == '\t')
+		(*pp)++;
+}
+
+/* Bearer over Basic over anything else. */
+static int
+scheme_rank(const char *scheme)
+{
+	if (scheme == NULL)
+		return -1;
+	if (strcmp(scheme, "bearer") == 0)
+		return 2;
+	if (strcmp(scheme, "basic") == 0)
+		return 1;
+	return 0;
+}
+
+int
+auth_challenge_parse(const char *s, struct auth_challenge *out, char **cause)
+{
+	struct auth_challenge	 cur, best;
+	const char		*p = s;
+	char			*name, *value, *q;
+	int			 n = 0;
+
+	memset(&cur, 0, sizeof cur);
+	memset(&best, 0, sizeof best);
+	memset(out, 0, sizeof *out);
+	while (*p != '\0' && n++ < 256) {
+		skip_ws(&p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if ((name = read_token(&p, 1)) == NULL) {
+			p++;	/* junk: step over it */
+			continue;
+		}
+		skip_ws(&p);
+		if (*p == '=' && cur.scheme != NULL) {
+			p++;
+			skip_ws(&p);
+			value = read_value(&p);
+			if (value == NULL)
+				value = xstrdup("");
+			if (strcasecmp(name, "realm") == 0)
+				free(cur.realm), cur.realm = value;
+			else if (strcasecmp(name, "service") == 0)
+				free(cur.service), cur.service = value;
+			else if (strcasecmp(name, "scope") == 0)
+				free(cur.scope), cur.scope = value;
+			else if (strcasecmp(name, "error") == 0)
+				free(cur.error), cur.error = value;
+			else
+				free(value);
+			free(name);
+			continue;
+		}
+		/* A new challenge: keep the one we had if it is the better. */
+		if (cur.scheme != NULL) {
+			if (scheme_rank(cur.scheme) > scheme_rank(best.scheme)) {
+				auth_challenge_clear(&best);
+				best = cur;
+			} else
+				auth_challenge_clear(&cur);
+			memset(&cur, 0, sizeof cur);
+		}
+		for (q = name; *q != '\0'; q++)
+			*q = tolower((unsigned char)*q);
+		cur.scheme = name;
+		/* token68 (Basic's "realm" is a parameter; skip a bare token68). */
+		if (*p != '\0' && *p != ',' && *p != '=' && strchr(p, '=') == NULL) {
+			while (*p != '\0' && *p != ',')
+				p++;
+		}
+	}
+	if (cur.scheme != NULL) {
+		if (scheme_rank(cur.scheme) > scheme_rank(best.scheme)) {
+			auth_challenge_clear(&best);
+			best = cur;
+		} else
+			auth_challenge_clear(&cur);
+	}
+	if (best.scheme == NULL)
+		return fail(cause, HS_EINVAL, "empty WWW-Authenticate challenge");
+	if (strcmp(best.scheme, "bearer") != 0 && strcmp(best.scheme, "basic") != 0) {
+		auth_challenge_clear(&best);
+		return fail(cause, HS_EAUTH, "unsupported authentication scheme");
+	}
+	if (strcmp(best.scheme, "bearer") == 0 &&
+	    (best.realm == NULL || (strncmp(best.realm, "https://", 8) != 0 &&
+	    strncmp(best.realm, "http://", 7) != 0))) {
+		auth_challenge_clear(&best);
+		return fail(cause, HS_EAUTH, "Bearer challenge without an http(s) realm");
+	}
+	*out = best;
+	return 0;
+}
+
+char *
+auth_base64_encode(const void *p, size_t len)
+{
+	char	*out;
+
+	out = xmalloc(4 * ((len + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)out, p, (int)len);
+	return out;
+}
+
+int
+auth_base64_decode(const char *s, char **out, size_t *outlen)
+{
+	size_t	 len = strlen(s), pad = 0;
+	char	*o;
+	int	 n;
+
+	if (len % 4 != 0 || len > (1 << 20))
+		return HS_EINVAL;
+	o = xmalloc(len / 4 * 3 + 1);
+	if ((n = EVP_DecodeBlock((unsigned char *)o, (const unsigned char *)s,
+	    (int)len)) < 0) {
+		free(o);
+		return HS_EINVAL;
+	}
+	/* EVP_DecodeBlock counts the padding as zero bytes. */
+	if (len > 0 && s[len - 1] == '=')
+		pad++;
+	if (len > 1 && s[len - 2] == '=')
+		pad++;
+	*outlen = (size_t)n - pad;
+	o[*outlen] = '\0';
+	*out = o;
+	return 0;
+}
+
+char *
+auth_basic_header(const struct auth_creds *c)
+{
+	char	*pair, *b64, *h;
+
+	pair = xasprintf("%s:%s", c->user, c->pass);
+	b64 = auth_base64_encode(pair, strlen(pair));
+	h = xasprintf("Authorization: Basic %s", b64);
+	explicit_bzero(pair, strlen(pair));
+	explicit_bzero(b64, strlen(b64));
+	free(pair);
+	free(b64);
+	return h;
+}
+
+static int
+split_pair(const char *s, size_t len, struct auth_creds *c)
+{
+	const char	*colon;
+
+	if ((colon = memchr(s, ':', len)) == NULL || colon == s)
+		return HS_EINVAL;
+	c->user = xstrndup(s, colon - s);
+	c->pass = xstrndup(colon + 1, len - (colon - s) - 1);
+	return 0;
+}
+
+/* Docker Hub has several names; they share credentials. */
+static const char *
+registry_canon(const char *host)
+{
+	if (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
+	    strcmp(host, "registry-1.docker.io") == 0 ||
+	    strcmp(host, "registry.hub.docker.com") == 0)
+		return "docker.io";
+	return host;
+}
+
+/*
+ * How well an auths key matches: -1 not at all, else the length of the
+ * namespace it names ("quay.io/org" → 3), so the most specific wins.
+ */
+static int
+key_match(const char *key, const char *registry, const char *repository)
+{
+	const char	*p = key, *slash;
+	char		*host;
+	int		 scheme = 0, m;
+	size_t		 plen;
+
+	if (strncmp(p, "https://", 8) == 0)
+		p += 8, scheme = 1;
+	else if (strncmp(p, "http://", 7) == 0)
+		p += 7, scheme = 1;
+	slash = strchr(p, '/');
+	host = slash != NULL ? xstrndup(p, slash - p) : xstrdup(p);
+	m = strcmp(registry_canon(host), registry_canon(registry)) == 0 ? 0 : -1;
+	free(host);
+	if (m != 0 || slash == NULL || scheme)
+		return m;	/* "https://index.docker.io/v1/": the path is no namespace */
+	/* containers-auth.json(5): "host/namespace" matches the repositories below it. */
+	p = slash + 1;
+	plen = strlen(p);
+	while (plen > 0 && p[plen - 1] == '/')
+		plen--;
+	if (plen == 0)
+		return 0;
+	if (repository == NULL || strncmp(repository, p, plen) != 0 ||
+	    (repository[plen] != '\0' && repository[plen] != '/'))
+		return -1;
+	return (int)plen;
+}
+
+static int
+creds_from_file(const char *path, const char *registry, const char *repository,
+    struct auth_creds *c, char **cause)
+{
+	json_t		*root = NULL, *auths, *entry, *best = NULL, *v, *u;
+	json_error_t	 jerr;
+	const char	*key;
+	char		*data = NULL, *dec = NULL;
+	size_t		 len, dlen;
+	int		 m, bestm = -1, rc = HS_ENOENT;
+
+	if ((rc = file_read(path, AUTH_MAX_FILE, &data, &len, cause)) != 0) {
+		if (rc == HS_ENOENT) {
+			free(*cause);
+			*cause = NULL;
+			return HS_ENOENT;
+		}
+		return rc;
+	}
+	rc = HS_ENOENT;
+	if ((root = json_loadb(data, len, 0, &jerr)) == NULL || !json_is_object(root)) {
+		rc = fail(cause, HS_EINVAL, "%s: not a JSON object (line %d)", path,
+		    jerr.line);
+		goto out;
+	}
+	auths = json_object_get(root, "auths");
+	if (auths != NULL && json_is_object(auths)) {
+		json_object_foreach(auths, key, entry) {
+			if (!json_is_object(entry))
+				continue;
+			m = key_match(key, registry, repository);
+			if (m > bestm) {
+				bestm = m;
+				best = entry;
+			}
+		}
+	}
+	if (best == NULL) {
+		if (json_object_get(root, "credsStore") != NULL ||
+		    json_object_get(root, "credHelpers") != NULL)
+			log_debug("%s: credential helpers are not supported", path);
+		goto out;
+	}
+	if ((v = json_object_get(best, "auth")) != NULL && json_is_string(v) &&
+	    json_string_length(v) > 0) {
+		if (auth_base64_decode(json_string_value(v), &dec, &dlen) != 0 ||
+		    split_pair(dec, dlen, c) != 0) {
+			rc = fail(cause, HS_EINVAL, "%s: the \"auth\" entry for %s is not "
+			    "base64 of USER:PASS", path, registry);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	u = json_object_get(best, "username");
+	v = json_object_get(best, "password");
+	if (json_is_string(u) && json_is_string(v)) {
+		c->user = xstrdup(json_string_value(u));
+		c->pass = xstrdup(json_string_value(v));
+		rc = 0;
+		goto out;
+	}
+	if (json_object_get(best, "identitytoken") != NULL)
+		log_debug("%s: identity tokens are not supported", path);
+out:
+	if (dec != NULL) {
+		explicit_bzero(dec, strlen(dec));
+		free(dec);
+	}
+	if (data != NULL) {
+		explicit_bzero(data, len);
+		free(data);
+	}
+	json_decref(root);
+	return rc;
+}
+
+int
+auth_creds_find(const char *registry, const char *repository, const char *creds,
+    struct auth_creds *c, char **cause)
+{
+	const char	*env, *home;
+	char		*path;
+	int		 rc;
+
+	memset(c, 0, sizeof *c);
+	if (creds != NULL) {
+		if (split_pair(creds, strlen(creds), c) != 0)
+			return fail(cause, HS_EINVAL, "--creds: expected USER:PASSWORD");
+		return 0;
+	}
+	if ((env = getenv("REGISTRY_AUTH_FILE")) != NULL && *env != '\0')
+		return creds_from_file(env, registry, repository, c, cause);
+	if ((env = getenv("DOCKER_CONFIG")) != NULL && *env != '\0')
+		path = xasprintf("%s/config.json", env);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		path = xasprintf("%s/.docker/config.json", home);
+	else
+		return HS_ENOENT;
+	rc = creds_from_file(path, registry, repository, c, cause);
+	free(path);
+	return rc;
+}
+
+/* Tokens are shared by every scan in the process, per realm, service, scope and user. */
+struct token_slot {
+	char	*key;
+	char	*header;
+	double	 expires;	/* now_mono() time */
+};
+static struct token_slot	token_cache[AUTH_CACHE_SLOTS];
+static pthread_mutex_t		token_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *
+token_key(const struct auth_challenge *ch, const char *scope, const struct auth_creds *c)
+{
+	char	*raw, key[72];
+
+	raw = xasprintf("%s\n%s\n%s\n%s\n%s", ch->realm,
+	    ch->service != NULL ? ch->service : "", scope != NULL ? scope : "",
+	    c != NULL ? c->user : "", c != NULL ? c->pass : "");
+	sha256_hex(raw, strlen(raw), key);	/* no secret kept in clear */
+	explicit_bzero(raw, strlen(raw));
+	free(raw);
+	return xstrdup(key);
+}
+
+static char *
+token_lookup(const char *key)
+{
+	char	*h = NULL;
+	size_t	 i;
+
+	pthread_mutex_lock(&token_lock);
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
+		if (token_cache[i].key != NULL && strcmp(token_cache[i].key, key) == 0 &&
+		    token_cache[i].expires > now_mono()) {
+			h = xstrdup(token_cache[i].header);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&token_lock);
+	return h;
+}
+
+static void
+token_store(const char *key, const char *header, double expires)
+{
+	struct token_slot	*s = NULL;
+	size_t			 i;
+
+	pthread_mutex_lock(&token_lock);
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
+		if (token_cache[i].key == NULL || strcmp(token_cache[i].key, key) == 0) {
+			s = &token_cache[i];
+			break;
+		}
+		if (s == NULL || token_cache[i].expires < s->expires)
+			s = &token_cache[i];	/* else evict the soonest to expire */
+	}
+	free(s->key);
+	free(s->header);
+	s->key = xstrdup(key);
+	s->header = xstrdup(header);
+	s->expires = expires;
+	pthread_mutex_unlock(&token_lock);
+}
+
+void
+auth_bearer_forget(const char *header)
+{
+	size_t	i;
+
+	pthread_mutex_lock(&token_lock);
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
+		if (token_cache[i].header != NULL &&
+		    strcmp(token_cache[i].header, header) == 0)
+			token_cache[i].expires = 0;
+	}
+	pthread_mutex_unlock(&token_lock);
+}
+
+int
+auth_bearer(struct fetch *f, const struct auth_challenge *ch, const char *scope,
+    const struct auth_creds *c, char **header, char **cause)
+{
+	struct fetch_request	 req;
+	struct fetch_response	 resp;
+	struct buf		 url;
+	json_t			*root = NULL, *v;
+	json_error_t		 jerr;
+	const char		*token;
+	char			*key, *basic = NULL, *e;
+	double			 life, start = now_mono();
+	int			 rc = 0;
+	const char		*accept[] = { "Accept: application/json", NULL };
+
+	*header = NULL;
+	key = token_key(ch, scope, c);
+	if ((*header = token_lookup(key)) != NULL) {
+		free(key);
+		return 0;
+	}
+	buf_init(&url);
+	buf_adds(&url, ch->realm);
+	buf_adds(&url, strchr(ch->realm, '?') != NULL ? "&" : "?");
+	if (ch->service != NULL) {
+		e = fetch_escape(ch->service, NULL);
+		buf_printf(&url, "service=%s&", e);
+		free(e);
+	}
+	if (scope != NULL) {
+		e = fetch_escape(scope, NULL);
+		buf_printf(&url, "scope=%s&", e);
+		free(e);
+	}
+	url.data[--url.len] = '\0';	/* the last '&' or '?' */
+	if (c != NULL)
+		basic = auth_basic_header(c);
+
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	req.url = url.data;
+	req.headers = accept;
+	req.auth = basic;
+	req.max_body = AUTH_MAX_TOKEN_BODY;
+	if ((rc = fetch_get(f, &req, &resp, cause)) != 0) {
+		cause_prefix(cause, "token server");
+		goto out;
+	}
+	if (resp.status == 401 || resp.status == 403) {
+		rc = fail(cause, HS_EAUTH, "token server %s refused the %s (HTTP %ld)",
+		    ch->realm, c != NULL ? "credentials" : "anonymous request", resp.status);
+		goto out;
+	}
+	if (resp.status != 200) {
+		rc = fail(cause, HS_EAUTH, "token server %s: HTTP %ld", ch->realm,
+		    resp.status);
+		goto out;
+	}
+	if ((root = json_loadb(resp.body.data, resp.body.len, 0, &jerr)) == NULL ||
+	    !json_is_object(root)) {
+		rc = fail(cause, HS_EAUTH, "token server %s: answer is not JSON", ch->realm);
+		goto out;
+	}
+	token = json_string_value(json_object_get(root, "token"));
+	if (token == NULL || *token == '\0')
+		token = json_string_value(json_object_get(root, "access_token"));
+	if (token == NULL || *token == '\0' || strpbrk(token, "\r\n") != NULL) {
+		rc = fail(cause, HS_EAUTH, "token server %s: no token in the answer",
+		    ch->realm);
+		goto out;
+	}
+	/* The spec's default lifetime is 60 s; keep a margin for the clock and the trip. */
+	life = 60;
+	if ((v = json_object_get(root, "expires_in")) != NULL && json_is_integer(v) &&
+	    json_integer_value(v) > 0)
+		life = (double)json_integer_value(v);
+	life -= life > 100 ? life / 10 : life > 10 ? 5 : life / 2;
+	*header = xasprintf("Authorization: Bearer %s", token);
+	if (life > 0)
+		token_store(key, *header, start + life);
+out:
+	json_decref(root);
+	if (basic != NULL) {
+		explicit_bzero(basic, strlen(basic));
+		free(basic);
+	}
+	if (resp.body.data != NULL)
+		explicit_bzero(resp.body.data, resp.body.len);
+	fetch_response_clear(&resp);
+	buf_free(&url);
+	free(key);
+	return rc;
+}

@@ -1,0 +1,882 @@
+/* OSV records (osv.dev schema): one record, an array of records, or a zip of them. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+
+#include "db.h"
+#include "feed.h"
+#include "util.h"
+
+#define OSV_LINK		"https://osv.dev/vulnerability/"
+#define OSV_MAX_ENTRY		((size_t)64 << 20)	/* one record inside a zip */
+#define OSV_MAX_ENTRIES		4000000			/* records in one zip */
+#define OSV_MAX_DESC		512
+
+/*
+ * What an import skipped, reported once per file: a scan that silently misses
+ * a range is worse than a warning.
+ */
+struct osv_stats {
+	int64_t	records;	/* OSV records read */
+	int64_t	withdrawn;
+	int64_t	ecosystem;	/* affected[] of an ecosystem we do not scan */
+	int64_t	semver;		/* SEMVER ranges: no semver order in hullscan yet */
+	int64_t	git;		/* GIT ranges: commits, not package versions */
+	int64_t	last_affected;	/* inclusive bounds the database cannot store */
+	int64_t	versions_only;	/* affected[] listing versions but no range */
+	int64_t	empty;		/* introduced == fixed: never affected */
+};
+
+/* One record's fields every row repeats. */
+struct osv_record {
+	const char	*id;		/* the record's own id */
+	const char	*vuln_id;	/* the id findings carry */
+	char		*description;
+	char		*link;
+	enum severity	 severity;	/* record level; an affected[] entry may refine */
+	const char	*source_severity;
+	char		*source_severity_buf;
+};
+
+/* How an OSV ecosystem maps onto a hullscan namespace. */
+struct osv_target {
+	char		*namespace;
+	enum ecosystem	 ecosystem;
+	enum pkg_kind	 kind;
+};
+
+static const struct {
+	const char	*number;
+	const char	*codename;
+} osv_debian[] = {
+	{ "7", "wheezy" }, { "8", "jessie" }, { "9", "stretch" },
+	{ "10", "buster" }, { "11", "bullseye" }, { "12", "bookworm" },
+	{ "13", "trixie" }, { "14", "forky" },
+};
+
+static char *
+osv_lower(const char *s, size_t len)
+{
+	char	*out;
+	size_t	 i;
+
+	out = xstrndup(s, len);
+	for (i = 0; out[i] != '\0'; i++) {
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] = out[i] - 'A' + 'a';
+		else if (out[i] == ' ')
+			out[i] = '-';
+	}
+	return out;
+}
+
+/*
+ * "Ubuntu:18.04:LTS" is the plain release; "Ubuntu:Pro:18.04:LTS" (ESM) and
+ * "Ubuntu:Pro:FIPS-updates:18.04:LTS" are other archives whose fixes an
+ * ordinary 18.04 image cannot install: they get namespaces of their own
+ * ("ubuntu-pro:18.04", "ubuntu-pro-fips-updates:18.04"), so they never match
+ * an ordinary image by accident but stay in the database.
+ */
+static int
+osv_ubuntu(const char *eco, struct osv_target *t)
+{
+	const char	*parts[8];
+	size_t		 lens[8], n = 0, i;
+	const char	*p = eco, *colon = NULL;
+	struct buf	 b;
+	char		*low;
+
+	while (n < NELEM(parts)) {
+		colon = strchr(p, ':');
+		parts[n] = p;
+		lens[n] = colon != NULL ? (size_t)(colon - p) : strlen(p);
+		n++;
+		if (colon == NULL)
+			break;
+		p = colon + 1;
+	}
+	if (colon != NULL)
+		return -1;	/* more parts than any Ubuntu archive has */
+	if (n > 2 && lens[n - 1] == 3 && strncmp(parts[n - 1], "LTS", 3) == 0)
+		n--;
+	if (n < 2)
+		return -1;
+	/* parts[n - 1] is the release: digits and dots. */
+	if (lens[n - 1] == 0 || strspn(parts[n - 1], "0123456789.") != lens[n - 1])
+		return -1;
+	buf_init(&b);
+	buf_adds(&b, "ubuntu");
+	for (i = 1; i + 1 < n; i++) {
+		if (lens[i] == 0) {
+			buf_free(&b);
+			return -1;
+		}
+		low = osv_lower(parts[i], lens[i]);
+		buf_printf(&b, "-%s", low);
+		free(low);
+	}
+	buf_printf(&b, ":%.*s", (int)lens[n - 1], parts[n - 1]);
+	t->namespace = buf_steal(&b);
+	t->ecosystem = ECO_DEB;
+	t->kind = PKG_SOURCE;
+	return 0;
+}
+
+/*
+ * The ecosystems whose packages hullscan inventories. Debian and Ubuntu
+ * records name source packages, like their trackers; Alpine's follow the
+ * secdb (origin packages); Alma, Rocky, Red Hat, Chainguard and Wolfi name
+ * the binary packages an image holds.
+ */
+static int
+osv_target(const char *eco, struct osv_target *t)
+{
+	const char	*rest;
+	size_t		 i;
+
+	memset(t, 0, sizeof *t);
+	if (str_starts(eco, "Ubuntu:"))
+		return osv_ubuntu(eco, t);
+	if (str_starts(eco, "Debian:")) {
+		rest = eco + strlen("Debian:");
+		for (i = 0; i < NELEM(osv_debian); i++) {
+			if (strcmp(rest, osv_debian[i].number) == 0) {
+				t->namespace = xasprintf("debian:%s",
+				    osv_debian[i].codename);
+				t->ecosystem = ECO_DEB;
+				t->kind = PKG_SOURCE;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	if (str_starts(eco, "Alpine:v")) {
+		rest = eco + strlen("Alpine:");
+		if (strchr(rest, ':') != NULL || rest[1] == '\0')
+			return -1;
+		t->namespace = xasprintf("alpine:%s", rest);
+		t->ecosystem = ECO_APK;
+		t->kind = PKG_SOURCE;
+		return 0;
+	}
+	if (strcmp(eco, "Chainguard") == 0 || strcmp(eco, "Wolfi") == 0) {
+		t->namespace = xstrdup(eco[0] == 'C' ? "chainguard:rolling" :
+		    "wolfi:rolling");
+		t->ecosystem = ECO_APK;
+		t->kind = PKG_BINARY;
+		return 0;
+	}
+	if (str_starts(eco, "AlmaLinux:") || str_starts(eco, "Rocky Linux:")) {
+		rest = strchr(eco, ':') + 1;
+		/* The major release only: "AlmaLinux:8", not "AlmaLinux:8.9". */
+		if (*rest == '\0' || strspn(rest, "0123456789") != strlen(rest))
+			return -1;
+		t->namespace = xasprintf("%s:%s", eco[0] == 'A' ? "almalinux" :
+		    "rocky", rest);
+		t->ecosystem = ECO_RPM;
+		t->kind = PKG_BINARY;
+		return 0;
+	}
+	/* "Red Hat:enterprise_linux:9::appstream" and the like. */
+	if (str_starts(eco, "Red Hat:enterprise_linux:")) {
+		rest = eco + strlen("Red Hat:enterprise_linux:");
+		i = strspn(rest, "0123456789");
+		if (i == 0 || (rest[i] != '\0' && rest[i] != ':'))
+			return -1;
+		t->namespace = xasprintf("rhel:%.*s", (int)i, rest);
+		t->ecosystem = ECO_RPM;
+		t->kind = PKG_BINARY;
+		return 0;
+	}
+	return -1;
+}
+
+/* A vendor's word for severity: Ubuntu priorities, Red Hat impacts, GHSA levels. */
+static int
+osv_severity_word(const char *s, enum severity *out)
+{
+	static const struct {
+		const char	*word;
+		enum severity	 sev;
+	} map[] = {
+		{ "negligible", SEV_NEGLIGIBLE },
+		{ "untriaged", SEV_UNKNOWN },
+		{ "low", SEV_LOW },
+		{ "medium", SEV_MEDIUM },
+		{ "moderate", SEV_MEDIUM },
+		{ "high", SEV_HIGH },
+		{ "important", SEV_HIGH },
+		{ "critical", SEV_CRITICAL },
+	};
+	size_t	i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < NELEM(map); i++) {
+		if (strcasecmp(s, map[i].word) == 0) {
+			*out = map[i].sev;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* CVSS v3.1's Roundup: the smallest one-decimal number >= x, float-safe. */
+static double
+osv_cvss_roundup(double x)
+{
+	long	i;
+
+	/* x >= 0 here; no libm: the scores are small. */
+	i = (long)(x * 100000.0 + 0.5);
+	if (i % 10000 == 0)
+		return i / 100000.0;
+	return (i / 10000 + 1) / 10.0;
+}
+
+/* The base metric value of name in a CVSS v3 vector, or 0 when absent. */
+static char
+osv_cvss_metric(const char *vector, const char *name)
+{
+	const char	*p = vector;
+	size_t		 n = strlen(name);
+
+	while ((p = strchr(p, '/')) != NULL) {
+		p++;
+		if (strncmp(p, name, n) == 0 && p[n] == ':' && p[n + 1] != '\0' &&
+		    (p[n + 2] == '/' || p[n + 2] == '\0'))
+			return p[n + 1];
+	}
+	return 0;
+}
+
+int
+feed_cvss3_score(const char *vector, double *score)
+{
+	char	av, ac, pr, ui, s, c, i, a;
+	double	vav, vac, vpr, vui, vc, vi, va, iss, impact, expl, p15, sum;
+	int	k;
+
+	if (vector == NULL || (!str_starts(vector, "CVSS:3.0/") &&
+	    !str_starts(vector, "CVSS:3.1/")))
+		return HS_EINVAL;
+	av = osv_cvss_metric(vector, "AV");
+	ac = osv_cvss_metric(vector, "AC");
+	pr = osv_cvss_metric(vector, "PR");
+	ui = osv_cvss_metric(vector, "UI");
+	s = osv_cvss_metric(vector, "S");
+	c = osv_cvss_metric(vector, "C");
+	i = osv_cvss_metric(vector, "I");
+	a = osv_cvss_metric(vector, "A");
+
+	switch (av) {
+	case 'N': vav = 0.85; break;
+	case 'A': vav = 0.62; break;
+	case 'L': vav = 0.55; break;
+	case 'P': vav = 0.2; break;
+	default: return HS_EINVAL;
+	}
+	switch (ac) {
+	case 'L': vac = 0.77; break;
+	case 'H': vac = 0.44; break;
+	default: return HS_EINVAL;
+	}
+	if (s != 'U' && s != 'C')
+		return HS_EINVAL;
+	switch (pr) {
+	case 'N': vpr = 0.85; break;
+	case 'L': vpr = s == 'C' ? 0.68 : 0.62; break;
+	case 'H': vpr = s == 'C' ? 0.5 : 0.27; break;
+	default: return HS_EINVAL;
+	}
+	switch (ui) {
+	case 'N': vui = 0.85; break;
+	case 'R': vui = 0.62; break;
+	default: return HS_EINVAL;
+	}
+#define CIA(x, v) do {							\
+	switch (x) {							\
+	case 'H': v = 0.56; break;					\
+	case 'L': v = 0.22; break;					\
+	case 'N': v = 0; break;						\
+	default: return HS_EINVAL;					\
+	}								\
+} while (0)
+	CIA(c, vc);
+	CIA(i, vi);
+	CIA(a, va);
+#undef CIA
+
+	iss = 1 - (1 - vc) * (1 - vi) * (1 - va);
+	if (s == 'U')
+		impact = 6.42 * iss;
+	else {
+		for (p15 = 1, k = 0; k < 15; k++)
+			p15 *= iss - 0.02;
+		impact = 7.52 * (iss - 0.029) - 3.25 * p15;
+	}
+	expl = 8.22 * vav * vac * vpr * vui;
+	sum = s == 'U' ? impact + expl : 1.08 * (impact + expl);
+	if (impact <= 0)
+		*score = 0;
+	else
+		*score = osv_cvss_roundup(sum < 10 ? sum : 10);
+	return 0;
+}
+
+static enum severity
+osv_cvss_severity(double score)
+{
+	if (score >= 9.0)
+		return SEV_CRITICAL;
+	if (score >= 7.0)
+		return SEV_HIGH;
+	if (score >= 4.0)
+		return SEV_MEDIUM;
+	if (score > 0)
+		return SEV_LOW;
+	return SEV_NEGLIGIBLE;
+}
+
+/*
+ * Severity from an OSV severity[] array. The vendor's own rating (Ubuntu's
+ * priority) wins over CVSS: it weighs the flaw in the distribution's build,
+ * and it is what the distribution's users read. Otherwise the highest CVSS v3
+ * base score, computed from the vector. CVSS v4 and v2 vectors are not scored.
+ */
+static void
+osv_severity_array(json_t *arr, enum severity *sev, const char **raw)
+{
+	json_t		*e;
+	size_t		 i;
+	const char	*type, *score;
+	enum severity	 s, best = SEV_UNKNOWN;
+	const char	*best_raw = NULL;
+	double		 v;
+	int		 vendor = 0;
+
+	json_array_foreach(arr, i, e) {
+		type = json_string_value(json_object_get(e, "type"));
+		score = json_string_value(json_object_get(e, "score"));
+		if (type == NULL || score == NULL)
+			continue;
+		if (strcmp(type, "CVSS_V3") == 0 && !vendor) {
+			if (feed_cvss3_score(score, &v) != 0)
+				continue;
+			s = osv_cvss_severity(v);
+			if (best_raw == NULL || s > best) {
+				best = s;
+				best_raw = score;
+			}
+		} else if (strcmp(type, "Ubuntu") == 0 &&
+		    osv_severity_word(score, &s) == 0) {
+			if (!vendor || s > best) {
+				best = s;
+				best_raw = score;
+			}
+			vendor = 1;
+		}
+	}
+	if (best_raw != NULL) {
+		*sev = best;
+		*raw = best_raw;
+	}
+}
+
+/* Red Hat style summaries, as AlmaLinux writes them: "Moderate: libtiff security update". */
+static int
+osv_summary_severity(const char *summary, enum severity *sev, char **raw)
+{
+	const char	*colon;
+	char		*word;
+
+	if (summary == NULL || (colon = strchr(summary, ':')) == NULL ||
+	    colon - summary > 16)
+		return -1;
+	word = xstrndup(summary, colon - summary);
+	if (osv_severity_word(word, sev) != 0) {
+		free(word);
+		return -1;
+	}
+	*raw = word;
+	return 0;
+}
+
+/*
+ * Severity of one affected[] entry when it says more than the record: the
+ * Ubuntu priority of UBUNTU-CVE records (ecosystem_specific.ubuntu_priority
+ * in schema 1.6), or a USN's per-release CVE list (database_specific.cves_map),
+ * of which we take the highest; any "severity" word.
+ */
+static int
+osv_affected_severity(json_t *aff, enum severity *sev, const char **raw)
+{
+	json_t		*es, *ds, *cves, *cve, *v;
+	const char	*s, *r;
+	enum severity	 one, best = SEV_UNKNOWN;
+	const char	*best_raw = NULL;
+	size_t		 i;
+
+	es = json_object_get(aff, "ecosystem_specific");
+	ds = json_object_get(aff, "database_specific");
+	if ((s = json_string_value(json_object_get(es, "ubuntu_priority"))) != NULL &&
+	    osv_severity_word(s, sev) == 0) {
+		*raw = s;
+		return 0;
+	}
+	if ((cves = json_object_get(json_object_get(ds, "cves_map"), "cves")) != NULL &&
+	    json_is_array(cves)) {
+		json_array_foreach(cves, i, cve) {
+			one = SEV_UNKNOWN;
+			r = NULL;
+			if ((v = json_object_get(cve, "severity")) != NULL &&
+			    json_is_array(v))
+				osv_severity_array(v, &one, &r);
+			if (r != NULL && (best_raw == NULL || one > best)) {
+				best = one;
+				best_raw = r;
+			}
+		}
+		if (best_raw != NULL) {
+			*sev = best;
+			*raw = best_raw;
+			return 0;
+		}
+	}
+	if ((s = json_string_value(json_object_get(es, "severity"))) != NULL &&
+	    osv_severity_word(s, sev) == 0) {
+		*raw = s;
+		return 0;
+	}
+	if ((s = json_string_value(json_object_get(ds, "severity"))) != NULL &&
+	    osv_severity_word(s, sev) == 0) {
+		*raw = s;
+		return 0;
+	}
+	return -1;
+}
+
+/* A description that fits a report line: the summary, or the details cut short. */
+static char *
+osv_description(json_t *rec)
+{
+	const char	*s;
+	size_t		 n;
+
+	if ((s = json_string_value(json_object_get(rec, "summary"))) != NULL &&
+	    *s != '\0')
+		return xstrdup(s);
+	if ((s = json_string_value(json_object_get(rec, "details"))) == NULL ||
+	    *s == '\0')
+		return NULL;
+	n = strlen(s);
+	if (n <= OSV_MAX_DESC)
+		return xstrdup(s);
+	n = OSV_MAX_DESC;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;	/* never cut a UTF-8 sequence */
+	return xasprintf("%.*s…", (int)n, s);
+}
+
+static char *
+osv_link(json_t *rec, const char *id)
+{
+	json_t		*refs, *r;
+	const char	*type, *url, *web = NULL;
+	size_t		 i;
+
+	refs = json_object_get(rec, "references");
+	json_array_foreach(refs, i, r) {
+		type = json_string_value(json_object_get(r, "type"));
+		url = json_string_value(json_object_get(r, "url"));
+		if (type == NULL || url == NULL)
+			continue;
+		if (strcmp(type, "ADVISORY") == 0)
+			return xstrdup(url);
+		if (strcmp(type, "WEB") == 0 && web == NULL)
+			web = url;
+	}
+	if (web != NULL)
+		return xstrdup(web);
+	return xasprintf(OSV_LINK "%s", id);
+}
+
+/*
+ * The id findings carry. UBUNTU-CVE-2021-3782 is Canonical's record of
+ * CVE-2021-3782: the CVE (what ignore lists and other scanners name). A
+ * record whose aliases name a CVE (GHSA-…), or whose "upstream" names exactly
+ * one CVE (Chainguard's CGA-…: its downstream record of that CVE), is that
+ * CVE. Other ids stay: ALSA/RLSA/USN advisories are one fix for one or
+ * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records), and
+ * each of a USN's CVEs has its own UBUNTU-CVE record with the same fix:
+ * splitting a USN per CVE would only repeat those rows under a second source.
+ */
+static const char *
+osv_vuln_id(json_t *rec, const char *id)
+{
+	json_t		*list, *a;
+	const char	*s, *cve = NULL;
+	size_t		 i;
+	int		 ncve = 0;
+
+	if (str_starts(id, "UBUNTU-CVE-"))
+		return id + strlen("UBUNTU-");
+	if (str_starts(id, "CVE-"))
+		return id;
+	list = json_object_get(rec, "aliases");
+	json_array_foreach(list, i, a) {
+		if ((s = json_string_value(a)) != NULL && str_starts(s, "CVE-"))
+			return s;
+	}
+	list = json_object_get(rec, "upstream");
+	json_array_foreach(list, i, a) {
+		if ((s = json_string_value(a)) != NULL && str_starts(s, "CVE-")) {
+			cve = s;
+			ncve++;
+		}
+	}
+	return ncve == 1 ? cve : id;
+}
+
+static int
+osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
+    const struct osv_target *t, const char *pkg, const char *introduced,
+    const char *fixed, enum severity sev, const char *raw, int64_t *records,
+    char **cause)
+{
+	struct advisory	a;
+	int		rc;
+
+	memset(&a, 0, sizeof a);
+	a.namespace = t->namespace;
+	a.package = pkg;
+	a.kind = t->kind;
+	a.ecosystem = t->ecosystem;
+	a.vuln_id = r->vuln_id;
+	/* "0" is OSV's "every version": an open lower bound. */
+	a.introduced = introduced != NULL && strcmp(introduced, "0") != 0 ?
+	    introduced : NULL;
+	a.fixed_version = fixed;
+	a.status = fixed != NULL ? "fixed" : "open";
+	a.severity = sev;
+	a.source_severity = raw;
+	a.description = r->description;
+	a.link = r->link;
+	if ((rc = vulndb_add(vdb, feed, &a, cause)) != 0)
+		return rc;
+	(*records)++;
+	return 0;
+}
+
+/*
+ * One ECOSYSTEM range: events in order, each "introduced" opening an
+ * interval that the next "fixed" closes; an interval still open at the end
+ * has no fix. "last_affected" closes it with an inclusive bound, which the
+ * database cannot hold yet: counted and skipped (storing it as open would
+ * flag every later, fixed version forever).
+ */
+static int
+osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
+    const struct osv_target *t, const char *pkg, json_t *range,
+    enum severity sev, const char *raw, struct osv_stats *st, int64_t *records,
+    char **cause)
+{
+	json_t		*events, *ev;
+	const char	*intro = NULL, *s;
+	size_t		 i;
+	int		 open = 0, rc;
+
+	events = json_object_get(range, "events");
+	if (!json_is_array(events))
+		return fail(cause, HS_EINVAL, "%s: %s: range without events", r->id, pkg);
+	json_array_foreach(events, i, ev) {
+		if ((s = json_string_value(json_object_get(ev, "introduced"))) != NULL) {
+			if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL,
+			    sev, raw, records, cause)) != 0)
+				return rc;
+			intro = s;
+			open = 1;
+		} else if ((s = json_string_value(json_object_get(ev, "fixed"))) != NULL) {
+			if (intro != NULL && strcmp(intro, s) == 0)
+				st->empty++;
+			else if ((rc = osv_add(vdb, feed, r, t, pkg, intro, s, sev,
+			    raw, records, cause)) != 0)
+				return rc;
+			intro = NULL;
+			open = 0;
+		} else if (json_object_get(ev, "last_affected") != NULL) {
+			st->last_affected++;
+			intro = NULL;
+			open = 0;
+		}
+		/* "limit" only bounds GIT ranges. */
+	}
+	if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, sev, raw,
+	    records, cause)) != 0)
+		return rc;
+	return 0;
+}
+
+static int
+osv_affected(struct vulndb *vdb, const char *feed, const struct osv_record *r,
+    json_t *aff, struct osv_stats *st, int64_t *records, char **cause)
+{
+	struct osv_target	 t;
+	json_t			*pkg, *ranges, *range, *versions;
+	const char		*eco, *name, *type, *raw = r->source_severity;
+	enum severity		 sev = r->severity;
+	size_t			 i;
+	int			 rc = 0, used = 0;
+
+	pkg = json_object_get(aff, "package");
+	eco = json_string_value(json_object_get(pkg, "ecosystem"));
+	name = json_string_value(json_object_get(pkg, "name"));
+	if (eco == NULL || name == NULL || *name == '\0') {
+		/* affected[] may name only a purl (language packages): not ours. */
+		st->ecosystem++;
+		return 0;
+	}
+	if (osv_target(eco, &t) != 0) {
+		st->ecosystem++;
+		return 0;
+	}
+	osv_affected_severity(aff, &sev, &raw);
+
+	ranges = json_object_get(aff, "ranges");
+	json_array_foreach(ranges, i, range) {
+		type = json_string_value(json_object_get(range, "type"));
+		if (type == NULL) {
+			rc = fail(cause, HS_EINVAL, "%s: %s: range without a type",
+			    r->id, name);
+			break;
+		}
+		if (strcmp(type, "SEMVER") == 0) {
+			st->semver++;
+			continue;
+		}
+		if (strcmp(type, "ECOSYSTEM") != 0) {
+			st->git++;
+			continue;
+		}
+		used = 1;
+		if ((rc = osv_range(vdb, feed, r, &t, name, range, sev, raw, st,
+		    records, cause)) != 0)
+			break;
+	}
+	versions = json_object_get(aff, "versions");
+	if (rc == 0 && !used && json_is_array(versions) && json_array_size(versions) > 0)
+		st->versions_only++;
+	free(t.namespace);
+	return rc;
+}
+
+static void
+osv_record_clear(struct osv_record *r)
+{
+	free(r->description);
+	free(r->link);
+	free(r->source_severity_buf);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+osv_record(struct vulndb *vdb, const char *feed, json_t *rec, struct osv_stats *st,
+    int64_t *records, char **cause)
+{
+	struct osv_record	 r;
+	json_t			*affected, *aff, *sevs;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (!json_is_object(rec))
+		return fail(cause, HS_EINVAL, "record is not an object");
+	memset(&r, 0, sizeof r);
+	if ((r.id = json_string_value(json_object_get(rec, "id"))) == NULL ||
+	    *r.id == '\0')
+		return fail(cause, HS_EINVAL, "record without an id");
+	st->records++;
+	if (json_string_value(json_object_get(rec, "withdrawn")) != NULL) {
+		st->withdrawn++;
+		return 0;
+	}
+	affected = json_object_get(rec, "affected");
+	if (affected != NULL && !json_is_array(affected))
+		return fail(cause, HS_EINVAL, "%s: affected is not an array", r.id);
+
+	r.vuln_id = osv_vuln_id(rec, r.id);
+	r.description = osv_description(rec);
+	r.link = osv_link(rec, r.id);
+	r.severity = SEV_UNKNOWN;
+	if ((sevs = json_object_get(rec, "severity")) != NULL && json_is_array(sevs))
+		osv_severity_array(sevs, &r.severity, &r.source_severity);
+	if (r.source_severity == NULL && osv_summary_severity(json_string_value(
+	    json_object_get(rec, "summary")), &r.severity, &r.source_severity_buf) == 0)
+		r.source_severity = r.source_severity_buf;
+	if (r.source_severity == NULL) {
+		r.source_severity = json_string_value(json_object_get(
+		    json_object_get(rec, "database_specific"), "severity"));
+		if (osv_severity_word(r.source_severity, &r.severity) != 0)
+			r.source_severity = NULL;
+	}
+
+	json_array_foreach(affected, i, aff) {
+		if ((rc = osv_affected(vdb, feed, &r, aff, st, records, cause)) != 0)
+			break;
+	}
+	osv_record_clear(&r);
+	return rc;
+}
+
+/* A record or an array of records, as JSON text. */
+static int
+osv_json(struct vulndb *vdb, const char *feed, const char *what, const char *data,
+    size_t len, struct osv_stats *st, int64_t *records, char **cause)
+{
+	json_t		*root, *rec;
+	json_error_t	 err;
+	size_t		 i;
+	int		 rc = 0;
+
+	if ((root = json_loadb(data, len, 0, &err)) == NULL) {
+		return fail(cause, HS_EINVAL, "%s%sline %d column %d: %s",
+		    what != NULL ? what : "", what != NULL ? ": " : "",
+		    err.line, err.column, err.text);
+	}
+	if (json_is_array(root)) {
+		json_array_foreach(root, i, rec) {
+			if ((rc = osv_record(vdb, feed, rec, st, records, cause)) != 0) {
+				cause_prefix(cause, "record %zu", i);
+				break;
+			}
+		}
+	} else
+		rc = osv_record(vdb, feed, root, st, records, cause);
+	if (rc != 0 && what != NULL)
+		cause_prefix(cause, "%s", what);
+	json_decref(root);
+	return rc;
+}
+
+/* osv.dev's per-ecosystem export: all.zip, one <ID>.json per record. */
+static int
+osv_zip(struct vulndb *vdb, const char *feed, const char *data, size_t len,
+    struct osv_stats *st, int64_t *records, char **cause)
+{
+	struct archive		*ar;
+	struct archive_entry	*ae;
+	struct buf		 b;
+	const char		*path;
+	char			 tmp[65536];
+	la_ssize_t		 n;
+	la_int64_t		 size;
+	int64_t			 entries = 0;
+	int			 r, rc = 0;
+
+	buf_init(&b);
+	ar = archive_read_new();
+	archive_read_support_format_zip(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		rc = fail(cause, HS_EINVAL, "zip: %s", archive_error_string(ar));
+		goto out;
+	}
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+		if (++entries > OSV_MAX_ENTRIES) {
+			rc = fail(cause, HS_ELIMIT, "zip: more than %d entries",
+			    OSV_MAX_ENTRIES);
+			goto out;
+		}
+		path = archive_entry_pathname(ae);
+		if (archive_entry_filetype(ae) != AE_IFREG || path == NULL ||
+		    !str_ends(path, ".json"))
+			continue;
+		size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+		if (size < 0 || (uint64_t)size > OSV_MAX_ENTRY) {
+			rc = fail(cause, HS_ELIMIT, "zip: %s: larger than %zu bytes",
+			    path, OSV_MAX_ENTRY);
+			goto out;
+		}
+		b.len = 0;
+		while ((n = archive_read_data(ar, tmp, sizeof tmp)) > 0) {
+			if (b.len + (size_t)n > OSV_MAX_ENTRY) {
+				rc = fail(cause, HS_ELIMIT, "zip: %s: larger than"
+				    " %zu bytes", path, OSV_MAX_ENTRY);
+				goto out;
+			}
+			buf_add(&b, tmp, n);
+		}
+		if (n < 0) {
+			rc = fail(cause, HS_EINVAL, "zip: %s: %s", path,
+			    archive_error_string(ar));
+			goto out;
+		}
+		if ((rc = osv_json(vdb, feed, path, b.data, b.len, st, records,
+		    cause)) != 0)
+			goto out;
+	}
+	if (r != ARCHIVE_EOF)
+		rc = fail(cause, HS_EINVAL, "zip: %s", archive_error_string(ar));
+out:
+	archive_read_free(ar);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+osv_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
+    int64_t *records, char **cause)
+{
+	struct osv_stats	st;
+	int			rc;
+
+	memset(&st, 0, sizeof st);
+	*records = 0;
+	if (len >= 4 && memcmp(data, "PK\003\004", 4) == 0)
+		rc = osv_zip(vdb, feed, data, len, &st, records, cause);
+	else
+		rc = osv_json(vdb, feed, NULL, data, len, &st, records, cause);
+	if (rc != 0)
+		return rc;
+	if (st.semver + st.last_affected + st.versions_only > 0) {
+		log_warn("%s: %lld SEMVER ranges (no semver order yet), %lld"
+		    " last_affected bounds (not stored yet) and %lld version-list"
+		    " entries skipped", feed, (long long)st.semver,
+		    (long long)st.last_affected, (long long)st.versions_only);
+	}
+	log_debug("%s: %lld OSV records, %lld rows; skipped %lld withdrawn, %lld"
+	    " entries of other ecosystems, %lld GIT ranges, %lld empty ranges",
+	    feed, (long long)st.records, (long long)*records,
+	    (long long)st.withdrawn, (long long)st.ecosystem, (long long)st.git,
+	    (long long)st.empty);
+	return 0;
+}
+
+/* A JSON object with OSV's "affected" beside an "id", or an osv.dev zip. */
+static int
+osv_detect(const char *data, size_t len)
+{
+	size_t	i = 0, n;
+
+	if (len >= 4 && memcmp(data, "PK\003\004", 4) == 0)
+		return 1;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' ||
+	    data[i] == '\r'))
+		i++;
+	if (i == len || (data[i] != '{' && data[i] != '['))
+		return 0;
+	n = len < 65536 ? len : 65536;
+	return memmem(data, n, "\"affected\"", 10) != NULL &&
+	    memmem(data, n, "\"id\"", 4) != NULL &&
+	    memmem(data, n, "\"csaf_version\"", 14) == NULL;
+}
+
+const struct feed_format feed_format_osv = {
+	.name = "osv",
+	.detect = osv_detect,
+	.import = osv_import,
+};

@@ -1,0 +1,74 @@
+/*
+ * HTTP client: the only libcurl user. Timeouts, retries with backoff on
+ * 429/5xx and broken transfers (resumed with a Range request), redirects
+ * followed by hand so credentials never leave the origin that asked for
+ * them, unix sockets, size limits, and bodies streamed as a struct stream.
+ */
+#ifndef HULLSCAN_FETCH_H
+#define HULLSCAN_FETCH_H
+
+#include <stdint.h>
+#include "util.h"
+
+struct stream;
+
+struct fetch_options {
+	int		 tls_verify;		/* verify peer and host (default 1) */
+	const char	*unix_socket;		/* connect here instead of TCP (default NULL) */
+	long		 connect_timeout;	/* seconds (default 30) */
+	long		 stall_timeout;		/* seconds without a byte before giving up (default 60) */
+	long		 total_timeout;		/* seconds for a whole non-streamed request (default 300) */
+	int		 retries;		/* extra attempts after a failure (default 4) */
+	long		 backoff_ms;		/* first wait between attempts, doubled each time (default 500) */
+};
+void	fetch_options_default(struct fetch_options *);
+
+struct fetch_request {
+	const char		*url;
+	const char		*method;	/* NULL: GET */
+	const char * const	*headers;	/* NULL-terminated, sent to every hop */
+	const char		*auth;		/* "Authorization: …", only sent to the first hop's origin */
+	uint64_t		 max_body;	/* body limit; 0: no limit */
+};
+
+struct fetch_response {
+	long		 status;
+	char		*url;			/* the final URL, after redirects */
+	char		*content_type;
+	char		*docker_digest;		/* Docker-Content-Digest */
+	char		*www_authenticate;	/* the first WWW-Authenticate header */
+	int64_t		 content_length;	/* -1 when unknown */
+	int		 tls_refused;		/* no answer: the peer's certificate failed the check */
+	struct buf	 body;			/* fetch_get's body; an error body (64 KiB at most) */
+};
+void	fetch_response_clear(struct fetch_response *);
+
+/* A client: one connection cache; one request at a time. */
+struct fetch;
+struct fetch	*fetch_new(const struct fetch_options *);
+void		 fetch_free(struct fetch *);
+
+/*
+ * Send a request and read the whole body into resp->body (at most
+ * req->max_body bytes, else HS_ELIMIT). Returns 0 when an HTTP answer came,
+ * whatever its status, or a negative code when none did after the retries.
+ */
+int	fetch_get(struct fetch *, const struct fetch_request *, struct fetch_response *,
+	    char **cause);
+
+/*
+ * Like fetch_get, but on a 2xx answer the body is handed back as *out, read
+ * as it arrives; a broken transfer is resumed where it stopped. The stream
+ * keeps a copy of the request but borrows the client: close it before the
+ * next request and before the client goes away. On any other status *out is
+ * NULL and resp->body holds the start of the error body.
+ */
+int	fetch_open(struct fetch *, const struct fetch_request *, struct fetch_response *,
+	    struct stream **out, char **cause);
+
+/* Percent-encode s for a URL query or path segment (keeps A-Za-z0-9-._~ and keep). */
+char	*fetch_escape(const char *s, const char *keep);
+/* Scheme, host and port of url, lower-cased: "https://reg.example:443". */
+char	*fetch_origin(const char *url);
+
+#endif

@@ -1,0 +1,517 @@
+/*
+ * The docker-daemon: source: an image exported by the Docker or Podman
+ * engine over its unix socket (GET /images/{name}/get), read as the
+ * docker-archive stream arrives: never spooled to disk.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+
+#include "cache.h"
+#include "fetch.h"
+#include "source.h"
+#include "stream.h"
+#include "util.h"
+
+#define DAEMON_DEFAULT_SOCKET	"/var/run/docker.sock"
+#define DAEMON_MAX_ENTRIES	1000000		/* tar entries in one export */
+#define DAEMON_MAX_MEMBERS	100000		/* entries remembered */
+#define DAEMON_MAX_LINKS	8		/* link hops when resolving a name */
+#define DAEMON_PEEK		512
+
+/* The engine's socket from $DOCKER_HOST (unix:// only), else the default. */
+static int
+daemon_socket(char **out, char **cause)
+{
+	const char	*h = getenv("DOCKER_HOST");
+
+	if (h == NULL || *h == '\0') {
+		*out = xstrdup(DAEMON_DEFAULT_SOCKET);
+		return 0;
+	}
+	if (str_starts(h, "unix://") && h[7] != '\0') {
+		*out = xstrdup(h + 7);
+		return 0;
+	}
+	return fail(cause, HS_EINVAL, "DOCKER_HOST=%s: only unix:// sockets are supported", h);
+}
+
+/* The engine's error answer {"message": "…"}, or NULL. */
+static char *
+daemon_error(const struct fetch_response *resp)
+{
+	json_t		*root;
+	const char	*m;
+	char		*out = NULL;
+
+	if (resp->body.len == 0 ||
+	    (root = json_loadb(resp->body.data, resp->body.len, 0, NULL)) == NULL)
+		return NULL;
+	if ((m = json_string_value(json_object_get(root, "message"))) != NULL)
+		out = xstrndup(m, strcspn(m, "\r\n"));
+	json_decref(root);
+	return out;
+}
+
+/* A tar entry of the export worth remembering. */
+struct member {
+	char			*name;		/* normalised path */
+	char			*link;		/* symlink or hardlink target, normalised */
+	char			*json;		/* a small JSON file (manifest.json, a config) */
+	size_t			 len;
+	struct layer_files	*lf;		/* a layer, read as it streamed past */
+	char			*error;		/* why it could not be read as a layer */
+};
+
+struct export {
+	const struct source_options	*opts;
+	struct stream			*in;		/* the HTTP body */
+	struct archive			*a;
+	char				 buf[65536];
+	char				*in_cause;	/* a read error of the body */
+	struct member			*m;
+	size_t				 n;
+	/* The entry being read: peeked bytes first, then the archive. */
+	char				 peek[DAEMON_PEEK];
+	size_t				 peek_len, peek_off;
+};
+
+static la_ssize_t
+export_read_cb(struct archive *a, void *arg, const void **out)
+{
+	struct export	*x = arg;
+	ssize_t		 n;
+
+	n = stream_read(x->in, x->buf, sizeof x->buf, &x->in_cause);
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", x->in_cause != NULL ? x->in_cause :
+		    "read error");
+		return -1;
+	}
+	*out = x->buf;
+	return n;
+}
+
+/* The current entry's data as a stream: the peeked bytes, then the rest. */
+static ssize_t
+entry_read(struct stream *s, void *buf, size_t n, char **cause)
+{
+	struct export	*x = s->ctx;
+	la_ssize_t	 r;
+	size_t		 have;
+
+	if (x->peek_off < x->peek_len) {
+		have = x->peek_len - x->peek_off;
+		if (have > n)
+			have = n;
+		memcpy(buf, x->peek + x->peek_off, have);
+		x->peek_off += have;
+		return (ssize_t)have;
+	}
+	if ((r = archive_read_data(x->a, buf, n)) < 0)
+		return fail(cause, HS_EIO, "export: %s", archive_error_string(x->a));
+	return r;
+}
+
+static void
+entry_close(struct stream *s)
+{
+	(void)s;	/* the export outlives its entries */
+}
+
+static const struct stream_ops entry_ops = {
+	.read = entry_read,
+	.close = entry_close,
+};
+
+static struct member *
+export_add(struct export *x, char *name)
+{
+	struct member	*m;
+
+	x->m = xreallocarray(x->m, x->n + 1, sizeof *x->m);
+	m = &x->m[x->n++];
+	memset(m, 0, sizeof *m);
+	m->name = name;
+	return m;
+}
+
+/* The member a name leads to, following links. */
+static struct member *
+export_find(struct export *x, const char *name)
+{
+	const char	*want = name;
+	size_t		 i, hops;
+
+	for (hops = 0; hops <= DAEMON_MAX_LINKS; hops++) {
+		for (i = x->n; i > 0; i--) {
+			if (strcmp(x->m[i - 1].name, want) == 0)
+				break;
+		}
+		if (i == 0)
+			return NULL;
+		if (x->m[i - 1].link == NULL)
+			return &x->m[i - 1];
+		want = x->m[i - 1].link;
+	}
+	return NULL;
+}
+
+/* A symlink target, relative to the link's directory, as a normalised path. */
+static char *
+link_target(const char *name, const char *target)
+{
+	const char	*slash;
+	char		*joined, *norm;
+
+	if (target[0] == '/' || (slash = strrchr(name, '/')) == NULL)
+		return layer_path_normalise(target);
+	joined = xasprintf("%.*s/%s", (int)(slash - name), name, target);
+	norm = layer_path_normalise(joined);
+	free(joined);
+	return norm;
+}
+
+/* The digest an entry's name gives, "sha256:<hex>", or NULL. */
+static char *
+name_digest(const char *name)
+{
+	const char	*hex;
+	char		*d;
+
+	if (str_starts(name, "blobs/sha256/"))
+		hex = name + strlen("blobs/sha256/");
+	else if (strlen(name) == 68 && str_ends(name, ".tar"))
+		hex = name;
+	else
+		return NULL;
+	if (strlen(hex) < 64 || (hex[64] != '\0' && strcmp(hex + 64, ".tar") != 0))
+		return NULL;
+	d = xasprintf("sha256:%.64s", hex);
+	if (!digest_valid(d)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Read one regular entry: keep it as JSON, as a layer, or not at all. */
+static int
+export_entry(struct export *x, struct archive_entry *e, char *name, char **cause)
+{
+	const struct source_options	*opts = x->opts;
+	struct image_layer		 l;
+	struct member			*m;
+	struct stream			 s;
+	struct buf			 b;
+	char				 chunk[16384], *dcause = NULL, *digest;
+	la_ssize_t			 r;
+	size_t				 i;
+	int64_t				 size = archive_entry_size(e);
+
+	x->peek_len = x->peek_off = 0;
+	while (x->peek_len < sizeof x->peek) {
+		r = archive_read_data(x->a, x->peek + x->peek_len,
+		    sizeof x->peek - x->peek_len);
+		if (r < 0) {
+			free(name);
+			return fail(cause, HS_EIO, "export: %s", archive_error_string(x->a));
+		}
+		if (r == 0)
+			break;
+		x->peek_len += (size_t)r;
+	}
+	for (i = 0; i < x->peek_len && strchr(" \t\r\n", x->peek[i]) != NULL; i++)
+		;
+	if (i < x->peek_len && (x->peek[i] == '{' || x->peek[i] == '[') &&
+	    size >= 0 && (uint64_t)size <= opts->max_json) {
+		buf_init(&b);
+		buf_add(&b, x->peek, x->peek_len);
+		while ((r = archive_read_data(x->a, chunk, sizeof chunk)) > 0) {
+			if (b.len + (size_t)r > opts->max_json) {
+				fail(cause, HS_ELIMIT, "export: %s is larger than %zu "
+				    "bytes", name, opts->max_json);
+				buf_free(&b);
+				free(name);
+				return HS_ELIMIT;
+			}
+			buf_add(&b, chunk, (size_t)r);
+		}
+		if (r < 0) {
+			buf_free(&b);
+			free(name);
+			return fail(cause, HS_EIO, "export: %s", archive_error_string(x->a));
+		}
+		m = export_add(x, name);
+		m->len = b.len;
+		m->json = buf_steal(&b);
+		return 0;
+	}
+	/* An empty tar is 1024 bytes: anything smaller is no layer (VERSION…). */
+	if (x->peek_len < DAEMON_PEEK) {
+		free(name);
+		return 0;
+	}
+	m = export_add(x, name);
+	memset(&l, 0, sizeof l);
+	/*
+	 * Exports name layers by their digest ("blobs/sha256/<hex>" from
+	 * Docker 25 on, "<hex>.tar" from Podman): the cache may hold them.
+	 */
+	if (opts->cache != NULL && (digest = name_digest(name)) != NULL) {
+		l.digest = digest;
+		if (source_layer_cached(opts, &l)) {
+			m->lf = l.files;
+			free(l.digest);
+			archive_read_data_skip(x->a);
+			return 0;
+		}
+		free(l.digest);
+		l.digest = NULL;
+	}
+	s.ops = &entry_ops;
+	s.ctx = x;
+	if (source_layer_read(opts, &l, name, &s, 0, &dcause) == 0)
+		m->lf = l.files;
+	else if (x->in_cause != NULL) {
+		/* The body itself broke: nothing after this can be read. */
+		free(l.digest);
+		free(dcause);
+		return fail(cause, HS_EIO, "%s", x->in_cause);
+	} else
+		m->error = dcause;
+	free(l.digest);
+	return 0;
+}
+
+static void
+export_free(struct export *x)
+{
+	size_t	i;
+
+	for (i = 0; i < x->n; i++) {
+		free(x->m[i].name);
+		free(x->m[i].link);
+		free(x->m[i].json);
+		free(x->m[i].error);
+		layer_files_free(x->m[i].lf);
+	}
+	free(x->m);
+	free(x->in_cause);
+	if (x->a != NULL)
+		archive_read_free(x->a);
+}
+
+/* Walk the whole export once, keeping JSON files and reading every layer. */
+static int
+export_walk(struct export *x, char **cause)
+{
+	struct archive_entry	*e;
+	struct member		*m;
+	const char		*path, *target;
+	char			*name;
+	size_t			 entries = 0;
+	int			 r, rc;
+
+	x->a = archive_read_new();
+	archive_read_support_format_tar(x->a);
+	archive_read_support_filter_none(x->a);
+	if (archive_read_open(x->a, x, NULL, export_read_cb, NULL) != ARCHIVE_OK)
+		return fail(cause, HS_EIO, "export: %s", x->in_cause != NULL ?
+		    x->in_cause : archive_error_string(x->a));
+	for (;;) {
+		if ((r = archive_read_next_header(x->a, &e)) == ARCHIVE_EOF)
+			return 0;
+		if (r < ARCHIVE_WARN)
+			return fail(cause, HS_EIO, "export: %s", x->in_cause != NULL ?
+			    x->in_cause : archive_error_string(x->a));
+		if (++entries > DAEMON_MAX_ENTRIES || x->n >= DAEMON_MAX_MEMBERS)
+			return fail(cause, HS_ELIMIT, "export: more than %d entries",
+			    DAEMON_MAX_ENTRIES);
+		if ((path = archive_entry_pathname(e)) == NULL ||
+		    (name = layer_path_normalise(path)) == NULL)
+			continue;
+		if ((target = archive_entry_hardlink(e)) != NULL) {
+			m = export_add(x, name);
+			m->link = layer_path_normalise(target);
+			continue;
+		}
+		if (archive_entry_filetype(e) == AE_IFLNK &&
+		    (target = archive_entry_symlink(e)) != NULL) {
+			m = export_add(x, name);
+			m->link = link_target(name, target);
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG) {
+			free(name);
+			continue;
+		}
+		if ((rc = export_entry(x, e, name, cause)) != 0)
+			return rc;
+	}
+}
+
+/* Build img from manifest.json and the members read. */
+static int
+export_image(struct export *x, const char *want_name, struct image *img, char **cause)
+{
+	struct member	*mf, *cm, *lm;
+	json_t		*list = NULL, *pick = NULL, *layers, *tags;
+	json_error_t	 jerr;
+	const char	*cfg, *lname;
+	char		 got[72], *norm;
+	size_t		 i, j, n;
+	int		 rc = 0;
+
+	if ((mf = export_find(x, "manifest.json")) == NULL || mf->json == NULL)
+		return fail(cause, HS_EINVAL, "the export has no manifest.json");
+	if ((list = json_loadb(mf->json, mf->len, 0, &jerr)) == NULL ||
+	    !json_is_array(list) || json_array_size(list) == 0) {
+		rc = fail(cause, HS_EINVAL, "the export's manifest.json: %s",
+		    list == NULL ? jerr.text : "not a list of images");
+		goto out;
+	}
+	/* One image is asked for; should the engine add others, take the one named. */
+	pick = json_array_get(list, 0);
+	for (i = 0; i < json_array_size(list) && json_array_size(list) > 1; i++) {
+		tags = json_object_get(json_array_get(list, i), "RepoTags");
+		for (j = 0; j < json_array_size(tags); j++) {
+			lname = json_string_value(json_array_get(tags, j));
+			if (lname != NULL && (strcmp(lname, want_name) == 0 ||
+			    (str_ends(lname, want_name) &&
+			    lname[strlen(lname) - strlen(want_name) - 1] == '/')))
+				pick = json_array_get(list, i);
+		}
+	}
+	cfg = json_string_value(json_object_get(pick, "Config"));
+	layers = json_object_get(pick, "Layers");
+	if (cfg == NULL || !json_is_array(layers)) {
+		rc = fail(cause, HS_EINVAL, "the export's manifest.json: no Config or Layers");
+		goto out;
+	}
+	if ((n = json_array_size(layers)) > x->opts->max_layers) {
+		rc = fail(cause, HS_ELIMIT, "the export has %zu layers, more than the "
+		    "limit of %zu", n, x->opts->max_layers);
+		goto out;
+	}
+	norm = layer_path_normalise(cfg);
+	cm = norm != NULL ? export_find(x, norm) : NULL;
+	free(norm);
+	if (cm == NULL || cm->json == NULL) {
+		rc = fail(cause, HS_EINVAL, "config %s is not in the export", cfg);
+		goto out;
+	}
+	img->layers = xcalloc(n, sizeof *img->layers);
+	img->nlayers = n;
+	sha256_hex(cm->json, cm->len, got);
+	img->config_digest = xstrdup(got);
+	if ((rc = source_parse_config(cm->json, cm->len, img, cause)) != 0) {
+		cause_prefix(cause, "config %s", cfg);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		lname = json_string_value(json_array_get(layers, i));
+		norm = lname != NULL ? layer_path_normalise(lname) : NULL;
+		lm = norm != NULL ? export_find(x, norm) : NULL;
+		free(norm);
+		if (lm == NULL || (lm->lf == NULL && lm->error == NULL)) {
+			rc = fail(cause, HS_EINVAL, "layer %zu (%s) is not in the export",
+			    i + 1, lname != NULL ? lname : "?");
+			goto out;
+		}
+		if (lm->lf == NULL) {
+			rc = fail(cause, HS_EINVAL, "%s", lm->error);
+			goto out;
+		}
+		if (img->layers[i].diff_id != NULL && lm->lf->diff_id != NULL &&
+		    strcmp(img->layers[i].diff_id, lm->lf->diff_id) != 0) {
+			rc = fail(cause, HS_EDIGEST, "layer %s: diff_id mismatch: expected "
+			    "%s, got %s", lname, img->layers[i].diff_id, lm->lf->diff_id);
+			goto out;
+		}
+		img->layers[i].digest = xstrdup(lm->lf->digest);
+		img->layers[i].media_type =
+		    xstrdup("application/vnd.docker.image.rootfs.diff.tar");
+		img->layers[i].files = layer_files_dup(lm->lf);
+	}
+out:
+	json_decref(list);
+	return rc;
+}
+
+static int
+daemon_read(const struct image_ref *ref, const struct source_options *opts,
+    struct image *img, char **cause)
+{
+	struct fetch_options	 o;
+	struct fetch_request	 req;
+	struct fetch_response	 resp;
+	struct export		 x;
+	struct fetch		*f = NULL;
+	struct stream		*s = NULL;
+	const char		*name;
+	char			*sock = NULL, *esc = NULL, *url = NULL, *err = NULL;
+	int			 rc;
+
+	memset(&resp, 0, sizeof resp);
+	memset(&x, 0, sizeof x);
+	if ((rc = daemon_socket(&sock, cause)) != 0)
+		return rc;
+	/* The name as given: the engine resolves short names its own way. */
+	name = ref->text;
+	if (str_starts(name, "docker-daemon:"))
+		name += strlen("docker-daemon:");
+	esc = fetch_escape(name, "/:@");
+	url = xasprintf("http://localhost/images/%s/get", esc);
+
+	fetch_options_default(&o);
+	o.unix_socket = sock;
+	o.connect_timeout = 10;
+	o.retries = 2;
+	f = fetch_new(&o);
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.max_body = opts->limits.max_tar;
+	if ((rc = fetch_open(f, &req, &resp, &s, cause)) != 0) {
+		/* "URL: what went wrong": the socket says more than the URL. */
+		err = *cause;
+		*cause = NULL;
+		fail(cause, rc, "cannot get the image from the engine at unix://%s: %s",
+		    sock, strstr(err, ": ") != NULL ? strstr(err, ": ") + 2 : err);
+		goto out;
+	}
+	if (s == NULL) {
+		err = daemon_error(&resp);
+		rc = fail(cause, resp.status == 404 ? HS_ENOENT : HS_EIO,
+		    "the engine at unix://%s: %s (HTTP %ld)", sock,
+		    err != NULL ? err : "no such image", resp.status);
+		goto out;
+	}
+	x.opts = opts;
+	x.in = s;
+	if ((rc = export_walk(&x, cause)) != 0)
+		goto out;
+	rc = export_image(&x, name, img, cause);
+out:
+	export_free(&x);
+	stream_close(s);
+	fetch_response_clear(&resp);
+	fetch_free(f);
+	free(err);
+	free(url);
+	free(esc);
+	free(sock);
+	return rc;
+}
+
+const struct source_backend source_daemon_backend = {
+	.name = "docker-daemon",
+	.transport = TRANSPORT_DOCKER_DAEMON,
+	.read = daemon_read,
+};

@@ -1,0 +1,517 @@
+/* The docker:// source: an image pulled from a registry over the Registry HTTP API v2. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "auth.h"
+#include "fetch.h"
+#include "source.h"
+#include "stream.h"
+#include "util.h"
+
+#define MT_OCI_INDEX	"application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST	"application/vnd.oci.image.manifest.v1+json"
+#define MT_V2_LIST	"application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_V2_MANIFEST	"application/vnd.docker.distribution.manifest.v2+json"
+
+static const char *registry_accept[] = {
+	"Accept: " MT_OCI_INDEX ", " MT_V2_LIST ", " MT_OCI_MANIFEST ", " MT_V2_MANIFEST,
+	NULL
+};
+
+struct registry {
+	const struct image_ref		*ref;
+	const struct source_options	*opts;
+	struct fetch			*f;
+	char				*base;		/* "https://host[:port]" */
+	char				*repo_path;	/* escaped repository */
+	char				*scope;		/* "repository:R:pull" */
+	struct auth_creds		 creds;
+	int				 have_creds;
+	char				*auth;		/* "Authorization: …" or NULL */
+	char				*used_scope;	/* the scope of the token in auth */
+	int				 renewed;	/* auth is a token got after a refusal */
+	int				 auth_tries;
+};
+
+/* Registries on the loopback interface may speak plain HTTP, as Docker allows. */
+static int
+host_is_loopback(const char *host)
+{
+	return str_starts(host, "localhost") || str_starts(host, "127.") ||
+	    str_starts(host, "[::1]");
+}
+
+/* The registry's error body, as "CODE: message", or NULL. */
+static char *
+registry_error(const struct fetch_response *resp)
+{
+	json_t		*root, *errs, *e;
+	const char	*code, *msg;
+	char		*out = NULL;
+
+	if (resp->body.len == 0 ||
+	    (root = json_loadb(resp->body.data, resp->body.len, 0, NULL)) == NULL)
+		return NULL;
+	errs = json_object_get(root, "errors");
+	if (json_is_array(errs) && json_array_size(errs) > 0) {
+		e = json_array_get(errs, 0);
+		code = json_string_value(json_object_get(e, "code"));
+		msg = json_string_value(json_object_get(e, "message"));
+		if (code != NULL || msg != NULL)
+			out = xasprintf("%s%s%s", code != NULL ? code : "",
+			    code != NULL && msg != NULL ? ": " : "", msg != NULL ? msg : "");
+	}
+	json_decref(root);
+	/* Keep it to one short line. */
+	if (out != NULL && strlen(out) > 200)
+		out[200] = '\0';
+	if (out != NULL && strpbrk(out, "\r\n") != NULL)
+		*strpbrk(out, "\r\n") = '\0';
+	return out;
+}
+
+/* Answer a 401: work out what the challenge wants and get it. */
+static int
+registry_authenticate(struct registry *r, const struct fetch_response *resp, char **cause)
+{
+	struct auth_challenge	 ch;
+	const char		*host = r->ref->registry;
+	char			*err;
+	int			 rc;
+
+	if (resp->www_authenticate == NULL)
+		return fail(cause, HS_EAUTH, "%s: HTTP 401 without a WWW-Authenticate "
+		    "challenge", host);
+	if ((rc = auth_challenge_parse(resp->www_authenticate, &ch, cause)) != 0) {
+		cause_prefix(cause, "%s", host);
+		return rc;
+	}
+	/*
+	 * A token refused for the very scope it was for has expired or been
+	 * revoked: get a new one, once. Refused Basic credentials, or a new
+	 * token refused again, would get the same answer every time.
+	 */
+	if (r->auth != NULL && strcmp(ch.scheme, "bearer") == 0 && !r->renewed &&
+	    (ch.scope == NULL || (r->used_scope != NULL &&
+	    strcmp(ch.scope, r->used_scope) == 0))) {
+		auth_bearer_forget(r->auth);
+		r->renewed = 1;
+	} else if (++r->auth_tries > 3 || (r->auth != NULL &&
+	    (strcmp(ch.scheme, "basic") == 0 || ch.scope == NULL ||
+	    (r->used_scope != NULL && strcmp(ch.scope, r->used_scope) == 0)))) {
+		err = registry_error(resp);
+		if (r->have_creds)
+			rc = fail(cause, HS_EAUTH, "%s: authentication refused (HTTP %ld%s%s): "
+			    "check the user name and password", host, resp->status,
+			    err != NULL ? ", " : "", err != NULL ? err : "");
+		else
+			rc = fail(cause, HS_EAUTH, "%s: anonymous access refused (HTTP %ld%s%s): "
+			    "give credentials (--creds, $REGISTRY_AUTH_FILE, "
+			    "~/.docker/config.json)", host, resp->status,
+			    err != NULL ? ", " : "", err != NULL ? err : "");
+		free(err);
+		goto out;
+	}
+	free(r->auth);
+	r->auth = NULL;
+	if (strcmp(ch.scheme, "basic") == 0) {
+		if (!r->have_creds) {
+			rc = fail(cause, HS_EAUTH, "%s: the registry wants a login and no "
+			    "credentials were found (--creds, $REGISTRY_AUTH_FILE, "
+			    "~/.docker/config.json)", host);
+			goto out;
+		}
+		r->auth = auth_basic_header(&r->creds);
+		rc = 0;
+		goto out;
+	}
+	free(r->used_scope);
+	r->used_scope = xstrdup(ch.scope != NULL ? ch.scope : r->scope);
+	if ((rc = auth_bearer(r->f, &ch, r->used_scope, r->have_creds ? &r->creds : NULL,
+	    &r->auth, cause)) != 0)
+		cause_prefix(cause, "%s", host);
+out:
+	auth_challenge_clear(&ch);
+	return rc;
+}
+
+/*
+ * One request to the registry with authentication as needed. A 2xx body is
+ * streamed to *out when out is not NULL, else read into resp->body (at most
+ * max bytes). Other statuses come back in resp with *out NULL.
+ */
+static int
+registry_request(struct registry *r, const char *url, uint64_t max,
+    struct fetch_response *resp, struct stream **out, char **cause)
+{
+	struct fetch_request	req;
+	int			rc;
+
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.headers = registry_accept;
+	req.max_body = max;
+	for (;;) {
+		req.auth = r->auth;
+		if (out != NULL)
+			rc = fetch_open(r->f, &req, resp, out, cause);
+		else
+			rc = fetch_get(r->f, &req, resp, cause);
+		if (rc != 0 || resp->status != 401) {
+			if (rc == 0)
+				r->renewed = 0;	/* the token works: it may be renewed again later */
+			return rc;
+		}
+		if ((rc = registry_authenticate(r, resp, cause)) != 0)
+			return rc;
+	}
+}
+
+/* An unexpected status, as a cause naming what was asked for. */
+static int
+registry_status(struct registry *r, const struct fetch_response *resp, const char *what,
+    char **cause)
+{
+	char	*err = registry_error(resp);
+	int	 rc;
+
+	if (resp->status == 404)
+		rc = fail(cause, HS_ENOENT, "%s not found in %s/%s%s%s", what,
+		    r->ref->registry, r->ref->repository, err != NULL ? ": " : "",
+		    err != NULL ? err : "");
+	else if (resp->status == 403)
+		rc = fail(cause, HS_EAUTH, "%s/%s: access denied (HTTP 403%s%s)",
+		    r->ref->registry, r->ref->repository, err != NULL ? ", " : "",
+		    err != NULL ? err : "");
+	else
+		rc = fail(cause, HS_EIO, "%s: HTTP %ld from %s%s%s", what, resp->status,
+		    r->ref->registry, err != NULL ? ": " : "", err != NULL ? err : "");
+	free(err);
+	return rc;
+}
+
+/*
+ * Find the scheme (https, or http for a loopback registry or with TLS
+ * verification off, as Docker and skopeo do) and log in when /v2/ asks.
+ */
+static int
+registry_ping(struct registry *r, char **cause)
+{
+	struct fetch_options	 o;
+	struct fetch_request	 req;
+	struct fetch_response	 resp;
+	struct fetch		*probe;
+	char			*url, *c2 = NULL;
+	int			 rc;
+
+	memset(&resp, 0, sizeof resp);
+	r->base = xasprintf("https://%s", r->ref->registry);
+	url = xasprintf("%s/v2/", r->base);
+	if (!r->opts->tls_verify || host_is_loopback(r->ref->registry)) {
+		/* One quick try over TLS, then plain HTTP with the usual retries. */
+		fetch_options_default(&o);
+		o.tls_verify = r->opts->tls_verify;
+		o.retries = 0;
+		o.connect_timeout = 10;
+		probe = fetch_new(&o);
+		memset(&req, 0, sizeof req);
+		req.url = url;
+		req.max_body = 1 << 20;
+		rc = fetch_get(probe, &req, &resp, &c2);
+		fetch_free(probe);
+		if (rc != 0 && resp.tls_refused) {
+			/* A TLS registry with a bad certificate: say so, no plain HTTP. */
+			rc = fail(cause, HS_EIO, "%s: %s (--tls-verify=false skips the "
+			    "check)", r->ref->registry, strstr(c2, ": ") != NULL ?
+			    strstr(c2, ": ") + 2 : c2);
+			fetch_response_clear(&resp);
+			free(c2);
+			free(url);
+			return rc;
+		}
+		fetch_response_clear(&resp);
+		if (rc != 0) {
+			log_debug("%s: %s; trying plain HTTP", r->ref->registry, c2);
+			free(r->base);
+			free(url);
+			r->base = xasprintf("http://%s", r->ref->registry);
+			url = xasprintf("%s/v2/", r->base);
+		}
+		free(c2);
+	}
+	rc = registry_request(r, url, 1 << 20, &resp, NULL, cause);
+	if (rc == 0 && resp.status != 200)
+		rc = fail(cause, HS_EIO, "%s: not a registry (HTTP %ld for /v2/)",
+		    r->ref->registry, resp.status);
+	fetch_response_clear(&resp);
+	free(url);
+	return rc;
+}
+
+static char *
+media_type_of(const struct fetch_response *resp, json_t *root)
+{
+	const char	*mt;
+	size_t		 n;
+
+	mt = json_string_value(json_object_get(root, "mediaType"));
+	if (mt != NULL)
+		return xstrdup(mt);
+	if (resp->content_type != NULL) {
+		n = strcspn(resp->content_type, "; ");
+		return xstrndup(resp->content_type, n);
+	}
+	return xstrdup("");
+}
+
+/*
+ * GET a manifest by tag or digest and check it against the digest asked for
+ * or the one the registry announced. *digest is the manifest's own.
+ */
+static int
+registry_manifest(struct registry *r, const char *reference, struct buf *body,
+    char **media_type, char **digest, char **cause)
+{
+	struct fetch_response	 resp;
+	json_t			*root = NULL;
+	char			*url, *ref_esc, got[72], *what;
+	int			 rc;
+
+	memset(&resp, 0, sizeof resp);
+	*media_type = NULL;
+	*digest = NULL;
+	ref_esc = fetch_escape(reference, ":");
+	url = xasprintf("%s/v2/%s/manifests/%s", r->base, r->repo_path, ref_esc);
+	what = xasprintf("manifest %s", reference);
+	if ((rc = registry_request(r, url, r->opts->max_json, &resp, NULL, cause)) != 0)
+		goto out;
+	if (resp.status != 200) {
+		rc = registry_status(r, &resp, what, cause);
+		goto out;
+	}
+	sha256_hex(resp.body.data, resp.body.len, got);
+	if (str_starts(reference, "sha256:") && strcmp(got, reference) != 0) {
+		rc = fail(cause, HS_EDIGEST, "%s: content has digest %s", what, got);
+		goto out;
+	}
+	if (resp.docker_digest != NULL && str_starts(resp.docker_digest, "sha256:") &&
+	    strcmp(resp.docker_digest, got) != 0) {
+		rc = fail(cause, HS_EDIGEST, "%s: content has digest %s, the registry "
+		    "said %s", what, got, resp.docker_digest);
+		goto out;
+	}
+	if ((root = json_loadb(resp.body.data, resp.body.len, 0, NULL)) == NULL ||
+	    !json_is_object(root)) {
+		rc = fail(cause, HS_EINVAL, "%s: not a JSON object", what);
+		goto out;
+	}
+	if (json_integer_value(json_object_get(root, "schemaVersion")) == 1) {
+		rc = fail(cause, HS_EINVAL, "%s: schema 1 manifests are not supported", what);
+		goto out;
+	}
+	*media_type = media_type_of(&resp, root);
+	*digest = xstrdup(got);
+	*body = resp.body;
+	buf_init(&resp.body);
+out:
+	json_decref(root);
+	fetch_response_clear(&resp);
+	free(what);
+	free(url);
+	free(ref_esc);
+	return rc;
+}
+
+/* A small blob (the config) read whole and checked against its digest. */
+static int
+registry_blob_small(struct registry *r, const char *digest, struct buf *body, char **cause)
+{
+	struct fetch_response	 resp;
+	char			*url, got[72], *what;
+	int			 rc;
+
+	if (!digest_valid(digest))
+		return fail(cause, HS_EINVAL, "config digest is not a valid sha256 digest");
+	memset(&resp, 0, sizeof resp);
+	url = xasprintf("%s/v2/%s/blobs/%s", r->base, r->repo_path, digest);
+	what = xasprintf("config %s", digest);
+	if ((rc = registry_request(r, url, r->opts->max_json, &resp, NULL, cause)) != 0)
+		goto out;
+	if (resp.status != 200) {
+		rc = registry_status(r, &resp, what, cause);
+		goto out;
+	}
+	sha256_hex(resp.body.data, resp.body.len, got);
+	if (strcmp(got, digest) != 0) {
+		rc = fail(cause, HS_EDIGEST, "%s: content has digest %s", what, got);
+		goto out;
+	}
+	*body = resp.body;
+	buf_init(&resp.body);
+out:
+	fetch_response_clear(&resp);
+	free(what);
+	free(url);
+	return rc;
+}
+
+/* One layer: from the cache, else streamed from the registry through layer_read. */
+static int
+registry_layer(struct registry *r, struct image_layer *l, char **cause)
+{
+	struct fetch_response	 resp;
+	struct stream		*s = NULL;
+	char			*url = NULL, *what;
+	int			 rc;
+
+	if (l->digest == NULL || !digest_valid(l->digest))
+		return fail(cause, HS_EINVAL, "a layer without a valid sha256 digest");
+	if (source_layer_cached(r->opts, l)) {
+		log_debug("layer %s: from the layer cache", l->digest);
+		return 0;
+	}
+	memset(&resp, 0, sizeof resp);
+	what = xasprintf("layer %s", l->digest);
+	url = xasprintf("%s/v2/%s/blobs/%s", r->base, r->repo_path, l->digest);
+	/* The manifest gives the exact size: never read more. */
+	if ((rc = registry_request(r, url, l->size > 0 ? (uint64_t)l->size : 0, &resp, &s,
+	    cause)) != 0) {
+		cause_prefix(cause, "%s", what);
+		goto out;
+	}
+	if (s == NULL) {
+		rc = registry_status(r, &resp, what, cause);
+		goto out;
+	}
+	rc = source_layer_read(r->opts, l, NULL, s, 1, cause);
+out:
+	stream_close(s);
+	fetch_response_clear(&resp);
+	free(url);
+	free(what);
+	return rc;
+}
+
+static int
+is_index(const char *mt, const struct buf *body)
+{
+	json_t	*root;
+	int	 yes;
+
+	if (strcmp(mt, MT_OCI_INDEX) == 0 || strcmp(mt, MT_V2_LIST) == 0)
+		return 1;
+	if (strcmp(mt, MT_OCI_MANIFEST) == 0 || strcmp(mt, MT_V2_MANIFEST) == 0)
+		return 0;
+	/* No media type: an index is the one with "manifests". */
+	if ((root = json_loadb(body->data, body->len, 0, NULL)) == NULL)
+		return 0;
+	yes = json_is_array(json_object_get(root, "manifests"));
+	json_decref(root);
+	return yes;
+}
+
+static int
+registry_read(const struct image_ref *ref, const struct source_options *opts,
+    struct image *img, char **cause)
+{
+	struct registry	 r;
+	struct fetch_options o;
+	struct buf	 manifest, config;
+	char		*mt = NULL, *digest = NULL, *pick = NULL, *pick_mt = NULL;
+	char		*mt2 = NULL, *digest2 = NULL;
+	const char	*platform;
+	size_t		 i;
+	int		 rc;
+
+	memset(&r, 0, sizeof r);
+	buf_init(&manifest);
+	buf_init(&config);
+	r.ref = ref;
+	r.opts = opts;
+	if (ref->registry == NULL || ref->repository == NULL || ref->reference == NULL)
+		return fail(cause, HS_EINVAL, "not a registry reference");
+	fetch_options_default(&o);
+	o.tls_verify = opts->tls_verify;
+	r.f = fetch_new(&o);
+	r.repo_path = fetch_escape(ref->repository, "/");
+	r.scope = xasprintf("repository:%s:pull", ref->repository);
+	rc = auth_creds_find(ref->registry, ref->repository, opts->creds, &r.creds, cause);
+	if (rc == 0)
+		r.have_creds = 1;
+	else if (rc != HS_ENOENT)
+		goto out;
+	rc = 0;
+
+	if ((rc = registry_ping(&r, cause)) != 0)
+		goto out;
+	if ((rc = registry_manifest(&r, ref->reference, &manifest, &mt, &digest,
+	    cause)) != 0)
+		goto out;
+	img->manifest_digest = xstrdup(digest);
+	if (is_index(mt, &manifest)) {
+		platform = opts->platform != NULL ? opts->platform : "linux/amd64";
+		if ((rc = source_pick_manifest(manifest.data, manifest.len, platform, NULL,
+		    &pick, &pick_mt, cause)) != 0) {
+			cause_prefix(cause, "index %s", ref->reference);
+			goto out;
+		}
+		if (!digest_valid(pick)) {
+			rc = fail(cause, HS_EINVAL, "%s: the index names an invalid digest",
+			    ref->reference);
+			goto out;
+		}
+		buf_free(&manifest);
+		if ((rc = registry_manifest(&r, pick, &manifest, &mt2, &digest2,
+		    cause)) != 0)
+			goto out;
+		if (is_index(mt2, &manifest)) {
+			rc = fail(cause, HS_EINVAL, "manifest %s: an index inside an index",
+			    pick);
+			goto out;
+		}
+	}
+	if ((rc = source_parse_manifest(manifest.data, manifest.len, img, opts,
+	    cause)) != 0)
+		goto out;
+	if (img->config_digest == NULL) {
+		rc = fail(cause, HS_EINVAL, "manifest %s has no config", digest);
+		goto out;
+	}
+	if ((rc = registry_blob_small(&r, img->config_digest, &config, cause)) != 0)
+		goto out;
+	if ((rc = source_parse_config(config.data, config.len, img, cause)) != 0)
+		goto out;
+	for (i = 0; i < img->nlayers; i++) {
+		if ((rc = registry_layer(&r, &img->layers[i], cause)) != 0)
+			goto out;
+	}
+out:
+	buf_free(&manifest);
+	buf_free(&config);
+	free(mt);
+	free(digest);
+	free(mt2);
+	free(digest2);
+	free(pick);
+	free(pick_mt);
+	auth_creds_clear(&r.creds);
+	if (r.auth != NULL)
+		explicit_bzero(r.auth, strlen(r.auth));
+	free(r.auth);
+	free(r.base);
+	free(r.repo_path);
+	free(r.scope);
+	free(r.used_scope);
+	fetch_free(r.f);
+	return rc;
+}
+
+const struct source_backend source_docker_backend = {
+	.name = "docker",
+	.transport = TRANSPORT_DOCKER,
+	.read = registry_read,
+};

@@ -1,0 +1,78 @@
+#!/bin/bash
+# Fill a fuzz target's corpus dir with seeds: files from ../shared/fixtures
+# (copied at run time, never into the repository) and tests/fuzz/seeds/.
+# usage: seed.sh TARGET DIR   (FIXTURES, top_srcdir and FUZZ_BIN in the environment)
+set -eu
+target=$1 dir=$2
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${FIXTURES:=$top_srcdir/../shared/fixtures}"
+F=$FIXTURES
+mkdir -p "$dir"
+
+# copy FILE... : each small file as is, under a name made unique by its path.
+copy() {
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		[ "$(stat -c %s "$f")" -le 131072 ] || continue
+		cp "$f" "$dir/$(echo "${f#"$F"/}" | tr '/' '_')"
+	done
+}
+# prefix BYTE FILE... : each file behind one mode byte (the targets that read byte 0).
+prefix() {
+	_b=$1; shift
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		{ printf "\\$(printf '%03o' "$_b")"; head -c 131072 "$f"; } \
+		    >"$dir/$_b-$(echo "${f#"$F"/}" | tr '/' '_')"
+	done
+}
+
+case $target in
+osrelease)	copy $(find "$F/os-release" -type f) ;;
+dpkg)		copy $(find "$F/dpkg" -type f -name 'status*') $(find "$F/dpkg/syft-status.d" -type f) ;;
+apk)		copy $(find "$F/apk" -type f ! -name '*.tsv') ;;
+rpmdb)
+	prefix 0 $(find "$F/rpmdb" -type f -name Packages)
+	prefix 1 $(find "$F/rpmdb" -type f -name Packages.db) ;;
+version)
+	/usr/bin/python3 - "$F/version" "$dir" <<'PY'
+import os, sys
+src, out = sys.argv[1], sys.argv[2]
+n = 0
+for name in sorted(os.listdir(src)):
+    if not name.endswith(".tsv"):
+        continue
+    with open(os.path.join(src, name), encoding="utf-8", errors="replace") as f:
+        for i, line in enumerate(f):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 2 or i % 7 != 0 or cols[0].startswith("#"):
+                continue
+            with open(os.path.join(out, "%s-%d" % (name, i)), "w") as o:
+                o.write(cols[0] + "\n" + cols[1])
+            n += 1
+PY
+	;;
+layer)
+	copy "$F"/images/claircore-whiteout-layers/*.layer
+	for f in "$F"/images/claircore-whiteout-layers/*.layer; do
+		gzip -c "$f" >"$dir/$(basename "$f").gz"
+	done ;;
+manifest)
+	for b in 0 1 2; do
+		prefix $b $(find "$F/images/trivy-oci-layouts" -type f \( -name index.json -o -path '*/blobs/*' \) -size -64k)
+	done ;;
+docker-archive)
+	# The target writes seeds that match its fixed blobs.
+	HULLSCAN_FUZZ_SEEDS=$dir "$FUZZ_BIN" -runs=0 "$dir" >/dev/null 2>&1 || true ;;
+feed-debian)	copy "$F"/feeds/debian-tracker/* ;;
+feed-secdb)	copy "$F"/feeds/alpine-secdb-excerpts/* $(find "$F/feeds/alpine-secdb" -type f) ;;
+feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | head -20) ;;
+feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 ;;
+feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
+ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
+*)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
+esac
+# Past crashes are the best seeds.
+if [ -d "$top_srcdir/tests/fuzz/regress/$target" ]; then
+	cp "$top_srcdir/tests/fuzz/regress/$target"/* "$dir/" 2>/dev/null || true
+fi

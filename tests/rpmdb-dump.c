@@ -1,0 +1,74 @@
+/*
+ * Print what pkg_rpmdb_parse reads from an rpm database file, sorted, one
+ * package a line: name, epoch (0 when none), version, release, arch (as rpm
+ * -qa's %{EPOCHNUM} and %{ARCH} print them); with -s also the source rpm
+ * file name rebuilt from source_name and source_version.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "pkg.h"
+#include "util.h"
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct inventory	*inv;
+	const struct package	*p;
+	char			*data = NULL, *cause = NULL, **lines;
+	const char		*colon, *hyphen, *vr, *sv, *file;
+	char			*src;
+	size_t			 len, i;
+	int			 with_source;
+
+	with_source = argc == 3 && strcmp(argv[1], "-s") == 0;
+	if (argc != 2 + with_source) {
+		fprintf(stderr, "usage: rpmdb-dump [-s] FILE\n");
+		return 2;
+	}
+	file = argv[1 + with_source];
+	inv = inventory_new();
+	if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
+	    pkg_rpmdb_parse(file, data, len, inv, &cause) != 0) {
+		log_error("%s", cause);
+		return 1;
+	}
+	lines = xcalloc(inv->npkgs + 1, sizeof *lines);
+	for (i = 0; i < inv->npkgs; i++) {
+		p = &inv->pkgs[i];
+		/* version is "[E:]V-R": split it back as rpm -qa prints it */
+		colon = strchr(p->version, ':');
+		vr = colon != NULL ? colon + 1 : p->version;
+		hyphen = strrchr(vr, '-');
+		sv = strchr(p->source_version, ':');
+		sv = sv != NULL ? sv + 1 : p->source_version;
+		src = with_source ? xasprintf("\t%s-%s.src.rpm",
+		    p->source_name, sv) : xstrdup("");
+		lines[i] = xasprintf("%s\t%.*s\t%.*s\t%s\t%s%s", p->name,
+		    colon != NULL ? (int)(colon - p->version) : 1,
+		    colon != NULL ? p->version : "0",
+		    hyphen != NULL ? (int)(hyphen - vr) : (int)strlen(vr), vr,
+		    hyphen != NULL ? hyphen + 1 : "",
+		    p->arch != NULL ? p->arch : "(none)", src);
+		free(src);
+	}
+	qsort(lines, inv->npkgs, sizeof *lines, line_cmp);
+	for (i = 0; i < inv->npkgs; i++) {
+		puts(lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	inventory_free(inv);
+	free(data);
+	return 0;
+}

@@ -1,0 +1,502 @@
+/*
+ * Builds run results by hand and writes the JUnit, SARIF, HTML and XML
+ * reports. Run alone it is a TAP test of the writers; with --write DIR it
+ * only writes the reports for tests/report.sh and tests/html.sh to check.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "model.h"
+#include "report.h"
+#include "util.h"
+/* This test needs no fixtures: tap.h's fixture helpers stay unused. */
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "tap.h"
+
+#define HOSTILE "<script>alert(1)</script> \"double\" 'single' & ampersand"
+
+/* --bump: the next build of the same images: new tags, digests and versions. */
+static int bump;
+
+static char *
+ver(const char *v)
+{
+	return bump ? xasprintf("%s+b2", v) : xstrdup(v);
+}
+
+static struct finding *
+add(struct finding_list *l, const char *id, const char *pkg, const char *inst,
+    const char *fixed, enum severity sev, enum verdict v, int is_new)
+{
+	struct finding	*f;
+
+	f = finding_list_add(l);
+	f->id = xstrdup(id);
+	f->package = xstrdup(pkg);
+	f->installed_version = inst != NULL ? ver(inst) : NULL;
+	f->source_name = xstrdup(pkg);
+	f->fixed_version = fixed != NULL ? ver(fixed) : NULL;
+	f->severity = sev;
+	f->status = xstrdup(fixed != NULL ? "fixed" : "open");
+	f->namespace = xstrdup("debian:bookworm");
+	f->link = xasprintf("https://security-tracker.debian.org/tracker/%s", id);
+	f->description = xasprintf("%s allows remote attackers to do harm.", id);
+	f->verdict = v;
+	f->is_new = is_new;
+	return f;
+}
+
+static struct run_result *
+build_run(void)
+{
+	struct run_result	*rr;
+	struct image_result	*r;
+	struct finding		*f;
+	static const int	 trend[8][6] = {
+		/* Unknown, Negligible, Low, Medium, High, Critical */
+		{ 0, 3, 6, 9, 4, 1 }, { 0, 3, 6, 8, 4, 1 }, { 1, 3, 5, 8, 3, 2 },
+		{ 0, 2, 5, 7, 3, 2 }, { 0, 2, 4, 7, 2, 1 }, { 0, 2, 3, 5, 2, 1 },
+		{ 0, 1, 3, 4, 2, 1 }, { 0, 1, 1, 3, 1, 2 },
+	};
+	size_t			 i;
+	int			 s;
+
+	rr = run_result_new();
+	rr->started = xstrdup("2026-11-01T10:00:00Z");
+	rr->db_path = xstrdup("/var/cache/hullscan/vuln.db");
+	rr->job = xstrdup("team/nightly-scan");
+	rr->build = xstrdup(bump ? "43" : "42");
+	rr->build_url = xasprintf("https://jenkins.example.com/job/team/job/"
+	    "nightly-scan/%s/", rr->build);
+	rr->previous_build = xstrdup(bump ? "42" : "41");
+	rr->policy_failed = 1;
+	rr->exit_status = 1;
+	rr->policy_summary = xstrdup("fail on High or worse");
+	rr->nreasons = 2;
+	rr->reasons = xcalloc(2, sizeof *rr->reasons);
+	rr->reasons[0] = xstrdup("4 findings at High or worse in "
+	    "registry.example.com/team/web.app (CVE-2024-0001 in openssl, …)");
+	rr->reasons[1] = xstrdup("1 finding at Critical in evil\"<script>alert(3)"
+	    "</script>&.img");
+
+	/* An image whose name holds dots, with findings of every verdict. */
+	r = run_result_add(rr, bump ? "docker://registry.example.com/team/web.app:1.4.3" :
+	    "docker://registry.example.com/team/web.app:1.4.2");
+	r->name = xstrdup("registry.example.com/team/web.app");
+	r->digest = xstrdup(bump ?
+	    "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" :
+	    "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	r->inv = inventory_new();
+	r->inv->os.id = xstrdup("debian");
+	r->inv->os.pretty_name = xstrdup("Debian GNU/Linux 12 (bookworm)");
+	r->inv->os.namespace = xstrdup("debian:bookworm");
+	inventory_add(r->inv, "openssl", "3.0.11-1~deb12u1", NULL, NULL, "amd64", ECO_DEB);
+	inventory_add(r->inv, "libc6", "2.36-9", "glibc", NULL, "amd64", ECO_DEB);
+	inventory_add(r->inv, "zlib1g", "1:1.2.13.dfsg-1", "zlib", NULL, "amd64", ECO_DEB);
+	r->seconds = 1.25;
+	r->has_previous = 1;
+	add(&r->findings, "CVE-2024-0001", "openssl", "3.0.11-1~deb12u1",
+	    "3.0.13-1~deb12u1", SEV_CRITICAL, VERDICT_FAIL, 1);
+	f = add(&r->findings, "CVE-2024-0002", "libc6", "2.36-9", NULL, SEV_HIGH,
+	    VERDICT_FAIL, 0);
+	free(f->source_name);
+	f->source_name = xstrdup("glibc");
+	f = add(&r->findings, "CVE-2023-0003", "zlib1g", "1:1.2.13.dfsg-1",
+	    "1:1.2.13.dfsg-2", SEV_MEDIUM, VERDICT_IGNORED, 0);
+	f->ignore_reason = xstrdup("not reachable: we never inflate untrusted "
+	    "data (until 2027-01-01)");
+	f = add(&r->findings, "CVE-2023-0004", "lib&co", "1.0<2>", "1.1", SEV_LOW,
+	    VERDICT_PASS, 1);
+	free(f->description);
+	f->description = xstrdup(HOSTILE);
+	free(f->link);
+	f->link = xstrdup("javascript:alert(1)");
+	f = add(&r->findings, "TEMP-0000001-ABCDEF", "bash", "5.2.15-2", NULL,
+	    SEV_NEGLIGIBLE, VERDICT_PASS, 0);
+	free(f->description);
+	f->description = NULL;
+	free(f->link);
+	f->link = NULL;
+	/* One package twice (two architectures): two cases, two results. */
+	add(&r->findings, "CVE-2024-0005", "libssl3", "3.0.11-1~deb12u1",
+	    "3.0.13-1~deb12u1", SEV_HIGH, VERDICT_FAIL, 0);
+	add(&r->findings, "CVE-2024-0005", "libssl3", "3.0.11-1~deb12u1",
+	    "3.0.13-1~deb12u1", SEV_HIGH, VERDICT_FAIL, 0);
+	add(&r->fixed, "CVE-2022-1111", "curl", "7.88.1-10", "7.88.1-10+deb12u5",
+	    SEV_HIGH, VERDICT_FAIL, -1);
+	/* Still open under the same identity: not fixed. */
+	add(&r->fixed, "CVE-2024-0002", "libc6", "2.36-8", NULL, SEV_HIGH,
+	    VERDICT_FAIL, -1);
+
+	/* An image that could not be scanned. */
+	r = run_result_add(rr, "docker://registry.example.com/broken:2");
+	r->name = xstrdup("registry.example.com/broken");
+	r->error = xstrdup("manifest unknown <b>bold</b> & \"quoted\"");
+	r->seconds = 0.5;
+
+	/* A clean image with something fixed since the previous build. */
+	r = run_result_add(rr, bump ? "oci:/srv/images/alpine:3.20" :
+	    "oci:/srv/images/alpine:3.19");
+	r->name = xstrdup("oci:/srv/images/alpine");
+	r->digest = xstrdup("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
+	r->inv = inventory_new();
+	r->inv->os.id = xstrdup("alpine");
+	r->inv->os.pretty_name = xstrdup("Alpine Linux v3.19");
+	inventory_add(r->inv, "musl", "1.2.4-r2", NULL, NULL, "x86_64", ECO_APK);
+	r->seconds = 0.25;
+	r->has_previous = 1;
+	add(&r->fixed, "CVE-2023-5678", "libcrypto3", "3.1.4-r0", "3.1.4-r1",
+	    SEV_LOW, VERDICT_PASS, -1);
+
+	/* A hostile name, id-less garbage in strings: control bytes, bad UTF-8. */
+	r = run_result_add(rr, "docker-archive:/tmp/evil.tar:evil\"<script>alert(3)"
+	    "</script>&.img:1");
+	r->name = xstrdup("evil\"<script>alert(3)</script>&.img");
+	r->inv = inventory_new();
+	r->inv->os.pretty_name = xstrdup("naïve OS ✓");
+	r->seconds = 0;
+	f = add(&r->findings, "CVE-2024-9999", "pkg\"quote'&<x>", "1.0", NULL,
+	    SEV_CRITICAL, VERDICT_FAIL, -1);
+	free(f->description);
+	f->description = xstrdup("control \x01 byte, bad UTF-8 \xff\xfe, "
+	    "ok UTF-8 naïve ✓, " HOSTILE);
+
+	rr->ntrend = NELEM(trend);
+	rr->trend = xcalloc(rr->ntrend, sizeof *rr->trend);
+	for (i = 0; i < rr->ntrend; i++) {
+		rr->trend[i].build = xasprintf("%zu", i + (bump ? 36 : 35));
+		rr->trend[i].started = xasprintf("2026-10-%02zuT10:00:00Z", i + 20);
+		for (s = SEV_UNKNOWN; s <= SEV_CRITICAL; s++)
+			rr->trend[i].counts[s] = trend[i][s];
+	}
+	return rr;
+}
+
+/* A large run: n images of 100 findings each, to time the writers. */
+static struct run_result *
+build_big(size_t n)
+{
+	struct run_result	*rr;
+	struct image_result	*r;
+	size_t			 i, j;
+	char			*ref, *id, *pkg;
+
+	rr = build_run();
+	for (i = 0; i < n; i++) {
+		ref = xasprintf("docker://registry.example.com/svc/app%zu:1", i);
+		r = run_result_add(rr, ref);
+		free(ref);
+		r->name = xasprintf("registry.example.com/svc/app%zu", i);
+		r->inv = inventory_new();
+		for (j = 0; j < 100; j++) {
+			id = xasprintf("CVE-2024-%04zu", j);
+			pkg = xasprintf("pkg%zu", j % 37);
+			add(&r->findings, id, pkg, "1.0-1", j % 3 ? "1.0-2" : NULL,
+			    (enum severity)(j % 6), (enum verdict)(j % 3), j % 5 == 0);
+			free(id);
+			free(pkg);
+		}
+	}
+	return rr;
+}
+
+static int
+write_all(const struct run_result *rr, const char *dir, const char *tdir)
+{
+	char	*cause = NULL, *p;
+	int	 rc = 0;
+
+	p = xasprintf("%s/junit.xml", dir);
+	if (report_junit_write(rr, p, &cause) != 0) {
+		fprintf(stderr, "junit: %s\n", cause);
+		rc = 1;
+	}
+	free(p);
+	p = xasprintf("%s/report.sarif", dir);
+	if (report_sarif_write(rr, p, &cause) != 0) {
+		fprintf(stderr, "sarif: %s\n", cause);
+		rc = 1;
+	}
+	free(p);
+	p = xasprintf("%s/report.xml", dir);
+	if (report_xml_write(rr, p, &cause) != 0) {
+		fprintf(stderr, "xml: %s\n", cause);
+		rc = 1;
+	}
+	free(p);
+	p = xasprintf("%s/html", dir);
+	if (report_html_write(rr, p, tdir, &cause) != 0) {
+		fprintf(stderr, "html: %s\n", cause);
+		rc = 1;
+	}
+	free(p);
+	free(cause);
+	return rc;
+}
+
+/* The number of nodes an XPath expression selects in an XML file; -1 on error. */
+static int
+xpath_count(const char *file, const char *expr)
+{
+	xmlDocPtr		 doc;
+	xmlXPathContextPtr	 ctx;
+	xmlXPathObjectPtr	 obj;
+	int			 n = -1;
+
+	if ((doc = xmlReadFile(file, NULL, XML_PARSE_NONET)) == NULL)
+		return -1;
+	if ((ctx = xmlXPathNewContext(doc)) != NULL) {
+		if ((obj = xmlXPathEvalExpression(BAD_CAST expr, ctx)) != NULL) {
+			if (obj->type == XPATH_NODESET)
+				n = obj->nodesetval != NULL ?
+				    obj->nodesetval->nodeNr : 0;
+			else if (obj->type == XPATH_NUMBER)
+				n = (int)obj->floatval;
+			else if (obj->type == XPATH_BOOLEAN)
+				n = obj->boolval;
+			xmlXPathFreeObject(obj);
+		}
+		xmlXPathFreeContext(ctx);
+	}
+	xmlFreeDoc(doc);
+	return n;
+}
+
+static int
+file_has(const char *path, const char *needle)
+{
+	char	*data = NULL, *cause = NULL;
+	size_t	 len;
+	int	 found;
+
+	if (file_read(path, 16 << 20, &data, &len, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	found = strstr(data, needle) != NULL;
+	free(data);
+	return found;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static int
+run_tests(const char *tdir)
+{
+	struct run_result	*rr, *empty, *big;
+	double			 t0;
+	char			 tmpl[] = "/tmp/hullscan-report.XXXXXX";
+	char			*dir, *p, *q, *cause = NULL, *clean;
+	int			 rc;
+
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		tap_ok(0, "mkdtemp: %s", strerror(errno));
+		return tap_done();
+	}
+	rr = build_run();
+	tap_ok(write_all(rr, dir, tdir) == 0, "all reports written");
+
+	p = xasprintf("%s/junit.xml", dir);
+	tap_ok(xpath_count(p, "/testsuites/testsuite") == 4,
+	    "junit: one suite per image");
+	tap_ok(xpath_count(p, "count(//testsuite[not(testcase)])") == 0,
+	    "junit: no suite without a case");
+	tap_ok(xpath_count(p, "//testcase[@name='scan']") == 4,
+	    "junit: a scan case per image");
+	tap_ok(xpath_count(p, "//testcase[@name='scan']/error") == 1,
+	    "junit: the image that was not scanned is an error");
+	tap_ok(xpath_count(p, "//failure") == 5, "junit: five failures");
+	tap_ok(xpath_count(p, "//skipped") == 1, "junit: one skipped");
+	tap_ok(xpath_count(p, "//testcase[@name='CVE-2022-1111 curl' and not(*[self::failure or self::skipped or self::error])]") == 1,
+	    "junit: a fixed finding is one passing case");
+	tap_ok(xpath_count(p, "count(//testcase[@name='CVE-2024-0002 libc6'])") == 1,
+	    "junit: a finding still open is not also fixed");
+	tap_ok(xpath_count(p, "//testcase[@classname='hullscan.registry_example_com/team/web_app']") == 9,
+	    "junit: dots in the image name do not split the classname");
+	tap_ok(xpath_count(p, "count(//testcase[contains(@name, '3.0.11') or contains(@classname, '1.4.2') or contains(@classname, 'sha256')])") == 0,
+	    "junit: no version, tag or digest in identities");
+	tap_ok(xpath_count(p, "//failure[contains(@message, 'no fix yet')]") == 2,
+	    "junit: unfixed findings say so");
+	tap_ok(file_has(p, "control \xef\xbf\xbd byte"),
+	    "junit: a control byte becomes U+FFFD");
+	tap_ok(file_has(p, "naïve ✓"), "junit: valid UTF-8 kept");
+	free(p);
+
+	p = xasprintf("%s/html/index.html", dir);
+	tap_ok(access(p, R_OK) == 0, "html: index.html");
+	tap_ok(!file_has(p, "<script>"), "html: no script element");
+	tap_ok(file_has(p, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+	    "html: hostile text escaped");
+	tap_ok(!file_has(p, "href=\"javascript:"), "html: no javascript: link");
+	tap_ok(!file_has(p, "style="), "html: no style attribute");
+	tap_ok(!file_has(p, "<style"), "html: no style element");
+	tap_ok(file_has(p, "href=\"report.css\""), "html: links its stylesheet");
+	tap_ok(file_has(p, "https://security-tracker.debian.org/tracker/CVE-2024-0001"),
+	    "html: advisory links");
+	free(p);
+	p = xasprintf("%s/html/trend.svg", dir);
+	tap_ok(xpath_count(p, "count(//*[local-name()='rect'])") > 8,
+	    "html: trend.svg has bars");
+	tap_ok(!file_has(p, "<style") && !file_has(p, "style="),
+	    "html: trend.svg without styles");
+	free(p);
+	p = xasprintf("%s/html/report.css", dir);
+	tap_ok(access(p, R_OK) == 0, "html: report.css copied");
+	free(p);
+
+	/* Failures: one line naming what is wrong. */
+	p = xasprintf("%s/no-such-templates", dir);
+	q = xasprintf("%s/html2", dir);
+	rc = report_html_write(rr, q, p, &cause);
+	tap_ok(rc != 0 && cause != NULL && strstr(cause, "report.xsl") != NULL &&
+	    strchr(cause, '\n') == NULL, "html: missing templates: %s",
+	    cause != NULL ? cause : "(no cause)");
+	free(p);
+	free(cause);
+	cause = NULL;
+
+	p = xasprintf("%s/badtemplates", dir);
+	mkdir(p, 0755);
+	free(q);
+	q = xasprintf("%s/report.xsl", p);
+	write_file(q, "<xsl:stylesheet version='1.0' "
+	    "xmlns:xsl='http://www.w3.org/1999/XSL/Transform'>"
+	    "<xsl:template match='/'><xsl:value-of select='1 +'/>"
+	    "</xsl:template></xsl:stylesheet>\n");
+	free(q);
+	q = xasprintf("%s/trend.xsl", p);
+	write_file(q, "<nope");
+	free(q);
+	q = xasprintf("%s/report.css", p);
+	write_file(q, "body{}\n");
+	free(q);
+	q = xasprintf("%s/html3", dir);
+	rc = report_html_write(rr, q, p, &cause);
+	tap_ok(rc != 0 && cause != NULL && strstr(cause, "report.xsl") != NULL &&
+	    strchr(cause, '\n') == NULL, "html: a broken template: %s",
+	    cause != NULL ? cause : "(no cause)");
+	free(cause);
+	cause = NULL;
+	free(p);
+	free(q);
+
+	p = xasprintf("%s/junit.xml/sub/x.xml", dir);
+	rc = report_junit_write(rr, p, &cause);
+	tap_ok(rc != 0 && cause != NULL, "junit: unwritable path: %s",
+	    cause != NULL ? cause : "(no cause)");
+	free(cause);
+	cause = NULL;
+	free(p);
+
+	/* An empty run still makes valid reports. */
+	empty = run_result_new();
+	q = xasprintf("%s/empty", dir);
+	tap_ok(write_all(empty, q, tdir) == 0, "empty run: reports written");
+	p = xasprintf("%s/junit.xml", q);
+	tap_ok(xpath_count(p, "count(/testsuites)") == 1, "empty run: junit parses");
+	free(p);
+	free(q);
+	run_result_free(empty);
+
+	clean = report_xml_clean("a\x01" "b\xc3\xa9\xed\xa0\x80\xef\xbf\xbe\xf4\x90\x80\x80z");
+#define R "\xef\xbf\xbd"
+	/* Surrogate, U+FFFE: one each; past U+10FFFF: each of its 4 bytes. */
+	tap_ok(strcmp(clean, "a" R "b\xc3\xa9" R R R R R R "z") == 0,
+	    "xml_clean: controls, surrogates, U+FFFE, past U+10FFFF replaced");
+#undef R
+	tap_ok(strstr(clean, "\xed\xa0\x80") == NULL &&
+	    strstr(clean, "\xef\xbf\xbe") == NULL && strstr(clean, "\xf4\x90") == NULL &&
+	    clean[strlen(clean) - 1] == 'z', "xml_clean: nothing invalid left");
+	free(clean);
+
+	/* Templates found through $HULLSCAN_TEMPLATES when none is given. */
+	tap_ok(strcmp(report_templates_dir("/x"), "/x") == 0,
+	    "templates: the given directory wins");
+	setenv("HULLSCAN_TEMPLATES", tdir, 1);
+	q = xasprintf("%s/html-env", dir);
+	rc = report_html_write(rr, q, NULL, &cause);
+	tap_ok(rc == 0 && strcmp(report_templates_dir(NULL), tdir) == 0,
+	    "templates: $HULLSCAN_TEMPLATES used when none is given");
+	free(cause);
+	cause = NULL;
+	free(q);
+	unsetenv("HULLSCAN_TEMPLATES");
+
+	/* 300 images of 100 findings: every writer in bounded time. */
+	big = build_big(300);
+	q = xasprintf("%s/big", dir);
+	t0 = now_mono();
+	rc = write_all(big, q, tdir);
+	t0 = now_mono() - t0;
+	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s", t0);
+	free(q);
+	run_result_free(big);
+
+	run_result_free(rr);
+	if (getenv("KEEP") == NULL) {
+		p = xasprintf("rm -rf '%s'", dir);
+		if (system(p) != 0)
+			tap_diag("cannot remove %s", dir);
+		free(p);
+	} else
+		tap_diag("kept %s", dir);
+	return tap_done();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run_result	*rr;
+	const char		*dir = NULL, *top, *tdir = NULL;
+	char			*deftdir;
+	size_t			 big = 0;
+	int			 i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--write") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--templates") == 0 && i + 1 < argc)
+			tdir = argv[++i];
+		else if (strcmp(argv[i], "--bump") == 0)
+			bump = 1;
+		else if (strcmp(argv[i], "--big") == 0 && i + 1 < argc)
+			big = strtoul(argv[++i], NULL, 10);
+		else {
+			fprintf(stderr, "usage: test-report [--write DIR] "
+			    "[--templates DIR] [--bump] [--big N]\n");
+			return 2;
+		}
+	}
+	top = getenv("top_srcdir");
+	deftdir = xasprintf("%s/templates", top != NULL ? top : ".");
+	if (tdir == NULL)
+		tdir = deftdir;
+	if (dir == NULL)
+		rc = run_tests(tdir);
+	else {
+		rr = big > 0 ? build_big(big) : build_run();
+		rc = write_all(rr, dir, tdir);
+		run_result_free(rr);
+	}
+	free(deftdir);
+	xmlCleanupParser();
+	return rc;
+}

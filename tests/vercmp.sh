@@ -1,0 +1,164 @@
+#!/bin/bash
+# hullscan vercmp: exit statuses and messages, then the CLI against the real
+# tools: dpkg --compare-versions on every dpkg vector row, rpm's own
+# rpm.vercmp on a sample of the rpm rows, and (as root) apk 2.14.4 from the
+# Alpine edge minirootfs on a sample of the apk rows.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+# --- the command itself ---
+expect_status "vercmp with no arguments is a usage error" 2 "$HULLSCAN" vercmp
+expect_status "vercmp with one version is a usage error" 2 "$HULLSCAN" vercmp deb 1.0
+expect_status "vercmp with an unknown ecosystem" 2 "$HULLSCAN" vercmp foo 1 2
+check "unknown ecosystem: one-line message" \
+	grep -qx "hullscan: vercmp: unknown ecosystem 'foo' (deb, apk or rpm)" "$T/err"
+expect_status "vercmp --help" 0 "$HULLSCAN" vercmp --help
+check "vercmp --help prints the usage" grep -q '^usage: hullscan vercmp' "$T/out"
+
+expect_status "invalid deb version exits 2" 2 "$HULLSCAN" vercmp deb 1: 2.0
+if [ "$(cat "$T/err")" = "hullscan: vercmp: invalid deb version '1:'" ] && [ ! -s "$T/out" ]; then
+	ok "invalid deb version: exact one-line message, nothing on stdout"
+else
+	not_ok "invalid deb version: exact one-line message, nothing on stdout"
+	diag "$(cat "$T/err" "$T/out")"
+fi
+expect_status "invalid apk version exits 2" 2 "$HULLSCAN" vercmp apk 1.0 0.1bc
+check "invalid apk version: message names it" \
+	grep -qx "hullscan: vercmp: invalid apk version '0.1bc'" "$T/err"
+expect_status "empty rpm version exits 2" 2 "$HULLSCAN" vercmp rpm "" 1.0
+check "empty rpm version: message" grep -qx "hullscan: vercmp: invalid rpm version ''" "$T/err"
+expect_status "empty deb version exits 2" 2 "$HULLSCAN" vercmp deb "" 1.0
+
+# answers worked out by hand from each tool's rules
+while read -r eco a b want; do
+	got=$("$HULLSCAN" vercmp -- "$eco" "$a" "$b" 2>&1) || true
+	if [ "$got" = "$want" ]; then ok "vercmp $eco $a $b prints $want"
+	else not_ok "vercmp $eco $a $b prints $want (got '$got')"; fi
+done <<'EOF'
+deb 1.0~rc1-1 1.0-1 <
+deb 1:0.9 2.0 >
+deb 1.0-1 1.0-1 =
+apk 1.0_pre1 1.0 <
+apk 1.0-r10 1.0-r9 >
+apk -r1 -r1 =
+rpm 1:1.0-1 2.0-1 >
+rpm 1.0~rc1 1.0 <
+rpm 1.0^git1 1.0 >
+rpm 1.0 1.0 =
+EOF
+
+need_fixtures
+
+# --- dpkg: every row of every dpkg vector file ---
+need_cmd dpkg
+for f in "$FIXTURES"/version/dpkg_*.tsv; do
+	n=0; bad=0
+	while IFS=$'\t' read -r a b _; do
+		n=$((n + 1))
+		if dpkg --compare-versions "$a" lt "$b" 2>/dev/null; then want="<"
+		elif dpkg --compare-versions "$a" eq "$b" 2>/dev/null; then want="="
+		else want=">"; fi
+		got=$("$HULLSCAN" vercmp deb "$a" "$b" 2>&1) || true
+		if [ "$got" != "$want" ]; then
+			bad=$((bad + 1)); diag "$a vs $b: dpkg says $want, hullscan '$got'"
+		fi
+	done < <(tail -n +2 "$f")
+	if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]; then
+		ok "$(basename "$f"): hullscan vercmp deb agrees with dpkg on $n rows"
+	else
+		not_ok "$(basename "$f"): $bad of $n rows disagree with dpkg"
+	fi
+done
+
+# --- rpm: one rpm --eval computes the answers for a sample ---
+need_cmd rpm
+: >"$T/rpm-pairs"
+for f in rpm_vercmp.tsv rpm_vercmp_claircore.tsv rpm_vercmp_disabled_oddities.tsv; do
+	tail -n +2 "$FIXTURES/version/$f" | cut -f1,2 >>"$T/rpm-pairs"
+done
+# every 20th row of the 4,489 go-rpm-version rows; '' is refused by librpm
+tail -n +2 "$FIXTURES/version/rpm_vercmp_go-rpm-version.tsv" | cut -f1,2 |
+	awk -F'\t' 'NR % 20 == 1 && $1 != "" && $2 != ""' >>"$T/rpm-pairs"
+# EVR strings too: epochs, releases, a missing release
+cat >>"$T/rpm-pairs" <<'EOF'
+1:1.0-1	1.0-2
+1.0-1	1.0
+1.0	1.0-1
+0:1.0-1	1.0-1
+2.0-1.el8	2.0-1.el8_9
+1.0~rc1-1	1.0-1
+EOF
+{
+	printf '%%{lua: '
+	while IFS=$'\t' read -r a b; do
+		printf 'print(rpm.vercmp([[%s]], [[%s]]) .. ";") ' "$a" "$b"
+	done <"$T/rpm-pairs"
+	printf '}'
+} >"$T/rpm.lua"
+rpm --eval "$(cat "$T/rpm.lua")" | tr -d '\n' | tr ';' '\n' >"$T/rpm-answers"
+n=0; bad=0
+while IFS=$'\t' read -r a b <&3 && read -r r <&4; do
+	n=$((n + 1))
+	case $r in -1) want="<" ;; 0) want="=" ;; 1) want=">" ;; *) want="?$r" ;; esac
+	got=$("$HULLSCAN" vercmp rpm "$a" "$b" 2>&1) || true
+	if [ "$got" != "$want" ]; then
+		bad=$((bad + 1)); diag "$a vs $b: rpm.vercmp says $r, hullscan '$got'"
+	fi
+done 3<"$T/rpm-pairs" 4<"$T/rpm-answers"
+if [ "$n" -gt 300 ] && [ "$bad" -eq 0 ] &&
+    [ "$n" -eq "$(wc -l <"$T/rpm-pairs")" ]; then
+	ok "hullscan vercmp rpm agrees with rpm.vercmp (rpm $(rpm --version | cut -d' ' -f3)) on $n pairs"
+else
+	not_ok "rpm: $bad of $n pairs disagree with rpm.vercmp"
+fi
+
+# --- apk: the real apk 2.14.4 of the Alpine edge minirootfs (chroot needs root) ---
+rootfs=$FIXTURES/images/alpine-minirootfs/alpine-minirootfs-20240923-x86_64.tar.gz
+if [ "$(id -u)" -ne 0 ] || ! command -v chroot >/dev/null 2>&1 || [ ! -f "$rootfs" ]; then
+	skip "apk oracle: needs root for chroot into the Alpine minirootfs"
+else
+	mkdir "$T/alpine"
+	tar -xzf "$rootfs" -C "$T/alpine" 2>/dev/null || true
+	apk() { chroot "$T/alpine" /sbin/apk "$@"; }
+	if ! apk --version >/dev/null 2>&1; then
+		skip "apk oracle: cannot run the minirootfs' apk here"
+	else
+		n=0; bad=0
+		# every 8th row, and every row whose apk 2.x answer differs from v3
+		while IFS=$'\t' read -r a b e _ e2; do
+			n=$((n + 1))
+			want=$(apk version -t -- "$a" "$b")
+			got=$("$HULLSCAN" vercmp -- apk "$a" "$b" 2>/dev/null) || got=invalid
+			# hullscan refuses versions apk calls invalid; apk still orders them
+			if [ "$got" = invalid ]; then
+				if apk version -c -- "$a" "$b" >/dev/null; then
+					bad=$((bad + 1)); diag "$a vs $b: apk finds both valid, hullscan refuses"
+				fi
+			elif [ "$got" != "$want" ]; then
+				bad=$((bad + 1)); diag "$a vs $b: apk says $want, hullscan '$got'"
+			fi
+		done < <(tail -n +2 "$FIXTURES/version/apk_vercmp.tsv" |
+		    awk -F'\t' 'NR % 8 == 1 || $3 != $5')
+		if [ "$n" -gt 100 ] && [ "$bad" -eq 0 ]; then
+			ok "hullscan vercmp apk agrees with $(apk --version | cut -d, -f1) on $n rows"
+		else
+			not_ok "apk: $bad of $n rows disagree with apk version -t"
+		fi
+		n=0; bad=0
+		# (one version a line: the first is '', which a tab-split read would lose)
+		while IFS= read -r v; do
+			n=$((n + 1))
+			if apk version -c -- "$v" >/dev/null; then want=0; else want=2; fi
+			set +e; "$HULLSCAN" vercmp -- apk "$v" "$v" >/dev/null 2>&1; got=$?; set -e
+			if [ "$got" != "$want" ]; then
+				bad=$((bad + 1)); diag "'$v': apk version -c status says $want, hullscan exit $got"
+			fi
+		done < <(tail -n +2 "$FIXTURES/version/apk_version_validity.tsv" | cut -f1)
+		if [ "$bad" -eq 0 ]; then
+			ok "apk validity: hullscan agrees with apk version -c on $n versions"
+		else
+			not_ok "apk validity: $bad of $n disagree with apk version -c"
+		fi
+	fi
+fi
+
+done_testing
