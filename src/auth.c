@@ -117,6 +117,8 @@ auth_challenge_parse(const char *s, struct auth_challenge *out, char **cause)
 	memset(out, 0, sizeof *out);
 	while (*p != '\0' && n++ < 256) {
 		skip_ws(&p);
+		if (*p == '\0')
+			break;	/* trailing blanks: the step over junk below would pass the end */
 		if (*p == ',') {
 			p++;
 			continue;

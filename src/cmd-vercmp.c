@@ -1,4 +1,4 @@
-/* hullscan vercmp: compare two versions in one ecosystem's order, print <, = or >. */
+/* hullscan vercmp: compare two versions in an ecosystem's order: <, = or >. */
 #include "config.h"
 
 #include <stdio.h>

@@ -312,10 +312,11 @@ int
 ignore_load(struct ignore_list *l, const char *path, const char *today, char **cause)
 {
 	struct ignore_file	 f;
+	struct ignore_entry	*e;
 	yaml_parser_t		 parser;
 	yaml_document_t		 doc;
 	char			*data = NULL, day[11];
-	size_t			 len;
+	size_t			 len, n0 = l->n;
 	int			 error;
 
 	if (today == NULL) {
@@ -347,6 +348,15 @@ ignore_load(struct ignore_list *l, const char *path, const char *today, char **c
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	free(data);
+	/* All or nothing: a half-read entry (no id yet) must not stay behind. */
+	while (error != 0 && l->n > n0) {
+		e = &l->v[--l->n];
+		free(e->id);
+		free(e->image);
+		free(e->package);
+		free(e->reason);
+		free(e->origin);
+	}
 	return error;
 }
 

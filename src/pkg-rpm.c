@@ -1,4 +1,4 @@
-/* rpm databases read without librpm: SQLite, BerkeleyDB hash and NDB, and the header blobs they hold. */
+/* rpm databases read without librpm: SQLite, BerkeleyDB hash, NDB and their headers. */
 #include "config.h"
 
 #include <stdint.h>
@@ -165,7 +165,7 @@ rpm_source(const char *srpm, int has_epoch, uint32_t epoch, char **name,
 		*version = xstrndup(ver, end - ver);
 }
 
-/* Parse one header blob and add its package (gpg-pubkey entries are keys, not packages). */
+/* Add the package of one header blob (gpg-pubkey entries are keys, not packages). */
 static int
 rpm_add_header(const unsigned char *blob, size_t len, struct inventory *inv,
     char **cause)

@@ -1,4 +1,4 @@
-/* Version order of dpkg, apk-tools 2.x and rpm, transcribed from each tool: pure functions, no allocation. */
+/* Version order of dpkg, apk-tools 2.x and rpm: pure functions, no allocation. */
 #include "config.h"
 
 #include <limits.h>
@@ -377,7 +377,7 @@ version_cmp_apk(const char *a, const char *b)
 		return 1;
 	if (at == bt)
 		return 0;
-	/* Equal so far: the longer one is newer, unless it goes on with a pre-release suffix. */
+	/* Equal so far: the longer is newer, unless a pre-release suffix follows. */
 	tt = at;
 	if (at == APK_SUFFIX && apk_get_token(&tt, &va) < 0)
 		return -1;

@@ -1,4 +1,4 @@
-/* rpm database reader: every fixture in fixtures/rpmdb against its expected list, then malformed input. */
+/* rpm database reader: every fixtures/rpmdb database against its list; bad input. */
 #include "config.h"
 
 #include <dirent.h>
