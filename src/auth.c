@@ -218,6 +218,10 @@ auth_base64_decode(const char *s, char **out, size_t *outlen)
 		pad++;
 	if (len > 1 && s[len - 2] == '=')
 		pad++;
+	if ((size_t)n < pad) {
+		free(o);
+		return HS_EINVAL;
+	}
 	*outlen = (size_t)n - pad;
 	o[*outlen] = '\0';
 	*out = o;

@@ -116,6 +116,8 @@ registry_authenticate(struct registry *r, const struct fetch_response *resp, cha
 		free(err);
 		goto out;
 	}
+	if (r->auth != NULL)
+		explicit_bzero(r->auth, strlen(r->auth));
 	free(r->auth);
 	r->auth = NULL;
 	if (strcmp(ch.scheme, "basic") == 0) {
