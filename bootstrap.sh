@@ -2,7 +2,8 @@
 # Set up a fresh Debian 12 machine for hullscan and run it:
 #   ./bootstrap.sh demo    install packages, build, fill the database from the feed
 #                          files, scan the example images, write reports to demo/
-#   ./bootstrap.sh check   install packages, build, run the whole test suite
+#   ./bootstrap.sh check   install packages, build, run the whole test suite, then
+#                          run it again in an ASan+UBSan build
 # Both install what they need with apt-get (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
@@ -12,7 +13,7 @@ mode=${1:-check}
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libcurl4-openssl-dev libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev
 libarchive-dev libssl-dev libyaml-dev
-python3 python3-jwt python3-jsonschema skopeo buildah podman umoci rpm
+python3 python3-jwt python3-cryptography python3-jsonschema skopeo buildah podman umoci rpm
 docker-registry apache2-utils nginx-light chromium zstd bzip2 xz-utils
 dpkg-dev curl ca-certificates sqlite3"
 
@@ -30,25 +31,26 @@ install_packages() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
+# build DIR [configure options]: an out-of-tree build.
 build() {
+	dir=$1; shift
 	[ -x configure ] || ./autogen.sh
-	mkdir -p build
-	cd build
-	[ -f Makefile ] || ../configure -q
-	make -s -j"$(nproc)"
-	cd "$top"
+	mkdir -p "$dir"
+	(cd "$dir" && { [ -f Makefile ] || ../configure -q "$@"; } && make -s -j"$(nproc)")
 }
 
 case $mode in
 demo)
 	install_packages
-	build
+	build build
 	exec sh "$top/tests/demo.sh"
 	;;
 check)
 	install_packages
-	build
-	exec sh "$top/tests/run-suite.sh" "$top/build"
+	build build --enable-werror
+	# The whole suite once more under AddressSanitizer and UBSan.
+	build build-asan --enable-asan --enable-ubsan
+	exec sh "$top/tests/run-suite.sh" "$top/build" "$top/build-asan"
 	;;
 *)
 	echo "usage: $0 demo|check" >&2

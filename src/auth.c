@@ -207,6 +207,10 @@ auth_base64_decode(const char *s, char **out, size_t *outlen)
 
 	if (len % 4 != 0 || len > (1 << 20))
 		return HS_EINVAL;
+	/* EVP_DecodeBlock is lenient: padding only at the end, two at most. */
+	n = (int)strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+	if ((size_t)n + 2 < len || strspn(s + n, "=") != len - (size_t)n)
+		return HS_EINVAL;
 	o = xmalloc(len / 4 * 3 + 1);
 	if ((n = EVP_DecodeBlock((unsigned char *)o, (const unsigned char *)s,
 	    (int)len)) < 0) {

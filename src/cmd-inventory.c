@@ -16,9 +16,11 @@ static const char *inventory_usage =
     "usage: hullscan inventory [options] REF...\n"
     "  prints, per image, a line \"# REF<TAB>os<TAB>version<TAB>namespace\" and then one\n"
     "  line per package: name, version, source name, source version, arch, ecosystem\n"
-    "  -q, --quiet   only errors on stderr\n";
+    CMD_SOURCE_USAGE
+    "  -q, --quiet          only errors on stderr\n";
 
 static const struct option inventory_options[] = {
+	CMD_SOURCE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -33,14 +35,22 @@ or_dash(const char *s)
 static int
 cmd_inventory_exec(int argc, char **argv)
 {
-	struct source_options	 opts;
+	struct cmd_source	 src;
 	struct image_result	 r;
 	const struct package	*p;
 	size_t			 i;
 	int			 ch, status = EXIT_PASS;
 
+	cmd_source_init(&src);
+	src.opts.want = pkg_wanted;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qh", inventory_options, NULL)) != -1) {
+		switch (cmd_source_option(&src, ch, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return EXIT_USAGE;
+		}
 		switch (ch) {
 		case 'q':
 			log_verbosity = 0;
@@ -57,12 +67,11 @@ cmd_inventory_exec(int argc, char **argv)
 		fputs(inventory_usage, stderr);
 		return EXIT_USAGE;
 	}
-	source_options_default(&opts);
-	opts.want = pkg_wanted;
+	cmd_source_start(&src);
 	for (; optind < argc; optind++) {
 		memset(&r, 0, sizeof r);
 		r.reference = xstrdup(argv[optind]);
-		if (scan_image(r.reference, &opts, NULL, &r) != 0) {
+		if (scan_image(r.reference, &src.opts, NULL, &r) != 0) {
 			log_error("%s: %s", r.reference, r.error);
 			status = EXIT_IMAGE;
 			image_result_clear(&r);
@@ -78,6 +87,7 @@ cmd_inventory_exec(int argc, char **argv)
 		}
 		image_result_clear(&r);
 	}
+	cmd_source_end(&src);
 	return status;
 }
 

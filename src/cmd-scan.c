@@ -38,7 +38,7 @@ struct scan_args {
 	int			  no_match;
 	long			  max_db_age;	/* seconds */
 	int			  fail_on_stale;
-	struct source_options	  sopts;
+	struct cmd_source	  src;
 };
 
 /* A list file: one reference a line, '#' starts a comment, blank lines skipped. */
@@ -95,6 +95,7 @@ static const char *scan_usage =
     "  --fail-on-stale      exit 4 when the database is older than --max-db-age\n"
     "  --no-match           list packages only; no vulnerability database needed\n"
     "  --max-file-size N    largest package database kept from a layer, in MiB (default 256)\n"
+    CMD_SOURCE_USAGE
     "  -q, --quiet          only errors on stderr\n"
     "  -v, --verbose        debug messages\n";
 
@@ -144,6 +145,7 @@ static const struct option scan_options[] = {
 	{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	CMD_SOURCE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -218,14 +220,20 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	memset(a, 0, sizeof *a);
 	a->policy = policy_new();
 	a->history_path = xstrdup(HISTORY_DEFAULT_PATH);
-	source_options_default(&a->sopts);
-	a->sopts.want = pkg_wanted;
+	cmd_source_init(&a->src);
+	a->src.opts.want = pkg_wanted;
 	a->max_db_age = 24 * 3600;
 	a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (a->jobs < 1)
 		a->jobs = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qvh", scan_options, NULL)) != -1) {
+		switch (cmd_source_option(&a->src, ch, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return EXIT_USAGE;
+		}
 		switch (ch) {
 		case OPT_IMAGES:
 			if (read_list(optarg, a, &cause) != 0) {
@@ -311,7 +319,7 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 				    optarg);
 				return EXIT_USAGE;
 			}
-			a->sopts.limits.max_file = (size_t)v << 20;
+			a->src.opts.limits.max_file = (size_t)v << 20;
 			break;
 		case 'q':
 			log_verbosity = 0;
@@ -393,7 +401,7 @@ scan_worker(void *arg)
 		if (i >= w->rr->nimages)
 			break;
 		r = &w->rr->images[i];
-		scan_image(r->reference, &w->args->sopts, db, r);
+		scan_image(r->reference, &w->args->src.opts, db, r);
 		pthread_mutex_lock(&w->lock);
 		w->done++;
 		scan_log_result(w, r);
@@ -546,7 +554,9 @@ cmd_scan_exec(int argc, char **argv)
 		rr->images[i].reference = xstrdup(a.refs[i]);
 	rr->nimages = a.nrefs;
 
+	cmd_source_start(&a.src);
 	scan_run(&a, rr);
+	cmd_source_end(&a.src);
 
 	for (i = 0; i < rr->nimages; i++) {
 		if (rr->images[i].error != NULL)

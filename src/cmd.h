@@ -17,6 +17,46 @@ extern const struct cmd_entry cmd_inventory_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_rescan_entry;
 
+/*
+ * Options shared by the commands that read images (scan, inventory). Their
+ * getopt values are CMD_OPT_*; CMD_SOURCE_LONGOPTS goes into the option table.
+ */
+#include "source.h"
+
+enum {
+	CMD_OPT_PLATFORM = 200,
+	CMD_OPT_CREDS,
+	CMD_OPT_TLS_VERIFY,
+	CMD_OPT_CACHE,
+	CMD_OPT_NO_CACHE,
+};
+#define CMD_SOURCE_LONGOPTS \
+	{ "platform", required_argument, NULL, CMD_OPT_PLATFORM }, \
+	{ "creds", required_argument, NULL, CMD_OPT_CREDS }, \
+	{ "tls-verify", required_argument, NULL, CMD_OPT_TLS_VERIFY }, \
+	{ "cache", required_argument, NULL, CMD_OPT_CACHE }, \
+	{ "no-cache", no_argument, NULL, CMD_OPT_NO_CACHE }
+#define CMD_SOURCE_USAGE \
+	"  --platform OS/ARCH[/VARIANT]  image of a multi-platform index (default linux/amd64)\n" \
+	"  --creds USER:PASSWORD  registry credentials (else $REGISTRY_AUTH_FILE, ~/.docker/config.json)\n" \
+	"  --tls-verify=false   accept a registry's unverified certificate, or plain HTTP\n" \
+	"  --cache FILE         layer cache (default $XDG_CACHE_HOME/hullscan/layers.db)\n" \
+	"  --no-cache           read every layer, keep nothing\n"
+
+struct layer_cache;
+struct cmd_source {
+	struct source_options	 opts;
+	const char		*cache_path;	/* NULL: the default */
+	int			 no_cache;
+	struct layer_cache	*cache;
+};
+void	cmd_source_init(struct cmd_source *);
+/* 1 handled, 0 not ours, -1 bad value (message printed). */
+int	cmd_source_option(struct cmd_source *, int ch, const char *arg);
+/* Open the layer cache (a failure only warns); _end closes it after the workers. */
+void	cmd_source_start(struct cmd_source *);
+void	cmd_source_end(struct cmd_source *);
+
 /* Default paths: $XDG_CACHE_HOME/hullscan/vuln.db (or ~/.cache/…). Allocated. */
 char	*cmd_default_db(void);
 

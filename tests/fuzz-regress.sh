@@ -99,7 +99,6 @@ else:
 with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
     for n, d in members:
         i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
-print(mode)
 PY
 		_m=$(head -c1 "$_f" | od -An -tu1 | tr -d ' '); _m=$(( ${_m:-0} % 4 ))
 		case $_m in

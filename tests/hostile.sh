@@ -243,4 +243,68 @@ took=$(( $(date +%s) - start ))
 check "100,000 entries read in under 30 s (${took} s), os-release found" sh -c \
 	"[ $took -lt 30 ] && head -n1 '$T/out' | grep -q '	alpine	3.11.5	'"
 
+# --- a hostile registry: credentials stay out of messages, odd challenges, huge answers
+cat >"$T/reg.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, headers, body=b""):
+        self.send_response(code)
+        for k, v in headers: self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD": self.wfile.write(body)
+    def do_GET(self):
+        p = self.path
+        if p == "/v2/" or p == "/v2":
+            self.send(200, [("Docker-Distribution-API-Version", "registry/2.0")])
+        elif p.startswith("/v2/secret/"):
+            self.send(401, [("WWW-Authenticate", 'Basic realm="r"')], b'{"errors":[{"code":"UNAUTHORIZED"}]}')
+        elif p.startswith("/v2/trail/"):
+            self.send(401, [("WWW-Authenticate", "Bearer realm=x ")])
+        elif p.startswith("/v2/junk/"):
+            self.send(401, [("WWW-Authenticate", "\x1b[2J, , =,=, Negotiate abc")])
+        elif p.startswith("/v2/big/"):
+            self.send(200, [("Content-Type", "application/vnd.oci.image.manifest.v1+json")],
+                      b"{" + b" " * (64 << 20) + b"}")
+        else:
+            self.send(404, [("Content-Type", "application/json")], b'{"errors":[{"code":"NAME_UNKNOWN"}]}')
+    do_HEAD = do_GET
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+PORT=$(free_port)
+timeout 600 /usr/bin/python3 "$T/reg.py" "$PORT" >"$T/reg.log" 2>&1 &
+REGPID=$!
+at_exit "kill $REGPID"
+if wait_for 10 /usr/bin/python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/v2/')"; then
+	SECRET='S3cr3t-Pa55-hostile'
+	B64=$(printf 'fuzzuser:%s' "$SECRET" | base64 -w0)
+	printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"}}}' "$PORT" "$B64" >"$T/auth.json"
+	start=$(date +%s)
+	REGISTRY_AUTH_FILE=$T/auth.json expect_status "registry refusing the credentials: exit 3" 3 \
+		"$HULLSCAN" inventory "docker://127.0.0.1:$PORT/secret/app:1"
+	check "the refusal says so in one line" sh -c "grep -qi 'password\|credential\|401\|denied\|unauthorized' '$T/err' && [ \$(wc -l <'$T/err') -eq 1 ]"
+	check "the password and its base64 appear nowhere in the output" sh -c \
+		"! grep -qF -e '$SECRET' -e '$B64' '$T/err' '$T/out'"
+	if "$HULLSCAN" scan --help 2>&1 | grep -q -e '--creds'; then
+		expect_status "a --creds password refused: exit 3" 3 \
+			"$HULLSCAN" scan --no-match --creds "fuzzuser:$SECRET" --json "$T/r.json" \
+			"docker://127.0.0.1:$PORT/secret/app:1"
+		check "a --creds password is not in stderr, stdout or the JSON report" sh -c \
+			"! grep -qF -e '$SECRET' -e '$B64' '$T/err' '$T/out' $T/r.json 2>/dev/null"
+	else
+		skip "scan has no --creds option in this build"
+	fi
+	expect_status "a challenge with a trailing blank: exit 3" 3 \
+		"$HULLSCAN" inventory "docker://127.0.0.1:$PORT/trail/app:1"
+	expect_status "a junk challenge with an escape sequence: exit 3" 3 \
+		"$HULLSCAN" inventory "docker://127.0.0.1:$PORT/junk/app:1"
+	check "no control character reaches stderr" sh -c "! LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]' '$T/err'"
+	expect_status "a 64 MiB manifest: exit 3" 3 "$HULLSCAN" inventory "docker://127.0.0.1:$PORT/big/app:1"
+	check "the size limit is named" grep -qi 'limit\|more than the [0-9]* allowed' "$T/err"
+	check "the registry cases end in under 60 s" test $(( $(date +%s) - start )) -lt 60
+else
+	not_ok "the fake registry did not start"
+fi
+
 done_testing

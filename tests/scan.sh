@@ -238,7 +238,7 @@ docker-archive:$T/missing.tar
 oci:$T/alpine:3.10.3
 LIST
 expect_status "a run with broken images exits 3" 3 \
-    "$HULLSCAN" scan --jobs 2 --db "$DB" --json "$T/bad.json" --images "$T/list.txt"
+    "$HULLSCAN" scan --jobs 2 --no-cache --db "$DB" --json "$T/bad.json" --images "$T/list.txt"
 errs=$(json_query "$T/bad.json" '"\n".join(i["reference"]+"="+("ok" if i["error"] is None else "err") for i in r["images"])')
 want="oci:$T/alpine:3.11.13=ok
 oci:$T/trunc:1=err

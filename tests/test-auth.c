@@ -121,6 +121,11 @@ main(void)
 	    strcmp(dec, "foob") == 0, "base64 decode with padding");
 	free(dec);
 	tap_ok(auth_base64_decode("Zm9v!", &dec, &len) != 0, "base64 decode refuses junk");
+	tap_ok(auth_base64_decode("====", &dec, &len) != 0 &&
+	    auth_base64_decode("A===", &dec, &len) != 0 &&
+	    auth_base64_decode("=AAA", &dec, &len) != 0 &&
+	    auth_base64_decode("AA=A", &dec, &len) != 0,
+	    "base64 decode refuses misplaced or excess padding");
 	s = auth_basic_header(&c);
 	tap_ok(strcmp(s, "Authorization: Basic dXNlcjpwQHNzOncwcmQ=") == 0,
 	    "Basic header");

@@ -56,6 +56,10 @@ fuzz_check(const char *what, int rc, char **cause)
 			}
 		}
 	}
+	/* HULLSCAN_FUZZ_VERBOSE=1: say what each call gave (to see where an input goes). */
+	if (getenv("HULLSCAN_FUZZ_VERBOSE") != NULL)
+		fprintf(stderr, "fuzz: %s: %d%s%s\n", what, rc, *cause != NULL ?
+		    ": " : "", *cause != NULL ? *cause : "");
 	free(*cause);
 	*cause = NULL;
 }

@@ -33,7 +33,17 @@ dpkg)		copy $(find "$F/dpkg" -type f -name 'status*') $(find "$F/dpkg/syft-statu
 apk)		copy $(find "$F/apk" -type f ! -name '*.tsv') ;;
 rpmdb)
 	prefix 0 $(find "$F/rpmdb" -type f -name Packages)
-	prefix 1 $(find "$F/rpmdb" -type f -name Packages.db) ;;
+	prefix 1 $(find "$F/rpmdb" -type f -name Packages.db)
+	# Mode 3: single header blobs out of the SQLite databases.
+	/usr/bin/python3 - "$dir" $(find "$F/rpmdb" -type f -name rpmdb.sqlite) <<'PY'
+import sqlite3, sys
+out = sys.argv[1]
+for i, path in enumerate(sys.argv[2:]):
+    db = sqlite3.connect("file:%s?mode=ro&immutable=1" % path, uri=True)
+    for j, (blob,) in enumerate(db.execute("SELECT blob FROM Packages ORDER BY hnum LIMIT 12")):
+        open("%s/3-hdr-%d-%d" % (out, i, j), "wb").write(b"\x03" + bytes(blob))
+PY
+	;;
 version)
 	/usr/bin/python3 - "$F/version" "$dir" <<'PY'
 import os, sys
