@@ -48,6 +48,10 @@ static const struct option hist_options[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "db", required_argument, NULL, O_DB },
 	{ "json", required_argument, NULL, O_JSON },
+	{ "junit", required_argument, NULL, CMD_OPT_JUNIT },
+	{ "sarif", required_argument, NULL, CMD_OPT_SARIF },
+	{ "html", required_argument, NULL, CMD_OPT_HTML },
+	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
 	{ "fail-on-new", required_argument, NULL, O_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, O_IGNORE_UNFIXED },
@@ -71,6 +75,7 @@ struct hist_args {
 	const char	*from;
 	const char	*db;
 	const char	*json;
+	struct cmd_reports reports;	/* --junit, --sarif, --html, --templates (merge, rescan) */
 	long		 last;
 	long		 keep;
 	enum format	 format;
@@ -87,12 +92,13 @@ static const char *history_usage =
     "        BUILD_A (default: each image's last successful scan before it)\n"
     "  trend [--job J] [--last N] [--format table|csv|json]   counts by severity per build\n"
     "  prune --keep N [--job J]                                keep the last N builds of each job\n"
-    "  merge [--job J] [--build B] [--json FILE] [policy options] SHARD_HISTORY...\n"
+    "  merge [--job J] [--build B] [report options] [policy options] SHARD_HISTORY...\n"
     "        fold the latest build of each shard's history into one build\n"
-    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--json FILE] [policy options]\n"
+    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [report options] [policy options]\n"
     "        re-match the stored inventories of a build against today's database\n"
     "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "), -q, -v\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE\n"
+    "report options: --json FILE, --junit FILE, --sarif FILE, --html DIR, --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
 
 static int
@@ -128,6 +134,16 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			    hist_options[idx].name);
 			return EXIT_USAGE;
 		}
+		/* The other reports go where --json does: merge and rescan. */
+		if (ch >= CMD_OPT_JUNIT && ch <= CMD_OPT_TEMPLATES) {
+			if (!(allowed & B(O_JSON))) {
+				log_error("%s: option --%s does not apply", argv[0],
+				    hist_options[idx].name);
+				return EXIT_USAGE;
+			}
+			cmd_report_option(&a->reports, ch, optarg);
+			continue;
+		}
 		switch (ch) {
 		case O_HISTORY:
 			a->history = optarg;
@@ -145,7 +161,7 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			a->db = optarg;
 			break;
 		case O_JSON:
-			a->json = optarg;
+			a->json = a->reports.json = optarg;
 			break;
 		case O_LAST:
 			if (parse_count("--last", optarg, &a->last) != 0)
@@ -646,8 +662,8 @@ finish_build(struct history *h, const struct hist_args *a, struct run_result *rr
 	if (history_record(h, rr, &cause) != 0 ||
 	    history_trend(h, rr->job, 30, rr, &cause) != 0)
 		goto fail;
-	if (a->json != NULL && report_json_write(rr, a->json, &cause) != 0)
-		goto fail;
+	if (cmd_reports_write(&a->reports, rr) != 0 && status == EXIT_PASS)
+		status = rr->exit_status = EXIT_USAGE;
 	for (i = 0; i < rr->nreasons; i++)
 		log_error("%s", rr->reasons[i]);
 	log_info("job %s build %s: %zu image%s (%zu failed), %zu findings, %zu new, "

@@ -24,11 +24,7 @@ struct scan_args {
 	char			**refs;
 	size_t			  nrefs;
 	char			 *db_path;
-	char			 *json_path;
-	char			 *junit_path;
-	char			 *html_dir;
-	char			 *sarif_path;
-	char			 *templates_dir;
+	struct cmd_reports	  reports;
 	char			 *history_path;	/* NULL with --no-history */
 	char			 *job;
 	char			 *build;
@@ -76,11 +72,7 @@ static const char *scan_usage =
     "usage: hullscan scan [options] REF...\n"
     "  --images FILE        read references from FILE (one a line, # comments)\n"
     "  --db FILE            vulnerability database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
-    "  --json FILE          write the JSON report (- for stdout)\n"
-    "  --junit FILE         write the JUnit XML report (Jenkins junit step)\n"
-    "  --html DIR           write the HTML report: index.html, report.css, trend.svg\n"
-    "  --sarif FILE         write the SARIF 2.1.0 report (Warnings NG, code scanning)\n"
-    "  --templates DIR      HTML templates (default $HULLSCAN_TEMPLATES, else the installed ones)\n"
+    CMD_REPORT_USAGE
     "  --history FILE       scan history (default ./hullscan-history.db)\n"
     "  --no-history         neither read nor write a history\n"
     "  --job NAME           job name in the history (default $JOB_NAME, else \"default\")\n"
@@ -102,16 +94,11 @@ static const char *scan_usage =
 enum {
 	OPT_IMAGES = 256,
 	OPT_DB,
-	OPT_JSON,
 	OPT_JOBS,
 	OPT_MAX_DB_AGE,
 	OPT_FAIL_ON_STALE,
 	OPT_NO_MATCH,
 	OPT_MAX_FILE,
-	OPT_JUNIT,
-	OPT_HTML,
-	OPT_SARIF,
-	OPT_TEMPLATES,
 	OPT_HISTORY,
 	OPT_NO_HISTORY,
 	OPT_JOB,
@@ -126,16 +113,12 @@ enum {
 static const struct option scan_options[] = {
 	{ "images", required_argument, NULL, OPT_IMAGES },
 	{ "db", required_argument, NULL, OPT_DB },
-	{ "json", required_argument, NULL, OPT_JSON },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "max-db-age", required_argument, NULL, OPT_MAX_DB_AGE },
 	{ "fail-on-stale", no_argument, NULL, OPT_FAIL_ON_STALE },
 	{ "no-match", no_argument, NULL, OPT_NO_MATCH },
 	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
-	{ "junit", required_argument, NULL, OPT_JUNIT },
-	{ "html", required_argument, NULL, OPT_HTML },
-	{ "sarif", required_argument, NULL, OPT_SARIF },
-	{ "templates", required_argument, NULL, OPT_TEMPLATES },
+	CMD_REPORT_LONGOPTS,
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
 	{ "job", required_argument, NULL, OPT_JOB },
@@ -175,11 +158,6 @@ scan_args_free(struct scan_args *a)
 		free(a->refs[i]);
 	free(a->refs);
 	free(a->db_path);
-	free(a->json_path);
-	free(a->junit_path);
-	free(a->html_dir);
-	free(a->sarif_path);
-	free(a->templates_dir);
 	free(a->history_path);
 	free(a->job);
 	free(a->build);
@@ -228,6 +206,8 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		a->jobs = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qvh", scan_options, NULL)) != -1) {
+		if (cmd_report_option(&a->reports, ch, optarg))
+			continue;
 		switch (cmd_source_option(&a->src, ch, optarg)) {
 		case 1:
 			continue;
@@ -244,21 +224,6 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 			break;
 		case OPT_DB:
 			set_str(&a->db_path, optarg);
-			break;
-		case OPT_JSON:
-			set_str(&a->json_path, optarg);
-			break;
-		case OPT_JUNIT:
-			set_str(&a->junit_path, optarg);
-			break;
-		case OPT_HTML:
-			set_str(&a->html_dir, optarg);
-			break;
-		case OPT_SARIF:
-			set_str(&a->sarif_path, optarg);
-			break;
-		case OPT_TEMPLATES:
-			set_str(&a->templates_dir, optarg);
 			break;
 		case OPT_HISTORY:
 			set_str(&a->history_path, optarg);
@@ -487,37 +452,6 @@ scan_check_db(const struct scan_args *a)
 	return 0;
 }
 
-/* One report failing does not keep the others from being written. */
-static int
-scan_report(int rc, char **cause)
-{
-	if (rc == 0)
-		return 0;
-	log_error("%s", *cause);
-	free(*cause);
-	*cause = NULL;
-	return EXIT_USAGE;
-}
-
-/* Write every report asked for; returns 0, or EXIT_USAGE when one could not be written. */
-static int
-scan_reports(const struct scan_args *a, const struct run_result *rr)
-{
-	char	*cause = NULL;
-	int	 status = 0;
-
-	if (a->json_path != NULL)
-		status |= scan_report(report_json_write(rr, a->json_path, &cause), &cause);
-	if (a->junit_path != NULL)
-		status |= scan_report(report_junit_write(rr, a->junit_path, &cause), &cause);
-	if (a->sarif_path != NULL)
-		status |= scan_report(report_sarif_write(rr, a->sarif_path, &cause), &cause);
-	if (a->html_dir != NULL)
-		status |= scan_report(report_html_write(rr, a->html_dir, a->templates_dir,
-		    &cause), &cause);
-	return status != 0 ? EXIT_USAGE : 0;
-}
-
 static int
 cmd_scan_exec(int argc, char **argv)
 {
@@ -584,7 +518,7 @@ cmd_scan_exec(int argc, char **argv)
 			cause = NULL;
 		}
 	}
-	if (scan_reports(&a, rr) != 0 && status == EXIT_PASS)
+	if (cmd_reports_write(&a.reports, rr) != 0 && status == EXIT_PASS)
 		status = EXIT_USAGE;
 	for (i = 0; i < rr->nreasons; i++)
 		log_error("%s", rr->reasons[i]);

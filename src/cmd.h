@@ -29,6 +29,11 @@ enum {
 	CMD_OPT_TLS_VERIFY,
 	CMD_OPT_CACHE,
 	CMD_OPT_NO_CACHE,
+	CMD_OPT_JSON,
+	CMD_OPT_JUNIT,
+	CMD_OPT_SARIF,
+	CMD_OPT_HTML,
+	CMD_OPT_TEMPLATES,
 };
 #define CMD_SOURCE_LONGOPTS \
 	{ "platform", required_argument, NULL, CMD_OPT_PLATFORM }, \
@@ -56,6 +61,32 @@ int	cmd_source_option(struct cmd_source *, int ch, const char *arg);
 /* Open the layer cache (a failure only warns); _end closes it after the workers. */
 void	cmd_source_start(struct cmd_source *);
 void	cmd_source_end(struct cmd_source *);
+
+/* The reports a command writes from its run result (cmd-report.c). */
+struct run_result;
+struct cmd_reports {
+	const char	*json;
+	const char	*junit;
+	const char	*sarif;
+	const char	*html;
+	const char	*templates;
+};
+#define CMD_REPORT_LONGOPTS \
+	{ "json", required_argument, NULL, CMD_OPT_JSON }, \
+	{ "junit", required_argument, NULL, CMD_OPT_JUNIT }, \
+	{ "sarif", required_argument, NULL, CMD_OPT_SARIF }, \
+	{ "html", required_argument, NULL, CMD_OPT_HTML }, \
+	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES }
+#define CMD_REPORT_USAGE \
+	"  --json FILE          write the JSON report (- for stdout)\n" \
+	"  --junit FILE         write the JUnit XML report (Jenkins junit step)\n" \
+	"  --html DIR           write the HTML report: index.html, report.css, trend.svg\n" \
+	"  --sarif FILE         write the SARIF 2.1.0 report (Warnings NG, code scanning)\n" \
+	"  --templates DIR      HTML templates (default $HULLSCAN_TEMPLATES, else the installed ones)\n"
+/* 1 handled, 0 not ours. */
+int	cmd_report_option(struct cmd_reports *, int ch, const char *arg);
+/* Write every report asked for: 0, or EXIT_USAGE when one could not be written. */
+int	cmd_reports_write(const struct cmd_reports *, const struct run_result *);
 
 /* Default paths: $XDG_CACHE_HOME/hullscan/vuln.db (or ~/.cache/…). Allocated. */
 char	*cmd_default_db(void);

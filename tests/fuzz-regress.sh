@@ -48,12 +48,23 @@ if t == "osrelease":
              "etc/redhat-release", "etc/centos-release", "etc/system-release",
              "etc/SuSE-release", "etc/debian_version", "etc/alpine-release", "etc/issue"]
 else:
-    paths = ["var/lib/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite"]
+    paths = ["var/lib/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite",
+             "usr/lib/sysimage/rpm/rpmdb.sqlite"]
 if not data:
     sys.exit(0)
-p = os.path.join(root, paths[data[0] % len(paths)])
+mode = data[0] % len(paths)
+p = os.path.join(root, paths[mode])
 os.makedirs(os.path.dirname(p), exist_ok=True)
-open(p, "wb").write(data[1:])
+if t == "rpmdb" and mode == 3:
+    # The harness's mode 3: the input is one header blob in a SQLite rpmdb.
+    import sqlite3
+    db = sqlite3.connect(p)
+    db.execute("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
+    db.execute("INSERT INTO Packages (blob) VALUES (?)", (data[1:],))
+    db.commit()
+    db.close()
+else:
+    open(p, "wb").write(data[1:])
 PY
 )
 		clean "$_t/$(basename "$_f"): inventory dir:" "0 2 3" "$HULLSCAN" inventory "dir:$_root" ;;

@@ -111,6 +111,13 @@ expect_status "dir: whose etc, var, usr, lib are the host's: exit 0" 0 "$HULLSCA
 not_host_os "dir: etc -> /etc"
 no_pkgs "dir: var -> /var"
 
+rm -rf "$R"; mkdir -p "$R/etc" "$R/var/lib/dpkg"
+mkfifo "$R/etc/os-release" "$R/var/lib/dpkg/status"
+start=$(date +%s)
+expect_status "dir: whose os-release and dpkg status are FIFOs: exit 0, no hang" 0 \
+	timeout 60 "$HULLSCAN" inventory "dir:$R"
+check "the FIFOs are skipped at once" test $(( $(date +%s) - start )) -lt 10
+
 # --- a decompression bomb: 256 MiB of zeros, gzip twice (a few KiB)
 /usr/bin/python3 - "$T/bomb.tar.gz" <<'PY'
 import gzip, io, sys, tarfile

@@ -203,6 +203,34 @@ expect_status "history e2e: build 5, same image: nothing new, exit 0" 0 \
 	"$HULLSCAN" scan -q --db "$DB" --history "$H" --job e2e --build 5 \
 	--fail-on-new unknown "oci:$T/seq:1"
 
+# --- every report from one real scan --------------------------------------------
+expect_status "reports: --fail-on unknown over the 8 findings: exit 1" 1 \
+    "$HULLSCAN" scan -q --history "$T/rep.db" --db "$DB" --fail-on unknown \
+    --junit "$T/rep/junit.xml" --sarif "$T/rep/out.sarif" --html "$T/rep/html" \
+    --templates "$top_srcdir/templates" "oci:$T/alpine-old:1"
+[ "$(grep -c 'CVE-' "$T/err")" -eq 8 ] && ok "reports: 8 reason lines on stderr" ||
+	{ not_ok "reports: 8 reason lines"; diag "$(cat "$T/err")"; }
+if /usr/bin/python3 - "$T/rep/junit.xml" >"$T/jo" 2>&1 <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = root.findall("testsuite") if root.tag == "testsuites" else [root]
+cases = [c for s in suites for c in s.findall("testcase")]
+fails = [c for c in cases if c.find("failure") is not None]
+assert len(suites) == 1, suites
+assert len(fails) == 8, len(fails)
+assert all(f.find("failure").get("message") for f in fails)
+PY
+then ok "reports: JUnit has one suite and 8 failures with messages"; else
+	not_ok "reports: JUnit"; diag "$(cat "$T/jo")"; fi
+[ -s "$T/rep/html/index.html" ] && [ -s "$T/rep/html/report.css" ] && [ -s "$T/rep/out.sarif" ] &&
+	ok "reports: HTML (index.html, report.css) and SARIF written" || not_ok "reports: HTML and SARIF written"
+# The sharded flow: a shard's history merged into a main one writes the same reports.
+expect_status "history merge with --junit and --html: exit 1 (policy)" 1 \
+    "$HULLSCAN" history merge -q --history "$T/main.db" --fail-on unknown \
+    --junit "$T/merged/junit.xml" --html "$T/merged/html" --templates "$top_srcdir/templates" "$T/rep.db"
+[ -s "$T/merged/junit.xml" ] && [ -s "$T/merged/html/index.html" ] &&
+	ok "history merge wrote JUnit and HTML" || { not_ok "history merge wrote JUnit and HTML"; diag "$(cat "$T/err")"; }
+
 # --- the JSON report -----------------------------------------------------------
 if /usr/bin/python3 - "$top_srcdir/data/report.schema.json" "$T/old.json" "$T/deb.json" >"$T/err" 2>&1 <<'PY'
 import json, sys, jsonschema
