@@ -327,11 +327,52 @@ struct scan_work {
 	pthread_mutex_t		 lock;
 	size_t			 next;
 	size_t			 done;
+	/* Progress on a terminal: one line redrawn; plain log lines otherwise. */
+	int			 tty;
+	int			 stop;
+	uint64_t		 bytes;		/* layer bytes read, all workers */
+	const char		*latest;	/* the image most recently started */
 };
+
+/* Clear the progress line before a log line takes its place (lock held). */
+static void
+scan_progress_clear(const struct scan_work *w)
+{
+	if (w->tty)
+		fputs("\r\033[K", stderr);
+}
+
+static void *
+scan_progress(void *arg)
+{
+	struct scan_work	*w = arg;
+	uint64_t		 bytes;
+	int			 ticks;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		if (__atomic_load_n(&w->stop, __ATOMIC_RELAXED)) {
+			scan_progress_clear(w);
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		bytes = __atomic_load_n(&w->bytes, __ATOMIC_RELAXED);
+		fprintf(stderr, "\r\033[Khullscan: [%zu/%zu] %.1f MiB read  %.60s",
+		    w->done, w->rr->nimages, bytes / 1048576.0,
+		    w->latest != NULL ? w->latest : "");
+		fflush(stderr);
+		pthread_mutex_unlock(&w->lock);
+		/* 200 ms between redraws, checking for the end every 20 ms. */
+		for (ticks = 0; ticks < 10 && !__atomic_load_n(&w->stop, __ATOMIC_RELAXED);
+		    ticks++)
+			usleep(20000);
+	}
+}
 
 static void
 scan_log_result(const struct scan_work *w, const struct image_result *r)
 {
+	scan_progress_clear(w);
 	if (r->error != NULL) {
 		log_error("%s: %s", r->reference, r->error);
 		return;
@@ -362,6 +403,8 @@ scan_worker(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		i = w->next++;
+		if (i < w->rr->nimages)
+			w->latest = w->rr->images[i].reference;
 		pthread_mutex_unlock(&w->lock);
 		if (i >= w->rr->nimages)
 			break;
@@ -377,21 +420,26 @@ scan_worker(void *arg)
 }
 
 static void
-scan_run(const struct scan_args *a, struct run_result *rr)
+scan_run(struct scan_args *a, struct run_result *rr)
 {
 	struct scan_work	 w;
-	pthread_t		*threads;
+	pthread_t		*threads, progress;
 	size_t			 i, n;
+	int			 has_progress = 0;
 
 	memset(&w, 0, sizeof w);
 	w.args = a;
 	w.rr = rr;
 	pthread_mutex_init(&w.lock, NULL);
+	w.tty = log_verbosity == 1 && isatty(STDERR_FILENO);
+	if (w.tty) {
+		a->src.opts.bytes_read = &w.bytes;
+		has_progress = pthread_create(&progress, NULL, scan_progress, &w) == 0;
+	}
 	n = (size_t)a->jobs < rr->nimages ? (size_t)a->jobs : rr->nimages;
 	if (n <= 1) {
 		scan_worker(&w);
-		pthread_mutex_destroy(&w.lock);
-		return;
+		goto out;
 	}
 	threads = xcalloc(n, sizeof *threads);
 	for (i = 0; i < n; i++) {
@@ -405,6 +453,12 @@ scan_run(const struct scan_args *a, struct run_result *rr)
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+out:
+	if (has_progress) {
+		__atomic_store_n(&w.stop, 1, __ATOMIC_RELAXED);
+		pthread_join(progress, NULL);
+	}
+	a->src.opts.bytes_read = NULL;
 	pthread_mutex_destroy(&w.lock);
 }
 

@@ -645,14 +645,50 @@ source_layer_cached(const struct source_options *opts, struct image_layer *l)
 	return 1;
 }
 
+/* A stream that counts what passes through it into a shared progress counter. */
+struct counting {
+	struct stream	*in;
+	uint64_t	*bytes;
+};
+
+static ssize_t
+counting_read(struct stream *s, void *buf, size_t n, char **cause)
+{
+	struct counting	*c = s->ctx;
+	ssize_t		 got;
+
+	got = stream_read(c->in, buf, n, cause);
+	if (got > 0)
+		__atomic_add_fetch(c->bytes, (uint64_t)got, __ATOMIC_RELAXED);
+	return got;
+}
+
+static void
+counting_close(struct stream *s)
+{
+	/* The wrapped stream belongs to the caller of source_layer_read. */
+	(void)s;
+}
+
+static const struct stream_ops counting_ops = { counting_read, counting_close };
+
 int
 source_layer_read(const struct source_options *opts, struct image_layer *l,
     const char *what, struct stream *in, int check_digest, char **cause)
 {
 	struct layer_files	*lf = NULL;
 	char			*ccause = NULL;
+	struct counting		 c;
+	struct stream		 counted;
 	int			 rc;
 
+	if (opts->bytes_read != NULL) {
+		c.in = in;
+		c.bytes = opts->bytes_read;
+		counted.ops = &counting_ops;
+		counted.ctx = &c;
+		in = &counted;
+	}
 	rc = layer_read(in, &opts->limits, opts->want, check_digest ? l->digest :
 	    NULL, l->diff_id, &lf, cause);
 	if (rc != 0) {

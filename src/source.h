@@ -46,6 +46,8 @@ struct source_options {
 	struct layer_cache	*cache;
 	size_t			 max_layers;	/* layers per image (default 256) */
 	size_t			 max_json;	/* manifest/config/index size (default 4 MiB) */
+	/* When set, bytes read from layer blobs are added here (atomically): progress. */
+	uint64_t		*bytes_read;
 };
 void	source_options_default(struct source_options *);
 

@@ -21,4 +21,24 @@ expect_status "inventory with no image: exit 2" 2 "$HULLSCAN" inventory
 if [ -s "$T/err" ] && ! grep -qv '^hullscan: ' "$T/err"; then ok "stderr lines carry the hullscan: prefix"; else
 	not_ok "stderr lines carry the hullscan: prefix"; diag "$(cat "$T/err")"; fi
 
+# Progress: a redrawn line on a terminal, plain lines otherwise.
+if [ -f "$FIXTURES/images/debian-12/index.json" ] && command -v script >/dev/null; then
+	script -qc "'$HULLSCAN' scan --no-match --no-cache --no-history oci:$FIXTURES/images/debian-12:12" \
+	    "$T/typescript" >/dev/null 2>&1 </dev/null || true
+	if grep -q 'MiB read' "$T/typescript" && grep -q '88 packages' "$T/typescript"; then
+		ok "progress line on a terminal, then the result line"
+	else
+		not_ok "progress line on a terminal"; diag "$(tr '\r' '\n' <"$T/typescript" | tail -5)"
+	fi
+	"$HULLSCAN" scan --no-match --no-cache --no-history "oci:$FIXTURES/images/debian-12:12" 2>"$T/plain" >/dev/null || true
+	if grep -q '88 packages' "$T/plain" && ! grep -q "$(printf '\r')" "$T/plain"; then
+		ok "plain log lines when stderr is not a terminal"
+	else
+		not_ok "plain log lines when stderr is not a terminal"; diag "$(cat -v "$T/plain")"
+	fi
+else
+	skip "progress: needs the fixtures and script(1)"
+	skip "progress: needs the fixtures and script(1)"
+fi
+
 done_testing
