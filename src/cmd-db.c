@@ -1,19 +1,23 @@
-/* hullscan db: import feed files into the vulnerability database, show what it holds. */
+/* hullscan db: import or update feeds in the vulnerability database, show what it holds. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "db.h"
 #include "feed.h"
+#include "update.h"
 #include "util.h"
 
 static const char cmd_db_usage[] =
     "usage: hullscan db import [--db FILE] [--format NAME] [--feed NAME] FILE...\n"
+    "       hullscan db update [--db FILE] [--feeds FILE] [--mirror DIR|URL] [-q|-v]\n"
     "       hullscan db status [--db FILE]\n";
 
 static int cmd_db_usage_error(const char *, ...) PRINTFLIKE(1, 2);
@@ -148,22 +152,47 @@ out:
 	return status;
 }
 
+/* A UTC time, "-" for none. */
+static void
+cmd_db_time(int64_t at, char *out, size_t len)
+{
+	struct tm	tm;
+	time_t		t = (time_t)at;
+
+	if (at <= 0)
+		snprintf(out, len, "-");
+	else if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)at);
+}
+
+/*
+ * One feed a line, tab-separated: name, source (the URL "db update" last
+ * fetched, else the file imported), records,
+ * imported (UTC), checked (UTC: the last update that found it current), age
+ * (since the later of the two: "26h05m"), ETag, Last-Modified, sha256 (12
+ * digits); "-" where there is none.
+ */
 static int
 cmd_db_status_feed(const struct vulndb_feed *f, void *arg)
 {
-	char		 when[32];
-	struct tm	 tm;
-	time_t		 t = (time_t)f->imported_at;
+	char		 when[32], checked[32];
 	const char	*hex;
+	int64_t		 fresh, age;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(when, sizeof when, "%lld", (long long)f->imported_at);
+	cmd_db_time(f->imported_at, when, sizeof when);
+	cmd_db_time(f->checked_at, checked, sizeof checked);
 	hex = f->sha256 != NULL ? f->sha256 : "-";
 	if (str_starts(hex, "sha256:"))
 		hex += 7;
-	printf("%s\t%s\t%lld\t%s\t%.12s\n", f->name,
-	    f->source != NULL ? f->source : "-", (long long)f->records, when, hex);
+	fresh = f->checked_at > f->imported_at ? f->checked_at : f->imported_at;
+	if ((age = (int64_t)time(NULL) - fresh) < 0)
+		age = 0;
+	printf("%s\t%s\t%lld\t%s\t%s\t%lldh%02lldm\t%s\t%s\t%.12s\n", f->name,
+	    f->url != NULL ? f->url : f->source != NULL ? f->source : "-",
+	    (long long)f->records, when, checked, (long long)(age / 3600), (long long)(age % 3600 / 60),
+	    f->etag != NULL ? f->etag : "-",
+	    f->last_modified != NULL ? f->last_modified : "-", hex);
 	return 0;
 }
 
@@ -199,6 +228,141 @@ out:
 	return status;
 }
 
+static const char cmd_db_update_usage[] =
+    "usage: hullscan db update [options]\n"
+    "  --db FILE            the database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
+    "  --feeds FILE         the feed list (default " UPDATE_DEFAULT_CONF ")\n"
+    "  --mirror DIR|URL     read each feed from DIR/HOST/PATH or URL/HOST/PATH\n"
+    "                       (default $HULLSCAN_FEED_MIRROR)\n"
+    "  --connect-timeout S  seconds to connect (default 30)\n"
+    "  --retries N          extra attempts after a network failure (default 4)\n"
+    "  -q, --quiet          errors only\n"
+    "  -v, --verbose        debug messages\n"
+    "Exit status: 0 every feed is current, 2 a feed or the feed list failed\n"
+    "(the others are still updated; the failed one keeps its previous rows).\n";
+
+enum {
+	OPT_UPD_DB = 1,
+	OPT_UPD_FEEDS,
+	OPT_UPD_MIRROR,
+	OPT_UPD_CONNECT_TIMEOUT,
+	OPT_UPD_RETRIES,
+};
+
+static const struct option cmd_db_update_options[] = {
+	{ "db", required_argument, NULL, OPT_UPD_DB },
+	{ "feeds", required_argument, NULL, OPT_UPD_FEEDS },
+	{ "mirror", required_argument, NULL, OPT_UPD_MIRROR },
+	{ "connect-timeout", required_argument, NULL, OPT_UPD_CONNECT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_UPD_RETRIES },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A whole number in [min, max], else -1. */
+static long
+cmd_db_number(const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	return v;
+}
+
+static int
+cmd_db_update(int argc, char **argv)
+{
+	struct update_options	 opts;
+	struct update_conf	*conf = NULL;
+	const char		*feeds = NULL, *env;
+	char			*db = NULL, *cause = NULL;
+	int			 ch, failed = 0, status = EXIT_PASS;
+	long			 v;
+
+	memset(&opts, 0, sizeof opts);
+	fetch_options_default(&opts.fetch);
+	if ((env = getenv("HULLSCAN_FEED_MIRROR")) != NULL && *env != '\0')
+		opts.mirror = env;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "qvh", cmd_db_update_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_UPD_DB:
+			free(db);
+			db = xstrdup(optarg);
+			break;
+		case OPT_UPD_FEEDS:
+			feeds = optarg;
+			break;
+		case OPT_UPD_MIRROR:
+			opts.mirror = *optarg != '\0' ? optarg : NULL;
+			break;
+		case OPT_UPD_CONNECT_TIMEOUT:
+			if ((v = cmd_db_number(optarg, 1, 3600)) < 0) {
+				status = cmd_db_usage_error("--connect-timeout: not a"
+				    " number of seconds (1-3600): %s", optarg);
+				goto out;
+			}
+			opts.fetch.connect_timeout = v;
+			break;
+		case OPT_UPD_RETRIES:
+			if ((v = cmd_db_number(optarg, 0, 20)) < 0) {
+				status = cmd_db_usage_error("--retries: not a number"
+				    " (0-20): %s", optarg);
+				goto out;
+			}
+			opts.fetch.retries = (int)v;
+			break;
+		case 'q':
+			log_verbosity = 0;
+			break;
+		case 'v':
+			log_verbosity = 2;
+			break;
+		case 'h':
+			fputs(cmd_db_update_usage, stdout);
+			goto out;
+		default:
+			fputs(cmd_db_update_usage, stderr);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = cmd_db_usage_error("db update: unexpected argument %s",
+		    argv[optind]);
+		goto out;
+	}
+	if (feeds == NULL)
+		feeds = UPDATE_DEFAULT_CONF;
+	if (update_conf_read(feeds, &conf, &cause) != 0) {
+		log_error("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	opts.db = db != NULL ? db : (db = cmd_default_db());
+	opts.progress = log_verbosity == 1 && isatty(STDERR_FILENO);
+	if (update_run(&opts, conf, &failed, &cause) != 0) {
+		log_error("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (failed > 0) {
+		log_error("%d of %zu feeds failed", failed, conf->n);
+		status = EXIT_USAGE;
+	}
+out:
+	update_conf_free(conf);
+	free(cause);
+	free(db);
+	return status;
+}
+
 static int
 cmd_db_exec(int argc, char **argv)
 {
@@ -212,12 +376,14 @@ cmd_db_exec(int argc, char **argv)
 		return cmd_db_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_db_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "update") == 0)
+		return cmd_db_update(argc - 1, argv + 1);
 	return cmd_db_usage_error("db: unknown subcommand %s", argv[1]);
 }
 
 const struct cmd_entry cmd_db_entry = {
 	.name = "db",
-	.usage = "db import|status [--db FILE] ...",
-	.summary = "import feed files into the vulnerability database; list its feeds",
+	.usage = "db import|update|status [--db FILE] ...",
+	.summary = "import or download feeds into the vulnerability database; list its feeds",
 	.exec = cmd_db_exec,
 };

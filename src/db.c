@@ -19,15 +19,28 @@
  * PRAGMA user_version is the schema version below.
  */
 #define VULNDB_APPLICATION_ID	0x48534442
-#define VULNDB_SCHEMA_VERSION	1
+#define VULNDB_SCHEMA_VERSION	2
 
 /*
- * Schema, version 1. A feed is replaced whole on each import, so every row
+ * Schema, version 2. A feed is replaced whole on each import, so every row
  * carries the feed's integer id. The Debian tracker repeats a CVE's
  * description for every package and release: descriptions and links live
  * once per (feed, vulnerability) in vulns. kind is enum pkg_kind (0 source,
  * 1 binary); ecosystem and severity are stored by name ("deb", "High") so the
  * file reads the same whatever the enums become.
+ *
+ * "hullscan db update" added the feeds columns url, etag, last_modified
+ * (the HTTP validators of the last fetch) and checked_at (the last time the
+ * feed was found current, a 304 included). They are nullable, so a file
+ * without them is still version 1: a writable open adds them (ALTER TABLE),
+ * a read-only one reads them as NULL.
+ *
+ * Version 2 added advisories.last_affected, OSV's inclusive upper bound. It
+ * is a version of its own, not a nullable extra: a row (introduced X,
+ * last_affected Y) read by a version 1 reader would be open forever, so
+ * such a reader must refuse the file. A writable open migrates a version 1
+ * file (ALTER TABLE, then user_version 2); a read-only one reads it as it is,
+ * every last_affected NULL (version 1 importers skipped those ranges).
  */
 static const char vulndb_schema[] =
 	"CREATE TABLE feeds ("
@@ -36,7 +49,11 @@ static const char vulndb_schema[] =
 	"  source TEXT,"
 	"  sha256 TEXT,"
 	"  imported_at INTEGER NOT NULL DEFAULT 0,"
-	"  records INTEGER NOT NULL DEFAULT 0);"
+	"  records INTEGER NOT NULL DEFAULT 0,"
+	"  url TEXT,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  checked_at INTEGER);"
 	"CREATE TABLE vulns ("
 	"  feed INTEGER NOT NULL,"
 	"  id TEXT NOT NULL,"
@@ -54,7 +71,8 @@ static const char vulndb_schema[] =
 	"  fixed_version TEXT,"
 	"  status TEXT NOT NULL,"
 	"  severity TEXT NOT NULL,"
-	"  source_severity TEXT);"
+	"  source_severity TEXT,"
+	"  last_affected TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
 	"CREATE INDEX advisories_feed ON advisories (feed);";
 
@@ -68,6 +86,9 @@ enum {
 	ST_ADD,
 	ST_ADD_VULN,
 	ST_LOOKUP,
+	ST_LOOKUP_V1,
+	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
+	ST_FEED_CHECKED,
 	ST_MAX
 };
 
@@ -76,21 +97,35 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_FEED_INSERT] = "INSERT INTO feeds (name, source, sha256, imported_at, records)"
 	    " VALUES (?1, ?2, ?3, ?4, 0)",
 	[ST_FEED_UPDATE] = "UPDATE feeds SET source = ?2, sha256 = ?3, imported_at = ?4,"
-	    " records = 0 WHERE id = ?1",
+	    " records = 0, url = NULL, etag = NULL, last_modified = NULL WHERE id = ?1",
 	[ST_FEED_DONE] = "UPDATE feeds SET records = ?2, imported_at = ?3 WHERE id = ?1",
 	[ST_DEL_ADVISORIES] = "DELETE FROM advisories WHERE feed = ?1",
 	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
 	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
-	    " vuln_id, introduced, fixed_version, status, severity, source_severity)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    " vuln_id, introduced, fixed_version, status, severity, source_severity,"
+	    " last_affected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link"
+	    " v.description, v.link, a.last_affected"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
+	/* A version 1 file opened read-only: no last_affected column. */
+	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, NULL"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+	[ST_FEED_CHECKED] = "UPDATE feeds SET url = ?2, etag = ?3, last_modified = ?4,"
+	    " checked_at = ?5 WHERE name = ?1",
+};
+
+/* The feeds columns "db update" added to schema version 1. */
+static const char *vulndb_feed_columns[] = {
+	"url TEXT", "etag TEXT", "last_modified TEXT", "checked_at INTEGER",
 };
 
 struct vulndb {
@@ -98,6 +133,8 @@ struct vulndb {
 	char		*path;
 	int		 readonly;
 	int		 in_tx;
+	int		 has_checks;	/* feeds has the update columns */
+	int64_t		 version;	/* schema version of the file */
 	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
 	char		*feed;		/* feed the last reset or add named */
 	int64_t		 feed_id;
@@ -176,6 +213,34 @@ db_not_ours(void)
 	return "not a hullscan vulnerability database";
 }
 
+/*
+ * Bring a writable version 1 file to version 2 in one transaction; the
+ * version is read again inside it, as another process may have done it first.
+ */
+static int
+db_migrate(struct vulndb *vdb, char **cause)
+{
+	int64_t	version;
+
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	if (db_pragma_int(vdb, "PRAGMA user_version", &version) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return db_fail(vdb, cause, "read schema version");
+	}
+	if (version == 1 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
+	    " last_affected TEXT; PRAGMA user_version = 2;", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	if (db_exec(vdb, "COMMIT", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	vdb->version = VULNDB_SCHEMA_VERSION;
+	return 0;
+}
+
 /* Check the file is ours and its schema one we know; create it when empty. */
 static int
 db_check_schema(struct vulndb *vdb, int flags, char **cause)
@@ -199,6 +264,7 @@ db_check_schema(struct vulndb *vdb, int flags, char **cause)
 			return HS_ERR;
 		}
 		free(sql);
+		vdb->version = VULNDB_SCHEMA_VERSION;
 		return 0;
 	}
 	if (app != VULNDB_APPLICATION_ID || version < 1)
@@ -209,6 +275,66 @@ db_check_schema(struct vulndb *vdb, int flags, char **cause)
 		    " rebuild the database", vdb->path, (long long)version,
 		    VULNDB_SCHEMA_VERSION);
 	}
+	vdb->version = version;
+	if (version < VULNDB_SCHEMA_VERSION && !vdb->readonly)
+		return db_migrate(vdb, cause);
+	return 0;
+}
+
+/*
+ * Does feeds have the "db update" columns? A writable database gets the
+ * missing ones; a read-only one goes without.
+ */
+static int
+db_check_columns(struct vulndb *vdb, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	char		*sql;
+	size_t		 i, n;
+	int		 have[NELEM(vulndb_feed_columns)] = { 0 }, missing = 0;
+
+	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(feeds)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read schema");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 1)) == NULL)
+			continue;
+		for (i = 0; i < NELEM(vulndb_feed_columns); i++) {
+			n = strcspn(vulndb_feed_columns[i], " ");
+			if (strlen(name) == n &&
+			    strncmp(name, vulndb_feed_columns[i], n) == 0)
+				have[i] = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < NELEM(vulndb_feed_columns); i++)
+		missing += !have[i];
+	if (missing == 0) {
+		vdb->has_checks = 1;
+		return 0;
+	}
+	if (vdb->readonly)
+		return 0;
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	for (i = 0; i < NELEM(vulndb_feed_columns); i++) {
+		if (have[i])
+			continue;
+		sql = xasprintf("ALTER TABLE feeds ADD COLUMN %s",
+		    vulndb_feed_columns[i]);
+		if (db_exec(vdb, sql, cause) != 0) {
+			free(sql);
+			sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+			return HS_ERR;
+		}
+		free(sql);
+	}
+	if (db_exec(vdb, "COMMIT", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	vdb->has_checks = 1;
 	return 0;
 }
 
@@ -248,7 +374,8 @@ vulndb_open(const char *path, int flags, struct vulndb **out, char **cause)
 		return HS_EIO;
 	}
 	sqlite3_busy_timeout(vdb->db, 10000);
-	if ((rc = db_check_schema(vdb, flags, cause)) != 0) {
+	if ((rc = db_check_schema(vdb, flags, cause)) != 0 ||
+	    (rc = db_check_columns(vdb, cause)) != 0) {
 		vulndb_close(vdb);
 		return rc;
 	}
@@ -485,6 +612,7 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 	sqlite3_bind_text(st, 9, a->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, severity_name(a->severity), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 11, a->source_severity);
+	bind_text_or_null(st, 12, a->last_affected);
 	return db_step_done(vdb, st, cause);
 }
 
@@ -494,38 +622,42 @@ column_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int
-vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
-    const char *package, vulndb_cb cb, void *arg, char **cause)
+/* One row of a lookup statement as an advisory; 0 when it lacks what every advisory has. */
+static int
+db_lookup_row(sqlite3_stmt *st, struct advisory *a)
 {
-	sqlite3_stmt		*st;
-	struct advisory		 a;
-	const char		*s;
-	int			 rc, r = 0;
+	const char	*s;
 
-	if ((st = db_stmt(vdb, ST_LOOKUP, cause)) == NULL)
-		return HS_ERR;
-	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, kind);
-	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
+	memset(a, 0, sizeof *a);
+	a->namespace = column_text(st, 0);
+	a->package = column_text(st, 1);
+	a->kind = sqlite3_column_int(st, 2);
+	a->ecosystem = ecosystem_from_name((s = column_text(st, 3)) != NULL ?
+	    s : "");
+	a->vuln_id = column_text(st, 4);
+	a->introduced = column_text(st, 5);
+	a->fixed_version = column_text(st, 6);
+	a->status = column_text(st, 7);
+	if ((s = column_text(st, 8)) == NULL ||
+	    severity_parse(s, &a->severity) != 0)
+		a->severity = SEV_UNKNOWN;
+	a->source_severity = column_text(st, 9);
+	a->description = column_text(st, 10);
+	a->link = column_text(st, 11);
+	a->last_affected = column_text(st, 12);
+	return a->vuln_id != NULL && a->status != NULL;
+}
+
+/* Step st to its end, calling cb on each advisory; st is reset. */
+static int
+db_lookup_walk(struct vulndb *vdb, sqlite3_stmt *st, vulndb_cb cb, void *arg,
+    char **cause)
+{
+	struct advisory	a;
+	int		rc, r = 0;
+
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&a, 0, sizeof a);
-		a.namespace = column_text(st, 0);
-		a.package = column_text(st, 1);
-		a.kind = sqlite3_column_int(st, 2);
-		a.ecosystem = ecosystem_from_name((s = column_text(st, 3)) != NULL ?
-		    s : "");
-		a.vuln_id = column_text(st, 4);
-		a.introduced = column_text(st, 5);
-		a.fixed_version = column_text(st, 6);
-		a.status = column_text(st, 7);
-		if ((s = column_text(st, 8)) == NULL ||
-		    severity_parse(s, &a.severity) != 0)
-			a.severity = SEV_UNKNOWN;
-		a.source_severity = column_text(st, 9);
-		a.description = column_text(st, 10);
-		a.link = column_text(st, 11);
-		if (a.vuln_id == NULL || a.status == NULL)
+		if (!db_lookup_row(st, &a))
 			continue;
 		if ((r = cb(&a, arg)) != 0)
 			break;
@@ -539,14 +671,114 @@ vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
 }
 
 int
+vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
+    const char *package, vulndb_cb cb, void *arg, char **cause)
+{
+	sqlite3_stmt		*st;
+
+	if ((st = db_stmt(vdb, vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1,
+	    cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, kind);
+	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
+	return db_lookup_walk(vdb, st, cb, arg, cause);
+}
+
+/*
+ * The many-package lookup: the columns and joins of the one-package lookup,
+ * "package IN (?3, …)" with LOOKUP_BATCH names, ordered by package too.
+ * Prepared once, like the others.
+ */
+#define LOOKUP_BATCH	200
+
+static sqlite3_stmt *
+db_lookup_many_stmt(struct vulndb *vdb, char **cause)
+{
+	const char	*one, *where;
+	struct buf	 sql;
+	int		 i, rc;
+
+	if (vdb->st[ST_LOOKUP_MANY] != NULL) {
+		sqlite3_reset(vdb->st[ST_LOOKUP_MANY]);
+		sqlite3_clear_bindings(vdb->st[ST_LOOKUP_MANY]);
+		return vdb->st[ST_LOOKUP_MANY];
+	}
+	one = vulndb_sql[vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1];
+	if ((where = strstr(one, " WHERE ")) == NULL) {
+		fail(cause, HS_ERR, "%s: no lookup statement", vdb->path);
+		return NULL;
+	}
+	buf_init(&sql);
+	buf_add(&sql, one, where - one);
+	buf_printf(&sql, " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package IN (");
+	for (i = 0; i < LOOKUP_BATCH; i++)
+		buf_printf(&sql, "%s?%d", i == 0 ? "" : ",", i + 3);
+	buf_printf(&sql, ") ORDER BY a.package, a.vuln_id, a.feed");
+	rc = sqlite3_prepare_v3(vdb->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+	    &vdb->st[ST_LOOKUP_MANY], NULL);
+	buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		db_fail(vdb, cause, "prepare");
+		return NULL;
+	}
+	return vdb->st[ST_LOOKUP_MANY];
+}
+
+static int
+db_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+vulndb_lookup_many(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
+    const char *const *names, size_t n, vulndb_cb cb, void *arg, char **cause)
+{
+	sqlite3_stmt	 *st;
+	const char	**sorted;
+	size_t		  i, j, nsorted, done;
+	int		  r = 0;
+
+	if (n == 0)
+		return 0;
+	/* Sorted and unique: each name in one batch, rows in package order. */
+	sorted = xreallocarray(NULL, n, sizeof *sorted);
+	memcpy(sorted, names, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, db_name_cmp);
+	for (i = 1, nsorted = 1; i < n; i++) {
+		if (strcmp(sorted[i], sorted[nsorted - 1]) != 0)
+			sorted[nsorted++] = sorted[i];
+	}
+	for (done = 0; r == 0 && done < nsorted; done += j) {
+		if ((st = db_lookup_many_stmt(vdb, cause)) == NULL) {
+			r = HS_ERR;
+			break;
+		}
+		sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, kind);
+		for (j = 0; j < LOOKUP_BATCH && done + j < nsorted; j++)
+			sqlite3_bind_text(st, (int)j + 3, sorted[done + j], -1,
+			    SQLITE_STATIC);
+		r = db_lookup_walk(vdb, st, cb, arg, cause);
+	}
+	free(sorted);
+	return r;
+}
+
+int
 vulndb_feeds(struct vulndb *vdb, vulndb_feed_cb cb, void *arg, char **cause)
 {
 	sqlite3_stmt		*st;
 	struct vulndb_feed	 f;
+	const char		*sql;
 	int			 rc, r = 0;
 
-	if (sqlite3_prepare_v2(vdb->db, "SELECT name, source, sha256, imported_at,"
-	    " records FROM feeds ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+	sql = vdb->has_checks ? "SELECT name, source, sha256, imported_at, records,"
+	    " url, etag, last_modified, checked_at FROM feeds ORDER BY name" :
+	    "SELECT name, source, sha256, imported_at, records, NULL, NULL, NULL,"
+	    " NULL FROM feeds ORDER BY name";
+	if (sqlite3_prepare_v2(vdb->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(vdb, cause, "read feeds");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		f.name = column_text(st, 0);
@@ -554,6 +786,11 @@ vulndb_feeds(struct vulndb *vdb, vulndb_feed_cb cb, void *arg, char **cause)
 		f.sha256 = column_text(st, 2);
 		f.imported_at = sqlite3_column_int64(st, 3);
 		f.records = sqlite3_column_int64(st, 4);
+		f.url = column_text(st, 5);
+		f.etag = column_text(st, 6);
+		f.last_modified = column_text(st, 7);
+		f.checked_at = sqlite3_column_type(st, 8) == SQLITE_NULL ? 0 :
+		    sqlite3_column_int64(st, 8);
 		if (f.name == NULL)
 			continue;
 		if ((r = cb(&f, arg)) != 0)
@@ -571,8 +808,15 @@ vulndb_age(struct vulndb *vdb)
 	sqlite3_stmt	*st;
 	int64_t		 age = -1, now;
 
-	if (sqlite3_prepare_v2(vdb->db, "SELECT max(imported_at) FROM feeds", -1,
-	    &st, NULL) != SQLITE_OK)
+	const char	*sql;
+
+	/*
+	 * A feed is as fresh as its last import or its last check that found
+	 * it current (a 304); the database is as old as its stalest feed.
+	 */
+	sql = vdb->has_checks ? "SELECT min(max(imported_at, coalesce(checked_at, 0)))"
+	    " FROM feeds" : "SELECT min(imported_at) FROM feeds";
+	if (sqlite3_prepare_v2(vdb->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -593,4 +837,61 @@ vulndb_count(struct vulndb *vdb)
 	if (db_pragma_int(vdb, "SELECT count(*) FROM advisories", &n) != 0)
 		return -1;
 	return n;
+}
+
+int
+vulndb_feed_checked(struct vulndb *vdb, const char *feed, const char *url,
+    const char *etag, const char *last_modified, int64_t checked_at, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (vdb->readonly || !vdb->has_checks)
+		return fail(cause, HS_EINVAL, "%s: opened read-only", vdb->path);
+	if ((st = db_stmt(vdb, ST_FEED_CHECKED, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_text(st, 1, feed, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 2, url);
+	bind_text_or_null(st, 3, etag);
+	bind_text_or_null(st, 4, last_modified);
+	sqlite3_bind_int64(st, 5, checked_at);
+	if (db_step_done(vdb, st, cause) != 0)
+		return HS_ERR;
+	if (sqlite3_changes(vdb->db) == 0)
+		return fail(cause, HS_ENOENT, "%s: no feed named %s", vdb->path, feed);
+	return 0;
+}
+
+int
+vulndb_backup(const char *from, const char *to, char **cause)
+{
+	sqlite3		*src = NULL, *dst = NULL;
+	sqlite3_backup	*bk;
+	int		 rc = HS_ERR;
+
+	if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fail(cause, HS_EIO, "%s: %s", from, src != NULL ?
+		    sqlite3_errmsg(src) : "cannot open");
+		goto out;
+	}
+	sqlite3_busy_timeout(src, 10000);
+	if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL) != SQLITE_OK) {
+		fail(cause, HS_EIO, "%s: %s", to, dst != NULL ?
+		    sqlite3_errmsg(dst) : "cannot open");
+		goto out;
+	}
+	if ((bk = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		fail(cause, HS_EIO, "%s: copy to %s: %s", from, to, sqlite3_errmsg(dst));
+		goto out;
+	}
+	sqlite3_backup_step(bk, -1);
+	if (sqlite3_backup_finish(bk) != SQLITE_OK) {
+		fail(cause, HS_EIO, "%s: copy to %s: %s", from, to, sqlite3_errmsg(dst));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(dst);
+	sqlite3_close(src);
+	return rc;
 }

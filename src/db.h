@@ -24,9 +24,17 @@ struct advisory {
 	enum pkg_kind	 kind;
 	enum ecosystem	 ecosystem;
 	const char	*vuln_id;
-	/* Affected when introduced <= installed < fixed; NULL bounds are open. */
+	/*
+	 * Affected when introduced <= installed < fixed (or <= last_affected);
+	 * NULL bounds are open.
+	 */
 	const char	*introduced;
 	const char	*fixed_version;	/* NULL: no fix yet, every version affected */
+	/*
+	 * OSV's "last_affected": an inclusive upper bound (installed <=
+	 * last_affected) when no fixed version is known; NULL when none.
+	 */
+	const char	*last_affected;
 	const char	*status;	/* "fixed", "open" */
 	enum severity	 severity;
 	const char	*source_severity;
@@ -55,6 +63,13 @@ typedef int (*vulndb_cb)(const struct advisory *, void *);
  */
 int	vulndb_lookup(struct vulndb *, const char *namespace, enum pkg_kind,
 	    const char *package, vulndb_cb, void *, char **cause);
+/*
+ * vulndb_lookup for n packages in a few statements, not one per package:
+ * cb sees the advisories naming any of names (duplicates allowed), in order
+ * of package, then id.
+ */
+int	vulndb_lookup_many(struct vulndb *, const char *namespace, enum pkg_kind,
+	    const char *const *names, size_t n, vulndb_cb, void *, char **cause);
 
 /* One imported feed, as "hullscan db status" lists it. */
 struct vulndb_feed {
@@ -63,12 +78,30 @@ struct vulndb_feed {
 	const char	*sha256;	/* "sha256:<hex>" of the file */
 	int64_t		 imported_at;	/* seconds since the epoch */
 	int64_t		 records;	/* advisories it holds */
+	/* From "hullscan db update"; NULL or 0 for a feed only ever imported. */
+	const char	*url;		/* URL of the last fetch */
+	const char	*etag;		/* its validators */
+	const char	*last_modified;
+	int64_t		 checked_at;	/* last time the feed was found current */
 };
 typedef int (*vulndb_feed_cb)(const struct vulndb_feed *, void *);
 /* Call cb for each feed, by name. */
 int	vulndb_feeds(struct vulndb *, vulndb_feed_cb, void *, char **cause);
 
-/* Seconds since the newest feed import, or -1 when the database holds none. */
+/*
+ * Record a feed's last successful update check: the URL fetched, its HTTP
+ * validators (either may be NULL) and when. HS_ENOENT when no such feed.
+ */
+int	vulndb_feed_checked(struct vulndb *, const char *feed, const char *url,
+	    const char *etag, const char *last_modified, int64_t checked_at,
+	    char **cause);
+/* Copy the database file from into to (SQLite's online backup). */
+int	vulndb_backup(const char *from, const char *to, char **cause);
+
+/*
+ * Seconds since the stalest feed was last imported or found current by an
+ * update check, or -1 when the database holds none.
+ */
 int64_t	vulndb_age(struct vulndb *);
 int64_t	vulndb_count(struct vulndb *);
 

@@ -28,7 +28,6 @@ struct osv_stats {
 	int64_t	ecosystem;	/* affected[] of an ecosystem we do not scan */
 	int64_t	semver;		/* SEMVER ranges: no semver order in hullscan yet */
 	int64_t	git;		/* GIT ranges: commits, not package versions */
-	int64_t	last_affected;	/* inclusive bounds the database cannot store */
 	int64_t	versions_only;	/* affected[] listing versions but no range */
 	int64_t	empty;		/* introduced == fixed: never affected */
 };
@@ -547,8 +546,8 @@ osv_vuln_id(json_t *rec, const char *id)
 static int
 osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
     const struct osv_target *t, const char *pkg, const char *introduced,
-    const char *fixed, enum severity sev, const char *raw, int64_t *records,
-    char **cause)
+    const char *fixed, const char *last, enum severity sev, const char *raw,
+    int64_t *records, char **cause)
 {
 	struct advisory	a;
 	int		rc;
@@ -563,6 +562,8 @@ osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 	a.introduced = introduced != NULL && strcmp(introduced, "0") != 0 ?
 	    introduced : NULL;
 	a.fixed_version = fixed;
+	a.last_affected = last;
+	/* Past last_affected the package is safe, but no fix version is named. */
 	a.status = fixed != NULL ? "fixed" : "open";
 	a.severity = sev;
 	a.source_severity = raw;
@@ -576,10 +577,8 @@ osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 
 /*
  * One ECOSYSTEM range: events in order, each "introduced" opening an
- * interval that the next "fixed" closes; an interval still open at the end
- * has no fix. "last_affected" closes it with an inclusive bound, which the
- * database cannot hold yet: counted and skipped (storing it as open would
- * flag every later, fixed version forever).
+ * interval that the next "fixed" (exclusive) or "last_affected" (inclusive)
+ * closes; an interval still open at the end has no fix.
  */
 static int
 osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
@@ -598,27 +597,30 @@ osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 	json_array_foreach(events, i, ev) {
 		if ((s = json_string_value(json_object_get(ev, "introduced"))) != NULL) {
 			if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL,
-			    sev, raw, records, cause)) != 0)
+			    NULL, sev, raw, records, cause)) != 0)
 				return rc;
 			intro = s;
 			open = 1;
 		} else if ((s = json_string_value(json_object_get(ev, "fixed"))) != NULL) {
 			if (intro != NULL && strcmp(intro, s) == 0)
 				st->empty++;
-			else if ((rc = osv_add(vdb, feed, r, t, pkg, intro, s, sev,
-			    raw, records, cause)) != 0)
+			else if ((rc = osv_add(vdb, feed, r, t, pkg, intro, s, NULL,
+			    sev, raw, records, cause)) != 0)
 				return rc;
 			intro = NULL;
 			open = 0;
-		} else if (json_object_get(ev, "last_affected") != NULL) {
-			st->last_affected++;
+		} else if ((s = json_string_value(json_object_get(ev,
+		    "last_affected"))) != NULL) {
+			if ((rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, s, sev,
+			    raw, records, cause)) != 0)
+				return rc;
 			intro = NULL;
 			open = 0;
 		}
 		/* "limit" only bounds GIT ranges. */
 	}
-	if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, sev, raw,
-	    records, cause)) != 0)
+	if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, NULL, sev,
+	    raw, records, cause)) != 0)
 		return rc;
 	return 0;
 }
@@ -842,11 +844,10 @@ osv_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		rc = osv_json(vdb, feed, NULL, data, len, &st, records, cause);
 	if (rc != 0)
 		return rc;
-	if (st.semver + st.last_affected + st.versions_only > 0) {
-		log_warn("%s: %lld SEMVER ranges (no semver order yet), %lld"
-		    " last_affected bounds (not stored yet) and %lld version-list"
-		    " entries skipped", feed, (long long)st.semver,
-		    (long long)st.last_affected, (long long)st.versions_only);
+	if (st.semver + st.versions_only > 0) {
+		log_warn("%s: %lld SEMVER ranges (no semver order yet) and %lld"
+		    " version-list entries skipped", feed, (long long)st.semver,
+		    (long long)st.versions_only);
 	}
 	log_debug("%s: %lld OSV records, %lld rows; skipped %lld withdrawn, %lld"
 	    " entries of other ecosystems, %lld GIT ranges, %lld empty ranges",

@@ -86,6 +86,8 @@ fetch_response_clear(struct fetch_response *r)
 	free(r->content_type);
 	free(r->docker_digest);
 	free(r->www_authenticate);
+	free(r->etag);
+	free(r->last_modified);
 	buf_free(&r->body);
 	memset(r, 0, sizeof *r);
 	r->content_length = -1;
@@ -215,6 +217,8 @@ xfer_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		set_header(&r->content_type, NULL);
 		set_header(&r->docker_digest, NULL);
 		set_header(&r->www_authenticate, NULL);
+		set_header(&r->etag, NULL);
+		set_header(&r->last_modified, NULL);
 		set_header(&x->location, NULL);
 		set_header(&x->content_range, NULL);
 		r->content_length = -1;
@@ -230,6 +234,10 @@ xfer_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		set_header(&r->content_type, v);
 	else if ((v = header_value(ptr, len, "Docker-Content-Digest")) != NULL)
 		set_header(&r->docker_digest, v);
+	else if ((v = header_value(ptr, len, "ETag")) != NULL)
+		set_header(&r->etag, v);
+	else if ((v = header_value(ptr, len, "Last-Modified")) != NULL)
+		set_header(&r->last_modified, v);
 	else if ((v = header_value(ptr, len, "WWW-Authenticate")) != NULL) {
 		if (r->www_authenticate == NULL)
 			r->www_authenticate = v;

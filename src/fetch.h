@@ -37,6 +37,8 @@ struct fetch_response {
 	char		*content_type;
 	char		*docker_digest;		/* Docker-Content-Digest */
 	char		*www_authenticate;	/* the first WWW-Authenticate header */
+	char		*etag;			/* ETag, for If-None-Match */
+	char		*last_modified;		/* Last-Modified, for If-Modified-Since */
 	int64_t		 content_length;	/* -1 when unknown */
 	int		 tls_refused;		/* no answer: the peer's certificate failed the check */
 	struct buf	 body;			/* fetch_get's body; an error body (64 KiB at most) */

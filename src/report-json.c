@@ -159,17 +159,46 @@ json_policy(const struct run_result *rr)
 	    "reasons", reasons);
 }
 
+/*
+ * Append image r to b as an element of the top-level "images" array: the
+ * text json_dumps gives for the whole tree, one image tree at a time, so a
+ * run of hundreds of images never holds all their trees at once. Nested
+ * two levels down, each line but the first is indented by 4 more spaces
+ * (a string never holds a raw newline: JSON escapes it).
+ */
+static int
+json_image_append(struct buf *b, const struct image_result *r, int first)
+{
+	json_t		*o;
+	char		*text, *p, *nl;
+
+	o = json_image(r);
+	text = o != NULL ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) :
+	    NULL;
+	json_decref(o);
+	if (text == NULL)
+		return -1;
+	buf_adds(b, first ? "\n    " : ",\n    ");
+	for (p = text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		buf_add(b, p, nl - p);
+		buf_adds(b, "\n    ");
+	}
+	buf_adds(b, p);
+	free(text);
+	return 0;
+}
+
 int
 report_json_write(const struct run_result *rr, const char *path, char **cause)
 {
-	json_t	*root, *images;
-	char	*text;
-	size_t	 i, len;
-	int	 rc;
+	static const char	 mark[] = "\n  \"images\": []";
+	json_t			*root;
+	struct buf		 b;
+	char			*text, *at;
+	size_t			 i;
+	int			 rc;
 
-	images = json_array();
-	for (i = 0; i < rr->nimages; i++)
-		json_array_append_new(images, json_image(&rr->images[i]));
+	/* Everything but the images, then the images spliced in one by one. */
 	root = json_pack("{s:i, s:{s:s, s:s}, s:o, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:i}",
 	    "schema_version", REPORT_SCHEMA_VERSION,
 	    "tool", "name", PACKAGE_NAME, "version", PACKAGE_VERSION,
@@ -180,23 +209,38 @@ report_json_write(const struct run_result *rr, const char *path, char **cause)
 	    "previous", str_or_null(rr->previous_build),
 	    "summary", json_summary(rr),
 	    "policy", json_policy(rr),
-	    "images", images,
+	    "images", json_array(),
 	    "exit_status", rr->exit_status);
 	if (root == NULL)
 		return fail(cause, HS_ERR, "%s: cannot build the JSON report", path);
 	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (text == NULL)
+	if (text == NULL || (at = strstr(text, mark)) == NULL) {
+		free(text);
 		return fail(cause, HS_ERR, "%s: cannot encode the JSON report", path);
-	len = strlen(text);
-	text = xrealloc(text, len + 2);
-	text[len++] = '\n';
-	text[len] = '\0';
-	if (strcmp(path, "-") == 0) {
-		rc = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ?
-		    0 : fail(cause, HS_EIO, "stdout: write failed");
-	} else
-		rc = file_write_atomic(path, text, len, cause);
+	}
+	at += sizeof mark - 2;		/* at the "]" */
+	buf_init(&b);
+	buf_add(&b, text, at - text);
+	for (i = 0; i < rr->nimages; i++) {
+		if (json_image_append(&b, &rr->images[i], i == 0) != 0) {
+			free(text);
+			buf_free(&b);
+			return fail(cause, HS_ERR, "%s: cannot encode the JSON "
+			    "report", path);
+		}
+	}
+	if (rr->nimages > 0)
+		buf_adds(&b, "\n  ");
+	buf_adds(&b, at);
+	buf_adds(&b, "\n");
 	free(text);
+	if (strcmp(path, "-") == 0) {
+		rc = fwrite(b.data, 1, b.len, stdout) == b.len &&
+		    fflush(stdout) == 0 ? 0 : fail(cause, HS_EIO,
+		    "stdout: write failed");
+	} else
+		rc = file_write_atomic(path, b.data, b.len, cause);
+	buf_free(&b);
 	return rc;
 }

@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""Build the benchmark's OCI image layouts at bench time (issue 9).
+
+usage: gen-images.py many OUTDIR BASE_LAYOUT BASE_TAG N
+       gen-images.py big OUTDIR MIB
+
+many: one OCI layout holding N images (tags img000, img001, ...), each the
+base image's layers (the blobs hard-linked, not copied) plus a small top
+layer of its own, so every image has its own manifest, config and top layer
+and all of them share the base layers. Prints the references, one a line.
+
+big: one image (tag big) of one gzip layer holding an os-release, a
+one-package dpkg status and MIB MiB of large files nobody asks for, written
+as a stream (never held in memory). Half of each 64 KiB block is random,
+half zeros: the layer compresses about 2:1, well inside the reader's ratio
+limit. Prints the reference.
+
+Deterministic: same arguments, same digests.
+"""
+import gzip
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import sys
+import tarfile
+
+LAYER_GZ = "application/vnd.oci.image.layer.v1.tar+gzip"
+CONFIG = "application/vnd.oci.image.config.v1+json"
+MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+
+
+def blob_path(root, digest):
+    return os.path.join(root, "blobs", "sha256", digest.split(":", 1)[1])
+
+
+def blob_put(root, data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    os.makedirs(os.path.join(root, "blobs", "sha256"), exist_ok=True)
+    with open(blob_path(root, digest), "wb") as f:
+        f.write(data)
+    return digest
+
+
+def layout_start(root):
+    os.makedirs(os.path.join(root, "blobs", "sha256"), exist_ok=True)
+    with open(os.path.join(root, "oci-layout"), "w") as f:
+        json.dump({"imageLayoutVersion": "1.0.0"}, f)
+
+
+def layout_finish(root, manifests):
+    with open(os.path.join(root, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": manifests}, f)
+
+
+def image_put(root, tag, layers, diff_ids, os_name="linux", arch="amd64"):
+    """layers: descriptors already in blobs/; returns the index entry."""
+    config = json.dumps({
+        "architecture": arch, "os": os_name,
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+        "config": {},
+    }, sort_keys=True).encode()
+    cdigest = blob_put(root, config)
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": MANIFEST,
+        "config": {"mediaType": CONFIG, "digest": cdigest, "size": len(config)},
+        "layers": layers,
+    }, sort_keys=True).encode()
+    mdigest = blob_put(root, manifest)
+    return {"mediaType": MANIFEST, "digest": mdigest, "size": len(manifest),
+            "annotations": {"org.opencontainers.image.ref.name": tag}}
+
+
+def tar_gz(files):
+    """A small gzip layer from {path: bytes}: (blob, diff_id)."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for path in sorted(files):
+            ti = tarfile.TarInfo(path)
+            ti.size = len(files[path])
+            ti.mtime = 0
+            ti.mode = 0o644
+            t.addfile(ti, io.BytesIO(files[path]))
+    raw = raw.getvalue()
+    gz = gzip.compress(raw, compresslevel=6, mtime=0)
+    return gz, "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def many(out, base, base_tag, n):
+    with open(os.path.join(base, "index.json")) as f:
+        index = json.load(f)
+    desc = [m for m in index["manifests"]
+            if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == base_tag][0]
+    with open(blob_path(base, desc["digest"])) as f:
+        manifest = json.load(f)
+    with open(blob_path(base, manifest["config"]["digest"])) as f:
+        config = json.load(f)
+    layout_start(out)
+    for l in manifest["layers"]:
+        dst = blob_path(out, l["digest"])
+        if not os.path.exists(dst):
+            try:
+                os.link(blob_path(base, l["digest"]), dst)
+            except OSError:
+                shutil.copyfile(blob_path(base, l["digest"]), dst)
+    entries = []
+    for i in range(n):
+        tag = "img%03d" % i
+        gz, diff_id = tar_gz({
+            "srv/app/VERSION": ("hullscan bench image %d\n" % i).encode(),
+            "srv/app/config.json": json.dumps({"image": i, "workers": i % 8 + 1}).encode(),
+        })
+        top = {"mediaType": LAYER_GZ, "digest": blob_put(out, gz), "size": len(gz)}
+        entries.append(image_put(out, tag, manifest["layers"] + [top],
+                                 config["rootfs"]["diff_ids"] + [diff_id],
+                                 config.get("os", "linux"), config.get("architecture", "amd64")))
+        print("oci:%s:%s" % (out, tag))
+    layout_finish(out, entries)
+
+
+class Hasher:
+    """A write-only file that hashes and counts what passes, then forwards it."""
+
+    def __init__(self, dst=None):
+        self.h = hashlib.sha256()
+        self.n = 0
+        self.dst = dst
+
+    def write(self, b):
+        self.h.update(b)
+        self.n += len(b)
+        if self.dst is not None:
+            self.dst.write(b)
+        return len(b)
+
+    def flush(self):
+        pass
+
+
+class BigData:
+    """size bytes of half-random, half-zero 64 KiB blocks, made as read."""
+
+    def __init__(self, size, pool, seed):
+        self.left = size
+        self.pool = pool
+        self.rnd = random.Random(seed)
+        self.buf = b""
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            n = self.left
+        out = []
+        while n > 0 and self.left > 0:
+            if not self.buf:
+                off = self.rnd.randrange(len(self.pool) - 32768)
+                self.buf = self.pool[off:off + 32768] + bytes(32768)
+            k = min(n, self.left, len(self.buf))
+            out.append(self.buf[:k])
+            self.buf = self.buf[k:]
+            n -= k
+            self.left -= k
+        return b"".join(out)
+
+
+def big(out, mib):
+    layout_start(out)
+    tmp = os.path.join(out, "layer.tmp")
+    pool = random.Random(1).randbytes(4 << 20)
+    small = {
+        "etc/os-release": b'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\n'
+                          b'VERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n',
+        "var/lib/dpkg/status": b"Package: hsbench\nStatus: install ok installed\n"
+                               b"Version: 1.0-1\nArchitecture: amd64\nDescription: bench\n\n",
+    }
+    with open(tmp, "wb") as f:
+        blob = Hasher(f)
+        with gzip.GzipFile(fileobj=blob, mode="wb", compresslevel=1, mtime=0) as gz:
+            tar_h = Hasher(gz)
+            with tarfile.open(fileobj=tar_h, mode="w|", format=tarfile.PAX_FORMAT) as t:
+                for path in sorted(small):
+                    ti = tarfile.TarInfo(path)
+                    ti.size = len(small[path])
+                    ti.mtime = 0
+                    t.addfile(ti, io.BytesIO(small[path]))
+                left, i = mib << 20, 0
+                while left > 0:
+                    size = min(left, 256 << 20)
+                    ti = tarfile.TarInfo("usr/share/hsbench/blob%02d.bin" % i)
+                    ti.size = size
+                    ti.mtime = 0
+                    t.addfile(ti, BigData(size, pool, i))
+                    left -= size
+                    i += 1
+    digest = "sha256:" + blob.h.hexdigest()
+    os.rename(tmp, blob_path(out, digest))
+    layer = {"mediaType": LAYER_GZ, "digest": digest, "size": blob.n}
+    layout_finish(out, [image_put(out, "big", [layer], ["sha256:" + tar_h.h.hexdigest()])])
+    print("oci:%s:big" % out)
+
+
+def main(argv):
+    if len(argv) == 6 and argv[1] == "many":
+        many(argv[2], argv[3], argv[4], int(argv[5]))
+    elif len(argv) == 4 and argv[1] == "big":
+        big(argv[2], int(argv[3]))
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,229 @@
+#!/bin/bash
+# Performance benchmark of issue 9 (`make bench`; never part of `make check`).
+# Cases: cold scans of debian-12 (gzip, and a zstd copy made here) against
+# the floor (bench/floor: libarchive reading every entry's data of the same
+# blob while SHA-256 hashes it, measured in this same run); a warm scan
+# (every layer cached); 100 images sharing the base layer; matching 5,000
+# packages against 100,000 advisories (bench/match-bench, timed around
+# match_inventory only); peak RSS of each, and of a 1 GiB synthetic layer
+# against a 64 MiB one (RSS must stay flat). Times are the best of
+# BENCH_RUNS runs (default 5): the machine is shared and small.
+# Writes bench/results.md (gitignored) in the source tree, or $BENCH_OUT.
+# Exit status 1 when a target is missed.
+# usage: bench/run.sh [BUILD_DIR]   (BUILD_DIR holds hullscan, bench/floor and
+#   bench/match-bench, default the current directory)
+# env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024), BENCH_OUT
+set -eu
+top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+B=$(cd "${1:-.}" && pwd)
+RUNS=${BENCH_RUNS:-5}
+MANY=${BENCH_MANY:-100}
+BIG_MIB=${BENCH_BIG_MIB:-1024}
+OUT=${BENCH_OUT:-$top_srcdir/bench/results.md}
+HULLSCAN=$B/hullscan
+FLOOR=$B/bench/floor
+MATCH=$B/bench/match-bench
+FIXTURES=${HULLSCAN_FIXTURES:-$top_srcdir/../shared/fixtures}
+DEB=$FIXTURES/images/debian-12
+PY=/usr/bin/python3
+RSS_LIMIT_KB=$((64 * 1024))
+
+for f in "$HULLSCAN" "$FLOOR" "$MATCH"; do
+	[ -x "$f" ] || { echo "bench: $f is missing (make bench builds it)" >&2; exit 2; }
+done
+[ -d "$DEB" ] || { echo "bench: no fixtures at $FIXTURES" >&2; exit 2; }
+for c in skopeo /usr/bin/time "$PY"; do
+	command -v "$c" >/dev/null || { echo "bench: $c is needed" >&2; exit 2; }
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hullscan-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export XDG_CACHE_HOME=$T/xdg
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# measure CMD...: run once; sets US (wall microseconds) and RSS (KiB).
+# hullscan scan exits 1 when findings fail a policy: only >= 2 is an error.
+measure() {
+	local t0 t1 rc=0
+	t0=$(date +%s%N)
+	/usr/bin/time -f %M -o "$T/rss" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	t1=$(date +%s%N)
+	if [ "$rc" -ge 2 ]; then
+		log "failed ($rc): $*"; sed 's/^/  /' "$T/err" | head -5 >&2
+		return 1
+	fi
+	US=$(( (t1 - t0) / 1000 ))
+	RSS=$(tail -1 "$T/rss")
+}
+
+# best_of N PREP CMD...: the best wall time of N runs of CMD, each after
+# running PREP (a shell function, or :); sets BEST_US, MAX_RSS.
+best_of() {
+	local n=$1 prep=$2 i
+	shift 2
+	BEST_US=; MAX_RSS=0
+	for ((i = 0; i < n; i++)); do
+		$prep
+		measure "$@"
+		if [ -z "$BEST_US" ] || [ "$US" -lt "$BEST_US" ]; then BEST_US=$US; fi
+		if [ "$RSS" -gt "$MAX_RSS" ]; then MAX_RSS=$RSS; fi
+	done
+}
+
+ms() { awk -v u="$1" 'BEGIN { printf "%.1f ms", u / 1000 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+
+ROWS=()
+FAILED=0
+# row CASE TIME FLOOR RATIO TARGET RSS_KB OK(0/1)
+row() {
+	local verdict=pass
+	if [ "$7" -ne 1 ] || [ "$6" -ge "$RSS_LIMIT_KB" ]; then verdict=MISSED; FAILED=1; fi
+	ROWS+=("| $1 | $2 | $3 | $4 | $5 | $(mib "$6") | $verdict |")
+}
+
+# --- inputs, made here --------------------------------------------------------
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+log "zstd copy of debian-12 (skopeo)"
+skopeo --insecure-policy copy -q --dest-compress-format zstd "oci:$DEB:12" "oci:$T/deb-zstd:12"
+# The one big blob of a layout: its layer.
+layer_blob() { ls -S "$1"/blobs/sha256/* | head -1; }
+GZ_BLOB=$(layer_blob "$DEB")
+ZS_BLOB=$(layer_blob "$T/deb-zstd")
+
+log "100,000 advisories and a 5,000-package inventory"
+"$PY" "$top_srcdir/bench/gen-advisories.py" "$T/gen" "$FIXTURES/images/debian-12.expected-packages.tsv" >/dev/null
+DB=$T/vuln.db
+measure "$HULLSCAN" db import --db "$DB" "$T/gen/tracker.json"
+IMPORT_US=$US IMPORT_RSS=$RSS
+NADV=$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from advisories").fetchone()[0])' "$DB")
+
+log "$MANY images sharing the base layer"
+"$PY" "$top_srcdir/bench/gen-images.py" many "$T/many" "$DEB" 12 "$MANY" >"$T/many.list"
+
+SCAN=("$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 8760)
+
+# --- cold scans against the floor ---------------------------------------------
+fresh_cache() { rm -f "$T"/cold.db*; }
+cold_case() {
+	local name=$1 ref=$2 blob=$3 floor_us floor_rss r ok=0
+	log "cold scan, $name: floor"
+	"$FLOOR" -n "$RUNS" "$blob" >"$T/floor.out"
+	floor_us=$(awk '{ printf "%d", $1 * 1000000 }' "$T/floor.out")
+	floor_rss=$(awk '{ print $4 }' "$T/floor.out")
+	log "cold scan, $name: hullscan"
+	best_of "$RUNS" fresh_cache "${SCAN[@]}" --cache "$T/cold.db" --json "$T/cold.json" "$ref"
+	r=$(ratio "$BEST_US" "$floor_us")
+	le "$r" 1.15 && ok=1
+	row "cold scan, debian-12 $name ($(($(stat -c %s "$blob") / 1048576)) MiB blob)" \
+	    "$(ms "$BEST_US")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.15× floor" "$MAX_RSS" $ok
+	eval "COLD_${name}_US=$BEST_US"
+}
+cold_case gzip "oci:$DEB:12" "$GZ_BLOB"
+cold_case zstd "oci:$T/deb-zstd:12" "$ZS_BLOB"
+
+# --- one pass: how many bytes of the blob a cold scan reads (strace) -----------
+ONE_PASS="not checked (no strace)"
+if command -v strace >/dev/null; then
+	log "one pass over the blob (strace)"
+	strace -f -qq -o "$T/strace" -e trace=openat,read,close -e verbose=none \
+	    "$HULLSCAN" scan -q --no-match --no-history --no-cache "oci:$DEB:12" >/dev/null 2>&1 || true
+	ONE_PASS=$("$PY" - "$T/strace" "$GZ_BLOB" <<'PYEOF'
+import os, re, sys
+path, blob = sys.argv[1], os.path.realpath(sys.argv[2])
+fds, opens, total = {}, 0, 0
+for line in open(path):
+    m = re.search(r'openat\([^,]*, "([^"]*)".*\) = (\d+)', line)
+    if m:
+        fds[m.group(2)] = os.path.realpath(m.group(1)) == blob
+        opens += fds[m.group(2)]
+        continue
+    m = re.search(r'read\((\d+),.*\) = (\d+)', line)
+    if m and fds.get(m.group(1)):
+        total += int(m.group(2))
+        continue
+    m = re.search(r'close\((\d+)\)', line)
+    if m:
+        fds.pop(m.group(1), None)
+size = os.path.getsize(blob)
+print("blob opened %d time(s), %d of its %d bytes read (%.2f passes)" % (opens, total, size, total / size))
+PYEOF
+)
+fi
+
+# --- warm scan ----------------------------------------------------------------
+log "warm scan"
+rm -f "$T"/warm.db*
+"${SCAN[@]}" --cache "$T/warm.db" "oci:$DEB:12" >/dev/null || [ $? -eq 1 ]
+best_of "$RUNS" : "${SCAN[@]}" --cache "$T/warm.db" --json "$T/warm.json" "oci:$DEB:12"
+WARM_US=$BEST_US
+NFIND=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(len(i.get("findings", [])) for i in r["images"]))' "$T/warm.json" 2>/dev/null || echo "?")
+ok=0; [ "$WARM_US" -le 30000 ] && ok=1
+row "warm scan, debian-12 (every layer cached; $NFIND findings)" "$(ms "$WARM_US")" "—" "—" "≤ 30 ms" "$MAX_RSS" $ok
+
+# --- many images sharing base layers --------------------------------------------
+log "$MANY images, one fresh cache"
+MANY_BEST=; MANY_RSS=0
+for ((i = 0; i < (RUNS < 3 ? RUNS : 3); i++)); do
+	rm -f "$T"/many.db*
+	measure "${SCAN[@]}" --cache "$T/many.db" --images "$T/many.list" --json "$T/many.json"
+	if [ -z "$MANY_BEST" ] || [ "$US" -lt "$MANY_BEST" ]; then MANY_BEST=$US; fi
+	if [ "$RSS" -gt "$MANY_RSS" ]; then MANY_RSS=$RSS; fi
+done
+NIMG=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(sum(1 for i in r["images"] if not i.get("error")))' "$T/many.json" 2>/dev/null || echo "?")
+MANY_TARGET=$((COLD_gzip_US + MANY * WARM_US))
+ok=0; [ "$NIMG" = "$MANY" ] && [ "$MANY_BEST" -le "$MANY_TARGET" ] && ok=1
+row "$MANY images sharing the debian-12 layer ($NIMG scanned, cold cache)" "$(ms "$MANY_BEST")" \
+    "—" "$(ratio "$MANY_BEST" "$MANY_TARGET") of target" "≤ cold + $MANY × warm = $(ms "$MANY_TARGET")" "$MANY_RSS" $ok
+
+# --- matching ---------------------------------------------------------------------
+log "matching"
+"$MATCH" -n "$RUNS" "$DB" "$T/gen/inventory.tsv" >"$T/match.out"
+read -r M_FIRST M_BEST M_FIND M_PKGS M_RSS <"$T/match.out"
+M_FIRST_US=$(awk -v s="$M_FIRST" 'BEGIN { printf "%d", s * 1000000 }')
+M_BEST_US=$(awk -v s="$M_BEST" 'BEGIN { printf "%d", s * 1000000 }')
+ok=0; [ "$M_BEST_US" -le 100000 ] && ok=1
+row "matching: $M_PKGS packages × $NADV advisories ($M_FIND findings; first call $(ms "$M_FIRST_US"))" \
+    "$(ms "$M_BEST_US")" "—" "—" "≤ 100 ms" "$M_RSS" $ok
+
+# --- a big layer: RSS stays flat --------------------------------------------------
+big_case() {
+	local mib=$1 floor_us
+	log "synthetic layer of $mib MiB"
+	rm -rf "$T/big"
+	"$PY" "$top_srcdir/bench/gen-images.py" big "$T/big" "$mib" >/dev/null
+	"$FLOOR" -n 1 "$(layer_blob "$T/big")" >"$T/floor.out"
+	floor_us=$(awk '{ printf "%d", $1 * 1000000 }' "$T/floor.out")
+	measure "$HULLSCAN" scan -q --no-match --no-history --no-cache --json "$T/big.json" "oci:$T/big:big"
+	BIG_US=$US BIG_RSS=$RSS BIG_FLOOR_US=$floor_us
+	BIG_BLOB_MIB=$(($(stat -c %s "$(layer_blob "$T/big")") / 1048576))
+	rm -rf "$T/big"
+}
+big_case 64
+SMALL_RSS=$BIG_RSS
+big_case "$BIG_MIB"
+ok=0; [ $((BIG_RSS - SMALL_RSS)) -le 4096 ] && ok=1
+row "$BIG_MIB MiB synthetic layer ($BIG_BLOB_MIB MiB gzip; 64 MiB layer: RSS $(mib "$SMALL_RSS"))" \
+    "$(ms "$BIG_US")" "$(ms "$BIG_FLOOR_US")" "$(ratio "$BIG_US" "$BIG_FLOOR_US")" \
+    "RSS flat (± 4 MiB) and < 64 MiB" "$BIG_RSS" $ok
+
+# --- the report -------------------------------------------------------------------
+{
+	echo "# hullscan benchmark (issue 9)"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- hullscan: $("$HULLSCAN" --version 2>&1 | head -1); $(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo 'no git')"
+	echo "- times: best of $RUNS runs (the 100-image case: best of $((RUNS < 3 ? RUNS : 3))), wall clock of the whole process; the floor is measured in this run over the same blob"
+	echo "- one pass: a cold scan of debian-12 (gzip): $ONE_PASS"
+	echo "- database: $NADV advisories (bench/gen-advisories.py), imported in $(ms "$IMPORT_US") (RSS $(mib "$IMPORT_RSS")); scans match against it"
+	echo
+	echo "| case | time | floor (same run) | ratio | target | peak RSS | verdict |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "Peak RSS target: < 64 MiB for every case."
+} >"$OUT"
+cat "$OUT"
+exit $FAILED
