@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,25 @@
 #define LAYER_MAX_LINKS		65536
 #define LAYER_RATIO_FLOOR	(1024 * 1024)
 
+/*
+ * The two SHA-256 digests cost about as much as the decompression itself:
+ * a second thread takes them while this one decompresses and walks the tar.
+ * Blob blocks are read straight into the blob ring and hashed from there;
+ * tar blocks live in libarchive's buffer, so they are copied into the tar
+ * ring. Each ring holds a few blocks: memory stays flat, whatever the layer.
+ */
+#define LAYER_BLOB_SLOTS	4
+#define LAYER_TAR_SLOTS		8
+#define LAYER_TAR_SLOT		(128 * 1024)
+
+struct layer_ring {
+	char	*data[LAYER_TAR_SLOTS];
+	size_t	 len[LAYER_TAR_SLOTS];
+	size_t	 nslots;
+	size_t	 head;		/* oldest block not hashed yet */
+	size_t	 count;		/* blocks waiting for the hasher */
+};
+
 struct layer_ctx {
 	struct stream			*in;
 	const struct layer_limits	*limits;
@@ -43,6 +63,16 @@ struct layer_ctx {
 	size_t				 whiteouts_cap;
 	size_t				 opaque_cap;
 	struct layer_files		*lf;
+	int				 same_digest;	/* no compression: diff_id is the digest */
+
+	/* The hashing thread (threaded only) and what it is given. */
+	int				 threaded;
+	pthread_t			 hasher;
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	struct layer_ring		 bring;
+	struct layer_ring		 tring;
+	int				 stop;
 };
 
 void
@@ -169,17 +199,159 @@ layer_error(struct layer_ctx *c, int code, const char *fmt, ...)
 	return c->code;
 }
 
-/* libarchive pulls the blob through here: the blob digest is taken on the way. */
+/* The hashing thread: blocks from both rings, each ring in order, until told to stop. */
+static void *
+layer_hasher(void *arg)
+{
+	struct layer_ctx	*c = arg;
+	struct layer_ring	*r;
+	struct hs_sha256	*sha;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (c->bring.count == 0 && c->tring.count == 0 && !c->stop)
+			pthread_cond_wait(&c->cond, &c->lock);
+		if (c->bring.count == 0 && c->tring.count == 0)
+			break;
+		if (c->bring.count >= c->tring.count) {
+			r = &c->bring;
+			sha = c->blob_sha;
+		} else {
+			r = &c->tring;
+			sha = c->tar_sha;
+		}
+		pthread_mutex_unlock(&c->lock);
+		sha256_update(sha, r->data[r->head], r->len[r->head]);
+		pthread_mutex_lock(&c->lock);
+		r->head = (r->head + 1) % r->nslots;
+		r->count--;
+		pthread_cond_broadcast(&c->cond);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+/* The next free slot of r, once the hasher is done with it. */
+static char *
+layer_ring_slot(struct layer_ctx *c, struct layer_ring *r)
+{
+	char	*p;
+
+	pthread_mutex_lock(&c->lock);
+	while (r->count == r->nslots)
+		pthread_cond_wait(&c->cond, &c->lock);
+	p = r->data[(r->head + r->count) % r->nslots];
+	pthread_mutex_unlock(&c->lock);
+	return p;
+}
+
+/* Hand the slot layer_ring_slot gave to the hasher. */
+static void
+layer_ring_push(struct layer_ctx *c, struct layer_ring *r, size_t len)
+{
+	pthread_mutex_lock(&c->lock);
+	r->len[(r->head + r->count) % r->nslots] = len;
+	r->count++;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Hash a tar block: a copy to the hasher, or here. */
+static void
+layer_hash_tar(struct layer_ctx *c, const void *buf, size_t size)
+{
+	const char	*p = buf;
+	size_t		 n;
+
+	if (c->same_digest)
+		return;
+	if (!c->threaded) {
+		sha256_update(c->tar_sha, buf, size);
+		return;
+	}
+	while (size > 0) {
+		n = size < LAYER_TAR_SLOT ? size : LAYER_TAR_SLOT;
+		memcpy(layer_ring_slot(c, &c->tring), p, n);
+		layer_ring_push(c, &c->tring, n);
+		p += n;
+		size -= n;
+	}
+}
+
+static void
+layer_ring_init(struct layer_ring *r, size_t nslots, size_t size)
+{
+	size_t	i;
+
+	memset(r, 0, sizeof *r);
+	r->nslots = nslots;
+	for (i = 0; i < nslots; i++)
+		r->data[i] = xmalloc(size);
+}
+
+static void
+layer_ring_free(struct layer_ring *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nslots; i++)
+		free(r->data[i]);
+	r->nslots = 0;
+}
+
+/* Start the hasher; without one, both digests are taken in this thread. */
+static void
+layer_hasher_start(struct layer_ctx *c)
+{
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	layer_ring_init(&c->bring, LAYER_BLOB_SLOTS, LAYER_BLOCK);
+	layer_ring_init(&c->tring, LAYER_TAR_SLOTS, LAYER_TAR_SLOT);
+	if (pthread_create(&c->hasher, NULL, layer_hasher, c) == 0)
+		c->threaded = 1;
+	else {
+		layer_ring_free(&c->bring);
+		layer_ring_free(&c->tring);
+		pthread_cond_destroy(&c->cond);
+		pthread_mutex_destroy(&c->lock);
+	}
+}
+
+/* Let the hasher finish what it was given; both digests are then up to date. */
+static void
+layer_hasher_stop(struct layer_ctx *c)
+{
+	if (!c->threaded)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->hasher, NULL);
+	c->threaded = 0;
+	layer_ring_free(&c->bring);
+	layer_ring_free(&c->tring);
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+}
+
+/*
+ * libarchive pulls the blob through here: the blob digest is taken on the
+ * way. The block handed to libarchive stays untouched until it asks for the
+ * next one: a ring slot is reused only once hashed, and the ring has more
+ * than one.
+ */
 static la_ssize_t
 layer_raw_read(struct archive *a, void *arg, const void **buf)
 {
 	struct layer_ctx	*c = arg;
-	char			*cause = NULL;
+	char			*cause = NULL, *block;
 	ssize_t			 n;
 
 	if (c->in_eof)
 		return 0;
-	if ((n = stream_read(c->in, c->block, LAYER_BLOCK, &cause)) < 0) {
+	block = c->threaded ? layer_ring_slot(c, &c->bring) : c->block;
+	if ((n = stream_read(c->in, block, LAYER_BLOCK, &cause)) < 0) {
 		layer_error(c, (int)n, "%s", cause != NULL ? cause : "read error");
 		archive_set_error(a, EIO, "%s", c->cause);
 		free(cause);
@@ -189,9 +361,12 @@ layer_raw_read(struct archive *a, void *arg, const void **buf)
 		c->in_eof = 1;
 		return 0;
 	}
-	sha256_update(c->blob_sha, c->block, n);
+	if (c->threaded)
+		layer_ring_push(c, &c->bring, n);
+	else
+		sha256_update(c->blob_sha, block, n);
 	c->lf->blob_bytes += n;
-	*buf = c->block;
+	*buf = block;
 	return n;
 }
 
@@ -225,7 +400,7 @@ layer_tar_pull(struct layer_ctx *c, const void **buf, size_t *size)
 		if (*size != 0)
 			break;
 	}
-	sha256_update(c->tar_sha, *buf, *size);
+	layer_hash_tar(c, *buf, *size);
 	lf->tar_bytes += *size;
 	if (lf->tar_bytes > l->max_tar) {
 		layer_error(c, HS_ELIMIT, "uncompressed layer is larger than "
@@ -526,6 +701,9 @@ layer_read(struct stream *in, const struct layer_limits *limits,
 	}
 	if (r == ARCHIVE_EOF)
 		c.raw_eof = 1;
+	/* Not compressed: the tar is the blob, one hash gives both digests. */
+	c.same_digest = archive_filter_code(c.raw, 0) == ARCHIVE_FILTER_NONE;
+	layer_hasher_start(&c);
 
 	/* ...and a tar reader walks what comes out. */
 	c.tar = archive_read_new();
@@ -560,6 +738,7 @@ layer_read(struct stream *in, const struct layer_limits *limits,
 		;
 	if (r < 0)
 		goto fail;
+	layer_hasher_stop(&c);
 	while (!c.in_eof) {
 		if ((n = stream_read(in, c.block, LAYER_BLOCK, &rcause)) < 0) {
 			layer_error(&c, (int)n, "%s", rcause);
@@ -571,8 +750,13 @@ layer_read(struct stream *in, const struct layer_limits *limits,
 		c.lf->blob_bytes += n;
 	}
 	sha256_final(c.blob_sha, digest);
-	sha256_final(c.tar_sha, diff_id);
-	c.blob_sha = c.tar_sha = NULL;
+	c.blob_sha = NULL;
+	if (c.same_digest)
+		memcpy(diff_id, digest, sizeof diff_id);
+	else {
+		sha256_final(c.tar_sha, diff_id);
+		c.tar_sha = NULL;
+	}
 	c.lf->digest = xstrdup(digest);
 	c.lf->diff_id = xstrdup(diff_id);
 	if ((rc = layer_check(cause, "blob digest", want_digest, digest)) != 0 ||
@@ -584,6 +768,7 @@ layer_read(struct stream *in, const struct layer_limits *limits,
 	goto out;
 
 fail:
+	layer_hasher_stop(&c);
 	rc = c.code != 0 ? c.code : HS_EINVAL;
 	/*
 	 * A blob that fails to decompress may simply be the wrong blob (a
@@ -614,6 +799,7 @@ fail:
 	fail(cause, rc, "%s", c.cause != NULL ? c.cause : "unreadable layer");
 
 out:
+	layer_hasher_stop(&c);
 	archive_read_free(c.tar);
 	archive_read_free(c.raw);
 	sha256_free(c.blob_sha);

@@ -180,12 +180,13 @@ source_oci_read(const struct image_ref *ref, const struct source_options *opts,
 		return rc;
 	for (i = 0; i < img->nlayers; i++) {
 		l = &img->layers[i];
-		if (source_layer_cached(opts, l))
+		if (source_layer_claim(opts, l))
 			continue;
 		path = xasprintf("%s/blobs/sha256/%s", ref->path, l->digest + 7);
 		rc = stream_open_file(path, &in, cause);
 		free(path);
 		if (rc != 0) {
+			source_layer_unclaim(l);
 			if (rc == HS_ENOENT)
 				fail(cause, rc, "blob is missing");
 			cause_prefix(cause, "layer %s", l->digest);

@@ -372,7 +372,7 @@ registry_layer(struct registry *r, struct image_layer *l, char **cause)
 
 	if (l->digest == NULL || !digest_valid(l->digest))
 		return fail(cause, HS_EINVAL, "a layer without a valid sha256 digest");
-	if (source_layer_cached(r->opts, l)) {
+	if (source_layer_claim(r->opts, l)) {
 		log_debug("layer %s: from the layer cache", l->digest);
 		return 0;
 	}
@@ -391,6 +391,7 @@ registry_layer(struct registry *r, struct image_layer *l, char **cause)
 	}
 	rc = source_layer_read(r->opts, l, NULL, s, 1, cause);
 out:
+	source_layer_unclaim(l);
 	stream_close(s);
 	fetch_response_clear(&resp);
 	free(url);

@@ -5,8 +5,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -287,6 +289,7 @@ image_free(struct image *img)
 	free(img->os);
 	free(img->arch);
 	for (i = 0; i < img->nlayers; i++) {
+		source_layer_unclaim(&img->layers[i]);
 		free(img->layers[i].digest);
 		free(img->layers[i].diff_id);
 		free(img->layers[i].media_type);
@@ -672,8 +675,121 @@ counting_close(struct stream *s)
 
 static const struct stream_ops counting_ops = { counting_read, counting_close };
 
+/*
+ * Layers some thread of this process is reading right now, by digest.
+ * Images scanned at once (--jobs) often share a base layer that is not
+ * cached yet: the second thread to need it waits for the first and takes
+ * it from the cache, instead of pulling the same blob twice at once.
+ *
+ * A thread waits only while it holds no claim of its own, so two threads
+ * can never wait for each other; a wait is bounded in time all the same,
+ * after which the thread reads the layer itself.
+ */
+#define SOURCE_MAX_READING	64
+#define SOURCE_CLAIM_WAIT	600	/* seconds */
+
+static pthread_mutex_t	 source_reading_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 source_reading_cond = PTHREAD_COND_INITIALIZER;
+static const char	*source_reading[SOURCE_MAX_READING];
+static __thread int	 source_claims_held;
+
+static int	source_layer_read_one(const struct source_options *,
+		    struct image_layer *, const char *, struct stream *, int, char **);
+
+static int
+source_reading_find(const char *digest)
+{
+	int	i;
+
+	for (i = 0; i < SOURCE_MAX_READING; i++) {
+		if (source_reading[i] != NULL &&
+		    strcmp(source_reading[i], digest) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Claim l's digest for this thread, recorded in l->claim. Returns 1 when
+ * another thread was reading it and this one waited (look in the cache
+ * again), 0 otherwise: claimed, or read without a claim (table full, wait
+ * too long, a claim already held).
+ */
+static int
+source_reading_claim(struct image_layer *l)
+{
+	struct timespec	until;
+	int		i, waited = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SOURCE_CLAIM_WAIT;
+	pthread_mutex_lock(&source_reading_lock);
+	while (source_claims_held == 0 && source_reading_find(l->digest) != -1) {
+		waited = 1;
+		if (pthread_cond_timedwait(&source_reading_cond,
+		    &source_reading_lock, &until) != 0)
+			break;
+	}
+	if (!waited && source_reading_find(l->digest) == -1) {
+		for (i = 0; i < SOURCE_MAX_READING; i++) {
+			if (source_reading[i] == NULL) {
+				source_reading[i] = l->digest;
+				l->claim = i + 1;
+				source_claims_held++;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&source_reading_lock);
+	return waited;
+}
+
+void
+source_layer_unclaim(struct image_layer *l)
+{
+	if (l->claim == 0)
+		return;
+	pthread_mutex_lock(&source_reading_lock);
+	source_reading[l->claim - 1] = NULL;
+	l->claim = 0;
+	source_claims_held--;
+	pthread_cond_broadcast(&source_reading_cond);
+	pthread_mutex_unlock(&source_reading_lock);
+}
+
+int
+source_layer_claim(const struct source_options *opts, struct image_layer *l)
+{
+	int	i;
+
+	if (source_layer_cached(opts, l))
+		return 1;
+	if (opts->cache == NULL || l->digest == NULL || l->files != NULL)
+		return 0;
+	/* Each round waits for one reader; a handful is plenty. */
+	for (i = 0; i < 8 && source_reading_claim(l); i++) {
+		if (source_layer_cached(opts, l)) {
+			log_debug("layer %s: read by another image meanwhile",
+			    l->digest);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int
 source_layer_read(const struct source_options *opts, struct image_layer *l,
+    const char *what, struct stream *in, int check_digest, char **cause)
+{
+	int	rc;
+
+	rc = source_layer_read_one(opts, l, what, in, check_digest, cause);
+	source_layer_unclaim(l);
+	return rc;
+}
+
+static int
+source_layer_read_one(const struct source_options *opts, struct image_layer *l,
     const char *what, struct stream *in, int check_digest, char **cause)
 {
 	struct layer_files	*lf = NULL;

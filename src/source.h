@@ -57,6 +57,7 @@ struct image_layer {
 	char			*media_type;
 	int64_t			 size;
 	struct layer_files	*files;		/* filled by source_read; NULL for dir: */
+	int			 claim;		/* source_layer_claim's slot + 1, or 0 */
 };
 
 struct image {
@@ -121,8 +122,16 @@ int	source_media_is_manifest(const char *);
  * through layer_read, the diff_id always checked and the blob digest when
  * check_digest, and store the result in the cache. what names the layer in
  * *cause (NULL: its digest).
+ *
+ * A backend that reads one layer at a time calls source_layer_claim instead
+ * of source_layer_cached: when another thread is reading the same layer it
+ * waits for it and takes the result from the cache. The claim it may leave
+ * in the layer ends with source_layer_read, source_layer_unclaim or
+ * image_free.
  */
 int	source_layer_cached(const struct source_options *, struct image_layer *);
+int	source_layer_claim(const struct source_options *, struct image_layer *);
+void	source_layer_unclaim(struct image_layer *);
 int	source_layer_read(const struct source_options *, struct image_layer *,
 	    const char *what, struct stream *in, int check_digest, char **cause);
 

@@ -85,6 +85,18 @@ expect_status "read after the want set changed" 0 "$DRIVER" --cache "$C" "docker
 	ok "an entry of another want version is a miss: read and stored again" ||
 	not_ok "want version: $(stat_of "$T/out"), $(pulls) pulls after $before"
 
+# One process, --jobs 4, four images on one base layer, a fresh cache: the
+# threads that need the layer while another reads it wait and take it from
+# the cache, so the blob is pulled once, not four times at once.
+before=$(pulls)
+expect_status "--jobs 4 over 4 images sharing a layer, cold cache" 0 "$HULLSCAN" scan -q \
+    --no-match --no-history --jobs 4 --cache "$T/jobs.db" \
+    "docker://$R/test/app1:1" "docker://$R/test/app2:1" "docker://$R/test/app3:1" "docker://$R/test/app4:1"
+[ "$(pulls)" = $((before + 1)) ] && ok "--jobs 4: the shared layer was pulled once" ||
+	not_ok "--jobs 4: $(( $(pulls) - before )) pulls of the shared layer"
+[ "$(sqlite3 "$T/jobs.db" "SELECT count(*) FROM layers")" = 1 ] &&
+	ok "--jobs 4: one cache entry" || not_ok "--jobs 4: $(sqlite3 "$T/jobs.db" "SELECT count(*) FROM layers") entries"
+
 # Whiteouts come back from the cache as the layer has them (tar's listing).
 expect_status "oci: 12-whiteouts, cold" 0 "$DRIVER" --cache "$T/wh.db" "oci:$DEB:12-whiteouts"
 cp "$T/out" "$T/wh1.out"
