@@ -69,7 +69,10 @@ struct layer_ctx {
 	int				 threaded;
 	pthread_t			 hasher;
 	pthread_mutex_t			 lock;
-	pthread_cond_t			 cond;
+	pthread_cond_t			 work;		/* the hasher waits here */
+	pthread_cond_t			 space;		/* the reader waits here */
+	int				 hasher_idle;
+	int				 reader_waiting;
 	struct layer_ring		 bring;
 	struct layer_ring		 tring;
 	int				 stop;
@@ -209,8 +212,11 @@ layer_hasher(void *arg)
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (c->bring.count == 0 && c->tring.count == 0 && !c->stop)
-			pthread_cond_wait(&c->cond, &c->lock);
+		while (c->bring.count == 0 && c->tring.count == 0 && !c->stop) {
+			c->hasher_idle = 1;
+			pthread_cond_wait(&c->work, &c->lock);
+			c->hasher_idle = 0;
+		}
 		if (c->bring.count == 0 && c->tring.count == 0)
 			break;
 		if (c->bring.count >= c->tring.count) {
@@ -225,7 +231,8 @@ layer_hasher(void *arg)
 		pthread_mutex_lock(&c->lock);
 		r->head = (r->head + 1) % r->nslots;
 		r->count--;
-		pthread_cond_broadcast(&c->cond);
+		if (c->reader_waiting)
+			pthread_cond_signal(&c->space);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
@@ -238,8 +245,11 @@ layer_ring_slot(struct layer_ctx *c, struct layer_ring *r)
 	char	*p;
 
 	pthread_mutex_lock(&c->lock);
-	while (r->count == r->nslots)
-		pthread_cond_wait(&c->cond, &c->lock);
+	while (r->count == r->nslots) {
+		c->reader_waiting = 1;
+		pthread_cond_wait(&c->space, &c->lock);
+		c->reader_waiting = 0;
+	}
 	p = r->data[(r->head + r->count) % r->nslots];
 	pthread_mutex_unlock(&c->lock);
 	return p;
@@ -252,7 +262,8 @@ layer_ring_push(struct layer_ctx *c, struct layer_ring *r, size_t len)
 	pthread_mutex_lock(&c->lock);
 	r->len[(r->head + r->count) % r->nslots] = len;
 	r->count++;
-	pthread_cond_broadcast(&c->cond);
+	if (c->hasher_idle)
+		pthread_cond_signal(&c->work);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -304,7 +315,8 @@ static void
 layer_hasher_start(struct layer_ctx *c)
 {
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->cond, NULL);
+	pthread_cond_init(&c->work, NULL);
+	pthread_cond_init(&c->space, NULL);
 	layer_ring_init(&c->bring, LAYER_BLOB_SLOTS, LAYER_BLOCK);
 	layer_ring_init(&c->tring, LAYER_TAR_SLOTS, LAYER_TAR_SLOT);
 	if (pthread_create(&c->hasher, NULL, layer_hasher, c) == 0)
@@ -312,7 +324,8 @@ layer_hasher_start(struct layer_ctx *c)
 	else {
 		layer_ring_free(&c->bring);
 		layer_ring_free(&c->tring);
-		pthread_cond_destroy(&c->cond);
+		pthread_cond_destroy(&c->work);
+		pthread_cond_destroy(&c->space);
 		pthread_mutex_destroy(&c->lock);
 	}
 }
@@ -325,13 +338,14 @@ layer_hasher_stop(struct layer_ctx *c)
 		return;
 	pthread_mutex_lock(&c->lock);
 	c->stop = 1;
-	pthread_cond_broadcast(&c->cond);
+	pthread_cond_signal(&c->work);
 	pthread_mutex_unlock(&c->lock);
 	pthread_join(c->hasher, NULL);
 	c->threaded = 0;
 	layer_ring_free(&c->bring);
 	layer_ring_free(&c->tring);
-	pthread_cond_destroy(&c->cond);
+	pthread_cond_destroy(&c->work);
+	pthread_cond_destroy(&c->space);
 	pthread_mutex_destroy(&c->lock);
 }
 
