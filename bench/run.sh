@@ -6,13 +6,15 @@
 # (every layer cached); 100 images sharing the base layer; matching 5,000
 # packages against 100,000 advisories (bench/match-bench, timed around
 # match_inventory only); peak RSS of each, and of a 1 GiB synthetic layer
-# against a 64 MiB one (RSS must stay flat). Times are the best of
+# against a 64 MiB one (RSS must stay flat); 50 tags over one layer from a
+# loopback docker-registry, cold and warm. Times are the best of
 # BENCH_RUNS runs (default 5): the machine is shared and small.
 # Writes bench/results.md (gitignored) in the source tree, or $BENCH_OUT.
 # Exit status 1 when a target is missed.
 # usage: bench/run.sh [BUILD_DIR]   (BUILD_DIR holds hullscan, bench/floor and
 #   bench/match-bench, default the current directory)
-# env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024), BENCH_OUT
+# env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024),
+#   BENCH_REGISTRY_TAGS (50), BENCH_OUT
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd)
@@ -208,6 +210,55 @@ ok=0; [ $((BIG_RSS - SMALL_RSS)) -le 4096 ] && ok=1
 row "$BIG_MIB MiB synthetic layer ($BIG_BLOB_MIB MiB gzip; 64 MiB layer: RSS $(mib "$SMALL_RSS"))" \
     "$(ms "$BIG_US")" "$(ms "$BIG_FLOOR_US")" "$(ratio "$BIG_US" "$BIG_FLOOR_US")" \
     "RSS flat (± 4 MiB) and < 64 MiB" "$BIG_RSS" $ok
+
+# --- tags from a loopback registry (issue 3) ---------------------------------------
+# REG_N distinct manifests over the one debian-12 layer in docker-registry on
+# 127.0.0.1: one image cold (fresh cache), all of them cold, all again warm.
+# Target: a warm image costs at most 0.05 of the first cold one.
+registry_case() {
+	local port store pid n=$REG_N i cold1 cold_all warm_all warm_rss pulls0 pulls1 ok=0
+	command -v docker-registry >/dev/null || { log "no docker-registry: registry case skipped"; return 0; }
+	port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	store=$T/reg
+	mkdir -p "$store"
+	printf 'version: 0.1\nlog: {level: info}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s}\n' \
+	    "$store/data" "$port" >"$store/reg.yml"
+	docker-registry serve "$store/reg.yml" >"$store/reg.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break
+		sleep 0.1
+	done
+	log "registry: $n tags over one layer"
+	skopeo copy -q --dest-tls-verify=false "oci:$DEB:12" "docker://127.0.0.1:$port/bench/app:base"
+	curl -s -H "Accept: application/vnd.oci.image.manifest.v1+json" \
+	    "http://127.0.0.1:$port/v2/bench/app/manifests/base" >"$store/base.json"
+	: >"$store/list"
+	for ((i = 1; i <= n; i++)); do
+		"$PY" -c 'import json,sys; m=json.load(open(sys.argv[1])); m.setdefault("annotations",{})["bench"]=sys.argv[2]; sys.stdout.write(json.dumps(m))' \
+		    "$store/base.json" "$i" >"$store/m.json"
+		curl -s -o /dev/null -X PUT -H "Content-Type: application/vnd.oci.image.manifest.v1+json" \
+		    --data-binary @"$store/m.json" "http://127.0.0.1:$port/v2/bench/app/manifests/v$i"
+		echo "docker://127.0.0.1:$port/bench/app:v$i" >>"$store/list"
+	done
+	best_of "$RUNS" fresh_cache "${SCAN[@]}" --cache "$T/cold.db" "docker://127.0.0.1:$port/bench/app:v1"
+	cold1=$BEST_US
+	pulls0=$(grep -c "GET /v2/bench/app/blobs/sha256:$(basename "$GZ_BLOB")" "$store/reg.log" || true)
+	fresh_cache
+	measure "${SCAN[@]}" --cache "$T/cold.db" --images "$store/list"
+	cold_all=$US
+	pulls1=$(grep -c "GET /v2/bench/app/blobs/sha256:$(basename "$GZ_BLOB")" "$store/reg.log" || true)
+	best_of "$RUNS" : "${SCAN[@]}" --cache "$T/cold.db" --images "$store/list"
+	warm_all=$BEST_US warm_rss=$MAX_RSS
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	r=$(awk -v w="$warm_all" -v n="$n" -v c="$cold1" 'BEGIN { printf "%.3f", w / n / c }')
+	le "$r" 0.05 && [ $((pulls1 - pulls0)) = 1 ] && ok=1
+	row "$n registry tags over one layer: first image cold $(ms "$cold1"); all $n cold $(ms "$cold_all") (layer pulled $((pulls1 - pulls0))×); all warm" \
+	    "$(ms "$warm_all") ($(ms $((warm_all / n))) an image)" "—" "$r per image" "warm image ≤ 0.05 × first cold" "$warm_rss" $ok
+}
+REG_N=${BENCH_REGISTRY_TAGS:-50}
+registry_case
 
 # --- the report -------------------------------------------------------------------
 {
