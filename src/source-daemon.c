@@ -25,21 +25,38 @@
 #define DAEMON_MAX_LINKS	8		/* link hops when resolving a name */
 #define DAEMON_PEEK		512
 
-/* The engine's socket from $DOCKER_HOST (unix:// only), else the default. */
+/*
+ * Where the engine listens, from $DOCKER_HOST: a unix socket (unix://PATH,
+ * the default) or plain HTTP over TCP (tcp://HOST:PORT, as "podman system
+ * service tcp://..." or dockerd -H give; no TLS). Sets *sock (NULL for TCP),
+ * *base (the URL prefix) and *where (the engine, for messages).
+ */
 static int
-daemon_socket(char **out, char **cause)
+daemon_endpoint(char **sock, char **base, char **where, char **cause)
 {
-	const char	*h = getenv("DOCKER_HOST");
+	const char	*h = getenv("DOCKER_HOST"), *hp;
+	size_t		 n;
 
-	if (h == NULL || *h == '\0') {
-		*out = xstrdup(DAEMON_DEFAULT_SOCKET);
-		return 0;
-	}
+	*sock = *base = *where = NULL;
+	if (h == NULL || *h == '\0')
+		h = "unix://" DAEMON_DEFAULT_SOCKET;
 	if (str_starts(h, "unix://") && h[7] != '\0') {
-		*out = xstrdup(h + 7);
+		*sock = xstrdup(h + 7);
+		*base = xstrdup("http://localhost");
+		*where = xstrdup(h);
 		return 0;
 	}
-	return fail(cause, HS_EINVAL, "DOCKER_HOST=%s: only unix:// sockets are supported", h);
+	if (str_starts(h, "tcp://")) {
+		hp = h + 6;
+		n = strcspn(hp, "/?#");
+		if (n > 0 && n < 256 && hp[n] == '\0' && strcspn(hp, " \t@") == n) {
+			*base = xasprintf("http://%.*s", (int)n, hp);
+			*where = xstrdup(h);
+			return 0;
+		}
+	}
+	return fail(cause, HS_EINVAL, "DOCKER_HOST=%s: not unix://PATH or "
+	    "tcp://HOST:PORT", h);
 }
 
 /* The engine's error answer {"message": "…"}, or NULL. */
@@ -456,19 +473,20 @@ daemon_read(const struct image_ref *ref, const struct source_options *opts,
 	struct fetch		*f = NULL;
 	struct stream		*s = NULL;
 	const char		*name;
-	char			*sock = NULL, *esc = NULL, *url = NULL, *err = NULL;
+	char			*sock, *base, *where;
+	char			*esc = NULL, *url = NULL, *err = NULL;
 	int			 rc;
 
 	memset(&resp, 0, sizeof resp);
 	memset(&x, 0, sizeof x);
-	if ((rc = daemon_socket(&sock, cause)) != 0)
+	if ((rc = daemon_endpoint(&sock, &base, &where, cause)) != 0)
 		return rc;
 	/* The name as given: the engine resolves short names its own way. */
 	name = ref->text;
 	if (str_starts(name, "docker-daemon:"))
 		name += strlen("docker-daemon:");
 	esc = fetch_escape(name, "/:@");
-	url = xasprintf("http://localhost/images/%s/get", esc);
+	url = xasprintf("%s/images/%s/get", base, esc);
 
 	fetch_options_default(&o);
 	o.unix_socket = sock;
@@ -479,17 +497,17 @@ daemon_read(const struct image_ref *ref, const struct source_options *opts,
 	req.url = url;
 	req.max_body = opts->limits.max_tar;
 	if ((rc = fetch_open(f, &req, &resp, &s, cause)) != 0) {
-		/* "URL: what went wrong": the socket says more than the URL. */
+		/* "URL: what went wrong": the engine says more than the URL. */
 		err = *cause;
 		*cause = NULL;
-		fail(cause, rc, "cannot get the image from the engine at unix://%s: %s",
-		    sock, strstr(err, ": ") != NULL ? strstr(err, ": ") + 2 : err);
+		fail(cause, rc, "cannot get the image from the engine at %s: %s",
+		    where, strstr(err, ": ") != NULL ? strstr(err, ": ") + 2 : err);
 		goto out;
 	}
 	if (s == NULL) {
 		err = daemon_error(&resp);
 		rc = fail(cause, resp.status == 404 ? HS_ENOENT : HS_EIO,
-		    "the engine at unix://%s: %s (HTTP %ld)", sock,
+		    "the engine at %s: %s (HTTP %ld)", where,
 		    err != NULL ? err : "no such image", resp.status);
 		goto out;
 	}
@@ -507,6 +525,8 @@ out:
 	free(url);
 	free(esc);
 	free(sock);
+	free(base);
+	free(where);
 	return rc;
 }
 

@@ -76,8 +76,29 @@ DOCKER_HOST=unix://$T/none.sock expect_status "no engine at the socket" 3 \
 	"$DRIVER" docker-daemon:test/debian:12
 grep -q "cannot get the image from the engine at unix://$T/none.sock" "$T/err" &&
 	ok "no engine: $(cat "$T/err")" || { not_ok "no engine message"; diag "$(cat "$T/err")"; }
-DOCKER_HOST=tcp://127.0.0.1:2375 expect_status "DOCKER_HOST=tcp:// refused" 3 \
+DOCKER_HOST=ssh://user@host expect_status "DOCKER_HOST=ssh:// refused" 3 \
 	"$DRIVER" docker-daemon:test/debian:12
+grep -q "DOCKER_HOST=ssh://user@host: not unix://PATH or tcp://HOST:PORT" "$T/err" &&
+	ok "ssh:// named: $(cat "$T/err")" || { not_ok "ssh:// message"; diag "$(cat "$T/err")"; }
+
+# The same engine on a loopback TCP port (DOCKER_HOST=tcp://, plain HTTP).
+TPORT=$(free_port)
+podman --root "$T/root" --runroot "$T/run" --storage-driver vfs \
+	system service --time=0 "tcp://127.0.0.1:$TPORT" >"$T/podman-tcp.log" 2>&1 &
+at_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+if wait_for 30 curl -s -o /dev/null "http://127.0.0.1:$TPORT/_ping"; then
+	DOCKER_HOST=tcp://127.0.0.1:$TPORT expect_status "DOCKER_HOST=tcp://127.0.0.1:$TPORT" 0 \
+		"$DRIVER" docker-daemon:test/debian:12
+	cmp -s <(grep -E '^(config|layer|file)' "$T/out") <(grep -E '^(config|layer|file)' "$T/deb.out") &&
+		ok "tcp://: the same config, layers and files as over the unix socket" ||
+		not_ok "tcp://: a different image"
+	DOCKER_HOST=tcp://127.0.0.1:$TPORT expect_status "tcp://: unknown image" 3 \
+		"$DRIVER" docker-daemon:test/nothere:1
+	grep -q "the engine at tcp://127.0.0.1:$TPORT: .*(HTTP 404)" "$T/err" &&
+		ok "tcp://: unknown image named: $(cat "$T/err")" || { not_ok "tcp:// 404 message"; diag "$(cat "$T/err")"; }
+else
+	not_ok "podman's service on tcp://127.0.0.1:$TPORT did not start"; diag "$(cat "$T/podman-tcp.log")"
+fi
 [ -z "$(ls -A "$T/tmp")" ] && ok "nothing written to \$TMPDIR (the export is streamed)" ||
 	{ not_ok "files left in \$TMPDIR"; diag "$(ls -la "$T/tmp")"; }
 
