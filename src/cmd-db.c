@@ -1,6 +1,7 @@
-/* hullscan db: import or update feeds in the vulnerability database, show what it holds. */
+/* hullscan db: import, update, remove and list the vulnerability database's feeds. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,140 +16,430 @@
 #include "update.h"
 #include "util.h"
 
-static const char cmd_db_usage[] =
-    "usage: hullscan db import [--db FILE] [--format NAME] [--feed NAME] FILE...\n"
-    "       hullscan db update [--db FILE] [--feeds FILE] [--mirror DIR|URL] [-q|-v]\n"
-    "       hullscan db status [--db FILE]\n";
+/* What the options of a subcommand set. */
+struct cmd_db_args {
+	char			*db;		/* --db, else the default */
+	const char		*format;	/* import */
+	const char		*feed;		/* import */
+	const char		*feeds;		/* update */
+	struct update_options	 update;	/* update: --mirror, fetch options */
+};
 
-static int cmd_db_usage_error(const char *, ...) PRINTFLIKE(1, 2);
+/* One subcommand: its usage, its options, and what it does with its operands. */
+struct cmd_db_sub {
+	const char		*name;
+	const char		*usage;
+	const struct option	*options;
+	int			(*exec)(const struct cmd_db_sub *,
+				    struct cmd_db_args *, int argc, char **argv);
+};
 
-/* A usage message (after the error, when fmt is not NULL); returns EXIT_USAGE. */
-static int
-cmd_db_usage_error(const char *fmt, ...)
+enum {
+	OPT_DB = 256,
+	OPT_FORMAT,
+	OPT_FEED,
+	OPT_FEEDS,
+	OPT_MIRROR,
+	OPT_CONNECT_TIMEOUT,
+	OPT_RETRIES,
+};
+
+#define CMD_DB_USAGE_DB \
+    "  --db FILE            the database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
+#define CMD_DB_USAGE_LOG \
+    "  -q, --quiet          errors only\n" \
+    "  -v, --verbose        debug messages\n"
+#define CMD_DB_USAGE_LOCK \
+    "While another db import, update or remove writes the database, waits for\n" \
+    "DB.lock (up to 300 s, then exit 2).\n"
+
+static const char cmd_db_import_usage[] =
+    "usage: hullscan db import [options] FILE...\n"
+    CMD_DB_USAGE_DB
+    "  --format NAME        the files' format (default: detected from the content)\n"
+    "  --feed NAME          the feed's name (one file only; default from the file)\n"
+    CMD_DB_USAGE_LOG
+    "Each file is one transaction and replaces the feed of its name; gzip, bzip2,\n"
+    "xz and zstd files are decompressed.\n"
+    CMD_DB_USAGE_LOCK;
+
+static const struct option cmd_db_import_options[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "feed", required_argument, NULL, OPT_FEED },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char cmd_db_update_usage[] =
+    "usage: hullscan db update [options]\n"
+    CMD_DB_USAGE_DB
+    "  --feeds FILE         the feed list (default " UPDATE_DEFAULT_CONF ")\n"
+    "  --mirror DIR|URL     read each feed from DIR/HOST/PATH or URL/HOST/PATH\n"
+    "                       (default $HULLSCAN_FEED_MIRROR)\n"
+    "  --connect-timeout S  seconds to connect (default 30)\n"
+    "  --retries N          extra attempts after a network failure (default 4)\n"
+    CMD_DB_USAGE_LOG
+    "Exit status: 0 every feed is current, 2 a feed or the feed list failed\n"
+    "(the others are still updated; the failed one keeps its previous rows).\n"
+    CMD_DB_USAGE_LOCK;
+
+static const struct option cmd_db_update_options[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "feeds", required_argument, NULL, OPT_FEEDS },
+	{ "mirror", required_argument, NULL, OPT_MIRROR },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char cmd_db_remove_usage[] =
+    "usage: hullscan db remove [options] FEED...\n"
+    CMD_DB_USAGE_DB
+    CMD_DB_USAGE_LOG
+    "Removes each feed (a name db status lists) and its advisories, all in one\n"
+    "transaction: when one is not in the database, nothing is removed (exit 2).\n"
+    CMD_DB_USAGE_LOCK;
+
+static const struct option cmd_db_remove_options[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char cmd_db_status_usage[] =
+    "usage: hullscan db status [options]\n"
+    CMD_DB_USAGE_DB
+    CMD_DB_USAGE_LOG
+    "One line per feed, tab-separated: name, source, records, imported, checked,\n"
+    "age, ETag, Last-Modified, sha256 (12 digits). Exit 4 when there is no database.\n";
+
+static const struct option cmd_db_status_options[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int	cmd_db_import(const struct cmd_db_sub *, struct cmd_db_args *, int,
+		    char **);
+static int	cmd_db_update(const struct cmd_db_sub *, struct cmd_db_args *, int,
+		    char **);
+static int	cmd_db_remove(const struct cmd_db_sub *, struct cmd_db_args *, int,
+		    char **);
+static int	cmd_db_status(const struct cmd_db_sub *, struct cmd_db_args *, int,
+		    char **);
+
+static const struct cmd_db_sub cmd_db_subs[] = {
+	{ "import", cmd_db_import_usage, cmd_db_import_options, cmd_db_import },
+	{ "update", cmd_db_update_usage, cmd_db_update_options, cmd_db_update },
+	{ "remove", cmd_db_remove_usage, cmd_db_remove_options, cmd_db_remove },
+	{ "status", cmd_db_status_usage, cmd_db_status_options, cmd_db_status },
+};
+
+/* The usage of sub, or of every subcommand when sub is NULL, and the formats. */
+static void
+cmd_db_usage(FILE *f, const struct cmd_db_sub *sub)
 {
-	const struct feed_format	*f;
-	va_list				 ap;
-	char				*msg;
+	const struct feed_format	*fmt;
 	size_t				 i;
 
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		msg = xvasprintf(fmt, ap);
-		va_end(ap);
-		log_error("%s", msg);
-		free(msg);
+	if (sub != NULL)
+		fputs(sub->usage, f);
+	else {
+		fputs("usage: hullscan db import|update|remove|status [options] ...\n",
+		    f);
+		for (i = 0; i < NELEM(cmd_db_subs); i++) {
+			fputs("\n", f);
+			fputs(cmd_db_subs[i].usage, f);
+		}
+		fputs("\n", f);
 	}
-	fputs(cmd_db_usage, stderr);
-	fputs("formats:", stderr);
-	for (i = 0; (f = feed_format_at(i)) != NULL; i++)
-		fprintf(stderr, " %s", f->name);
-	fputs("\n", stderr);
+	fputs("formats:", f);
+	for (i = 0; (fmt = feed_format_at(i)) != NULL; i++)
+		fprintf(f, " %s", fmt->name);
+	fputs("\n", f);
+}
+
+static int cmd_db_usage_error(const struct cmd_db_sub *, const char *, ...)
+    PRINTFLIKE(2, 3);
+
+/* An error, then the usage on stderr; returns EXIT_USAGE. */
+static int
+cmd_db_usage_error(const struct cmd_db_sub *sub, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (sub != NULL)
+		log_error("db %s: %s", sub->name, msg);
+	else
+		log_error("db: %s", msg);
+	free(msg);
+	if (sub != NULL)
+		fputs(sub->usage, stderr);
+	else {
+		fputs("usage: hullscan db import|update|remove|status [options] ...\n"
+		    "(hullscan db --help for every option)\n", stderr);
+	}
 	return EXIT_USAGE;
 }
 
+/* A whole number in [min, max], else -1. */
+static long
+cmd_db_number(const char *s, long min, long max)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	return v;
+}
+
+/* What getopt_long's '?' or ':' was about, as one line. */
+static int
+cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
+{
+	const char	*arg = argv[optind - 1];
+	int		 n;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		n = (int)strcspn(arg, "=");
+		if (ch == ':')
+			return cmd_db_usage_error(sub, "option %.*s needs a value", n,
+			    arg);
+		if (optopt != 0)
+			return cmd_db_usage_error(sub, "option %.*s takes no value", n,
+			    arg);
+		return cmd_db_usage_error(sub, "unknown option %.*s", n, arg);
+	}
+	return cmd_db_usage_error(sub, "unknown option -%c", optopt);
+}
+
 /*
- * Options shared by the subcommands: "--db FILE" or "--db=FILE", and so on.
- * Returns the index of the first operand, or -1 after a usage message.
+ * The options of sub into a. Returns the index of the first operand, -1
+ * after a usage message (exit 2), or -2 after --help (exit 0).
  */
 static int
-cmd_db_options(int argc, char **argv, char **db, const char **format,
-    const char **feed)
+cmd_db_parse(const struct cmd_db_sub *sub, int argc, char **argv,
+    struct cmd_db_args *a)
 {
-	static const char	*names[] = { "--db", "--format", "--feed" };
-	const char		*arg, *value;
-	size_t			 n, k;
-	int			 i;
+	long	v;
+	int	ch, idx = 0;
 
-	for (i = 1; i < argc; i++) {
-		arg = argv[i];
-		if (strcmp(arg, "--") == 0)
-			return i + 1;
-		if (arg[0] != '-' || arg[1] == '\0')
-			return i;
-		for (k = 0; k < NELEM(names); k++) {
-			n = strlen(names[k]);
-			if (strncmp(arg, names[k], n) == 0 &&
-			    (arg[n] == '\0' || arg[n] == '='))
-				break;
-		}
-		if (k == NELEM(names) || (k != 0 && format == NULL)) {
-			cmd_db_usage_error("unknown option %s", arg);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":qvh", sub->options, &idx)) != -1) {
+		/* --mirror '' turns $HULLSCAN_FEED_MIRROR off; others need a value. */
+		if (optarg != NULL && *optarg == '\0' && ch != OPT_MIRROR) {
+			cmd_db_usage_error(sub, "option --%s needs a value",
+			    sub->options[idx].name);
 			return -1;
 		}
-		if (arg[n] == '=')
-			value = arg + n + 1;
-		else if (i + 1 < argc)
-			value = argv[++i];
-		else {
-			cmd_db_usage_error("option %s needs a value", arg);
+		switch (ch) {
+		case OPT_DB:
+			free(a->db);
+			a->db = xstrdup(optarg);
+			break;
+		case OPT_FORMAT:
+			if (feed_format_find(optarg) == NULL) {
+				cmd_db_usage_error(sub, "unknown feed format %s", optarg);
+				return -1;
+			}
+			a->format = optarg;
+			break;
+		case OPT_FEED:
+			a->feed = optarg;
+			break;
+		case OPT_FEEDS:
+			a->feeds = optarg;
+			break;
+		case OPT_MIRROR:
+			a->update.mirror = *optarg != '\0' ? optarg : NULL;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if ((v = cmd_db_number(optarg, 1, 3600)) < 0) {
+				cmd_db_usage_error(sub, "--connect-timeout: not a number"
+				    " of seconds (1-3600): %s", optarg);
+				return -1;
+			}
+			a->update.fetch.connect_timeout = v;
+			break;
+		case OPT_RETRIES:
+			if ((v = cmd_db_number(optarg, 0, 20)) < 0) {
+				cmd_db_usage_error(sub, "--retries: not a number (0-20):"
+				    " %s", optarg);
+				return -1;
+			}
+			a->update.fetch.retries = (int)v;
+			break;
+		case 'q':
+			log_verbosity = 0;
+			break;
+		case 'v':
+			log_verbosity = 2;
+			break;
+		case 'h':
+			cmd_db_usage(stdout, sub);
+			return -2;
+		default:
+			cmd_db_bad_option(sub, argv, ch);
 			return -1;
 		}
-		if (*value == '\0') {
-			cmd_db_usage_error("option %s needs a value", arg);
-			return -1;
-		}
-		if (k == 0) {
-			free(*db);
-			*db = xstrdup(value);
-		} else if (k == 1)
-			*format = value;
-		else
-			*feed = value;
 	}
-	return i;
+	return optind;
 }
 
 static int
-cmd_db_import(int argc, char **argv)
+cmd_db_import(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
+    char **argv)
 {
 	struct vulndb	*vdb = NULL;
-	char		*db = NULL, *cause = NULL;
-	const char	*format = NULL, *feed = NULL;
+	char		*cause = NULL;
 	int64_t		 records;
 	double		 t0;
-	int		 first, i, status = EXIT_PASS;
+	int		 i, lockfd = -1, status = EXIT_PASS;
 
-	if ((first = cmd_db_options(argc, argv, &db, &format, &feed)) < 0)
-		goto out_usage;
-	if (first >= argc) {
-		cmd_db_usage_error("db import: no feed file given");
-		goto out_usage;
+	if (argc == 0)
+		return cmd_db_usage_error(sub, "no feed file given");
+	if (a->feed != NULL && argc > 1) {
+		return cmd_db_usage_error(sub, "--feed %s names one feed: give one"
+		    " file", a->feed);
 	}
-	if (feed != NULL && argc - first > 1) {
-		cmd_db_usage_error("db import: --feed %s names one feed: give one file",
-		    feed);
-		goto out_usage;
-	}
-	if (format != NULL && feed_format_find(format) == NULL) {
-		cmd_db_usage_error("db import: unknown feed format %s", format);
-		goto out_usage;
-	}
-	if (db == NULL)
-		db = cmd_default_db();
-	if (vulndb_open(db, VULNDB_CREATE, &vdb, &cause) != 0) {
+	/* db update renames its copy over the file: write it only under the lock. */
+	if (mkdir_parents(a->db, &cause) != 0 ||
+	    vulndb_lock(a->db, &lockfd, &cause) != 0 ||
+	    vulndb_open(a->db, VULNDB_CREATE, &vdb, &cause) != 0) {
 		log_error("%s", cause);
 		status = EXIT_USAGE;
 		goto out;
 	}
-	for (i = first; i < argc; i++) {
+	for (i = 0; i < argc; i++) {
 		t0 = now_mono();
-		if (feed_import_file(vdb, argv[i], format, feed, &records,
+		if (feed_import_file(vdb, argv[i], a->format, a->feed, &records,
 		    &cause) != 0) {
 			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
 			status = EXIT_USAGE;
 			continue;
 		}
 		printf("%s: %lld advisories (%.2f s)\n", argv[i], (long long)records,
 		    now_mono() - t0);
 	}
-	goto out;
-
-out_usage:
-	status = EXIT_USAGE;
 out:
 	vulndb_close(vdb);
+	vulndb_unlock(lockfd);
 	free(cause);
-	free(db);
+	return status;
+}
+
+static int
+cmd_db_update(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
+    char **argv)
+{
+	struct update_conf	*conf = NULL;
+	char			*cause = NULL;
+	int			 failed = 0, status = EXIT_PASS;
+
+	if (argc > 0)
+		return cmd_db_usage_error(sub, "unexpected argument %s", argv[0]);
+	if (update_conf_read(a->feeds != NULL ? a->feeds : UPDATE_DEFAULT_CONF,
+	    &conf, &cause) != 0) {
+		log_error("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	a->update.db = a->db;
+	a->update.progress = log_verbosity == 1 && isatty(STDERR_FILENO);
+	if (update_run(&a->update, conf, &failed, &cause) != 0) {
+		log_error("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (failed > 0) {
+		log_error("%d of %zu feeds failed", failed, conf->n);
+		status = EXIT_USAGE;
+	}
+out:
+	update_conf_free(conf);
+	free(cause);
+	return status;
+}
+
+static int
+cmd_db_remove(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
+    char **argv)
+{
+	struct vulndb	*vdb = NULL;
+	char		*cause = NULL;
+	int64_t		*records;
+	int		 i, j, lockfd = -1, missing = 0, status = EXIT_USAGE, rc;
+
+	if (argc == 0)
+		return cmd_db_usage_error(sub, "no feed named");
+	records = xcalloc((size_t)argc, sizeof *records);
+	/* No database, nothing to remove: and no lock file made beside it. */
+	if (vulndb_open(a->db, VULNDB_READ, &vdb, &cause) != 0)
+		goto fail;
+	vulndb_close(vdb);
+	vdb = NULL;
+	if (vulndb_lock(a->db, &lockfd, &cause) != 0 ||
+	    vulndb_open(a->db, VULNDB_WRITE, &vdb, &cause) != 0 ||
+	    vulndb_begin(vdb, &cause) != 0)
+		goto fail;
+	for (i = 0; i < argc; i++) {
+		for (j = 0; j < i && strcmp(argv[j], argv[i]) != 0; j++)
+			;
+		if (j < i) {
+			records[i] = -1;	/* named twice: removed once */
+			continue;
+		}
+		rc = vulndb_feed_remove(vdb, argv[i], &records[i], &cause);
+		if (rc == HS_ENOENT) {
+			log_error("%s; nothing removed", cause);
+			free(cause);
+			cause = NULL;
+			missing++;
+			continue;
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	if (missing > 0) {
+		vulndb_rollback(vdb);
+		goto out;
+	}
+	if (vulndb_commit(vdb, &cause) != 0)
+		goto fail;
+	for (i = 0; i < argc; i++) {
+		if (records[i] >= 0)
+			printf("%s: removed, %lld advisories\n", argv[i],
+			    (long long)records[i]);
+	}
+	status = EXIT_PASS;
+	goto out;
+fail:
+	log_error("%s", cause);
+out:
+	vulndb_close(vdb);
+	vulndb_unlock(lockfd);
+	free(records);
+	free(cause);
 	return status;
 }
 
@@ -197,22 +488,16 @@ cmd_db_status_feed(const struct vulndb_feed *f, void *arg)
 }
 
 static int
-cmd_db_status(int argc, char **argv)
+cmd_db_status(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
+    char **argv)
 {
 	struct vulndb	*vdb = NULL;
-	char		*db = NULL, *cause = NULL;
-	int		 first, status = EXIT_PASS, rc;
+	char		*cause = NULL;
+	int		 status = EXIT_PASS, rc;
 
-	if ((first = cmd_db_options(argc, argv, &db, NULL, NULL)) < 0)
-		return EXIT_USAGE;
-	if (first < argc) {
-		free(db);
-		return cmd_db_usage_error("db status: unexpected argument %s",
-		    argv[first]);
-	}
-	if (db == NULL)
-		db = cmd_default_db();
-	if ((rc = vulndb_open(db, VULNDB_READ, &vdb, &cause)) != 0) {
+	if (argc > 0)
+		return cmd_db_usage_error(sub, "unexpected argument %s", argv[0]);
+	if ((rc = vulndb_open(a->db, VULNDB_READ, &vdb, &cause)) != 0) {
 		log_error("%s", cause);
 		status = rc == HS_ENOENT ? EXIT_STALE : EXIT_USAGE;
 		goto out;
@@ -224,166 +509,121 @@ cmd_db_status(int argc, char **argv)
 out:
 	vulndb_close(vdb);
 	free(cause);
-	free(db);
-	return status;
-}
-
-static const char cmd_db_update_usage[] =
-    "usage: hullscan db update [options]\n"
-    "  --db FILE            the database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
-    "  --feeds FILE         the feed list (default " UPDATE_DEFAULT_CONF ")\n"
-    "  --mirror DIR|URL     read each feed from DIR/HOST/PATH or URL/HOST/PATH\n"
-    "                       (default $HULLSCAN_FEED_MIRROR)\n"
-    "  --connect-timeout S  seconds to connect (default 30)\n"
-    "  --retries N          extra attempts after a network failure (default 4)\n"
-    "  -q, --quiet          errors only\n"
-    "  -v, --verbose        debug messages\n"
-    "Exit status: 0 every feed is current, 2 a feed or the feed list failed\n"
-    "(the others are still updated; the failed one keeps its previous rows).\n";
-
-enum {
-	OPT_UPD_DB = 1,
-	OPT_UPD_FEEDS,
-	OPT_UPD_MIRROR,
-	OPT_UPD_CONNECT_TIMEOUT,
-	OPT_UPD_RETRIES,
-};
-
-static const struct option cmd_db_update_options[] = {
-	{ "db", required_argument, NULL, OPT_UPD_DB },
-	{ "feeds", required_argument, NULL, OPT_UPD_FEEDS },
-	{ "mirror", required_argument, NULL, OPT_UPD_MIRROR },
-	{ "connect-timeout", required_argument, NULL, OPT_UPD_CONNECT_TIMEOUT },
-	{ "retries", required_argument, NULL, OPT_UPD_RETRIES },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* A whole number in [min, max], else -1. */
-static long
-cmd_db_number(const char *s, long min, long max)
-{
-	char	*end;
-	long	 v;
-
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		return -1;
-	return v;
-}
-
-static int
-cmd_db_update(int argc, char **argv)
-{
-	struct update_options	 opts;
-	struct update_conf	*conf = NULL;
-	const char		*feeds = NULL, *env;
-	char			*db = NULL, *cause = NULL;
-	int			 ch, failed = 0, status = EXIT_PASS;
-	long			 v;
-
-	memset(&opts, 0, sizeof opts);
-	fetch_options_default(&opts.fetch);
-	if ((env = getenv("HULLSCAN_FEED_MIRROR")) != NULL && *env != '\0')
-		opts.mirror = env;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qvh", cmd_db_update_options,
-	    NULL)) != -1) {
-		switch (ch) {
-		case OPT_UPD_DB:
-			free(db);
-			db = xstrdup(optarg);
-			break;
-		case OPT_UPD_FEEDS:
-			feeds = optarg;
-			break;
-		case OPT_UPD_MIRROR:
-			opts.mirror = *optarg != '\0' ? optarg : NULL;
-			break;
-		case OPT_UPD_CONNECT_TIMEOUT:
-			if ((v = cmd_db_number(optarg, 1, 3600)) < 0) {
-				status = cmd_db_usage_error("--connect-timeout: not a"
-				    " number of seconds (1-3600): %s", optarg);
-				goto out;
-			}
-			opts.fetch.connect_timeout = v;
-			break;
-		case OPT_UPD_RETRIES:
-			if ((v = cmd_db_number(optarg, 0, 20)) < 0) {
-				status = cmd_db_usage_error("--retries: not a number"
-				    " (0-20): %s", optarg);
-				goto out;
-			}
-			opts.fetch.retries = (int)v;
-			break;
-		case 'q':
-			log_verbosity = 0;
-			break;
-		case 'v':
-			log_verbosity = 2;
-			break;
-		case 'h':
-			fputs(cmd_db_update_usage, stdout);
-			goto out;
-		default:
-			fputs(cmd_db_update_usage, stderr);
-			status = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		status = cmd_db_usage_error("db update: unexpected argument %s",
-		    argv[optind]);
-		goto out;
-	}
-	if (feeds == NULL)
-		feeds = UPDATE_DEFAULT_CONF;
-	if (update_conf_read(feeds, &conf, &cause) != 0) {
-		log_error("%s", cause);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	opts.db = db != NULL ? db : (db = cmd_default_db());
-	opts.progress = log_verbosity == 1 && isatty(STDERR_FILENO);
-	if (update_run(&opts, conf, &failed, &cause) != 0) {
-		log_error("%s", cause);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (failed > 0) {
-		log_error("%d of %zu feeds failed", failed, conf->n);
-		status = EXIT_USAGE;
-	}
-out:
-	update_conf_free(conf);
-	free(cause);
-	free(db);
 	return status;
 }
 
 static int
 cmd_db_exec(int argc, char **argv)
 {
-	if (argc < 2)
-		return cmd_db_usage_error(NULL);
+	const struct cmd_db_sub	*sub = NULL;
+	struct cmd_db_args	 a;
+	const char		*env;
+	size_t			 i;
+	int			 first, status;
+
+	if (argc < 2) {
+		cmd_db_usage(stderr, NULL);
+		return EXIT_USAGE;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(cmd_db_usage, stdout);
+		cmd_db_usage(stdout, NULL);
 		return EXIT_PASS;
 	}
-	if (strcmp(argv[1], "import") == 0)
-		return cmd_db_import(argc - 1, argv + 1);
-	if (strcmp(argv[1], "status") == 0)
-		return cmd_db_status(argc - 1, argv + 1);
-	if (strcmp(argv[1], "update") == 0)
-		return cmd_db_update(argc - 1, argv + 1);
-	return cmd_db_usage_error("db: unknown subcommand %s", argv[1]);
+	for (i = 0; i < NELEM(cmd_db_subs); i++) {
+		if (strcmp(argv[1], cmd_db_subs[i].name) == 0)
+			sub = &cmd_db_subs[i];
+	}
+	if (sub == NULL)
+		return cmd_db_usage_error(NULL, "unknown subcommand %s", argv[1]);
+
+	memset(&a, 0, sizeof a);
+	fetch_options_default(&a.update.fetch);
+	if ((env = getenv("HULLSCAN_FEED_MIRROR")) != NULL && *env != '\0')
+		a.update.mirror = env;
+	argc--;
+	argv++;
+	if ((first = cmd_db_parse(sub, argc, argv, &a)) < 0)
+		status = first == -2 ? EXIT_PASS : EXIT_USAGE;
+	else {
+		if (a.db == NULL)
+			a.db = cmd_default_db();
+		status = sub->exec(sub, &a, argc - first, argv + first);
+	}
+	free(a.db);
+	return status;
 }
 
 const struct cmd_entry cmd_db_entry = {
 	.name = "db",
-	.usage = "db import|update|status [--db FILE] ...",
-	.summary = "import or download feeds into the vulnerability database; list its feeds",
+	.usage = "db COMMAND [options]",
+	.summary = "import, download, remove, list vulnerability feeds",
 	.exec = cmd_db_exec,
 };
+
+/* --- the database's age, for scan and rescan ----------------------------- */
+
+void
+cmd_db_age_init(struct cmd_db_age *age)
+{
+	age->max_age = 24 * 3600;
+	age->fail_on_stale = 0;
+}
+
+int
+cmd_db_age_option(struct cmd_db_age *age, int ch, const char *arg)
+{
+	long	v;
+
+	switch (ch) {
+	case CMD_OPT_MAX_DB_AGE:
+		if ((v = cmd_db_number(arg, 0, 24 * 3650)) < 0) {
+			log_error("--max-db-age: not a number of hours: %s", arg);
+			return -1;
+		}
+		age->max_age = v * 3600;
+		return 1;
+	case CMD_OPT_FAIL_ON_STALE:
+		age->fail_on_stale = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_db_check(const char *path, const struct cmd_db_age *limit, struct vulndb **out)
+{
+	struct vulndb	*db;
+	char		*cause = NULL;
+	int64_t		 age;
+
+	if (out != NULL)
+		*out = NULL;
+	if (vulndb_open(path, VULNDB_READ, &db, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_STALE;
+	}
+	age = vulndb_age(db);
+	if (age < 0) {
+		log_error("vulnerability database %s holds no feed: run 'hullscan db"
+		    " import' or 'hullscan db update'", path);
+		vulndb_close(db);
+		return EXIT_STALE;
+	}
+	if (age > limit->max_age) {
+		if (limit->fail_on_stale) {
+			log_error("vulnerability database %s is %lld hours old"
+			    " (limit %ld)", path, (long long)(age / 3600),
+			    limit->max_age / 3600);
+			vulndb_close(db);
+			return EXIT_STALE;
+		}
+		log_warn("vulnerability database %s is %lld hours old (limit %ld)",
+		    path, (long long)(age / 3600), limit->max_age / 3600);
+	}
+	if (out != NULL)
+		*out = db;
+	else
+		vulndb_close(db);
+	return 0;
+}

@@ -56,6 +56,7 @@ static const struct option hist_options[] = {
 	{ "fail-on-new", required_argument, NULL, O_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, O_IGNORE_UNFIXED },
 	{ "ignore", required_argument, NULL, O_IGNORE },
+	CMD_DB_AGE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -76,6 +77,7 @@ struct hist_args {
 	const char	*db;
 	const char	*json;
 	struct cmd_reports reports;	/* --junit, --sarif, --html, --templates (merge, rescan) */
+	struct cmd_db_age age;		/* --max-db-age, --fail-on-stale (rescan) */
 	long		 last;
 	long		 keep;
 	enum format	 format;
@@ -94,9 +96,12 @@ static const char *history_usage =
     "  prune --keep N [--job J]                                keep the last N builds of each job\n"
     "  merge [--job J] [--build B] [report options] [policy options] SHARD_HISTORY...\n"
     "        fold the latest build of each shard's history into one build\n"
-    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [report options] [policy options]\n"
-    "        re-match the stored inventories of a build against today's database\n"
-    "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "), -q, -v\n"
+    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--max-db-age HOURS]\n"
+    "         [--fail-on-stale] [report options] [policy options]\n"
+    "        re-match the stored inventories of a build against today's database;\n"
+    "        the database's age is checked as scan checks it (default: warn past 24 h)\n"
+    "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "),\n"
+    "  -q, --quiet (errors only), -v, --verbose (debug messages)\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE\n"
     "report options: --json FILE, --junit FILE, --sarif FILE, --html DIR, --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
@@ -127,8 +132,20 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 	memset(a, 0, sizeof *a);
 	a->history = HISTORY_DEFAULT_PATH;
 	a->policy = policy_new();
+	cmd_db_age_init(&a->age);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qvh", hist_options, &idx)) != -1) {
+		/* The database's age goes where --db does: rescan. */
+		if (ch == CMD_OPT_MAX_DB_AGE || ch == CMD_OPT_FAIL_ON_STALE) {
+			if (!(allowed & B(O_DB))) {
+				log_error("%s: option --%s does not apply", argv[0],
+				    hist_options[idx].name);
+				return EXIT_USAGE;
+			}
+			if (cmd_db_age_option(&a->age, ch, optarg) < 0)
+				return EXIT_USAGE;
+			continue;
+		}
 		if (ch >= O_HISTORY && !(allowed & B(ch)) && ch != O_HISTORY) {
 			log_error("%s: option --%s does not apply", argv[0],
 			    hist_options[idx].name);
@@ -808,17 +825,8 @@ cmd_rescan_exec(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (vulndb_open(db_path, VULNDB_READ, &db, &cause) != 0) {
-		log_error("%s", cause);
-		status = EXIT_STALE;
+	if ((status = cmd_db_check(db_path, &a.age, &db)) != 0)
 		goto out;
-	}
-	if (vulndb_age(db) < 0) {
-		log_error("vulnerability database %s holds no feed: run 'hullscan db "
-		    "import' or 'hullscan db update'", db_path);
-		status = EXIT_STALE;
-		goto out;
-	}
 
 	rr = run_result_new();
 	rr->job = xstrdup(job);
@@ -902,7 +910,7 @@ cmd_history_exec(int argc, char **argv)
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
 	.usage = "history COMMAND [options]",
-	.summary = "list, diff, trend, prune, merge stored builds",
+	.summary = "list, diff, trend, prune, merge, rescan stored builds",
 	.exec = cmd_history_exec,
 };
 

@@ -17,11 +17,13 @@ static const char *inventory_usage =
     "  prints, per image, a line \"# REF<TAB>os<TAB>version<TAB>namespace\" and then one\n"
     "  line per package: name, version, source name, source version, arch, ecosystem\n"
     CMD_SOURCE_USAGE
-    "  -q, --quiet          only errors on stderr\n";
+    "  -q, --quiet          only errors on stderr\n"
+    "  -v, --verbose        debug messages\n";
 
 static const struct option inventory_options[] = {
 	CMD_SOURCE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -44,7 +46,7 @@ cmd_inventory_exec(int argc, char **argv)
 	cmd_source_init(&src);
 	src.opts.want = pkg_wanted;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qh", inventory_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "qvh", inventory_options, NULL)) != -1) {
 		switch (cmd_source_option(&src, ch, optarg)) {
 		case 1:
 			continue;
@@ -54,6 +56,9 @@ cmd_inventory_exec(int argc, char **argv)
 		switch (ch) {
 		case 'q':
 			log_verbosity = 0;
+			break;
+		case 'v':
+			log_verbosity = 2;
 			break;
 		case 'h':
 			fputs(inventory_usage, stdout);

@@ -32,8 +32,7 @@ struct scan_args {
 	int			  shard_k, shard_n;
 	int			  jobs;
 	int			  no_match;
-	long			  max_db_age;	/* seconds */
-	int			  fail_on_stale;
+	struct cmd_db_age	  age;
 	struct cmd_source	  src;
 };
 
@@ -83,8 +82,7 @@ static const char *scan_usage =
     "  --ignore FILE        ignore list: hullscan YAML or a clair-scanner whitelist (repeatable)\n"
     "  --shard K/N          scan only the K-th of N shares of the image list\n"
     "  --jobs N             scan N images at once (default: number of cores)\n"
-    "  --max-db-age HOURS   warn when the database is older (default 24)\n"
-    "  --fail-on-stale      exit 4 when the database is older than --max-db-age\n"
+    CMD_DB_AGE_USAGE
     "  --no-match           list packages only; no vulnerability database needed\n"
     "  --max-file-size N    largest package database kept from a layer, in MiB (default 256)\n"
     CMD_SOURCE_USAGE
@@ -95,8 +93,6 @@ enum {
 	OPT_IMAGES = 256,
 	OPT_DB,
 	OPT_JOBS,
-	OPT_MAX_DB_AGE,
-	OPT_FAIL_ON_STALE,
 	OPT_NO_MATCH,
 	OPT_MAX_FILE,
 	OPT_HISTORY,
@@ -114,8 +110,7 @@ static const struct option scan_options[] = {
 	{ "images", required_argument, NULL, OPT_IMAGES },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "max-db-age", required_argument, NULL, OPT_MAX_DB_AGE },
-	{ "fail-on-stale", no_argument, NULL, OPT_FAIL_ON_STALE },
+	CMD_DB_AGE_LONGOPTS,
 	{ "no-match", no_argument, NULL, OPT_NO_MATCH },
 	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE },
 	CMD_REPORT_LONGOPTS,
@@ -200,7 +195,7 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	a->history_path = xstrdup(HISTORY_DEFAULT_PATH);
 	cmd_source_init(&a->src);
 	a->src.opts.want = pkg_wanted;
-	a->max_db_age = 24 * 3600;
+	cmd_db_age_init(&a->age);
 	a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (a->jobs < 1)
 		a->jobs = 1;
@@ -209,6 +204,12 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		if (cmd_report_option(&a->reports, ch, optarg))
 			continue;
 		switch (cmd_source_option(&a->src, ch, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return EXIT_USAGE;
+		}
+		switch (cmd_db_age_option(&a->age, ch, optarg)) {
 		case 1:
 			continue;
 		case -1:
@@ -264,16 +265,6 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 				return EXIT_USAGE;
 			}
 			a->jobs = (int)v;
-			break;
-		case OPT_MAX_DB_AGE:
-			if (parse_long(optarg, 0, 24 * 3650, &v) != 0) {
-				log_error("--max-db-age: not a number of hours: %s", optarg);
-				return EXIT_USAGE;
-			}
-			a->max_db_age = v * 3600;
-			break;
-		case OPT_FAIL_ON_STALE:
-			a->fail_on_stale = 1;
 			break;
 		case OPT_NO_MATCH:
 			a->no_match = 1;
@@ -474,38 +465,6 @@ iso_now(void)
 	return xstrdup(buf);
 }
 
-/* Is the database there and fresh enough? Returns 0, or EXIT_STALE. */
-static int
-scan_check_db(const struct scan_args *a)
-{
-	struct vulndb	*db;
-	char		*cause = NULL;
-	int64_t		 age;
-
-	if (vulndb_open(a->db_path, VULNDB_READ, &db, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		return EXIT_STALE;
-	}
-	age = vulndb_age(db);
-	vulndb_close(db);
-	if (age < 0) {
-		log_error("vulnerability database %s holds no feed: run 'hullscan db import' "
-		    "or 'hullscan db update'", a->db_path);
-		return EXIT_STALE;
-	}
-	if (age > a->max_db_age) {
-		if (a->fail_on_stale) {
-			log_error("vulnerability database %s is %lld hours old (limit %ld)",
-			    a->db_path, (long long)(age / 3600), a->max_db_age / 3600);
-			return EXIT_STALE;
-		}
-		log_warn("vulnerability database %s is %lld hours old (limit %ld)",
-		    a->db_path, (long long)(age / 3600), a->max_db_age / 3600);
-	}
-	return 0;
-}
-
 static int
 cmd_scan_exec(int argc, char **argv)
 {
@@ -520,7 +479,7 @@ cmd_scan_exec(int argc, char **argv)
 		scan_args_free(&a);
 		return status;
 	}
-	if (!a.no_match && (status = scan_check_db(&a)) != 0) {
+	if (!a.no_match && (status = cmd_db_check(a.db_path, &a.age, NULL)) != 0) {
 		scan_args_free(&a);
 		return status;
 	}

@@ -34,6 +34,8 @@ enum {
 	CMD_OPT_SARIF,
 	CMD_OPT_HTML,
 	CMD_OPT_TEMPLATES,
+	CMD_OPT_MAX_DB_AGE,
+	CMD_OPT_FAIL_ON_STALE,
 };
 #define CMD_SOURCE_LONGOPTS \
 	{ "platform", required_argument, NULL, CMD_OPT_PLATFORM }, \
@@ -87,6 +89,28 @@ struct cmd_reports {
 int	cmd_report_option(struct cmd_reports *, int ch, const char *arg);
 /* Write every report asked for: 0, or EXIT_USAGE when one could not be written. */
 int	cmd_reports_write(const struct cmd_reports *, const struct run_result *);
+
+/* How old the vulnerability database may be (scan, rescan; cmd-db.c). */
+struct vulndb;
+struct cmd_db_age {
+	long	max_age;	/* seconds; older warns */
+	int	fail_on_stale;	/* older is EXIT_STALE instead */
+};
+#define CMD_DB_AGE_LONGOPTS \
+	{ "max-db-age", required_argument, NULL, CMD_OPT_MAX_DB_AGE }, \
+	{ "fail-on-stale", no_argument, NULL, CMD_OPT_FAIL_ON_STALE }
+#define CMD_DB_AGE_USAGE \
+	"  --max-db-age HOURS   warn when the database is older (default 24)\n" \
+	"  --fail-on-stale      exit 4 when the database is older than --max-db-age\n"
+void	cmd_db_age_init(struct cmd_db_age *);
+/* 1 handled, 0 not ours, -1 bad value (message printed). */
+int	cmd_db_age_option(struct cmd_db_age *, int ch, const char *arg);
+/*
+ * Open the database at path read-only and check it holds a feed and how old
+ * its stalest one is: 0 with the database in *out (closed when out is NULL),
+ * or EXIT_STALE after a message.
+ */
+int	cmd_db_check(const char *path, const struct cmd_db_age *, struct vulndb **out);
 
 /* Default paths: $XDG_CACHE_HOME/hullscan/vuln.db (or ~/.cache/…). Allocated. */
 char	*cmd_default_db(void);

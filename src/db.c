@@ -1,13 +1,16 @@
 /* The vulnerability database: the only sqlite3 user for advisories. */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -89,6 +92,8 @@ enum {
 	ST_LOOKUP_V1,
 	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
+	ST_FEED_RECORDS,
+	ST_FEED_DELETE,
 	ST_MAX
 };
 
@@ -121,6 +126,8 @@ static const char *vulndb_sql[ST_MAX] = {
 	    " ORDER BY a.vuln_id, a.feed",
 	[ST_FEED_CHECKED] = "UPDATE feeds SET url = ?2, etag = ?3, last_modified = ?4,"
 	    " checked_at = ?5 WHERE name = ?1",
+	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
+	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
 };
 
 /* The feeds columns "db update" added to schema version 1. */
@@ -362,9 +369,13 @@ vulndb_open(const char *path, int flags, struct vulndb **out, char **cause)
 	vdb = xcalloc(1, sizeof *vdb);
 	vdb->path = xstrdup(path);
 	vdb->feed_id = -1;
-	vdb->readonly = !(flags & VULNDB_CREATE);
-	oflags = vdb->readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	vdb->readonly = !(flags & (VULNDB_CREATE | VULNDB_WRITE));
+	if (vdb->readonly)
+		oflags = SQLITE_OPEN_READONLY;
+	else if (flags & VULNDB_CREATE)
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	else
+		oflags = SQLITE_OPEN_READWRITE;
 	if (sqlite3_open_v2(path, &vdb->db, oflags, NULL) != SQLITE_OK) {
 		if (vdb->db == NULL)
 			fail(cause, HS_EIO, "%s: cannot open", path);
@@ -862,6 +873,42 @@ vulndb_feed_checked(struct vulndb *vdb, const char *feed, const char *url,
 }
 
 int
+vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
+    char **cause)
+{
+	static const int	 del[] = {
+		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_FEED_DELETE
+	};
+	sqlite3_stmt		*st;
+	int64_t			 id;
+	size_t			 i;
+	int			 rc;
+
+	*records = 0;
+	if (!vdb->in_tx)
+		return fail(cause, HS_EINVAL, "%s: no transaction open", vdb->path);
+	if ((rc = db_feed_id(vdb, feed, &id, cause)) != 0)
+		return rc;
+	if ((st = db_stmt(vdb, ST_FEED_RECORDS, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*records = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(vdb, cause, "read advisories");
+	for (i = 0; i < NELEM(del); i++) {
+		if ((st = db_stmt(vdb, del[i], cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+	}
+	db_forget_feed(vdb);
+	return 0;
+}
+
+int
 vulndb_backup(const char *from, const char *to, char **cause)
 {
 	sqlite3		*src = NULL, *dst = NULL;
@@ -894,4 +941,46 @@ out:
 	sqlite3_close(dst);
 	sqlite3_close(src);
 	return rc;
+}
+
+int
+vulndb_lock(const char *path, int *fd, char **cause)
+{
+	char	*lock;
+	int	 i, rc = 0;
+
+	lock = xasprintf("%s.lock", path);
+	if ((*fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1) {
+		rc = fail(cause, HS_EIO, "%s: %s", lock, strerror(errno));
+		goto out;
+	}
+	for (i = 0; flock(*fd, LOCK_EX | LOCK_NB) == -1; i++) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = fail(cause, HS_EIO, "%s: lock: %s", lock, strerror(errno));
+			break;
+		}
+		if (i == 0)
+			log_info("waiting for %s: another hullscan is writing %s",
+			    lock, path);
+		if (i >= VULNDB_LOCK_WAIT * 5) {
+			rc = fail(cause, HS_EIO, "%s: held by another hullscan for %d s;"
+			    " %s not changed", lock, VULNDB_LOCK_WAIT, path);
+			break;
+		}
+		usleep(200000);
+	}
+	if (rc != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+out:
+	free(lock);
+	return rc;
+}
+
+void
+vulndb_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
 }

@@ -10,6 +10,7 @@ struct vulndb;
 enum {
 	VULNDB_READ = 0,
 	VULNDB_CREATE = 1,	/* create the file and schema when missing */
+	VULNDB_WRITE = 2,	/* writable, but the file must be there */
 };
 
 /* Which name an advisory uses: the source package (Debian, Ubuntu, Alpine) or the binary. */
@@ -95,6 +96,12 @@ int	vulndb_feeds(struct vulndb *, vulndb_feed_cb, void *, char **cause);
 int	vulndb_feed_checked(struct vulndb *, const char *feed, const char *url,
 	    const char *etag, const char *last_modified, int64_t checked_at,
 	    char **cause);
+/*
+ * Forget feed: its advisories, vulnerability texts and its row, inside the
+ * open transaction; *records is what it held. HS_ENOENT when no such feed.
+ */
+int	vulndb_feed_remove(struct vulndb *, const char *feed, int64_t *records,
+	    char **cause);
 /* Copy the database file from into to (SQLite's online backup). */
 int	vulndb_backup(const char *from, const char *to, char **cause);
 
@@ -104,5 +111,15 @@ int	vulndb_backup(const char *from, const char *to, char **cause);
  */
 int64_t	vulndb_age(struct vulndb *);
 int64_t	vulndb_count(struct vulndb *);
+
+/*
+ * Every command that writes a database (db update, import, remove) holds
+ * PATH.lock (flock) while it does: taken here, waiting up to
+ * VULNDB_LOCK_WAIT seconds for another holder, then HS_EIO naming the lock.
+ * *fd is the lock to give to vulndb_unlock (which takes -1 too).
+ */
+#define VULNDB_LOCK_WAIT	300
+int	vulndb_lock(const char *path, int *fd, char **cause);
+void	vulndb_unlock(int fd);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * OVAL definitions: Red Hat's (v1 per-release and v2 per-stream files, plain
- * or bzip2/gzip/xz as served) and Canonical's CVE OVAL for Ubuntu, read with
- * libxml2's streaming reader one <definition> at a time.
+ * or compressed as served, inflated as they are read) and Canonical's CVE
+ * OVAL for Ubuntu, read with libxml2's streaming reader one <definition> at
+ * a time.
  *
  * What a row is. Red Hat: one row per (CVE, binary package, release) the
  * definition fixes, at the EVR of its "NAME is earlier than EVR" criterion,
@@ -719,9 +720,7 @@ oval_io_close(void *arg)
 static int
 oval_compressed(const char *data, size_t len)
 {
-	return (len >= 3 && memcmp(data, "BZh", 3) == 0) ||
-	    (len >= 2 && memcmp(data, "\037\213", 2) == 0) ||
-	    (len >= 6 && memcmp(data, "\3757zXZ\0", 6) == 0);
+	return feed_compression(data, len) != NULL;
 }
 
 static struct archive *
@@ -730,9 +729,7 @@ oval_archive(const char *data, size_t len)
 	struct archive	*ar;
 
 	ar = archive_read_new();
-	archive_read_support_filter_bzip2(ar);
-	archive_read_support_filter_gzip(ar);
-	archive_read_support_filter_xz(ar);
+	feed_archive_filters(ar);
 	archive_read_support_format_raw(ar);
 	return ar;
 }
@@ -916,4 +913,5 @@ const struct feed_format feed_format_oval = {
 	.name = "oval",
 	.detect = oval_detect,
 	.import = oval_import,
+	.reads_compressed = 1,
 };

@@ -1,8 +1,11 @@
-/* Feed importers: the table of formats, detection, and one file's import. */
+/* Feed importers: the table of formats, detection, decompression, one file's import. */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "db.h"
 #include "feed.h"
@@ -50,6 +53,95 @@ feed_format_at(size_t i)
 	return feed_formats[i];
 }
 
+const char *
+feed_compression(const char *data, size_t len)
+{
+	if (len >= 2 && memcmp(data, "\x1f\x8b", 2) == 0)
+		return "gzip";
+	if (len >= 3 && memcmp(data, "BZh", 3) == 0)
+		return "bzip2";
+	if (len >= 6 && memcmp(data, "\xfd" "7zXZ\0", 6) == 0)
+		return "xz";
+	if (len >= 4 && memcmp(data, "\x28\xb5\x2f\xfd", 4) == 0)
+		return "zstd";
+	return NULL;
+}
+
+void
+feed_archive_filters(struct archive *ar)
+{
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_filter_bzip2(ar);
+	archive_read_support_filter_xz(ar);
+	archive_read_support_filter_zstd(ar);
+}
+
+static const char *
+feed_archive_error(struct archive *ar)
+{
+	const char	*s = archive_error_string(ar);
+
+	return s != NULL ? s : "cannot decompress";
+}
+
+/* Decompress data into out (at most FEED_MAX_SIZE bytes) in memory. */
+static int
+feed_decompress(const char *data, size_t len, struct buf *out, char **cause)
+{
+	struct archive		*ar;
+	struct archive_entry	*ae;
+	char			 chunk[65536];
+	la_ssize_t		 n;
+	int			 rc = 0;
+
+	ar = archive_read_new();
+	feed_archive_filters(ar);
+	archive_read_support_format_raw(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK ||
+	    archive_read_next_header(ar, &ae) != ARCHIVE_OK) {
+		rc = fail(cause, HS_EINVAL, "%s", feed_archive_error(ar));
+		goto out;
+	}
+	while ((n = archive_read_data(ar, chunk, sizeof chunk)) > 0) {
+		if (out->len + (size_t)n > FEED_MAX_SIZE) {
+			rc = fail(cause, HS_ELIMIT, "more than %zu bytes decompressed",
+			    (size_t)FEED_MAX_SIZE);
+			goto out;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	if (n < 0)
+		rc = fail(cause, HS_EINVAL, "%s", feed_archive_error(ar));
+out:
+	archive_read_free(ar);
+	return rc;
+}
+
+int
+feed_prepare(const struct feed_format **fmt, const char **data, size_t *len,
+    struct buf *plain, char **cause)
+{
+	const char	*kind;
+	int		 rc;
+
+	if ((kind = feed_compression(*data, *len)) != NULL) {
+		/* Only a format that reads compressed data knows it so. */
+		if (*fmt == NULL)
+			*fmt = feed_format_detect(*data, *len);
+		if (*fmt != NULL && (*fmt)->reads_compressed)
+			return 0;
+		if ((rc = feed_decompress(*data, *len, plain, cause)) != 0) {
+			cause_prefix(cause, "%s data", kind);
+			return rc;
+		}
+		*data = plain->data;
+		*len = plain->len;
+	}
+	if (*fmt == NULL)
+		*fmt = feed_format_detect(*data, *len);
+	return 0;
+}
+
 static char *
 feed_format_list(void)
 {
@@ -66,9 +158,10 @@ int
 feed_import_file(struct vulndb *vdb, const char *path, const char *format,
     const char *feed, int64_t *records, char **cause)
 {
-	const struct feed_format	*fmt;
-	char				*data = NULL, *name = NULL, *list;
-	const char			*base;
+	const struct feed_format	*fmt = NULL;
+	struct buf			 plain;
+	char				*raw = NULL, *name = NULL, *list;
+	const char			*base, *data;
 	char				 digest[72];
 	size_t				 len;
 	int64_t				 n = 0;
@@ -76,6 +169,7 @@ feed_import_file(struct vulndb *vdb, const char *path, const char *format,
 
 	if (records != NULL)
 		*records = 0;
+	buf_init(&plain);
 	if (format != NULL && (fmt = feed_format_find(format)) == NULL) {
 		list = feed_format_list();
 		rc = fail(cause, HS_EINVAL, "unknown feed format %s (known: %s)",
@@ -83,9 +177,14 @@ feed_import_file(struct vulndb *vdb, const char *path, const char *format,
 		free(list);
 		return rc;
 	}
-	if ((rc = file_read(path, FEED_MAX_SIZE, &data, &len, cause)) != 0)
+	if ((rc = file_read(path, FEED_MAX_SIZE, &raw, &len, cause)) != 0)
 		return rc;
-	if (format == NULL && (fmt = feed_format_detect(data, len)) == NULL) {
+	/* The hash is the file's, as db update takes it of the bytes fetched. */
+	sha256_hex(raw, len, digest);
+	data = raw;
+	if ((rc = feed_prepare(&fmt, &data, &len, &plain, cause)) != 0)
+		goto fail;
+	if (fmt == NULL) {
 		list = feed_format_list();
 		rc = fail(cause, HS_EINVAL, "%s: not a feed format hullscan knows"
 		    " (give --format: %s)", path, list);
@@ -102,7 +201,6 @@ feed_import_file(struct vulndb *vdb, const char *path, const char *format,
 		base = strrchr(path, '/');
 		name = xstrdup(base != NULL && base[1] != '\0' ? base + 1 : path);
 	}
-	sha256_hex(data, len, digest);
 
 	if ((rc = vulndb_begin(vdb, cause)) != 0)
 		goto fail;
@@ -122,6 +220,7 @@ fail:
 	cause_prefix(cause, "%s", path);
 out:
 	free(name);
-	free(data);
+	buf_free(&plain);
+	free(raw);
 	return rc;
 }

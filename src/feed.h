@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct archive;
+struct buf;
 struct vulndb;
 
 struct feed_format {
@@ -20,6 +22,11 @@ struct feed_format {
 	 * Alpine release). NULL hook or NULL result: the file's base name.
 	 */
 	char		*(*feed_name)(const char *data, size_t len);
+	/*
+	 * import reads gzip, bzip2, xz and zstd data itself as it streams
+	 * (feed_archive_filters): such data is handed over compressed.
+	 */
+	int		 reads_compressed;
 };
 
 /* The formats feed.c lists (each feed-*.c defines its own). */
@@ -39,6 +46,20 @@ const struct feed_format *feed_format_find(const char *name);
 const struct feed_format *feed_format_detect(const char *data, size_t len);
 /* The i-th known format, NULL past the end (for usage lists). */
 const struct feed_format *feed_format_at(size_t i);
+
+/* The compression of data by its magic bytes: "gzip", "bzip2", "xz", "zstd", else NULL. */
+const char *feed_compression(const char *data, size_t len);
+/* Give a libarchive reader the filters of every compression feed_compression names. */
+void	feed_archive_filters(struct archive *);
+/*
+ * The bytes fmt's importer reads. Compressed data is decompressed in memory
+ * into plain (at most FEED_MAX_SIZE bytes), *data and *len then pointing
+ * there, unless the format reads it compressed. *fmt NULL: detected, from the
+ * compressed bytes and then the decompressed ones; still NULL when nothing
+ * matched. Whatever the format, every compression is read.
+ */
+int	feed_prepare(const struct feed_format **fmt, const char **data, size_t *len,
+	    struct buf *plain, char **cause);
 
 /*
  * Import one file (format NULL: detected) in its own transaction. The feed is

@@ -1,7 +1,6 @@
 /* hullscan db update: conditional fetches of the listed feeds into a copy of the database. */
 #include "config.h"
 
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -17,9 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "db.h"
 #include "feed.h"
 #include "fetch.h"
@@ -28,7 +24,6 @@
 #include "util.h"
 
 #define UPDATE_CONF_MAX		(1 << 20)
-#define UPDATE_LOCK_WAIT	300	/* seconds to wait for another update */
 
 /* What the database held for a feed before this update. */
 struct update_prev {
@@ -418,65 +413,6 @@ update_start_tmp(struct update *u, char **cause)
 	return vulndb_open(tmp, VULNDB_CREATE, &u->vdb, cause);
 }
 
-/* libarchive's raw format over gzip, bzip2, xz or zstd data, or NULL for plain data. */
-static const char *
-update_compression(const unsigned char *d, size_t len)
-{
-	if (len >= 2 && d[0] == 0x1f && d[1] == 0x8b)
-		return "gzip";
-	if (len >= 3 && memcmp(d, "BZh", 3) == 0)
-		return "bzip2";
-	if (len >= 6 && memcmp(d, "\xfd" "7zXZ\0", 6) == 0)
-		return "xz";
-	if (len >= 4 && memcmp(d, "\x28\xb5\x2f\xfd", 4) == 0)
-		return "zstd";
-	return NULL;
-}
-
-static const char *
-update_archive_error(struct archive *ar)
-{
-	const char	*s = archive_error_string(ar);
-
-	return s != NULL ? s : "cannot decompress";
-}
-
-/* Decompress data into out (at most FEED_MAX_SIZE bytes) in memory. */
-static int
-update_decompress(const char *data, size_t len, struct buf *out, char **cause)
-{
-	struct archive		*ar;
-	struct archive_entry	*ae;
-	char			 chunk[65536];
-	la_ssize_t		 n;
-	int			 rc = 0;
-
-	ar = archive_read_new();
-	archive_read_support_filter_gzip(ar);
-	archive_read_support_filter_bzip2(ar);
-	archive_read_support_filter_xz(ar);
-	archive_read_support_filter_zstd(ar);
-	archive_read_support_format_raw(ar);
-	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK ||
-	    archive_read_next_header(ar, &ae) != ARCHIVE_OK) {
-		rc = fail(cause, HS_EINVAL, "%s", update_archive_error(ar));
-		goto out;
-	}
-	while ((n = archive_read_data(ar, chunk, sizeof chunk)) > 0) {
-		if (out->len + (size_t)n > FEED_MAX_SIZE) {
-			rc = fail(cause, HS_ELIMIT, "more than %zu bytes decompressed",
-			    (size_t)FEED_MAX_SIZE);
-			goto out;
-		}
-		buf_add(out, chunk, (size_t)n);
-	}
-	if (n < 0)
-		rc = fail(cause, HS_EINVAL, "%s", update_archive_error(ar));
-out:
-	archive_read_free(ar);
-	return rc;
-}
-
 /* Remember a feed found current; its check time is written at the end. */
 static void
 update_check_add(struct update *u, const char *name, const char *url, const char *etag,
@@ -501,24 +437,15 @@ update_import(struct update *u, const struct update_feed *f, const char *url,
 {
 	const struct feed_format	*fmt = NULL;
 	struct buf			 plain;
-	const char			*kind;
 	int				 rc;
 
 	*records = 0;
 	buf_init(&plain);
 	if (f->format != NULL)
 		fmt = feed_format_find(f->format);
-	/* OVAL files are read compressed as they stream; others are inflated first. */
-	kind = update_compression((const unsigned char *)data, len);
-	if (kind != NULL && fmt != &feed_format_oval) {
-		if ((rc = update_decompress(data, len, &plain, cause)) != 0) {
-			cause_prefix(cause, "%s data", kind);
-			goto out;
-		}
-		data = plain.data;
-		len = plain.len;
-	}
-	if (fmt == NULL && (fmt = feed_format_detect(data, len)) == NULL) {
+	if ((rc = feed_prepare(&fmt, &data, &len, &plain, cause)) != 0)
+		goto out;
+	if (fmt == NULL) {
 		rc = fail(cause, HS_EINVAL, "not a feed format hullscan knows (give"
 		    " its format in the feed list)");
 		goto out;
@@ -787,41 +714,6 @@ update_finish_tmp(struct update *u, char **cause)
 	return 0;
 }
 
-/* Only one update at a time writes a database: DB.lock, waited for a bounded time. */
-static int
-update_lock(const char *db, int *fd, char **cause)
-{
-	char	*path;
-	int	 i, rc = 0;
-
-	path = xasprintf("%s.lock", db);
-	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) == -1) {
-		rc = fail(cause, HS_EIO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	for (i = 0; flock(*fd, LOCK_EX | LOCK_NB) == -1; i++) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			rc = fail(cause, HS_EIO, "%s: lock: %s", path, strerror(errno));
-			break;
-		}
-		if (i == 0)
-			log_info("waiting for another update of %s", db);
-		if (i >= UPDATE_LOCK_WAIT * 5) {
-			rc = fail(cause, HS_EIO, "%s: another update held the lock for"
-			    " %d s", db, UPDATE_LOCK_WAIT);
-			break;
-		}
-		usleep(200000);
-	}
-	if (rc != 0) {
-		close(*fd);
-		*fd = -1;
-	}
-out:
-	free(path);
-	return rc;
-}
-
 /*
  * Temporary databases of an update that was killed (SIGKILL, power loss):
  * only the lock holder makes them, so under the lock every one is stale.
@@ -866,7 +758,7 @@ update_run(const struct update_options *opts, const struct update_conf *conf,
 	u.opts = opts;
 	if ((rc = mkdir_parents(opts->db, cause)) != 0)
 		return rc;
-	if ((rc = update_lock(opts->db, &lockfd, cause)) != 0)
+	if ((rc = vulndb_lock(opts->db, &lockfd, cause)) != 0)
 		return rc;
 	update_remove_stale(opts->db);
 
@@ -928,7 +820,6 @@ out:
 		free(u.checks[i].last_modified);
 	}
 	free(u.checks);
-	if (lockfd != -1)
-		close(lockfd);
+	vulndb_unlock(lockfd);
 	return rc;
 }

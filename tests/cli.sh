@@ -14,6 +14,89 @@ expect_status "unknown command: exit 2" 2 "$HULLSCAN" frobnicate
 [ "$(cat "$T/err")" = "hullscan: unknown command: frobnicate (see hullscan --help)" ] &&
 	ok "unknown command: one line naming it" || { not_ok "unknown command message"; diag "$(cat "$T/err")"; }
 expect_status "scan --help: exit 0" 0 "$HULLSCAN" scan --help
+
+# The command column of --help: every summary starts at the same column (usage
+# padded to 34), and history's names rescan, which it runs too.
+"$HULLSCAN" --help >"$T/help"
+sed -n '/^commands:/,/^$/p' "$T/help" | grep '^  [a-z]' >"$T/cmds"
+if [ -s "$T/cmds" ] && ! cut -c37-38 "$T/cmds" | grep -qv '^ [^ ]$'; then
+	ok "--help: every summary starts in column 38"
+else
+	not_ok "--help: a command overflows its column"; diag "$(cat "$T/cmds")"
+fi
+grep -q '^  history .*rescan' "$T/cmds" && ok "--help: history's summary names rescan" ||
+	not_ok "--help: history's summary does not name rescan"
+
+# CMD --help for every command and subcommand: exit 0, the usage on stdout,
+# nothing on stderr, and every long option of the command's getopt_long table
+# mentioned. The option names are read here from the source's struct option
+# tables (CMD_*_LONGOPTS expanded from cmd.h), not from hullscan.
+S=$top_srcdir/src
+long_options() {	# long_options FILE TABLE ("*": every table of FILE)
+	if [ "$2" = "*" ]; then
+		set -- "$1" $(sed -n 's/.*struct option \([a-z_]*\)\[\] = {.*/\1/p' "$1")
+	else
+		set -- "$1" "$2"
+	fi
+	_f=$1; shift
+	for _t in "$@"; do
+		sed -n "/struct option $_t\[\] = {/,/^};/p" "$_f"
+	done >"$T/table"
+	sed -n 's/.*{ "\([a-z-]*\)",.*/\1/p' "$T/table"
+	for _m in $(grep -o 'CMD_[A-Z_]*_LONGOPTS' "$T/table"); do
+		sed -n "/#define $_m /,/[^\\\\]\$/p" "$S/cmd.h" | sed -n 's/.*{ "\([a-z-]*\)",.*/\1/p'
+	done
+}
+# COMMAND<TAB>FILE<TAB>TABLE; vercmp has no options.
+cat >"$T/help-cases" <<'EOF'
+scan	cmd-scan.c	scan_options
+inventory	cmd-inventory.c	inventory_options
+db	cmd-db.c	*
+db import	cmd-db.c	cmd_db_import_options
+db update	cmd-db.c	cmd_db_update_options
+db remove	cmd-db.c	cmd_db_remove_options
+db status	cmd-db.c	cmd_db_status_options
+history	cmd-history.c	hist_options
+history list	cmd-history.c	hist_options
+history diff	cmd-history.c	hist_options
+history trend	cmd-history.c	hist_options
+history prune	cmd-history.c	hist_options
+history merge	cmd-history.c	hist_options
+history rescan	cmd-history.c	hist_options
+rescan	cmd-history.c	hist_options
+vercmp	-	-
+EOF
+missing=
+for c in $(sed -n 's/^[[:space:]]*\.name = "\([a-z]*\)",$/\1/p' "$S"/cmd-*.c); do
+	grep -q "^$c	" "$T/help-cases" || missing="$missing $c"
+done
+[ -z "$missing" ] && ok "the --help cases cover every command of src/cmd-*.c" ||
+	not_ok "the --help cases miss:$missing"
+while IFS='	' read -r cmd file table; do
+	# shellcheck disable=SC2086
+	expect_status "$cmd --help: exit 0" 0 "$HULLSCAN" $cmd --help
+	if ! grep -q '^usage: hullscan ' "$T/out" || [ -s "$T/err" ]; then
+		not_ok "$cmd --help: usage on stdout, nothing on stderr"; diag "$(cat "$T/err")"
+		continue
+	fi
+	if [ "$file" = - ]; then
+		ok "$cmd --help: usage on stdout"
+		continue
+	fi
+	long_options "$S/$file" "$table" | sort -u >"$T/opts"
+	unsaid=
+	n=0
+	while read -r o; do
+		n=$((n + 1))
+		[ "$o" = help ] && continue
+		grep -Eq -- "--$o([^a-z-]|\$)" "$T/out" || unsaid="$unsaid --$o"
+	done <"$T/opts"
+	if [ "$n" -ge 3 ] && [ -z "$unsaid" ]; then
+		ok "$cmd --help: usage on stdout names its $n long options"
+	else
+		not_ok "$cmd --help: $n options in $table; not in the usage:$unsaid"
+	fi
+done <"$T/help-cases"
 expect_status "inventory with no image: exit 2" 2 "$HULLSCAN" inventory
 
 # Every message is one line with the hullscan: prefix.

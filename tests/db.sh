@@ -3,7 +3,7 @@
 # from the same JSON, exit statuses, and a bad file leaving the database as it was.
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd python3 sha256sum
+need_cmd python3 sha256sum sqlite3 flock
 
 F=$FIXTURES/feeds
 DB=$T/v.db
@@ -175,5 +175,105 @@ expect_status "db import with the default database: exit 0" 0 \
 expect_status "db status with the default database: exit 0" 0 "$HULLSCAN" db status
 grep -q '^alpine-secdb:v3.10/main	' "$T/out" && ok "default database lists alpine-secdb:v3.10/main" ||
 	not_ok "default database status"
+"$HULLSCAN" db status >"$T/status.plain"
+expect_status "db status -q -v: exit 0" 0 "$HULLSCAN" db status -q -v
+cmp -s "$T/out" "$T/status.plain" && ok "db status -q -v: the same lines" || not_ok "db status -q -v output"
+
+# --- db remove: a feed and its advisories, in one transaction ---------------------
+# Counts read with sqlite3; the one left is checked against python3's count above.
+R=$T/r.db
+A=$F/alpine-secdb/json/v3.10
+"$HULLSCAN" db import --db "$R" "$A/main.json" "$A/community.json" "$F/debian-tracker/vunnel_debian.json" >/dev/null
+q() { sqlite3 "$R" "$1"; }
+feed_rows() { q "select count(*) from advisories a join feeds f on f.id = a.feed where f.name = '$1'"; }
+adv0=$(q "select count(*) from advisories"); vulns0=$(q "select count(*) from vulns")
+main=$(feed_rows alpine-secdb:v3.10/main); tracker=$(feed_rows vunnel_debian.json)
+[ "$(q "select count(*) from feeds")" -eq 3 ] && [ "$main" -gt 0 ] && [ "$tracker" -gt 0 ] &&
+	ok "db remove set-up: 3 feeds" || not_ok "db remove set-up: $(q "select name from feeds")"
+
+expect_status "db remove of a known and an unknown feed: exit 2" 2 \
+	"$HULLSCAN" db remove --db "$R" alpine-secdb:v3.10/main nosuch
+[ "$(cat "$T/err")" = "hullscan: $R: no feed named nosuch; nothing removed" ] && [ ! -s "$T/out" ] &&
+	ok "unknown feed: one line naming it" || { not_ok "unknown feed message"; diag "$(cat "$T/err")"; }
+[ "$(q "select count(*) from feeds")" -eq 3 ] && [ "$(q "select count(*) from advisories")" -eq "$adv0" ] &&
+	[ "$(q "select count(*) from vulns")" -eq "$vulns0" ] && [ "$(feed_rows alpine-secdb:v3.10/main)" -eq "$main" ] &&
+	ok "unknown feed: nothing removed, the known one neither" || not_ok "unknown feed: rows changed"
+
+expect_status "db remove of two feeds: exit 0" 0 \
+	"$HULLSCAN" db remove --db "$R" alpine-secdb:v3.10/main vunnel_debian.json
+printf 'alpine-secdb:v3.10/main: removed, %s advisories\nvunnel_debian.json: removed, %s advisories\n' \
+	"$main" "$tracker" | cmp -s - "$T/out" && ok "db remove: one line per feed with its advisories" ||
+	{ not_ok "db remove output"; diag "$(cat "$T/out" "$T/err")"; }
+community=$(awk -v f="$A/community.json" '$1 == f { print $2 }' "$T/secdb.expected")
+[ "$(q "select name from feeds")" = "alpine-secdb:v3.10/community" ] &&
+	[ "$(q "select count(*) from advisories")" -eq $((adv0 - main - tracker)) ] &&
+	[ "$(q "select count(*) from advisories")" -eq "$community" ] &&
+	ok "db remove: only community's $community advisories left (python3's count)" ||
+	not_ok "db remove: feeds $(q "select name from feeds"), $(q "select count(*) from advisories") advisories"
+[ "$(q "select count(*) from vulns where feed not in (select id from feeds)")" -eq 0 ] &&
+	[ "$(q "select count(*) from vulns")" -gt 0 ] && [ "$(q "pragma integrity_check")" = ok ] &&
+	ok "db remove: their vulnerability texts gone too, the file intact" || not_ok "db remove: vulns left"
+expect_status "db remove of a feed already removed: exit 2" 2 "$HULLSCAN" db remove --db "$R" vunnel_debian.json
+expect_status "db remove with no feed: exit 2" 2 "$HULLSCAN" db remove --db "$R"
+expect_status "db remove from a missing database: exit 2" 2 "$HULLSCAN" db remove --db "$T/none/v.db" x
+grep -q "^hullscan: vulnerability database $T/none/v.db not found" "$T/err" && [ ! -e "$T/none" ] &&
+	ok "missing database: named, nothing created" || { not_ok "db remove of a missing database"; diag "$(cat "$T/err")"; }
+
+# Why: a feed no longer updated ages the database until scans exit 4; removing it ends that.
+mkdir -p "$T/rootfs/etc"
+printf 'ID=alpine\nVERSION_ID=3.10.3\n' >"$T/rootfs/etc/os-release"
+"$HULLSCAN" db import --db "$R" "$A/main.json" >/dev/null
+q "update feeds set imported_at = strftime('%s', 'now') - 48 * 3600 where name = 'alpine-secdb:v3.10/community'"
+expect_status "scan --fail-on-stale with a feed 48 h old: exit 4" 4 \
+	"$HULLSCAN" scan --no-history --db "$R" --fail-on-stale "dir:$T/rootfs"
+"$HULLSCAN" db remove --db "$R" alpine-secdb:v3.10/community >/dev/null 2>&1 || diag "db remove failed"
+expect_status "the same scan once that feed is removed: exit 0" 0 \
+	"$HULLSCAN" scan --no-history --db "$R" --fail-on-stale "dir:$T/rootfs"
+
+# --- db import and remove take db update's lock (DB.lock, flock) -------------------
+# Held here with flock(1) for 3 s: each waits, says so, and writes after it, not during.
+# (The 300 s limit is not waited for here.)
+L=$T/lock/v.db
+"$HULLSCAN" db import --db "$L" "$A/main.json" >/dev/null
+held() {	# held CMD...: run CMD while DB.lock is held for 3 s; $T/mid: feeds during
+	rm -f "$T/held"
+	flock "$L.lock" sh -c ": >'$T/held'; sleep 3" &
+	_hold=$!
+	wait_for 10 test -e "$T/held" || diag "flock did not take $L.lock"
+	_t0=$(date +%s)
+	( set +e; "$@" >"$T/out" 2>"$T/err"; echo $? >"$T/st"; date +%s >"$T/end" ) &
+	_pid=$!
+	sleep 1.5
+	sqlite3 "$L" "select group_concat(name, ' ') from feeds" >"$T/mid"
+	wait "$_pid" || true
+	_st=$(cat "$T/st")
+	_took=$(( $(cat "$T/end") - _t0 ))
+	wait "$_hold" || true
+}
+held "$HULLSCAN" db import --db "$L" "$A/community.json"
+[ "$_st" -eq 0 ] && [ "$_took" -ge 2 ] && ok "db import while DB.lock is held: waited ${_took} s, then exit 0" ||
+	{ not_ok "db import under a held lock: exit $_st after $_took s"; diag "$(cat "$T/err")"; }
+[ "$(cat "$T/err")" = "hullscan: waiting for $L.lock: another hullscan is writing $L" ] &&
+	ok "db import: one line says what it waits for" || { not_ok "db import wait message"; diag "$(cat "$T/err")"; }
+[ "$(cat "$T/mid")" = "alpine-secdb:v3.10/main" ] &&
+	[ "$(sqlite3 "$L" "select count(*) from advisories a join feeds f on f.id = a.feed where f.name = 'alpine-secdb:v3.10/community'")" -eq "$community" ] &&
+	[ "$(sqlite3 "$L" "pragma integrity_check")" = ok ] &&
+	ok "db import: nothing written while the lock was held; then community's $community advisories, file intact" ||
+	not_ok "db import under the lock: feeds meanwhile '$(cat "$T/mid")'"
+held "$HULLSCAN" db remove --db "$L" alpine-secdb:v3.10/main
+[ "$_st" -eq 0 ] && [ "$_took" -ge 2 ] && [ "$(cat "$T/mid")" = "alpine-secdb:v3.10/community alpine-secdb:v3.10/main" ] &&
+	[ "$(sqlite3 "$L" "select name from feeds")" = "alpine-secdb:v3.10/community" ] &&
+	ok "db remove while DB.lock is held: waited ${_took} s, removed after" ||
+	{ not_ok "db remove under a held lock: exit $_st after $_took s, meanwhile '$(cat "$T/mid")'"; diag "$(cat "$T/err")"; }
+# A lock that cannot be taken: one line naming it, exit 2, the database as it was.
+before=$(sqlite3 "$L" "select count(*) from advisories")
+mkdir -p "$T/bad"
+cp "$L" "$T/bad/v.db"
+mkdir "$T/bad/v.db.lock"
+expect_status "db import when DB.lock cannot be opened: exit 2" 2 \
+	"$HULLSCAN" db import --db "$T/bad/v.db" "$A/main.json"
+[ "$(cat "$T/err")" = "hullscan: $T/bad/v.db.lock: Is a directory" ] &&
+	[ "$(sqlite3 "$T/bad/v.db" "select count(*) from advisories")" -eq "$before" ] &&
+	ok "lock failure: one line naming the lock; nothing imported" || { not_ok "lock failure"; diag "$(cat "$T/err")"; }
 
 done_testing

@@ -147,6 +147,29 @@ assert [(x['id'], x['package'], x['fixed_version']) for x in f] == [('CVE-2019-1
 		"$MAKE" make-inventory "$T/r2.db" 1.1.22-r3
 		expect_status "rescan of a fixed musl: no finding" 0 \
 			"$HULLSCAN" rescan --history "$T/r2.db" --db "$T/vuln.db" --fail-on unknown
+		# The database's age, as scan checks it: the feed made 48 h old here.
+		/usr/bin/python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1])
+c.execute("update feeds set imported_at = ?, checked_at = NULL", (int(time.time()) - 48 * 3600,))
+c.commit()' "$T/vuln.db"
+		builds=$("$HULLSCAN" history list --history "$T/r2.db" --format csv | wc -l)
+		expect_status "rescan with a 48 h old database: a warning, exit 0" 0 \
+			"$HULLSCAN" rescan --history "$T/r2.db" --db "$T/vuln.db"
+		check "the warning says how old, and the limit" grep -qx \
+			"hullscan: warning: vulnerability database $T/vuln.db is 48 hours old (limit 24)" "$T/err"
+		expect_status "rescan --fail-on-stale with a 48 h old database: exit 4" 4 \
+			"$HULLSCAN" rescan --history "$T/r2.db" --db "$T/vuln.db" --fail-on-stale
+		check "one error line, as scan's" test "$(cat "$T/err")" = \
+			"hullscan: vulnerability database $T/vuln.db is 48 hours old (limit 24)"
+		check "a stale rescan records no build" test \
+			"$("$HULLSCAN" history list --history "$T/r2.db" --format csv | wc -l)" -eq $((builds + 1))
+		expect_status "history rescan --max-db-age 72 --fail-on-stale: exit 0" 0 \
+			"$HULLSCAN" history rescan --history "$T/r2.db" --db "$T/vuln.db" --max-db-age 72 --fail-on-stale
+		check "no warning within --max-db-age" sh -c "! grep -q 'hours old' '$T/err'"
+		expect_status "rescan --max-db-age x: exit 2" 2 \
+			"$HULLSCAN" rescan --history "$T/r2.db" --db "$T/vuln.db" --max-db-age x
+		expect_status "history merge --max-db-age: does not apply, exit 2" 2 \
+			"$HULLSCAN" history merge --history "$T/m.db" --max-db-age 1 "$T/r2.db"
 	else
 		not_ok "db import of the Alpine 3.10 secdb (needed for rescan)"
 		diag "$(cat "$T/import.out")"

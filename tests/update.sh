@@ -3,10 +3,11 @@
 # (plain, gz, bz2, xz, an OSV zip): record counts against a direct "db import" of the
 # same files, conditional requests read from nginx's access log, failures (a server
 # that dies mid-transfer, a truncated archive, a malformed feed) leaving the failed
-# feed as it was while the others update, and a mirror directory with no server.
+# feed as it was while the others update, a mirror directory with no server, and
+# gzip, bzip2, xz and zstd files under every format (file:// URLs, read with sqlite3).
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd python3 gzip bzip2 xz timeout sha256sum
+need_cmd python3 gzip bzip2 xz zstd sqlite3 timeout sha256sum
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || need_cmd nginx
 PY=/usr/bin/python3
@@ -451,5 +452,59 @@ expect_status "no mirror, no network: exit 2, nothing lost" 2 timeout 60 "$HULLS
 [ "$(grep -c '; keeping its previous' "$T/err")" -eq 5 ] && [ "$(rows_sha "$T/m.db")" = "$(rows_sha "$T/mdirect.db")" ] &&
 	ok "unreachable feeds: each named, every row kept" || { not_ok "unreachable feeds"; diag "$(cat "$T/err")"; }
 unset https_proxy http_proxy
+
+# --- 9. every compression, whatever the format --------------------------------------
+# Feeds compressed here with gzip, bzip2, xz and zstd, listed as oval, alpine-secdb or
+# auto, read from file:// URLs. The independent answer: each feed's advisory rows, read
+# with sqlite3, are those of the uncompressed file imported as it is.
+Z=$T/z
+mkdir -p "$Z"
+ROVAL=$F/redhat-oval/rhel-8.oval.v2.xml
+UOVAL=$F/ubuntu-oval/fetcher_ubuntu_test.xenial.oval.xml
+SECDB=$F/alpine-secdb/json/v3.10/main.json
+zstd -q -c "$ROVAL" >"$Z/rhel-8.oval.xml.zst"
+gzip -c "$UOVAL" >"$Z/ubuntu.xml.gz"
+bzip2 -c "$UOVAL" >"$Z/ubuntu.xml.bz2"
+xz -c "$UOVAL" >"$Z/ubuntu.xml.xz"
+zstd -q -c "$UOVAL" >"$Z/ubuntu.xml.zst"
+zstd -q -c "$SECDB" >"$Z/main.json.zst"
+# NAME FORMAT FILE (in $Z) UNCOMPRESSED-SOURCE
+cat >"$T/z.tsv" <<EOF
+rhel-8-zstd	oval	rhel-8.oval.xml.zst	$ROVAL
+ubuntu-gzip	oval	ubuntu.xml.gz	$UOVAL
+ubuntu-bzip2	oval	ubuntu.xml.bz2	$UOVAL
+ubuntu-xz	oval	ubuntu.xml.xz	$UOVAL
+ubuntu-zstd	oval	ubuntu.xml.zst	$UOVAL
+ubuntu-zstd-auto	auto	ubuntu.xml.zst	$UOVAL
+alpine-zstd	alpine-secdb	main.json.zst	$SECDB
+alpine-zstd-auto	auto	main.json.zst	$SECDB
+EOF
+while IFS=$'\t' read -r name fmt file src; do
+	printf '%s\t%s\tfile://%s/%s\n' "$name" "$fmt" "$Z" "$file"
+	direct "$T/zplain.db" "$name" "$src" "$fmt"
+done <"$T/z.tsv" >"$T/z.conf"
+feed_rows() {	# feed_rows DB NAME: count and hash of the feed's rows, feed name left out
+	local sel="from advisories a join feeds f on f.id = a.feed where f.name = '$2'"
+	printf '%s %s\n' "$(sqlite3 "$1" "select count(*) $sel")" "$(sqlite3 -separator '|' "$1" \
+	    "select a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id, a.introduced, a.fixed_version,
+	    a.last_affected, a.status, a.severity $sel order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10" | sha256sum | cut -c1-16)"
+}
+expect_status "compressed feeds of every format: exit 0" 0 timeout 60 "$HULLSCAN" db update --db "$T/z.db" --feeds "$T/z.conf"
+while IFS=$'\t' read -r name fmt file src; do
+	got=$(feed_rows "$T/z.db" "$name"); want=$(feed_rows "$T/zplain.db" "$name")
+	if [ "$got" = "$want" ] && [ "${want%% *}" -gt 0 ]; then
+		ok "$name ($fmt, $file): the ${want%% *} advisories of the uncompressed file"
+	else
+		not_ok "$name ($fmt, $file): $got, uncompressed $want"
+	fi
+done <"$T/z.tsv"
+# db import reads them the same way.
+bad=0
+while IFS=$'\t' read -r name fmt file src; do
+	direct "$T/zimport.db" "$name" "$Z/$file" "$fmt" 2>>"$T/zimport.err" || bad=1
+	[ "$(feed_rows "$T/zimport.db" "$name")" = "$(feed_rows "$T/zplain.db" "$name")" ] || bad=1
+done <"$T/z.tsv"
+[ "$bad" -eq 0 ] && ok "db import of the same compressed files: the same rows" ||
+	{ not_ok "db import of compressed files"; diag "$(cat "$T/zimport.err")"; }
 
 done_testing
