@@ -110,18 +110,24 @@ SCAN=("$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 8760)
 # --- cold scans against the floor ---------------------------------------------
 fresh_cache() { rm -f "$T"/cold.db*; }
 cold_case() {
-	local name=$1 ref=$2 blob=$3 floor_us floor_rss r ok=0
-	log "cold scan, $name: floor"
-	"$FLOOR" -n "$RUNS" "$blob" >"$T/floor.out"
-	floor_us=$(awk '{ printf "%d", $1 * 1000000 }' "$T/floor.out")
-	floor_rss=$(awk '{ print $4 }' "$T/floor.out")
-	log "cold scan, $name: hullscan"
-	best_of "$RUNS" fresh_cache "${SCAN[@]}" --cache "$T/cold.db" --json "$T/cold.json" "$ref"
-	r=$(ratio "$BEST_US" "$floor_us")
+	local name=$1 ref=$2 blob=$3 floor_us= floor_rss=0 hs_us= hs_rss=0 i r ok=0
+	# The floor and hullscan each run as a whole process, in turns, so that
+	# both pay a process start and a drift of the machine touches both.
+	log "cold scan, $name: floor and hullscan, $RUNS turns"
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$FLOOR" -n 1 "$blob"
+		if [ -z "$floor_us" ] || [ "$US" -lt "$floor_us" ]; then floor_us=$US; fi
+		if [ "$RSS" -gt "$floor_rss" ]; then floor_rss=$RSS; fi
+		fresh_cache
+		measure "${SCAN[@]}" --cache "$T/cold.db" --json "$T/cold.json" "$ref"
+		if [ -z "$hs_us" ] || [ "$US" -lt "$hs_us" ]; then hs_us=$US; fi
+		if [ "$RSS" -gt "$hs_rss" ]; then hs_rss=$RSS; fi
+	done
+	r=$(ratio "$hs_us" "$floor_us")
 	le "$r" 1.15 && ok=1
 	row "cold scan, debian-12 $name ($(($(stat -c %s "$blob") / 1048576)) MiB blob)" \
-	    "$(ms "$BEST_US")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.15× floor" "$MAX_RSS" $ok
-	eval "COLD_${name}_US=$BEST_US"
+	    "$(ms "$hs_us")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.15× floor" "$hs_rss" $ok
+	eval "COLD_${name}_US=$hs_us"
 }
 cold_case gzip "oci:$DEB:12" "$GZ_BLOB"
 cold_case zstd "oci:$T/deb-zstd:12" "$ZS_BLOB"
@@ -196,8 +202,8 @@ big_case() {
 	log "synthetic layer of $mib MiB"
 	rm -rf "$T/big"
 	"$PY" "$top_srcdir/bench/gen-images.py" big "$T/big" "$mib" >/dev/null
-	"$FLOOR" -n 1 "$(layer_blob "$T/big")" >"$T/floor.out"
-	floor_us=$(awk '{ printf "%d", $1 * 1000000 }' "$T/floor.out")
+	measure "$FLOOR" -n 1 "$(layer_blob "$T/big")"
+	floor_us=$US
 	measure "$HULLSCAN" scan -q --no-match --no-history --no-cache --json "$T/big.json" "oci:$T/big:big"
 	BIG_US=$US BIG_RSS=$RSS BIG_FLOOR_US=$floor_us
 	BIG_BLOB_MIB=$(($(stat -c %s "$(layer_blob "$T/big")") / 1048576))
@@ -266,7 +272,7 @@ registry_case
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- hullscan: $("$HULLSCAN" --version 2>&1 | head -1); $(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo 'no git')"
-	echo "- times: best of $RUNS runs (the 100-image case: best of $((RUNS < 3 ? RUNS : 3))), wall clock of the whole process; the floor is measured in this run over the same blob"
+	echo "- times: best of $RUNS runs (the 100-image case: best of $((RUNS < 3 ? RUNS : 3))), wall clock of the whole process, the floor (bench/floor, linked with libarchive and libcrypto only) included; the floor runs in turns with hullscan over the same blob"
 	echo "- one pass: a cold scan of debian-12 (gzip): $ONE_PASS"
 	echo "- database: $NADV advisories (bench/gen-advisories.py), imported in $(ms "$IMPORT_US") (RSS $(mib "$IMPORT_RSS")); scans match against it"
 	echo

@@ -28,11 +28,13 @@
 /*
  * The two SHA-256 digests cost about as much as the decompression itself:
  * a second thread takes them while this one decompresses and walks the tar.
- * Blob blocks are read straight into the blob ring and hashed from there;
+ * That thread also reads the blob ahead into the blob ring, hashing each
+ * block as it comes, so this one only decompresses what is already there;
  * tar blocks live in libarchive's buffer, so they are copied into the tar
  * ring. Each ring holds a few blocks: memory stays flat, whatever the layer.
  */
-#define LAYER_BLOB_SLOTS	4
+#define LAYER_BLOB_SLOTS	8
+#define LAYER_BLOB_AHEAD	2	/* blocks kept ready before tar hashing */
 #define LAYER_TAR_SLOTS		8
 #define LAYER_TAR_SLOT		(128 * 1024)
 
@@ -40,8 +42,8 @@ struct layer_ring {
 	char	*data[LAYER_TAR_SLOTS];
 	size_t	 len[LAYER_TAR_SLOTS];
 	size_t	 nslots;
-	size_t	 head;		/* oldest block not hashed yet */
-	size_t	 count;		/* blocks waiting for the hasher */
+	size_t	 head;		/* tar: oldest block not hashed; blob: not given back */
+	size_t	 count;		/* tar: blocks to hash; blob: blocks read, not given back */
 };
 
 struct layer_ctx {
@@ -76,6 +78,10 @@ struct layer_ctx {
 	struct layer_ring		 bring;
 	struct layer_ring		 tring;
 	int				 stop;
+	int				 bheld;		/* libarchive holds bring's head */
+	int				 bdone;		/* the hasher read the blob's end, or failed */
+	int				 bcode;		/* its read error, and why */
+	char				*bcause;
 };
 
 void
@@ -202,35 +208,66 @@ layer_error(struct layer_ctx *c, int code, const char *fmt, ...)
 	return c->code;
 }
 
-/* The hashing thread: blocks from both rings, each ring in order, until told to stop. */
+/*
+ * The second thread: it reads the blob ahead into the blob ring, hashing each
+ * block, and hashes the tar blocks the reader copies into the tar ring. It
+ * reads first while the reader has fewer than LAYER_BLOB_AHEAD blocks in
+ * hand (or nothing else is to be done), and hashes tar blocks otherwise.
+ * Called with the lock held; returns with it held.
+ */
+static void
+layer_hasher_read(struct layer_ctx *c)
+{
+	struct layer_ring	*r = &c->bring;
+	size_t			 slot = (r->head + r->count) % r->nslots;
+	char			*cause = NULL;
+	ssize_t			 n;
+
+	pthread_mutex_unlock(&c->lock);
+	n = stream_read(c->in, r->data[slot], LAYER_BLOCK, &cause);
+	if (n > 0)
+		sha256_update(c->blob_sha, r->data[slot], (size_t)n);
+	pthread_mutex_lock(&c->lock);
+	if (n > 0) {
+		r->len[slot] = (size_t)n;
+		r->count++;
+	} else {
+		c->bdone = 1;
+		c->bcode = (int)n;
+		c->bcause = cause;
+	}
+}
+
 static void *
 layer_hasher(void *arg)
 {
 	struct layer_ctx	*c = arg;
-	struct layer_ring	*r;
-	struct hs_sha256	*sha;
+	struct layer_ring	*b = &c->bring, *t = &c->tring;
+	int			 can_read;
 
+#ifdef __GLIBC__
+	pthread_setname_np(pthread_self(), "hullscan-hash");	/* for top and perf */
+#endif
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		while (c->bring.count == 0 && c->tring.count == 0 && !c->stop) {
+		can_read = !c->bdone && !c->stop && b->count < b->nslots;
+		if (can_read && (t->count == 0 ||
+		    b->count - (size_t)c->bheld < LAYER_BLOB_AHEAD))
+			layer_hasher_read(c);
+		else if (t->count > 0) {
+			pthread_mutex_unlock(&c->lock);
+			sha256_update(c->tar_sha, t->data[t->head], t->len[t->head]);
+			pthread_mutex_lock(&c->lock);
+			t->head = (t->head + 1) % t->nslots;
+			t->count--;
+		} else if (c->stop)
+			break;
+		else {
 			c->hasher_idle = 1;
 			pthread_cond_wait(&c->work, &c->lock);
 			c->hasher_idle = 0;
+			continue;
 		}
-		if (c->bring.count == 0 && c->tring.count == 0)
-			break;
-		if (c->bring.count >= c->tring.count) {
-			r = &c->bring;
-			sha = c->blob_sha;
-		} else {
-			r = &c->tring;
-			sha = c->tar_sha;
-		}
-		pthread_mutex_unlock(&c->lock);
-		sha256_update(sha, r->data[r->head], r->len[r->head]);
-		pthread_mutex_lock(&c->lock);
-		r->head = (r->head + 1) % r->nslots;
-		r->count--;
 		if (c->reader_waiting)
 			pthread_cond_signal(&c->space);
 	}
@@ -238,7 +275,7 @@ layer_hasher(void *arg)
 	return NULL;
 }
 
-/* The next free slot of r, once the hasher is done with it. */
+/* The next free slot of the tar ring, once the hasher is done with it. */
 static char *
 layer_ring_slot(struct layer_ctx *c, struct layer_ring *r)
 {
@@ -319,6 +356,7 @@ layer_hasher_start(struct layer_ctx *c)
 	pthread_cond_init(&c->space, NULL);
 	layer_ring_init(&c->bring, LAYER_BLOB_SLOTS, LAYER_BLOCK);
 	layer_ring_init(&c->tring, LAYER_TAR_SLOTS, LAYER_TAR_SLOT);
+	c->bdone = c->in_eof;	/* detecting the compression may have read it all */
 	if (pthread_create(&c->hasher, NULL, layer_hasher, c) == 0)
 		c->threaded = 1;
 	else {
@@ -330,42 +368,102 @@ layer_hasher_start(struct layer_ctx *c)
 	}
 }
 
-/* Let the hasher finish what it was given; both digests are then up to date. */
-static void
+/*
+ * Let the hasher finish what it was given; both digests are then up to date,
+ * and blob blocks it read ahead are counted as read. 0, or the error it had
+ * reading the blob (in c).
+ */
+static int
 layer_hasher_stop(struct layer_ctx *c)
 {
+	struct layer_ring	*b = &c->bring;
+	size_t			 i;
+
 	if (!c->threaded)
-		return;
+		return 0;
 	pthread_mutex_lock(&c->lock);
 	c->stop = 1;
 	pthread_cond_signal(&c->work);
 	pthread_mutex_unlock(&c->lock);
 	pthread_join(c->hasher, NULL);
 	c->threaded = 0;
+	for (i = c->bheld; i < b->count; i++)
+		c->lf->blob_bytes += b->len[(b->head + i) % b->nslots];
+	if (c->bdone && c->bcode == 0)
+		c->in_eof = 1;
+	if (c->bcode < 0)
+		layer_error(c, c->bcode, "%s", c->bcause != NULL ? c->bcause :
+		    "read error");
+	free(c->bcause);
+	c->bcause = NULL;
 	layer_ring_free(&c->bring);
 	layer_ring_free(&c->tring);
 	pthread_cond_destroy(&c->work);
 	pthread_cond_destroy(&c->space);
 	pthread_mutex_destroy(&c->lock);
+	return c->bcode < 0 ? c->code : 0;
+}
+
+/*
+ * The next blob block the hasher read (and hashed): the one libarchive held
+ * until now goes back to the ring. Waits while none is ready. Returns its
+ * length, 0 at the end, or the read error.
+ */
+static ssize_t
+layer_blob_next(struct layer_ctx *c, char **block)
+{
+	struct layer_ring	*b = &c->bring;
+	ssize_t			 n;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->bheld) {
+		b->head = (b->head + 1) % b->nslots;
+		b->count--;
+		c->bheld = 0;
+	}
+	while (b->count == 0 && !c->bdone) {
+		if (c->hasher_idle)
+			pthread_cond_signal(&c->work);
+		c->reader_waiting = 1;
+		pthread_cond_wait(&c->space, &c->lock);
+		c->reader_waiting = 0;
+	}
+	if (b->count > 0) {
+		*block = b->data[b->head];
+		n = (ssize_t)b->len[b->head];
+		c->bheld = 1;
+	} else
+		n = c->bcode;
+	if (c->hasher_idle)
+		pthread_cond_signal(&c->work);
+	pthread_mutex_unlock(&c->lock);
+	return n;
 }
 
 /*
  * libarchive pulls the blob through here: the blob digest is taken on the
- * way. The block handed to libarchive stays untouched until it asks for the
- * next one: a ring slot is reused only once hashed, and the ring has more
- * than one.
+ * way (by the hasher, threaded). The block handed to libarchive stays
+ * untouched until it asks for the next one.
  */
 static la_ssize_t
 layer_raw_read(struct archive *a, void *arg, const void **buf)
 {
 	struct layer_ctx	*c = arg;
-	char			*cause = NULL, *block;
+	char			*cause = NULL, *block = c->block;
 	ssize_t			 n;
 
 	if (c->in_eof)
 		return 0;
-	block = c->threaded ? layer_ring_slot(c, &c->bring) : c->block;
-	if ((n = stream_read(c->in, block, LAYER_BLOCK, &cause)) < 0) {
+	if (c->threaded) {
+		if ((n = layer_blob_next(c, &block)) < 0) {
+			layer_error(c, (int)n, "%s", c->bcause != NULL ?
+			    c->bcause : "read error");
+			archive_set_error(a, EIO, "%s", c->cause);
+			return -1;
+		}
+	} else
+		n = stream_read(c->in, block, LAYER_BLOCK, &cause);
+	if (n < 0) {
 		layer_error(c, (int)n, "%s", cause != NULL ? cause : "read error");
 		archive_set_error(a, EIO, "%s", c->cause);
 		free(cause);
@@ -375,9 +473,7 @@ layer_raw_read(struct archive *a, void *arg, const void **buf)
 		c->in_eof = 1;
 		return 0;
 	}
-	if (c->threaded)
-		layer_ring_push(c, &c->bring, n);
-	else
+	if (!c->threaded)
 		sha256_update(c->blob_sha, block, n);
 	c->lf->blob_bytes += n;
 	*buf = block;
@@ -750,9 +846,8 @@ layer_read(struct stream *in, const struct layer_limits *limits,
 	/* The tar ends before its padding: finish both digests. */
 	while ((r = layer_tar_pull(&c, &p, &size)) > 0)
 		;
-	if (r < 0)
+	if (r < 0 || layer_hasher_stop(&c) != 0)
 		goto fail;
-	layer_hasher_stop(&c);
 	while (!c.in_eof) {
 		if ((n = stream_read(in, c.block, LAYER_BLOCK, &rcause)) < 0) {
 			layer_error(&c, (int)n, "%s", rcause);
