@@ -550,6 +550,109 @@ load_dir(void)
 	free(cmd);
 }
 
+/* A stream over memory that fails with HS_EIO once fail_at bytes are read. */
+struct failing {
+	const char	*data;
+	size_t		 len;
+	size_t		 off;
+	size_t		 fail_at;
+};
+
+static ssize_t
+failing_read(struct stream *s, void *buf, size_t n, char **cause)
+{
+	struct failing	*f = s->ctx;
+
+	if (f->off >= f->fail_at) {
+		*cause = xstrdup("connection reset by the test");
+		return HS_EIO;
+	}
+	if (n > f->fail_at - f->off)
+		n = f->fail_at - f->off;
+	if (n > f->len - f->off)
+		n = f->len - f->off;
+	memcpy(buf, f->data + f->off, n);
+	f->off += n;
+	return (ssize_t)n;
+}
+
+static void
+failing_close(struct stream *s)
+{
+	(void)s;
+}
+
+static const struct stream_ops failing_ops = { failing_read, failing_close };
+
+/*
+ * A read error anywhere in the blob fails the layer with that error: in the
+ * middle of the data, and after the last byte the decompressor wants (where
+ * only the digest's read of the rest sees it). The blob is read ahead by
+ * the hashing thread, so both go through its hands.
+ */
+static void
+read_errors(void)
+{
+	struct ent		 e[2] = {
+		{ "etc/os-release", 'f', "ID=debian\n", 0 },
+		{ "noise", 'f', NULL, 0 },
+	};
+	struct layer_files	*lf = NULL;
+	struct failing		 f;
+	struct stream		 st = { &failing_ops, &f };
+	char			*noise, *tgz, *cause = NULL;
+	size_t			 i, len, at[3];
+	uint32_t		 x = 2463534242u;
+	int			 rc;
+
+	/* 3 MiB of printable noise: a gzip blob of dozens of read blocks. */
+	noise = xmalloc((3 << 20) + 1);
+	for (i = 0; i < 3 << 20; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		noise[i] = (char)(' ' + x % 95);
+	}
+	noise[3 << 20] = '\0';
+	e[1].data = noise;
+	tgz = mktar(e, 2, 'g', &len);
+	tap_ok(len > 1 << 20, "noise layer: %zu bytes of gzip", len);
+
+	at[0] = 0;
+	at[1] = len / 2;
+	at[2] = len;
+	for (i = 0; i < 3; i++) {
+		memset(&f, 0, sizeof f);
+		f.data = tgz;
+		f.len = len;
+		f.fail_at = at[i];
+		rc = layer_read(&st, NULL, want, NULL, NULL, &lf, &cause);
+		tap_ok(rc == HS_EIO && lf == NULL && cause != NULL &&
+		    strstr(cause, "connection reset by the test") != NULL,
+		    "read error after %zu of %zu bytes: %s", at[i], len,
+		    cause != NULL ? cause : "no error");
+		layer_files_free(lf);
+		lf = NULL;
+		free(cause);
+		cause = NULL;
+	}
+
+	/* The same blob read whole: its digests, as the check says. */
+	memset(&f, 0, sizeof f);
+	f.data = tgz;
+	f.len = len;
+	f.fail_at = (size_t)-1;
+	rc = layer_read(&st, NULL, want, NULL, NULL, &lf, &cause);
+	tap_ok(rc == 0 && lf != NULL && lf->blob_bytes == len &&
+	    kept(lf, "etc/os-release") != NULL,
+	    "the whole blob: %zu bytes read (%s)", lf != NULL ?
+	    (size_t)lf->blob_bytes : 0, cause != NULL ? cause : "ok");
+	layer_files_free(lf);
+	free(cause);
+	free(tgz);
+	free(noise);
+}
+
 int
 main(void)
 {
@@ -558,6 +661,7 @@ main(void)
 	(void)tap_skip;
 	normalise();
 	read_base();
+	read_errors();
 	limits();
 	whiteouts_links();
 	merged();
