@@ -1,6 +1,7 @@
 /* The docker:// source: an image pulled from a registry over the Registry HTTP API v2. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,50 @@ registry_status(struct registry *r, const struct fetch_response *resp, const cha
 }
 
 /*
+ * The scheme each probed registry answered on, for the rest of the run: a
+ * list of images on one plain-HTTP registry would otherwise pay a TLS try
+ * per image, and each try reads and parses the CA bundle (20 ms of CPU).
+ */
+#define REGISTRY_SCHEMES	32
+static pthread_mutex_t	 registry_schemes_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char	host[256];
+	int	plain;
+} registry_schemes[REGISTRY_SCHEMES];
+static size_t		 registry_nschemes;
+
+/* 1 plain HTTP, 0 TLS, -1 not known yet. */
+static int
+registry_scheme_find(const char *host)
+{
+	size_t	i;
+	int	plain = -1;
+
+	pthread_mutex_lock(&registry_schemes_lock);
+	for (i = 0; i < registry_nschemes; i++) {
+		if (strcmp(registry_schemes[i].host, host) == 0) {
+			plain = registry_schemes[i].plain;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&registry_schemes_lock);
+	return plain;
+}
+
+static void
+registry_scheme_keep(const char *host, int plain)
+{
+	pthread_mutex_lock(&registry_schemes_lock);
+	if (registry_nschemes < REGISTRY_SCHEMES &&
+	    strlen(host) < sizeof registry_schemes[0].host) {
+		strcpy(registry_schemes[registry_nschemes].host, host);
+		registry_schemes[registry_nschemes].plain = plain;
+		registry_nschemes++;
+	}
+	pthread_mutex_unlock(&registry_schemes_lock);
+}
+
+/*
  * Find the scheme (https, or http for a loopback registry or with TLS
  * verification off, as Docker and skopeo do) and log in when /v2/ asks.
  */
@@ -208,12 +253,15 @@ registry_ping(struct registry *r, char **cause)
 	struct fetch_response	 resp;
 	struct fetch		*probe;
 	char			*url, *c2 = NULL;
-	int			 rc;
+	int			 rc, probe_plain = -1, known;
 
 	memset(&resp, 0, sizeof resp);
-	r->base = xasprintf("https://%s", r->ref->registry);
+	known = registry_scheme_find(r->ref->registry);
+	r->base = xasprintf("%s://%s", known == 1 ? "http" : "https",
+	    r->ref->registry);
 	url = xasprintf("%s/v2/", r->base);
-	if (!r->opts->tls_verify || host_is_loopback(r->ref->registry)) {
+	if (known == -1 &&
+	    (!r->opts->tls_verify || host_is_loopback(r->ref->registry))) {
 		/* One quick try over TLS, then plain HTTP with the usual retries. */
 		fetch_options_default(&o);
 		o.tls_verify = r->opts->tls_verify;
@@ -236,6 +284,7 @@ registry_ping(struct registry *r, char **cause)
 			return rc;
 		}
 		fetch_response_clear(&resp);
+		probe_plain = rc != 0;
 		if (rc != 0) {
 			log_debug("%s: %s; trying plain HTTP", r->ref->registry, c2);
 			free(r->base);
@@ -249,6 +298,8 @@ registry_ping(struct registry *r, char **cause)
 	if (rc == 0 && resp.status != 200)
 		rc = fail(cause, HS_EIO, "%s: not a registry (HTTP %ld for /v2/)",
 		    r->ref->registry, resp.status);
+	if (rc == 0 && probe_plain != -1)
+		registry_scheme_keep(r->ref->registry, probe_plain);
 	fetch_response_clear(&resp);
 	free(url);
 	return rc;

@@ -542,6 +542,18 @@ if REGISTRY_AUTH_FILE=$T/auth.json run "$T/scan.out" "$HULLSCAN" scan --no-match
 else
 	not_ok "hullscan scan --jobs 4"; diag "$(cat "$T/scan.out.err" | head)"
 fi
+# A list of images on one plain-HTTP registry: TLS is tried for the first
+# only (each try reads the CA bundle), every image is still scanned.
+if run "$T/scan3.out" "$HULLSCAN" scan -v --no-match --jobs 1 --no-cache \
+    --json "$T/report3.json" "docker://$R/test/debian:12" "docker://$R/test/debian:12-zstd" \
+    "docker://$R/test/alpine:3.20" &&
+    [ "$(grep -c "trying plain HTTP" "$T/scan3.out.err")" = 1 ] &&
+    [ "$(/usr/bin/python3 -c 'import json,sys; print(len([i for i in json.load(open(sys.argv[1]))["images"] if i.get("packages")]))' "$T/report3.json")" = 3 ]; then
+	ok "three images from a plain-HTTP registry: one TLS try, three scanned"
+else
+	not_ok "three images from a plain-HTTP registry"
+	diag "$(grep -c "trying plain HTTP" "$T/scan3.out.err") TLS tries; $(head -c 600 "$T/scan3.out.err")"
+fi
 cat "$T/report.json" >>"$ALL" 2>/dev/null || true
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$RB" "$(printf '%s' "$USER1:bad-$PASS1" | base64 -w0)" >"$T/bad-auth.json"
 if REGISTRY_AUTH_FILE=$T/bad-auth.json run "$T/scan.out" "$HULLSCAN" scan --no-match \
