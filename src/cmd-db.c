@@ -210,24 +210,17 @@ cmd_db_number(const char *s, long min, long max)
 	return v;
 }
 
-/* What getopt_long's '?' or ':' was about, as one line. */
+/* What getopt_long's '?' or ':' was about, as one line, and the usage. */
 static int
 cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
 {
-	const char	*arg = argv[optind - 1];
-	int		 n;
+	char	*name;
 
-	if (strncmp(arg, "--", 2) == 0) {
-		n = (int)strcspn(arg, "=");
-		if (ch == ':')
-			return cmd_db_usage_error(sub, "option %.*s needs a value", n,
-			    arg);
-		if (optopt != 0)
-			return cmd_db_usage_error(sub, "option %.*s takes no value", n,
-			    arg);
-		return cmd_db_usage_error(sub, "unknown option %.*s", n, arg);
-	}
-	return cmd_db_usage_error(sub, "unknown option -%c", optopt);
+	name = xasprintf("db %s", sub->name);
+	cmd_bad_option(name, argv, ch);
+	free(name);
+	fputs(sub->usage, stderr);
+	return EXIT_USAGE;
 }
 
 /*

@@ -126,7 +126,7 @@ parse_count(const char *opt, const char *s, long *out)
 static int
 hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *name;
 	int	 ch, idx;
 
 	memset(a, 0, sizeof *a);
@@ -134,7 +134,16 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 	a->policy = policy_new();
 	cmd_db_age_init(&a->age);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qvh", hist_options, &idx)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":qvh", hist_options, &idx)) != -1) {
+		if (ch == '?' || ch == ':') {
+			name = strcmp(argv[0], "rescan") == 0 ? xstrdup(argv[0]) :
+			    xasprintf("history %s", argv[0]);
+			cmd_bad_option(name, argv, ch);
+			free(name);
+			fputs(history_usage, stderr);
+			return EXIT_USAGE;
+		}
 		/* The database's age goes where --db does: rescan. */
 		if (ch == CMD_OPT_MAX_DB_AGE || ch == CMD_OPT_FAIL_ON_STALE) {
 			if (!(allowed & B(O_DB))) {

@@ -46,7 +46,8 @@ cmd_inventory_exec(int argc, char **argv)
 	cmd_source_init(&src);
 	src.opts.want = pkg_wanted;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qvh", inventory_options, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":qvh", inventory_options, NULL)) != -1) {
 		switch (cmd_source_option(&src, ch, optarg)) {
 		case 1:
 			continue;
@@ -64,6 +65,7 @@ cmd_inventory_exec(int argc, char **argv)
 			fputs(inventory_usage, stdout);
 			return EXIT_PASS;
 		default:
+			cmd_bad_option("inventory", argv, ch);
 			fputs(inventory_usage, stderr);
 			return EXIT_USAGE;
 		}

@@ -200,7 +200,8 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	if (a->jobs < 1)
 		a->jobs = 1;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "qvh", scan_options, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":qvh", scan_options, NULL)) != -1) {
 		if (cmd_report_option(&a->reports, ch, optarg))
 			continue;
 		switch (cmd_source_option(&a->src, ch, optarg)) {
@@ -287,6 +288,7 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 			fputs(scan_usage, stdout);
 			exit(EXIT_PASS);
 		default:
+			cmd_bad_option("scan", argv, ch);
 			fputs(scan_usage, stderr);
 			return EXIT_USAGE;
 		}

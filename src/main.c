@@ -1,6 +1,7 @@
 /* hullscan: dispatch a subcommand; its result becomes the exit status. */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,26 @@ usage(FILE *f)
 		fprintf(f, "  %-34s %s\n", cmd_table[i]->usage, cmd_table[i]->summary);
 	fprintf(f, "\nexit status: 0 passed, 1 policy failed, 2 usage or input error,\n"
 	    "3 an image could not be scanned, 4 vulnerability database missing or stale\n");
+}
+
+void
+cmd_bad_option(const char *cmd, char **argv, int ch)
+{
+	const char	*arg = argv[optind - 1];
+	int		 n;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		n = (int)strcspn(arg, "=");
+		if (ch == ':')
+			log_error("%s: option %.*s needs a value", cmd, n, arg);
+		else if (optopt != 0)
+			log_error("%s: option %.*s takes no value", cmd, n, arg);
+		else
+			log_error("%s: unknown option %.*s", cmd, n, arg);
+	} else if (ch == ':')
+		log_error("%s: option -%c needs a value", cmd, optopt);
+	else
+		log_error("%s: unknown option -%c", cmd, optopt);
 }
 
 char *

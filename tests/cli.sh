@@ -15,6 +15,23 @@ expect_status "unknown command: exit 2" 2 "$HULLSCAN" frobnicate
 	ok "unknown command: one line naming it" || { not_ok "unknown command message"; diag "$(cat "$T/err")"; }
 expect_status "scan --help: exit 0" 0 "$HULLSCAN" scan --help
 
+# A bad option: exit 2 and a first line "hullscan: COMMAND: what", naming the
+# command (and subcommand) the way the user typed it.
+bad_option() {	# bad_option WANT-LINE ARGS...
+	local want=$1; shift
+	expect_status "$* : exit 2" 2 "$HULLSCAN" "$@"
+	if [ "$(head -1 "$T/err")" = "$want" ]; then ok "$*: $want"; else
+		not_ok "$*: first line"; diag "$(head -3 "$T/err")"; fi
+}
+bad_option "hullscan: scan: unknown option --bogus" scan --bogus x
+bad_option "hullscan: scan: unknown option -x" scan -x img
+bad_option "hullscan: scan: option --json needs a value" scan --json
+bad_option "hullscan: scan: option --no-cache takes no value" scan --no-cache=1 x
+bad_option "hullscan: inventory: unknown option --bogus" inventory --bogus x
+bad_option "hullscan: history list: unknown option --bogus" history list --bogus
+bad_option "hullscan: rescan: option --history needs a value" rescan --history
+bad_option "hullscan: db import: unknown option --bogus" db import --bogus f
+
 # The command column of --help: every summary starts at the same column (usage
 # padded to 34), and history's names rescan, which it runs too.
 "$HULLSCAN" --help >"$T/help"
