@@ -42,6 +42,7 @@ enum {
 	OPT_MIRROR,
 	OPT_CONNECT_TIMEOUT,
 	OPT_RETRIES,
+	OPT_LOCK_WAIT,
 };
 
 #define CMD_DB_USAGE_DB \
@@ -49,15 +50,18 @@ enum {
 #define CMD_DB_USAGE_LOG \
     "  -q, --quiet          errors only\n" \
     "  -v, --verbose        debug messages\n"
+#define CMD_DB_USAGE_LOCK_WAIT \
+    "  --lock-wait S        seconds to wait for another writer (default 300; 0: none)\n"
 #define CMD_DB_USAGE_LOCK \
     "While another db import, update or remove writes the database, waits for\n" \
-    "DB.lock (up to 300 s, then exit 2).\n"
+    "DB.lock (up to --lock-wait seconds, then exit 2, the database unchanged).\n"
 
 static const char cmd_db_import_usage[] =
     "usage: hullscan db import [options] FILE...\n"
     CMD_DB_USAGE_DB
     "  --format NAME        the files' format (default: detected from the content)\n"
     "  --feed NAME          the feed's name (one file only; default from the file)\n"
+    CMD_DB_USAGE_LOCK_WAIT
     CMD_DB_USAGE_LOG
     "Each file is one transaction and replaces the feed of its name; gzip, bzip2,\n"
     "xz and zstd files are decompressed.\n"
@@ -65,6 +69,7 @@ static const char cmd_db_import_usage[] =
 
 static const struct option cmd_db_import_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "feed", required_argument, NULL, OPT_FEED },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -81,6 +86,7 @@ static const char cmd_db_update_usage[] =
     "                       (default $HULLSCAN_FEED_MIRROR)\n"
     "  --connect-timeout S  seconds to connect (default 30)\n"
     "  --retries N          extra attempts after a network failure (default 4)\n"
+    CMD_DB_USAGE_LOCK_WAIT
     CMD_DB_USAGE_LOG
     "Exit status: 0 every feed is current, 2 a feed or the feed list failed\n"
     "(the others are still updated; the failed one keeps its previous rows).\n"
@@ -88,6 +94,7 @@ static const char cmd_db_update_usage[] =
 
 static const struct option cmd_db_update_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 	{ "feeds", required_argument, NULL, OPT_FEEDS },
 	{ "mirror", required_argument, NULL, OPT_MIRROR },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
@@ -101,6 +108,7 @@ static const struct option cmd_db_update_options[] = {
 static const char cmd_db_remove_usage[] =
     "usage: hullscan db remove [options] FEED...\n"
     CMD_DB_USAGE_DB
+    CMD_DB_USAGE_LOCK_WAIT
     CMD_DB_USAGE_LOG
     "Removes each feed (a name db status lists) and its advisories, all in one\n"
     "transaction: when one is not in the database, nothing is removed (exit 2).\n"
@@ -108,6 +116,7 @@ static const char cmd_db_remove_usage[] =
 
 static const struct option cmd_db_remove_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "lock-wait", required_argument, NULL, OPT_LOCK_WAIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -272,6 +281,14 @@ cmd_db_parse(const struct cmd_db_sub *sub, int argc, char **argv,
 			}
 			a->update.fetch.connect_timeout = v;
 			break;
+		case OPT_LOCK_WAIT:
+			if ((v = cmd_db_number(optarg, 0, 86400)) < 0) {
+				cmd_db_usage_error(sub, "--lock-wait: not a number"
+				    " of seconds (0-86400): %s", optarg);
+				return -1;
+			}
+			a->update.lock_wait = (int)v;
+			break;
 		case OPT_RETRIES:
 			if ((v = cmd_db_number(optarg, 0, 20)) < 0) {
 				cmd_db_usage_error(sub, "--retries: not a number (0-20):"
@@ -315,7 +332,7 @@ cmd_db_import(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
 	}
 	/* db update renames its copy over the file: write it only under the lock. */
 	if (mkdir_parents(a->db, &cause) != 0 ||
-	    vulndb_lock(a->db, &lockfd, &cause) != 0 ||
+	    vulndb_lock(a->db, a->update.lock_wait, &lockfd, &cause) != 0 ||
 	    vulndb_open(a->db, VULNDB_CREATE, &vdb, &cause) != 0) {
 		log_error("%s", cause);
 		status = EXIT_USAGE;
@@ -391,7 +408,7 @@ cmd_db_remove(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
 		goto fail;
 	vulndb_close(vdb);
 	vdb = NULL;
-	if (vulndb_lock(a->db, &lockfd, &cause) != 0 ||
+	if (vulndb_lock(a->db, a->update.lock_wait, &lockfd, &cause) != 0 ||
 	    vulndb_open(a->db, VULNDB_WRITE, &vdb, &cause) != 0 ||
 	    vulndb_begin(vdb, &cause) != 0)
 		goto fail;
@@ -531,6 +548,7 @@ cmd_db_exec(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	fetch_options_default(&a.update.fetch);
+	a.update.lock_wait = VULNDB_LOCK_WAIT;
 	if ((env = getenv("HULLSCAN_FEED_MIRROR")) != NULL && *env != '\0')
 		a.update.mirror = env;
 	argc--;

@@ -944,7 +944,7 @@ out:
 }
 
 int
-vulndb_lock(const char *path, int *fd, char **cause)
+vulndb_lock(const char *path, int wait, int *fd, char **cause)
 {
 	char	*lock;
 	int	 i, rc = 0;
@@ -959,14 +959,14 @@ vulndb_lock(const char *path, int *fd, char **cause)
 			rc = fail(cause, HS_EIO, "%s: lock: %s", lock, strerror(errno));
 			break;
 		}
+		if (i >= wait * 5) {
+			rc = fail(cause, HS_EIO, "%s: held by another hullscan for %d s;"
+			    " %s not changed", lock, wait, path);
+			break;
+		}
 		if (i == 0)
 			log_info("waiting for %s: another hullscan is writing %s",
 			    lock, path);
-		if (i >= VULNDB_LOCK_WAIT * 5) {
-			rc = fail(cause, HS_EIO, "%s: held by another hullscan for %d s;"
-			    " %s not changed", lock, VULNDB_LOCK_WAIT, path);
-			break;
-		}
 		usleep(200000);
 	}
 	if (rc != 0) {

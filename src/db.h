@@ -114,12 +114,13 @@ int64_t	vulndb_count(struct vulndb *);
 
 /*
  * Every command that writes a database (db update, import, remove) holds
- * PATH.lock (flock) while it does: taken here, waiting up to
- * VULNDB_LOCK_WAIT seconds for another holder, then HS_EIO naming the lock.
- * *fd is the lock to give to vulndb_unlock (which takes -1 too).
+ * PATH.lock (flock) while it does: taken here, waiting up to wait seconds
+ * (VULNDB_LOCK_WAIT unless --lock-wait) for another holder, then HS_EIO
+ * naming the lock. *fd is the lock to give to vulndb_unlock (which takes -1
+ * too).
  */
 #define VULNDB_LOCK_WAIT	300
-int	vulndb_lock(const char *path, int *fd, char **cause);
+int	vulndb_lock(const char *path, int wait, int *fd, char **cause);
 void	vulndb_unlock(int fd);
 
 #endif

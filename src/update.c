@@ -758,7 +758,7 @@ update_run(const struct update_options *opts, const struct update_conf *conf,
 	u.opts = opts;
 	if ((rc = mkdir_parents(opts->db, cause)) != 0)
 		return rc;
-	if ((rc = vulndb_lock(opts->db, &lockfd, cause)) != 0)
+	if ((rc = vulndb_lock(opts->db, opts->lock_wait, &lockfd, cause)) != 0)
 		return rc;
 	update_remove_stale(opts->db);
 

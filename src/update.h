@@ -43,6 +43,7 @@ struct update_options {
 	const char		*db;		/* the database file */
 	const char		*mirror;	/* NULL: the URLs as listed */
 	int			 progress;	/* redraw a byte count on stderr */
+	int			 lock_wait;	/* seconds to wait for DB.lock */
 	struct fetch_options	 fetch;
 };
 

@@ -232,7 +232,7 @@ expect_status "the same scan once that feed is removed: exit 0" 0 \
 
 # --- db import and remove take db update's lock (DB.lock, flock) -------------------
 # Held here with flock(1) for 3 s: each waits, says so, and writes after it, not during.
-# (The 300 s limit is not waited for here.)
+# (The 300 s default limit is not waited for here: --lock-wait 1 tries the limit.)
 L=$T/lock/v.db
 "$HULLSCAN" db import --db "$L" "$A/main.json" >/dev/null
 held() {	# held CMD...: run CMD while DB.lock is held for 3 s; $T/mid: feeds during
@@ -265,6 +265,37 @@ held "$HULLSCAN" db remove --db "$L" alpine-secdb:v3.10/main
 	[ "$(sqlite3 "$L" "select name from feeds")" = "alpine-secdb:v3.10/community" ] &&
 	ok "db remove while DB.lock is held: waited ${_took} s, removed after" ||
 	{ not_ok "db remove under a held lock: exit $_st after $_took s, meanwhile '$(cat "$T/mid")'"; diag "$(cat "$T/err")"; }
+# --lock-wait 1 against a lock held for 8 s: gives up after about 1 s, exit 2,
+# one line naming the lock and the limit, the database as it was. The same for
+# db remove and db update.
+before=$(sqlite3 "$L" "select count(*) from advisories")
+printf 'alpine-secdb:v3.10/main alpine-secdb file://%s\n' "$A/main.json" >"$T/lock.conf"
+for cmd in "import $A/main.json" "remove alpine-secdb:v3.10/community" "update --feeds $T/lock.conf"; do
+	rm -f "$T/held"
+	# -o: only flock itself holds the lock, so killing it frees the lock.
+	flock -o "$L.lock" sh -c ": >'$T/held'; sleep 8" &
+	_hold=$!
+	wait_for 10 test -e "$T/held" || diag "flock did not take $L.lock"
+	_t0=$(date +%s%N)
+	set +e
+	# shellcheck disable=SC2086
+	"$HULLSCAN" db ${cmd%% *} --db "$L" --lock-wait 1 ${cmd#* } >"$T/out" 2>"$T/err"
+	_st=$?
+	set -e
+	_ms=$(( ($(date +%s%N) - _t0) / 1000000 ))
+	kill "$_hold" 2>/dev/null; wait "$_hold" 2>/dev/null || true
+	if [ "$_st" -eq 2 ] && [ "$_ms" -ge 900 ] && [ "$_ms" -lt 6000 ] &&
+	    [ "$(tail -1 "$T/err")" = "hullscan: $L.lock: held by another hullscan for 1 s; $L not changed" ] &&
+	    [ "$(sqlite3 "$L" "select count(*) from advisories")" -eq "$before" ]; then
+		ok "db ${cmd%% *} --lock-wait 1 under a held lock: exit 2 after $_ms ms, the database as it was"
+	else
+		not_ok "db ${cmd%% *} --lock-wait 1: exit $_st after $_ms ms"; diag "$(cat "$T/err")"
+	fi
+done
+expect_status "db import --lock-wait -1: exit 2" 2 "$HULLSCAN" db import --db "$L" --lock-wait -1 "$A/main.json"
+grep -q "^hullscan: db import: --lock-wait: not a number of seconds (0-86400): -1$" "$T/err" &&
+	ok "a bad --lock-wait is named" || { not_ok "bad --lock-wait message"; diag "$(cat "$T/err")"; }
+
 # A lock that cannot be taken: one line naming it, exit 2, the database as it was.
 before=$(sqlite3 "$L" "select count(*) from advisories")
 mkdir -p "$T/bad"
