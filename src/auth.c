@@ -1,11 +1,19 @@
 /* Registry authentication: challenges, Basic, Bearer tokens, credential files. */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -17,6 +25,12 @@
 #define AUTH_MAX_FILE		(4 << 20)
 #define AUTH_MAX_TOKEN_BODY	(1 << 20)
 #define AUTH_CACHE_SLOTS	64
+#define AUTH_HELPER_WAIT	10		/* seconds a credential helper may take */
+#define AUTH_HELPER_MAX		(64 << 10)	/* bytes it may print */
+
+extern char **environ;
+
+static int	helper_missing_said;
 
 void
 auth_challenge_clear(struct auth_challenge *ch)
@@ -305,13 +319,189 @@ key_match(const char *key, const char *registry, const char *repository)
 	return (int)plen;
 }
 
+/*
+ * Run docker-credential-NAME get, the server on its stdin: its stdout, at
+ * most AUTH_HELPER_MAX bytes, within AUTH_HELPER_WAIT seconds, and its exit
+ * status in *status. HS_ENOENT when there is no such program.
+ */
+static int
+helper_run(const char *prog, const char *server, struct buf *out, int *status,
+    char **cause)
+{
+	posix_spawn_file_actions_t	 fa;
+	char				*argv[] = { (char *)prog, (char *)"get", NULL };
+	char				 block[4096];
+	struct pollfd			 pfd;
+	struct timespec			 zero = { 0, 0 };
+	sigset_t			 pipe_set, old_set;
+	double				 deadline;
+	pid_t				 pid;
+	ssize_t				 n;
+	int				 in[2] = { -1, -1 }, outp[2] = { -1, -1 }, rc = 0, r;
+
+	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(outp, O_CLOEXEC) == -1) {
+		rc = fail(cause, HS_EIO, "%s: pipe: %s", prog, strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, outp[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	r = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(outp[1]);
+	in[0] = outp[1] = -1;
+	if (r != 0) {
+		rc = r == ENOENT ? HS_ENOENT : fail(cause, HS_EIO, "%s: %s", prog,
+		    strerror(r));
+		goto out;
+	}
+	/*
+	 * The server name, then end of input. A helper that quit early is
+	 * fine: SIGPIPE is held back in this thread for the write, and taken
+	 * if the write raised it.
+	 */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+	if (write(in[1], server, strlen(server)) == -1 && errno == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old_set, NULL);
+	close(in[1]);
+	in[1] = -1;
+
+	deadline = now_mono() + AUTH_HELPER_WAIT;
+	pfd.fd = outp[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		r = poll(&pfd, 1, (int)((deadline - now_mono()) * 1000) + 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0 || now_mono() > deadline) {
+			kill(pid, SIGKILL);
+			rc = fail(cause, HS_EIO, "%s: no answer within %d s", prog,
+			    AUTH_HELPER_WAIT);
+			break;
+		}
+		if ((n = read(outp[0], block, sizeof block)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len + (size_t)n > AUTH_HELPER_MAX) {
+			kill(pid, SIGKILL);
+			rc = fail(cause, HS_ELIMIT, "%s: answer longer than %d bytes",
+			    prog, AUTH_HELPER_MAX);
+			break;
+		}
+		buf_add(out, block, (size_t)n);
+	}
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
+out:
+	if (in[0] != -1)
+		close(in[0]);
+	if (in[1] != -1)
+		close(in[1]);
+	if (outp[0] != -1)
+		close(outp[0]);
+	if (outp[1] != -1)
+		close(outp[1]);
+	return rc;
+}
+
+/*
+ * Credentials from the Docker credential helper name (credHelpers or
+ * credsStore of path): 0, HS_ENOENT when it has none (or is not installed:
+ * a warning, then anonymous), else an error naming the helper and file.
+ */
+static int
+creds_from_helper(const char *path, const char *name, const char *registry,
+    struct auth_creds *c, char **cause)
+{
+	json_t		*root = NULL, *u, *sec;
+	json_error_t	 jerr;
+	struct buf	 out;
+	const char	*p;
+	char		*prog, *server, *line;
+	int		 rc, status = 0;
+
+	for (p = name; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
+			break;
+	}
+	if (*name == '\0' || *p != '\0' || strlen(name) > 64)
+		return fail(cause, HS_EINVAL, "%s: \"%s\" is not a credential helper "
+		    "name", path, name);
+	prog = xasprintf("docker-credential-%s", name);
+	/* Docker Hub's credentials are kept under its old v1 address. */
+	server = strcmp(registry_canon(registry), "docker.io") == 0 ?
+	    xstrdup("https://index.docker.io/v1/") : xstrdup(registry);
+	buf_init(&out);
+	rc = helper_run(prog, server, &out, &status, cause);
+	if (rc == HS_ENOENT) {
+		/* Once a run: every image of the registry would say the same. */
+		if (__atomic_exchange_n(&helper_missing_said, 1, __ATOMIC_RELAXED) == 0)
+			log_warn("%s (named in %s) is not installed: no credentials "
+			    "for %s", prog, path, registry);
+		else
+			log_debug("%s is not installed: no credentials for %s", prog,
+			    registry);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	buf_add(&out, "", 1);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* "credentials not found in native keychain": none, not an error. */
+		if (strstr(out.data, "not found") != NULL) {
+			rc = HS_ENOENT;
+			goto out;
+		}
+		line = xstrndup(out.data, strcspn(out.data, "\r\n"));
+		rc = fail(cause, HS_EIO, "%s (named in %s) failed for %s%s%s", prog,
+		    path, registry, *line != '\0' ? ": " : "", line);
+		free(line);
+		goto out;
+	}
+	if ((root = json_loadb(out.data, out.len - 1, 0, &jerr)) == NULL ||
+	    !json_is_string(u = json_object_get(root, "Username")) ||
+	    !json_is_string(sec = json_object_get(root, "Secret"))) {
+		rc = fail(cause, HS_EINVAL, "%s (named in %s): not the JSON of "
+		    "Username and Secret", prog, path);
+		goto out;
+	}
+	if (strcmp(json_string_value(u), "<token>") == 0) {
+		log_debug("%s: identity tokens are not supported", prog);
+		rc = HS_ENOENT;
+		goto out;
+	}
+	c->user = xstrdup(json_string_value(u));
+	c->pass = xstrdup(json_string_value(sec));
+	rc = 0;
+out:
+	json_decref(root);
+	if (out.data != NULL)
+		explicit_bzero(out.data, out.len);
+	buf_free(&out);
+	free(server);
+	free(prog);
+	return rc;
+}
+
+/*
+ * The credentials a Docker or containers auth file gives registry: its
+ * credHelpers entry for the host, else the best auths entry holding
+ * credentials, else its credsStore, as the Docker CLI does (an auths entry
+ * left empty by `docker login` with a store defers to the store).
+ */
 static int
 creds_from_file(const char *path, const char *registry, const char *repository,
     struct auth_creds *c, char **cause)
 {
-	json_t		*root = NULL, *auths, *entry, *best = NULL, *v, *u;
+	json_t		*root = NULL, *auths, *entry, *best = NULL, *v, *u, *helpers;
 	json_error_t	 jerr;
-	const char	*key;
+	const char	*key, *store = NULL;
 	char		*data = NULL, *dec = NULL;
 	size_t		 len, dlen;
 	int		 m, bestm = -1, rc = HS_ENOENT;
@@ -330,6 +520,21 @@ creds_from_file(const char *path, const char *registry, const char *repository,
 		    jerr.line);
 		goto out;
 	}
+	/* A helper named for the host (credHelpers keys are hosts, no paths). */
+	helpers = json_object_get(root, "credHelpers");
+	if (helpers != NULL && json_is_object(helpers)) {
+		json_object_foreach(helpers, key, entry) {
+			if (json_is_string(entry) && strchr(key, '/') == NULL &&
+			    key_match(key, registry, repository) == 0) {
+				rc = creds_from_helper(path, json_string_value(entry),
+				    registry, c, cause);
+				goto out;
+			}
+		}
+	}
+	if (json_is_string(v = json_object_get(root, "credsStore")) &&
+	    json_string_length(v) > 0)
+		store = json_string_value(v);
 	auths = json_object_get(root, "auths");
 	if (auths != NULL && json_is_object(auths)) {
 		json_object_foreach(auths, key, entry) {
@@ -342,12 +547,8 @@ creds_from_file(const char *path, const char *registry, const char *repository,
 			}
 		}
 	}
-	if (best == NULL) {
-		if (json_object_get(root, "credsStore") != NULL ||
-		    json_object_get(root, "credHelpers") != NULL)
-			log_debug("%s: credential helpers are not supported", path);
-		goto out;
-	}
+	if (best == NULL)
+		goto store;
 	if ((v = json_object_get(best, "auth")) != NULL && json_is_string(v) &&
 	    json_string_length(v) > 0) {
 		if (auth_base64_decode(json_string_value(v), &dec, &dlen) != 0 ||
@@ -369,6 +570,9 @@ creds_from_file(const char *path, const char *registry, const char *repository,
 	}
 	if (json_object_get(best, "identitytoken") != NULL)
 		log_debug("%s: identity tokens are not supported", path);
+store:
+	if (store != NULL)
+		rc = creds_from_helper(path, store, registry, c, cause);
 out:
 	if (dec != NULL) {
 		explicit_bzero(dec, strlen(dec));

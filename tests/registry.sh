@@ -419,6 +419,31 @@ printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$RB" "$B64" >"$T/auth.json"
 REGISTRY_AUTH_FILE=$T/auth.json run "$T/b.out" "$DRIVER" "docker://$RB/test/alpine:3.20" &&
 	ok "Basic auth from \$REGISTRY_AUTH_FILE" ||
 	{ not_ok "Basic auth from \$REGISTRY_AUTH_FILE"; diag "$(cat "$T/b.out.err")"; }
+# A Docker credential helper of the test's own (docker-credential-NAME get,
+# the server on stdin, JSON out), named by credHelpers and by credsStore.
+mkdir -p "$T/bin"
+cat >"$T/bin/docker-credential-hstest" <<HELPER
+#!/bin/sh
+[ "\$1" = get ] || exit 3
+read -r server
+echo "\$server" >>"$T/helper.log"
+[ "\$server" = "$RB" ] || { echo "credentials not found in native keychain"; exit 1; }
+printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}\n' "\$server" "$USER1" "$PASS1"
+HELPER
+chmod +x "$T/bin/docker-credential-hstest"
+printf '{"auths": {}, "credHelpers": {"%s": "hstest"}}\n' "$RB" >"$T/helper.json"
+printf '{"auths": {"%s": {}}, "credsStore": "hstest"}\n' "$RB" >"$T/store.json"
+for f in helper store; do
+	: >"$T/helper.log"
+	if PATH=$T/bin:$PATH REGISTRY_AUTH_FILE=$T/$f.json run "$T/b.out" "$HULLSCAN" inventory -q \
+	    "docker://$RB/test/alpine:3.20" && [ "$(cat "$T/helper.log")" = "$RB" ] &&
+	    /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" apk \
+	    "$FIXTURES/apk/minirootfs-expected/3.20.3.expected_packages.tsv" "$T/b.out" >/dev/null; then
+		ok "Basic auth from a credential helper ($f.json): asked once, for $RB"
+	else
+		not_ok "Basic auth from a credential helper ($f.json)"; diag "$(cat "$T/b.out.err" "$T/helper.log")"
+	fi
+done
 expect_fail "Basic auth, wrong password" 3 "authentication refused \(HTTP 401" \
 	"$DRIVER" --creds "$USER1:wrong-$PASS1" "docker://$RB/test/alpine:3.20"
 expect_fail "Basic auth, no credentials" 3 "wants a login" \

@@ -82,6 +82,114 @@ creds(const char *desc, const char *registry, const char *repo, const char *opt,
 	free(cause);
 }
 
+/*
+ * Docker credential helpers: a docker-credential-hstest of the test's own on
+ * PATH answers per server as helpers do (JSON on success; "credentials not
+ * found" and exit 1 when it has none), or misbehaves.
+ */
+static const char helper_script[] =
+    "#!/bin/sh\n"
+    "[ \"$1\" = get ] || exit 3\n"
+    "read -r server\n"
+    "case \"$server\" in\n"
+    "127.0.0.1:6000) printf '{\"ServerURL\":\"%s\",\"Username\":\"helperuser\","
+    "\"Secret\":\"helper-s3cret\"}\\n' \"$server\";;\n"
+    "https://index.docker.io/v1/) printf '{\"Username\":\"hubhelper\",\"Secret\":\"hub-s3cret\"}';;\n"
+    "127.0.0.1:6001) echo 'credentials not found in native keychain'; exit 1;;\n"
+    "127.0.0.1:6002) echo 'boom: keychain locked'; echo second line; exit 1;;\n"
+    "127.0.0.1:6003) exec sleep 30;;\n"
+    "127.0.0.1:6004) echo 'not json';;\n"
+    "127.0.0.1:6005) head -c 100000 /dev/zero | tr '\\0' x;;\n"
+    "127.0.0.1:6006) printf '{\"Username\":\"<token>\",\"Secret\":\"idtoken\"}';;\n"
+    "*) echo \"unexpected server $server\"; exit 1;;\n"
+    "esac\n";
+
+static void
+helpers(void)
+{
+	char	*bin, *path, *oldpath, *newpath, *cause = NULL;
+	double	 t0;
+
+	bin = xasprintf("%s/bin", tmpdir);
+	mkdir(bin, 0755);
+	write_file("bin/docker-credential-hstest", helper_script);
+	path = xasprintf("%s/docker-credential-hstest", bin);
+	chmod(path, 0755);
+	free(path);
+	oldpath = xstrdup(getenv("PATH") != NULL ? getenv("PATH") : "/usr/bin:/bin");
+	newpath = xasprintf("%s:%s", bin, oldpath);
+	setenv("PATH", newpath, 1);
+
+	write_file("helpers.json", "{\"auths\": {"
+	    "\"127.0.0.1:6000\": {\"auth\": \"Ym9iOmh1bnRlcjI=\"},"
+	    "\"127.0.0.1:7000\": {\"auth\": \"Ym9iOmh1bnRlcjI=\"},"
+	    "\"127.0.0.1:7001\": {}"
+	    "}, \"credHelpers\": {"
+	    "\"127.0.0.1:6000\": \"hstest\", \"127.0.0.1:6001\": \"hstest\","
+	    "\"127.0.0.1:6002\": \"hstest\", \"127.0.0.1:6003\": \"hstest\","
+	    "\"127.0.0.1:6004\": \"hstest\", \"127.0.0.1:6005\": \"hstest\","
+	    "\"127.0.0.1:6006\": \"hstest\", \"docker.io\": \"hstest\","
+	    "\"127.0.0.1:6007\": \"absent\", \"127.0.0.1:6008\": \"../../bin/sh\""
+	    "}, \"credsStore\": \"hstest\"}");
+	path = xasprintf("%s/helpers.json", tmpdir);
+	setenv("REGISTRY_AUTH_FILE", path, 1);
+	free(path);
+
+	creds("credHelpers beats auths", "127.0.0.1:6000", "x", NULL, 0, "helperuser",
+	    "helper-s3cret");
+	creds("Docker Hub's helper is asked for https://index.docker.io/v1/",
+	    "registry-1.docker.io", "library/debian", NULL, 0, "hubhelper", "hub-s3cret");
+	creds("helper has none: anonymous", "127.0.0.1:6001", "x", NULL, HS_ENOENT, NULL,
+	    NULL);
+	creds("helper fails", "127.0.0.1:6002", "x", NULL, HS_EIO, NULL, NULL);
+	creds("helper answers no JSON", "127.0.0.1:6004", "x", NULL, HS_EINVAL, NULL, NULL);
+	creds("helper answers too much", "127.0.0.1:6005", "x", NULL, HS_ELIMIT, NULL, NULL);
+	creds("identity token: not used", "127.0.0.1:6006", "x", NULL, HS_ENOENT, NULL,
+	    NULL);
+	creds("helper not installed: anonymous, with a warning", "127.0.0.1:6007", "x",
+	    NULL, HS_ENOENT, NULL, NULL);
+	creds("a helper name with a path is refused", "127.0.0.1:6008", "x", NULL,
+	    HS_EINVAL, NULL, NULL);
+	creds("auths with credentials beats credsStore", "127.0.0.1:7000", "x", NULL, 0,
+	    "bob", "hunter2");
+	/* An entry left empty by docker login with a store, and no entry: the store. */
+	creds("empty auths entry: credsStore", "127.0.0.1:7001", "x", NULL, HS_EIO,
+	    NULL, NULL);
+
+	{
+		struct auth_creds	c;
+		int			rc;
+
+		rc = auth_creds_find("127.0.0.1:6002", "x", NULL, &c, &cause);
+		tap_ok(rc == HS_EIO && cause != NULL &&
+		    strstr(cause, "docker-credential-hstest") != NULL &&
+		    strstr(cause, "boom: keychain locked") != NULL &&
+		    strstr(cause, "second line") == NULL &&
+		    strstr(cause, "helpers.json") != NULL,
+		    "a failing helper: one line naming it, its file and its first line: %s",
+		    cause != NULL ? cause : "(none)");
+		auth_creds_clear(&c);
+		free(cause);
+		cause = NULL;
+		t0 = now_mono();
+		rc = auth_creds_find("127.0.0.1:6003", "x", NULL, &c, &cause);
+		tap_ok(rc == HS_EIO && now_mono() - t0 < 20 && cause != NULL &&
+		    strstr(cause, "no answer within") != NULL,
+		    "a helper that hangs is stopped after %.1f s: %s", now_mono() - t0,
+		    cause != NULL ? cause : "(none)");
+		auth_creds_clear(&c);
+		free(cause);
+		cause = NULL;
+	}
+
+	setenv("PATH", oldpath, 1);
+	unsetenv("REGISTRY_AUTH_FILE");
+	free(oldpath);
+	free(newpath);
+	free(bin);
+}
+
+
 int
 main(void)
 {
@@ -191,6 +299,8 @@ main(void)
 	creds("malformed file", "127.0.0.1:5000", "test/x", NULL, HS_EINVAL, NULL, NULL);
 	unlink(path);
 	free(path);
+
+	helpers();
 
 	path = xasprintf("rm -rf '%s'", tmpdir);
 	if (system(path) != 0)
