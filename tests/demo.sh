@@ -1,6 +1,7 @@
 #!/bin/sh
 # The main job, end to end, on the shared fixtures: fill the vulnerability
-# database from feed files, scan a list of images, write the reports to demo/.
+# database from feed files, scan a list of images, write the reports (JSON,
+# JUnit, HTML) and the history to demo/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 hs=$top/build/hullscan
@@ -29,8 +30,10 @@ oci:$out/alpine:3.11.13
 LIST
 echo "demo: scanning the images in $out/images.txt"
 set +e
-"$hs" scan --db "$db" --images "$out/images.txt" --json "$out/report.json"
+"$hs" scan --db "$db" --images "$out/images.txt" --history "$out/history.db" \
+    --json "$out/report.json" --junit "$out/junit.xml" --html "$out/html"
 status=$?
 set -e
-echo "demo: exit status $status; report in $out/report.json"
+echo "demo: exit status $status; reports in $out: report.json, junit.xml, html/index.html;"
+echo "demo: history in $out/history.db (run again to see the build diffed against this one)"
 exit $status
