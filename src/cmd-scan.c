@@ -408,6 +408,7 @@ scan_worker(void *arg)
 		scan_log_result(w, r);
 		pthread_mutex_unlock(&w->lock);
 	}
+	source_thread_end();
 	vulndb_close(db);
 	return NULL;
 }

@@ -69,6 +69,7 @@ cmd_source_start(struct cmd_source *cs)
 void
 cmd_source_end(struct cmd_source *cs)
 {
+	source_thread_end();	/* this thread's; workers end their own */
 	cache_close(cs->cache);
 	cs->cache = NULL;
 	cs->opts.cache = NULL;

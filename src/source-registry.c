@@ -198,6 +198,47 @@ registry_status(struct registry *r, const struct fetch_response *resp, const cha
 }
 
 /*
+ * The fetch of this thread's last registry image, kept for its next one:
+ * libcurl keeps the connection open and the CA store it read (parsing the
+ * CA bundle costs 20 ms of CPU), so a list of images on one registry pays
+ * one TLS handshake and one CA read per thread, not per image. Freed by
+ * source_thread_end().
+ */
+static __thread struct fetch	*registry_kept;
+static __thread int		 registry_kept_verify;
+
+static struct fetch *
+registry_fetch(int tls_verify)
+{
+	struct fetch_options	 o;
+	struct fetch		*f;
+
+	if (registry_kept != NULL && registry_kept_verify == tls_verify) {
+		f = registry_kept;
+		registry_kept = NULL;
+		return f;
+	}
+	fetch_options_default(&o);
+	o.tls_verify = tls_verify;
+	return fetch_new(&o);
+}
+
+static void
+registry_fetch_keep(struct fetch *f, int tls_verify)
+{
+	fetch_free(registry_kept);
+	registry_kept = f;
+	registry_kept_verify = tls_verify;
+}
+
+void
+source_registry_thread_end(void)
+{
+	fetch_free(registry_kept);
+	registry_kept = NULL;
+}
+
+/*
  * The scheme each probed registry answered on, for the rest of the run: a
  * list of images on one plain-HTTP registry would otherwise pay a TLS try
  * per image, and each try reads and parses the CA bundle (20 ms of CPU).
@@ -473,7 +514,6 @@ registry_read(const struct image_ref *ref, const struct source_options *opts,
     struct image *img, char **cause)
 {
 	struct registry	 r;
-	struct fetch_options o;
 	struct buf	 manifest, config;
 	char		*mt = NULL, *digest = NULL, *pick = NULL, *pick_mt = NULL;
 	char		*mt2 = NULL, *digest2 = NULL;
@@ -488,9 +528,7 @@ registry_read(const struct image_ref *ref, const struct source_options *opts,
 	r.opts = opts;
 	if (ref->registry == NULL || ref->repository == NULL || ref->reference == NULL)
 		return fail(cause, HS_EINVAL, "not a registry reference");
-	fetch_options_default(&o);
-	o.tls_verify = opts->tls_verify;
-	r.f = fetch_new(&o);
+	r.f = registry_fetch(opts->tls_verify);
 	r.repo_path = fetch_escape(ref->repository, "/");
 	r.scope = xasprintf("repository:%s:pull", ref->repository);
 	rc = auth_creds_find(ref->registry, ref->repository, opts->creds, &r.creds, cause);
@@ -560,7 +598,7 @@ out:
 	free(r.repo_path);
 	free(r.scope);
 	free(r.used_scope);
-	fetch_free(r.f);
+	registry_fetch_keep(r.f, opts->tls_verify);
 	return rc;
 }
 

@@ -300,6 +300,12 @@ image_free(struct image *img)
 	free(img);
 }
 
+void
+source_thread_end(void)
+{
+	source_registry_thread_end();
+}
+
 int
 source_read(const struct image_ref *ref, const struct source_options *opts,
     struct image **out, char **cause)

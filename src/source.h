@@ -78,6 +78,14 @@ void	image_free(struct image *);
 int	source_read(const struct image_ref *, const struct source_options *,
 	    struct image **out, char **cause);
 
+/*
+ * A thread that read images is done with them: what it kept for its next
+ * image (its last registry connection) is freed. A thread that calls
+ * source_read calls this before it ends.
+ */
+void	source_thread_end(void);
+void	source_registry_thread_end(void);	/* source-registry.c's part */
+
 /* Backends, one per transport family; listed in source.c's table. */
 struct source_backend {
 	const char	*name;

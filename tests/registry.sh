@@ -567,17 +567,41 @@ if REGISTRY_AUTH_FILE=$T/auth.json run "$T/scan.out" "$HULLSCAN" scan --no-match
 else
 	not_ok "hullscan scan --jobs 4"; diag "$(cat "$T/scan.out.err" | head)"
 fi
-# A list of images on one plain-HTTP registry: TLS is tried for the first
-# only (each try reads the CA bundle), every image is still scanned.
+# A list of images on one plain-HTTP registry (one of its own, logging each
+# request, on the shared storage): TLS is tried for the first image only
+# (each try reads the CA bundle), the three images' requests share one
+# connection, every image is scanned.
+P7=$(free_port)
+cat >"$T/conn.yml" <<YML
+version: 0.1
+log: {level: info}
+storage: {filesystem: {rootdirectory: $STORE}}
+http: {addr: 127.0.0.1:$P7}
+YML
+docker-registry serve "$T/conn.yml" >"$T/conn.log" 2>&1 &
+at_exit "kill $! 2>/dev/null"
+wait_for 20 curl -s -o /dev/null "http://127.0.0.1:$P7/v2/"
+RC=127.0.0.1:$P7
+: >"$T/conn.log"
 if run "$T/scan3.out" "$HULLSCAN" scan -v --no-match --jobs 1 --no-cache \
-    --json "$T/report3.json" "docker://$R/test/debian:12" "docker://$R/test/debian:12-zstd" \
-    "docker://$R/test/alpine:3.20" &&
+    --json "$T/report3.json" "docker://$RC/test/debian:12" "docker://$RC/test/debian:12-zstd" \
+    "docker://$RC/test/alpine:3.20" &&
     [ "$(grep -c "trying plain HTTP" "$T/scan3.out.err")" = 1 ] &&
     [ "$(/usr/bin/python3 -c 'import json,sys; print(len([i for i in json.load(open(sys.argv[1]))["images"] if i.get("packages")]))' "$T/report3.json")" = 3 ]; then
 	ok "three images from a plain-HTTP registry: one TLS try, three scanned"
 else
 	not_ok "three images from a plain-HTTP registry"
 	diag "$(grep -c "trying plain HTTP" "$T/scan3.out.err") TLS tries; $(head -c 600 "$T/scan3.out.err")"
+fi
+# (The TLS try leaves raw bytes in the log: printable characters only.)
+tr -c '[:print:]\n' ' ' <"$T/conn.log" | grep 'msg="response completed"' >"$T/conn.txt" || true
+conns=$(grep -o 'remoteaddr="\?[0-9.:]*' "$T/conn.txt" | sort -u | wc -l)
+reqs=$(wc -l <"$T/conn.txt")
+if [ "$conns" -eq 1 ] && [ "$reqs" -ge 9 ]; then
+	ok "three images: $reqs requests over one connection"
+else
+	not_ok "three images: $reqs requests over $conns connections (want 1)"
+	diag "$(head -2 "$T/conn.txt")"
 fi
 cat "$T/report.json" >>"$ALL" 2>/dev/null || true
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$RB" "$(printf '%s' "$USER1:bad-$PASS1" | base64 -w0)" >"$T/bad-auth.json"
