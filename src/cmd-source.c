@@ -40,6 +40,9 @@ cmd_source_option(struct cmd_source *cs, int ch, const char *arg)
 			return -1;
 		}
 		return 1;
+	case CMD_OPT_CERT_DIR:
+		cs->opts.cert_dir = arg;
+		return 1;
 	case CMD_OPT_CACHE:
 		cs->cache_path = arg;
 		return 1;

@@ -27,6 +27,7 @@ enum {
 	CMD_OPT_PLATFORM = 200,
 	CMD_OPT_CREDS,
 	CMD_OPT_TLS_VERIFY,
+	CMD_OPT_CERT_DIR,
 	CMD_OPT_CACHE,
 	CMD_OPT_NO_CACHE,
 	CMD_OPT_JSON,
@@ -41,12 +42,15 @@ enum {
 	{ "platform", required_argument, NULL, CMD_OPT_PLATFORM }, \
 	{ "creds", required_argument, NULL, CMD_OPT_CREDS }, \
 	{ "tls-verify", required_argument, NULL, CMD_OPT_TLS_VERIFY }, \
+	{ "cert-dir", required_argument, NULL, CMD_OPT_CERT_DIR }, \
 	{ "cache", required_argument, NULL, CMD_OPT_CACHE }, \
 	{ "no-cache", no_argument, NULL, CMD_OPT_NO_CACHE }
 #define CMD_SOURCE_USAGE \
 	"  --platform OS/ARCH[/VARIANT]  image of a multi-platform index (default linux/amd64)\n" \
 	"  --creds USER:PASSWORD  registry credentials (else $REGISTRY_AUTH_FILE, ~/.docker/config.json)\n" \
 	"  --tls-verify=false   accept a registry's unverified certificate, or plain HTTP\n" \
+	"  --cert-dir DIR       registries' CA certificates, DIR/HOST[:PORT]/*.crt (default\n" \
+	"                       /etc/containers/certs.d, /etc/docker/certs.d)\n" \
 	"  --cache FILE         layer cache (default $XDG_CACHE_HOME/hullscan/layers.db)\n" \
 	"  --no-cache           read every layer, keep nothing\n"
 

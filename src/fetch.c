@@ -21,6 +21,7 @@
 
 struct fetch {
 	struct fetch_options	 opts;
+	char			*ca_pem;	/* opts.ca_pem's copy */
 	CURL			*easy;
 	CURLM			*multi;
 	int			 busy;	/* a transfer is running */
@@ -104,6 +105,8 @@ fetch_new(const struct fetch_options *o)
 		f->opts = *o;
 	else
 		fetch_options_default(&f->opts);
+	if (f->opts.ca_pem != NULL)
+		f->opts.ca_pem = f->ca_pem = xstrdup(f->opts.ca_pem);
 	if ((f->easy = curl_easy_init()) == NULL ||
 	    (f->multi = curl_multi_init()) == NULL) {
 		log_error("cannot start libcurl");
@@ -119,6 +122,7 @@ fetch_free(struct fetch *f)
 		return;
 	curl_multi_cleanup(f->multi);
 	curl_easy_cleanup(f->easy);
+	free(f->ca_pem);
 	free(f);
 }
 
@@ -338,6 +342,7 @@ xfer_begin(struct fetch_xfer *x, const char *url, int send_auth, uint64_t range)
 	const struct fetch_options	*o = &x->f->opts;
 	CURL				*e = x->f->easy;
 	const char * const		*h;
+	struct curl_blob		 ca;
 	char				*line;
 
 	curl_easy_reset(e);
@@ -374,6 +379,13 @@ xfer_begin(struct fetch_xfer *x, const char *url, int send_auth, uint64_t range)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT, o->total_timeout);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->tls_verify ? 2L : 0L);
+	/* The registry's own CAs, beside the system's: for its host only. */
+	if (send_auth && o->ca_pem != NULL) {
+		ca.data = (void *)o->ca_pem;
+		ca.len = strlen(o->ca_pem);
+		ca.flags = CURL_BLOB_COPY;
+		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca);
+	}
 	if (o->unix_socket != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, o->unix_socket);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header_cb);

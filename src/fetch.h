@@ -20,6 +20,8 @@ struct fetch_options {
 	long		 total_timeout;		/* seconds for a whole non-streamed request (default 300) */
 	int		 retries;		/* extra attempts after a failure (default 4) */
 	long		 backoff_ms;		/* first wait between attempts, doubled each time (default 500) */
+	const char	*ca_pem;		/* more CA certificates (PEM) trusted for the
+						   request's own host, not redirects; copied */
 };
 void	fetch_options_default(struct fetch_options *);
 

@@ -1,11 +1,16 @@
 /* The docker:// source: an image pulled from a registry over the Registry HTTP API v2. */
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "auth.h"
 #include "fetch.h"
@@ -36,7 +41,11 @@ struct registry {
 	char				*used_scope;	/* the scope of the token in auth */
 	int				 renewed;	/* auth is a token got after a refusal */
 	int				 auth_tries;
+	char				*ca_pem;	/* the host's own CAs, or NULL */
 };
+
+#define REGISTRY_MAX_CERTS	64		/* .crt files of one host */
+#define REGISTRY_MAX_CERT	(1 << 20)	/* bytes of one */
 
 /* Registries on the loopback interface may speak plain HTTP, as Docker allows. */
 static int
@@ -206,36 +215,147 @@ registry_status(struct registry *r, const struct fetch_response *resp, const cha
  */
 static __thread struct fetch	*registry_kept;
 static __thread int		 registry_kept_verify;
+static __thread char		*registry_kept_ca;
 
 static struct fetch *
-registry_fetch(int tls_verify)
+registry_fetch(int tls_verify, const char *ca_pem)
 {
 	struct fetch_options	 o;
 	struct fetch		*f;
 
-	if (registry_kept != NULL && registry_kept_verify == tls_verify) {
+	if (registry_kept != NULL && registry_kept_verify == tls_verify &&
+	    (registry_kept_ca == NULL ? ca_pem == NULL :
+	    ca_pem != NULL && strcmp(registry_kept_ca, ca_pem) == 0)) {
 		f = registry_kept;
 		registry_kept = NULL;
 		return f;
 	}
 	fetch_options_default(&o);
 	o.tls_verify = tls_verify;
+	o.ca_pem = ca_pem;
 	return fetch_new(&o);
 }
 
 static void
-registry_fetch_keep(struct fetch *f, int tls_verify)
+registry_fetch_keep(struct fetch *f, int tls_verify, const char *ca_pem)
 {
 	fetch_free(registry_kept);
+	free(registry_kept_ca);
 	registry_kept = f;
 	registry_kept_verify = tls_verify;
+	registry_kept_ca = ca_pem != NULL ? xstrdup(ca_pem) : NULL;
 }
 
 void
 source_registry_thread_end(void)
 {
 	fetch_free(registry_kept);
+	free(registry_kept_ca);
 	registry_kept = NULL;
+	registry_kept_ca = NULL;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* Append the certificates of one PEM file to out: 0, or an error naming it. */
+static int
+registry_ca_file(const char *path, struct buf *out, char **cause)
+{
+	BIO	*bio;
+	X509	*x;
+	char	*data;
+	size_t	 len;
+	int	 rc, n = 0;
+
+	if ((rc = file_read(path, REGISTRY_MAX_CERT, &data, &len, cause)) != 0)
+		return rc;
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL) {
+		free(data);
+		return fail(cause, HS_ERR, "%s: out of memory", path);
+	}
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		X509_free(x);
+		n++;
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	if (n == 0)
+		rc = fail(cause, HS_EINVAL, "%s: no PEM certificate in it", path);
+	else {
+		buf_add(out, data, len);
+		buf_add(out, "\n", 1);
+	}
+	free(data);
+	return rc;
+}
+
+/*
+ * The CA certificates trusted for host beside the system's, found as Docker
+ * and Podman find them: every *.crt of DIR/HOST[:PORT]/, where DIR is
+ * --cert-dir, else /etc/containers/certs.d and /etc/docker/certs.d. A file
+ * that holds no certificate is an error naming it. *pem NULL: none.
+ */
+static int
+registry_ca(const char *cert_dir, const char *host, char **pem, char **cause)
+{
+	static const char	*defaults[] = {
+		"/etc/containers/certs.d", "/etc/docker/certs.d", NULL
+	};
+	const char		*given[] = { cert_dir, NULL }, **dirs;
+	struct dirent		*de;
+	struct buf		 out;
+	DIR			*d;
+	char			*path, *file, **names = NULL;
+	size_t			 i, n = 0;
+	int			 rc = 0;
+
+	*pem = NULL;
+	if (*host == '.' || strchr(host, '/') != NULL)
+		return 0;
+	buf_init(&out);
+	for (dirs = cert_dir != NULL ? given : defaults; *dirs != NULL && rc == 0; dirs++) {
+		path = xasprintf("%s/%s", *dirs, host);
+		if ((d = opendir(path)) == NULL) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				rc = fail(cause, HS_EIO, "%s: %s", path, strerror(errno));
+			free(path);
+			continue;
+		}
+		while ((de = readdir(d)) != NULL && rc == 0) {
+			if (!str_ends(de->d_name, ".crt") || de->d_name[0] == '.')
+				continue;
+			if (n == REGISTRY_MAX_CERTS) {
+				rc = fail(cause, HS_ELIMIT, "%s: more than %d .crt files",
+				    path, REGISTRY_MAX_CERTS);
+				break;
+			}
+			names = xreallocarray(names, n + 1, sizeof *names);
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+		qsort(names, n, sizeof *names, name_cmp);
+		for (i = 0; i < n; i++) {
+			if (rc == 0) {
+				file = xasprintf("%s/%s", path, names[i]);
+				rc = registry_ca_file(file, &out, cause);
+				free(file);
+			}
+			free(names[i]);
+		}
+		n = 0;
+		free(path);
+	}
+	free(names);
+	if (rc == 0 && out.len > 0) {
+		buf_add(&out, "", 1);
+		*pem = buf_steal(&out);
+	}
+	buf_free(&out);
+	return rc;
 }
 
 /*
@@ -306,6 +426,7 @@ registry_ping(struct registry *r, char **cause)
 		/* One quick try over TLS, then plain HTTP with the usual retries. */
 		fetch_options_default(&o);
 		o.tls_verify = r->opts->tls_verify;
+		o.ca_pem = r->ca_pem;
 		o.retries = 0;
 		o.connect_timeout = 10;
 		probe = fetch_new(&o);
@@ -316,9 +437,10 @@ registry_ping(struct registry *r, char **cause)
 		fetch_free(probe);
 		if (rc != 0 && resp.tls_refused) {
 			/* A TLS registry with a bad certificate: say so, no plain HTTP. */
-			rc = fail(cause, HS_EIO, "%s: %s (--tls-verify=false skips the "
+			rc = fail(cause, HS_EIO, "%s: %s (its CA in --cert-dir DIR as "
+			    "DIR/%s/ca.crt is trusted; --tls-verify=false skips the "
 			    "check)", r->ref->registry, strstr(c2, ": ") != NULL ?
-			    strstr(c2, ": ") + 2 : c2);
+			    strstr(c2, ": ") + 2 : c2, r->ref->registry);
 			fetch_response_clear(&resp);
 			free(c2);
 			free(url);
@@ -528,7 +650,11 @@ registry_read(const struct image_ref *ref, const struct source_options *opts,
 	r.opts = opts;
 	if (ref->registry == NULL || ref->repository == NULL || ref->reference == NULL)
 		return fail(cause, HS_EINVAL, "not a registry reference");
-	r.f = registry_fetch(opts->tls_verify);
+	if ((rc = registry_ca(opts->cert_dir, ref->registry, &r.ca_pem, cause)) != 0)
+		return rc;
+	if (r.ca_pem != NULL)
+		log_debug("%s: CA certificates from certs.d", ref->registry);
+	r.f = registry_fetch(opts->tls_verify, r.ca_pem);
 	r.repo_path = fetch_escape(ref->repository, "/");
 	r.scope = xasprintf("repository:%s:pull", ref->repository);
 	rc = auth_creds_find(ref->registry, ref->repository, opts->creds, &r.creds, cause);
@@ -598,7 +724,8 @@ out:
 	free(r.repo_path);
 	free(r.scope);
 	free(r.used_scope);
-	registry_fetch_keep(r.f, opts->tls_verify);
+	registry_fetch_keep(r.f, opts->tls_verify, r.ca_pem);
+	free(r.ca_pem);
 	return rc;
 }
 

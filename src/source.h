@@ -43,6 +43,7 @@ struct source_options {
 	const char		*platform;	/* "linux/amd64" */
 	const char		*creds;		/* "user:pass" or NULL */
 	int			 tls_verify;
+	const char		*cert_dir;	/* CAs in DIR/HOST[:PORT]/NAME.crt; NULL: the certs.d dirs */
 	struct layer_cache	*cache;
 	size_t			 max_layers;	/* layers per image (default 256) */
 	size_t			 max_json;	/* manifest/config/index size (default 4 MiB) */

@@ -397,6 +397,25 @@ else
 	not_ok "TLS registry with --tls-verify=false"; diag "$(cat "$T/tls.out.err")"
 fi
 
+# The registry's own CA from a certs.d directory (--cert-dir; Docker's and
+# Podman's layout HOST:PORT/*.crt): verified, no --tls-verify=false.
+mkdir -p "$T/certs.d/127.0.0.1:$P4" "$T/other.d/127.0.0.1:$P4" "$T/bad.d/127.0.0.1:$P4"
+cp "$T/tls.crt" "$T/certs.d/127.0.0.1:$P4/ca.crt"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/other.key" -out "$T/other.d/127.0.0.1:$P4/ca.crt" 2>/dev/null
+echo "not a certificate" >"$T/bad.d/127.0.0.1:$P4/ca.crt"
+if run "$T/ca.out" "$HULLSCAN" inventory -q --cert-dir "$T/certs.d" "docker://127.0.0.1:$P4/test/alpine:3.20" &&
+    /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" apk \
+    "$FIXTURES/apk/minirootfs-expected/3.20.3.expected_packages.tsv" "$T/ca.out" >/dev/null; then
+	ok "TLS registry verified against its CA in --cert-dir"
+else
+	not_ok "TLS registry with --cert-dir"; diag "$(cat "$T/ca.out.err")"
+fi
+expect_fail "TLS registry, --cert-dir holding another CA: refused" 3 \
+	"127.0.0.1:$P4: .*certificate" "$HULLSCAN" inventory -q --cert-dir "$T/other.d" "docker://127.0.0.1:$P4/test/alpine:3.20"
+expect_fail "--cert-dir with a file that is no certificate: named" 3 \
+	"bad.d/127.0.0.1:$P4/ca.crt: no PEM certificate" "$HULLSCAN" inventory -q --cert-dir "$T/bad.d" "docker://127.0.0.1:$P4/test/alpine:3.20"
+
 # --- Basic auth (htpasswd) ----------------------------------------------------
 htpasswd -Bbc "$T/htpasswd" "$USER1" "$PASS1" 2>/dev/null
 P2=$(free_port)
