@@ -21,7 +21,10 @@
 
 struct fetch {
 	struct fetch_options	 opts;
-	char			*ca_pem;	/* opts.ca_pem's copy */
+	char			*ca_pem;	/* copies of the opts' strings */
+	char			*ca_file;
+	char			*client_cert;
+	char			*client_key;
 	CURL			*easy;
 	CURLM			*multi;
 	int			 busy;	/* a transfer is running */
@@ -107,6 +110,12 @@ fetch_new(const struct fetch_options *o)
 		fetch_options_default(&f->opts);
 	if (f->opts.ca_pem != NULL)
 		f->opts.ca_pem = f->ca_pem = xstrdup(f->opts.ca_pem);
+	if (f->opts.ca_file != NULL)
+		f->opts.ca_file = f->ca_file = xstrdup(f->opts.ca_file);
+	if (f->opts.client_cert != NULL)
+		f->opts.client_cert = f->client_cert = xstrdup(f->opts.client_cert);
+	if (f->opts.client_key != NULL)
+		f->opts.client_key = f->client_key = xstrdup(f->opts.client_key);
 	if ((f->easy = curl_easy_init()) == NULL ||
 	    (f->multi = curl_multi_init()) == NULL) {
 		log_error("cannot start libcurl");
@@ -123,6 +132,9 @@ fetch_free(struct fetch *f)
 	curl_multi_cleanup(f->multi);
 	curl_easy_cleanup(f->easy);
 	free(f->ca_pem);
+	free(f->ca_file);
+	free(f->client_cert);
+	free(f->client_key);
 	free(f);
 }
 
@@ -385,6 +397,14 @@ xfer_begin(struct fetch_xfer *x, const char *url, int send_auth, uint64_t range)
 		ca.len = strlen(o->ca_pem);
 		ca.flags = CURL_BLOB_COPY;
 		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &ca);
+	}
+	if (o->ca_file != NULL) {
+		curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	}
+	if (send_auth && o->client_cert != NULL) {
+		curl_easy_setopt(e, CURLOPT_SSLCERT, o->client_cert);
+		curl_easy_setopt(e, CURLOPT_SSLKEY, o->client_key);
 	}
 	if (o->unix_socket != NULL)
 		curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, o->unix_socket);

@@ -22,6 +22,10 @@ struct fetch_options {
 	long		 backoff_ms;		/* first wait between attempts, doubled each time (default 500) */
 	const char	*ca_pem;		/* more CA certificates (PEM) trusted for the
 						   request's own host, not redirects; copied */
+	const char	*ca_file;		/* the only CAs trusted (PEM file); copied */
+	const char	*client_cert;		/* a client certificate and its key (PEM
+						   files) for the request's own host; copied */
+	const char	*client_key;
 };
 void	fetch_options_default(struct fetch_options *);
 

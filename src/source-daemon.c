@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -25,33 +26,101 @@
 #define DAEMON_MAX_LINKS	8		/* link hops when resolving a name */
 #define DAEMON_PEEK		512
 
+/* Where the engine listens and how to reach it. */
+struct endpoint {
+	char	*sock;		/* unix socket, or NULL for TCP */
+	char	*base;		/* URL prefix */
+	char	*where;		/* the engine, for messages */
+	int	 tls;		/* https:// */
+	int	 verify;	/* verify the engine against ca */
+	char	*ca;		/* DOCKER_CERT_PATH/ca.pem, cert.pem, key.pem */
+	char	*cert;
+	char	*key;
+};
+
+static void
+endpoint_free(struct endpoint *ep)
+{
+	free(ep->sock);
+	free(ep->base);
+	free(ep->where);
+	free(ep->ca);
+	free(ep->cert);
+	free(ep->key);
+	memset(ep, 0, sizeof *ep);
+}
+
 /*
- * Where the engine listens, from $DOCKER_HOST: a unix socket (unix://PATH,
- * the default) or plain HTTP over TCP (tcp://HOST:PORT, as "podman system
- * service tcp://..." or dockerd -H give; no TLS). Sets *sock (NULL for TCP),
- * *base (the URL prefix) and *where (the engine, for messages).
+ * TLS to a tcp:// engine as the Docker CLI sets it up: DOCKER_TLS_VERIFY
+ * (non-empty) verifies the engine against DOCKER_CERT_PATH/ca.pem (default
+ * ~/.docker) alone; DOCKER_TLS (non-empty) encrypts without verifying. Either
+ * way cert.pem and key.pem there, when both exist, are the client's.
  */
 static int
-daemon_endpoint(char **sock, char **base, char **where, char **cause)
+endpoint_tls(struct endpoint *ep, char **cause)
+{
+	const char	*v = getenv("DOCKER_TLS_VERIFY"), *t = getenv("DOCKER_TLS");
+	const char	*dir = getenv("DOCKER_CERT_PATH"), *home;
+	char		*d;
+
+	ep->verify = v != NULL && *v != '\0';
+	ep->tls = ep->verify || (t != NULL && *t != '\0');
+	if (!ep->tls)
+		return 0;
+	if (dir != NULL && *dir != '\0')
+		d = xstrdup(dir);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		d = xasprintf("%s/.docker", home);
+	else
+		d = xstrdup(".docker");
+	ep->ca = xasprintf("%s/ca.pem", d);
+	ep->cert = xasprintf("%s/cert.pem", d);
+	ep->key = xasprintf("%s/key.pem", d);
+	free(d);
+	if (ep->verify && access(ep->ca, R_OK) != 0)
+		return fail(cause, HS_EINVAL, "DOCKER_TLS_VERIFY is set but %s: %s",
+		    ep->ca, strerror(errno));
+	if (access(ep->cert, R_OK) != 0 || access(ep->key, R_OK) != 0) {
+		free(ep->cert);
+		free(ep->key);
+		ep->cert = ep->key = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Where the engine listens, from $DOCKER_HOST: a unix socket (unix://PATH,
+ * the default) or TCP (tcp://HOST:PORT, as "podman system service tcp://..."
+ * or dockerd -H give), plain HTTP or TLS (endpoint_tls).
+ */
+static int
+daemon_endpoint(struct endpoint *ep, char **cause)
 {
 	const char	*h = getenv("DOCKER_HOST"), *hp;
 	size_t		 n;
+	int		 rc;
 
-	*sock = *base = *where = NULL;
+	memset(ep, 0, sizeof *ep);
 	if (h == NULL || *h == '\0')
 		h = "unix://" DAEMON_DEFAULT_SOCKET;
 	if (str_starts(h, "unix://") && h[7] != '\0') {
-		*sock = xstrdup(h + 7);
-		*base = xstrdup("http://localhost");
-		*where = xstrdup(h);
+		ep->sock = xstrdup(h + 7);
+		ep->base = xstrdup("http://localhost");
+		ep->where = xstrdup(h);
 		return 0;
 	}
 	if (str_starts(h, "tcp://")) {
 		hp = h + 6;
 		n = strcspn(hp, "/?#");
 		if (n > 0 && n < 256 && hp[n] == '\0' && strcspn(hp, " \t@") == n) {
-			*base = xasprintf("http://%.*s", (int)n, hp);
-			*where = xstrdup(h);
+			if ((rc = endpoint_tls(ep, cause)) != 0) {
+				endpoint_free(ep);
+				return rc;
+			}
+			ep->base = xasprintf("%s://%.*s", ep->tls ? "https" : "http",
+			    (int)n, hp);
+			ep->where = ep->tls ? xasprintf("%s (TLS%s)", h, ep->verify ?
+			    "" : ", not verified") : xstrdup(h);
 			return 0;
 		}
 	}
@@ -59,7 +128,32 @@ daemon_endpoint(char **sock, char **base, char **where, char **cause)
 	    "tcp://HOST:PORT", h);
 }
 
-/* The engine's error answer {"message": "…"}, or NULL. */
+/*
+ * A proxy's HTML error page in front of the engine (a TLS terminator that
+ * wants a client certificate): its <title>, printable characters only.
+ */
+static char *
+daemon_error_html(const struct fetch_response *resp)
+{
+	const char	*p, *end, *lim = resp->body.data + resp->body.len;
+	char		*out;
+	size_t		 i, n;
+
+	if ((p = memmem(resp->body.data, resp->body.len, "<title>", 7)) == NULL)
+		return NULL;
+	p += 7;
+	if ((end = memmem(p, lim - p, "</title>", 8)) == NULL || end == p)
+		return NULL;
+	n = (size_t)(end - p) < 200 ? (size_t)(end - p) : 200;
+	out = xstrndup(p, n);
+	for (i = 0; out[i] != '\0'; i++) {
+		if (out[i] < ' ' || out[i] > '~')
+			out[i] = '?';
+	}
+	return out;
+}
+
+/* The engine's error answer {"message": "…"} (or a proxy's page), or NULL. */
 static char *
 daemon_error(const struct fetch_response *resp)
 {
@@ -67,9 +161,10 @@ daemon_error(const struct fetch_response *resp)
 	const char	*m;
 	char		*out = NULL;
 
-	if (resp->body.len == 0 ||
-	    (root = json_loadb(resp->body.data, resp->body.len, 0, NULL)) == NULL)
+	if (resp->body.len == 0)
 		return NULL;
+	if ((root = json_loadb(resp->body.data, resp->body.len, 0, NULL)) == NULL)
+		return daemon_error_html(resp);
 	if ((m = json_string_value(json_object_get(root, "message"))) != NULL)
 		out = xstrndup(m, strcspn(m, "\r\n"));
 	json_decref(root);
@@ -473,23 +568,29 @@ daemon_read(const struct image_ref *ref, const struct source_options *opts,
 	struct fetch		*f = NULL;
 	struct stream		*s = NULL;
 	const char		*name;
-	char			*sock, *base, *where;
+	struct endpoint		 ep;
 	char			*esc = NULL, *url = NULL, *err = NULL;
 	int			 rc;
 
 	memset(&resp, 0, sizeof resp);
 	memset(&x, 0, sizeof x);
-	if ((rc = daemon_endpoint(&sock, &base, &where, cause)) != 0)
+	if ((rc = daemon_endpoint(&ep, cause)) != 0)
 		return rc;
 	/* The name as given: the engine resolves short names its own way. */
 	name = ref->text;
 	if (str_starts(name, "docker-daemon:"))
 		name += strlen("docker-daemon:");
 	esc = fetch_escape(name, "/:@");
-	url = xasprintf("%s/images/%s/get", base, esc);
+	url = xasprintf("%s/images/%s/get", ep.base, esc);
 
 	fetch_options_default(&o);
-	o.unix_socket = sock;
+	o.unix_socket = ep.sock;
+	if (ep.tls) {
+		o.tls_verify = ep.verify;
+		o.ca_file = ep.verify ? ep.ca : NULL;
+		o.client_cert = ep.cert;
+		o.client_key = ep.key;
+	}
 	o.connect_timeout = 10;
 	o.retries = 2;
 	f = fetch_new(&o);
@@ -501,14 +602,15 @@ daemon_read(const struct image_ref *ref, const struct source_options *opts,
 		err = *cause;
 		*cause = NULL;
 		fail(cause, rc, "cannot get the image from the engine at %s: %s",
-		    where, strstr(err, ": ") != NULL ? strstr(err, ": ") + 2 : err);
+		    ep.where, strstr(err, ": ") != NULL ? strstr(err, ": ") + 2 : err);
 		goto out;
 	}
 	if (s == NULL) {
 		err = daemon_error(&resp);
 		rc = fail(cause, resp.status == 404 ? HS_ENOENT : HS_EIO,
-		    "the engine at %s: %s (HTTP %ld)", where,
-		    err != NULL ? err : "no such image", resp.status);
+		    "the engine at %s: %s (HTTP %ld)", ep.where,
+		    err != NULL ? err : resp.status == 404 ? "no such image" :
+		    "request refused", resp.status);
 		goto out;
 	}
 	x.opts = opts;
@@ -524,9 +626,7 @@ out:
 	free(err);
 	free(url);
 	free(esc);
-	free(sock);
-	free(base);
-	free(where);
+	endpoint_free(&ep);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
 # the engine's own image list, skopeo and tar, and the fixtures' package list.
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd podman skopeo curl /usr/bin/python3
+need_cmd podman skopeo curl /usr/bin/python3 nginx openssl
 
 DRIVER=$top_builddir/tests/test-registry
 DEB=$FIXTURES/images/debian-12
@@ -96,6 +96,79 @@ if wait_for 30 curl -s -o /dev/null "http://127.0.0.1:$TPORT/_ping"; then
 		"$DRIVER" docker-daemon:test/nothere:1
 	grep -q "the engine at tcp://127.0.0.1:$TPORT: .*(HTTP 404)" "$T/err" &&
 		ok "tcp://: unknown image named: $(cat "$T/err")" || { not_ok "tcp:// 404 message"; diag "$(cat "$T/err")"; }
+
+	# TLS as dockerd --tlsverify serves it (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH
+	# with ca.pem, cert.pem, key.pem): nginx terminates TLS in front of the
+	# TCP service and admits only clients with a certificate from the CA.
+	C=$T/tls
+	mkdir -p "$C/client" "$C/nginx"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca \
+		-keyout "$C/ca.key" -out "$C/client/ca.pem" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$C/server.key" \
+		-out "$C/server.csr" 2>/dev/null
+	printf 'subjectAltName=IP:127.0.0.1\n' >"$C/san.ext"
+	openssl x509 -req -in "$C/server.csr" -CA "$C/client/ca.pem" -CAkey "$C/ca.key" \
+		-CAcreateserial -days 2 -extfile "$C/san.ext" -out "$C/server.pem" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=client -keyout "$C/client/key.pem" \
+		-out "$C/client.csr" 2>/dev/null
+	openssl x509 -req -in "$C/client.csr" -CA "$C/client/ca.pem" -CAkey "$C/ca.key" \
+		-CAcreateserial -days 2 -out "$C/client/cert.pem" 2>/dev/null
+	mkdir -p "$C/nocert"
+	cp "$C/client/ca.pem" "$C/nocert/ca.pem"
+	SPORT=$(free_port)
+	cat >"$C/nginx/n.conf" <<NGINX
+daemon off; pid $C/nginx/nginx.pid; error_log $C/nginx/err;
+events {}
+http {
+	access_log $C/nginx/access;
+	client_body_temp_path $C/nginx/body; proxy_temp_path $C/nginx/proxy;
+	fastcgi_temp_path $C/nginx/fcgi; uwsgi_temp_path $C/nginx/uwsgi; scgi_temp_path $C/nginx/scgi;
+	server {
+		listen 127.0.0.1:$SPORT ssl;
+		ssl_certificate $C/server.pem; ssl_certificate_key $C/server.key;
+		ssl_client_certificate $C/client/ca.pem; ssl_verify_client on;
+		location / { proxy_pass http://127.0.0.1:$TPORT; proxy_buffering off; proxy_http_version 1.1; }
+	}
+}
+NGINX
+	nginx -c "$C/nginx/n.conf" -p "$C/nginx" >"$C/nginx/out" 2>&1 &
+	at_exit "kill $! 2>/dev/null; wait $! 2>/dev/null"
+	if wait_for 20 curl -s -o /dev/null --cacert "$C/client/ca.pem" --cert "$C/client/cert.pem" \
+	    --key "$C/client/key.pem" "https://127.0.0.1:$SPORT/_ping"; then
+		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$C/client \
+			expect_status "DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY and a client certificate" 0 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		/usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+		    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/out" >"$T/cmp" &&
+			ok "TLS engine: debian-12's packages ($(tail -1 "$T/cmp"))" ||
+			{ not_ok "TLS engine: packages differ"; diag "$(head -5 "$T/cmp")"; }
+		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$C/nocert \
+			expect_status "TLS engine, no client certificate: exit 3" 3 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		grep -q "tcp://127.0.0.1:$SPORT (TLS): .*No required SSL certificate was sent (HTTP 400)" "$T/err" &&
+			ok "no client certificate: the engine and its answer named: $(head -c 200 "$T/err")" ||
+			{ not_ok "no client certificate message"; diag "$(cat "$T/err")"; }
+		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$T/empty \
+			expect_status "DOCKER_TLS_VERIFY without ca.pem: exit 3" 3 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		grep -q "DOCKER_TLS_VERIFY is set but $T/empty/ca.pem" "$T/err" &&
+			ok "DOCKER_TLS_VERIFY without ca.pem: named" || { not_ok "missing ca.pem message"; diag "$(cat "$T/err")"; }
+		# Another CA's engine certificate is refused; DOCKER_TLS alone does not verify.
+		mkdir -p "$C/otherca"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+			-keyout "$C/otherca/ca.key" -out "$C/otherca/ca.pem" 2>/dev/null
+		cp "$C/client/cert.pem" "$C/client/key.pem" "$C/otherca/"
+		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$C/otherca \
+			expect_status "TLS engine whose certificate another CA signed: exit 3" 3 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		grep -qi "certificate" "$T/err" && ok "another CA: a certificate error" ||
+			{ not_ok "another CA message"; diag "$(cat "$T/err")"; }
+		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS=1 DOCKER_CERT_PATH=$C/otherca \
+			expect_status "DOCKER_TLS without verification" 0 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+	else
+		not_ok "nginx TLS proxy on 127.0.0.1:$SPORT did not start"; diag "$(cat "$C/nginx/err" "$C/nginx/out")"
+	fi
 else
 	not_ok "podman's service on tcp://127.0.0.1:$TPORT did not start"; diag "$(cat "$T/podman-tcp.log")"
 fi
