@@ -16,6 +16,7 @@
 #include "match.h"
 #include "policy.h"
 #include "report.h"
+#include "scan.h"
 #include "util.h"
 
 enum hist_opt {
@@ -869,11 +870,15 @@ cmd_rescan_exec(int argc, char **argv)
 			r->error = cause;
 			cause = NULL;
 			finding_list_clear(&r->findings);
-		} else
+		} else {
 			finding_list_sort(&r->findings);
+			scan_coverage(db, r);
+		}
 		r->seconds = now_mono() - r->seconds;
 		if (r->error != NULL)
 			log_error("%s: %s", r->reference, r->error);
+		else if (r->warning != NULL)
+			log_warn("%s: %s", r->reference, r->warning);
 	}
 	status = finish_build(h, &a, rr, 1);
 out:

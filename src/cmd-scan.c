@@ -375,6 +375,8 @@ scan_log_result(const struct scan_work *w, const struct image_result *r)
 	    r->inv->os.id != NULL ? r->inv->os.id : "unknown OS",
 	    r->inv->os.version_id != NULL ? r->inv->os.version_id : "",
 	    r->inv->npkgs, r->findings.n, r->seconds);
+	if (r->warning != NULL)
+		log_warn("%s: %s", r->reference, r->warning);
 }
 
 static void *

@@ -94,6 +94,7 @@ enum {
 	ST_FEED_CHECKED,
 	ST_FEED_RECORDS,
 	ST_FEED_DELETE,
+	ST_NAMESPACE,
 	ST_MAX
 };
 
@@ -128,6 +129,7 @@ static const char *vulndb_sql[ST_MAX] = {
 	    " checked_at = ?5 WHERE name = ?1",
 	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
 	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
+	[ST_NAMESPACE] = "SELECT 1 FROM advisories WHERE namespace = ?1 LIMIT 1",
 };
 
 /* The feeds columns "db update" added to schema version 1. */
@@ -838,6 +840,24 @@ vulndb_age(struct vulndb *vdb)
 	}
 	sqlite3_finalize(st);
 	return age;
+}
+
+int
+vulndb_has_namespace(struct vulndb *vdb, const char *namespace)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 r;
+
+	if ((st = db_stmt(vdb, ST_NAMESPACE, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
 int64_t

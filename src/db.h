@@ -111,6 +111,8 @@ int	vulndb_backup(const char *from, const char *to, char **cause);
  */
 int64_t	vulndb_age(struct vulndb *);
 int64_t	vulndb_count(struct vulndb *);
+/* Whether any advisory is of namespace ("debian:12"): 1, 0, or -1 on error. */
+int	vulndb_has_namespace(struct vulndb *, const char *namespace);
 
 /*
  * Every command that writes a database (db update, import, remove) holds

@@ -279,6 +279,7 @@ image_result_clear(struct image_result *r)
 	finding_list_clear(&r->findings);
 	finding_list_clear(&r->fixed);
 	free(r->error);
+	free(r->warning);
 	memset(r, 0, sizeof *r);
 }
 

@@ -114,6 +114,7 @@ struct image_result {
 	struct inventory	*inv;		/* NULL when the scan failed early */
 	struct finding_list	 findings;
 	char			*error;		/* non-NULL: the image could not be scanned */
+	char			*warning;	/* scanned, but its packages were not all checked */
 	double			 seconds;	/* wall time for this image */
 	/* Filled by the history diff: findings of the previous build gone now. */
 	struct finding_list	 fixed;

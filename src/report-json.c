@@ -104,6 +104,8 @@ json_image(const struct image_result *r)
 	}
 	json_object_set_new(o, "findings", json_findings(&r->findings, 1));
 	json_object_set_new(o, "error", str_or_null(r->error));
+	json_object_set_new(o, "warnings", r->warning != NULL ?
+	    json_pack("[s]", r->warning) : json_array());
 	nw = json_array();
 	for (i = 0; i < r->findings.n; i++) {
 		if (r->findings.v[i].is_new == 1)

@@ -156,6 +156,8 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		else if (cases[i].f->verdict == VERDICT_IGNORED)
 			nskip++;
 	}
+	if (r->error == NULL && r->warning != NULL)
+		nskip++;	/* the scan case: nothing to check its packages against */
 
 	report_xw_start(xw, "testsuite");
 	report_xw_attr(xw, "name", name);
@@ -195,6 +197,13 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		s = xasprintf("%s: %s", r->reference, r->error);
 		report_xw_attr(xw, "message", s);
 		report_xw_text(xw, s);
+		free(s);
+		report_xw_end(xw);
+	} else if (r->warning != NULL) {
+		/* Scanned, but not checked: shown as skipped, never as passed. */
+		report_xw_start(xw, "skipped");
+		s = xasprintf("%s: %s", r->reference, r->warning);
+		report_xw_attr(xw, "message", s);
 		free(s);
 		report_xw_end(xw);
 	} else {
@@ -281,6 +290,8 @@ report_junit_write(const struct run_result *rr, const char *path, char **cause)
 		free(cases);
 		if (rr->images[i].error != NULL)
 			errors++;
+		else if (rr->images[i].warning != NULL)
+			skipped++;
 		if (rr->images[i].seconds > 0)
 			secs += rr->images[i].seconds;
 	}

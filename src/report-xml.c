@@ -294,6 +294,7 @@ xml_image(struct report_xw *xw, const struct image_result *r, size_t idx)
 		report_xw_attrf(xw, "packages", "%zu", r->inv->npkgs);
 	}
 	report_xw_element(xw, "error", r->error);
+	report_xw_element(xw, "warning", r->warning);
 	for (i = 0; i < r->findings.n; i++)
 		xml_finding(xw, "finding", &r->findings.v[i], 1);
 	for (i = 0; i < r->fixed.n; i++) {

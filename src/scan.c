@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
@@ -34,6 +35,25 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	}
 	*out = rfs;
 	return 0;
+}
+
+void
+scan_coverage(struct vulndb *db, struct image_result *r)
+{
+	const struct inventory	*inv = r->inv;
+
+	free(r->warning);
+	r->warning = NULL;
+	if (inv == NULL || inv->npkgs == 0)
+		return;
+	if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
+		r->warning = xasprintf("operating system not recognised (%s): its %zu "
+		    "packages were not checked", inv->os.id != NULL ? inv->os.id :
+		    "no os-release", inv->npkgs);
+	else if (vulndb_has_namespace(db, inv->os.namespace) == 0)
+		r->warning = xasprintf("the vulnerability database holds no advisories "
+		    "for %s: its %zu packages were not checked", inv->os.namespace,
+		    inv->npkgs);
 }
 
 int
@@ -69,6 +89,8 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 	}
 	r->inv = inv;
 	inv = NULL;
+	if (db != NULL)
+		scan_coverage(db, r);
 out:
 	if (rc != 0) {
 		free(r->error);

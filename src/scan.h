@@ -15,4 +15,11 @@ struct vulndb;
 int	scan_image(const char *ref, const struct source_options *, struct vulndb *,
 	    struct image_result *r);
 
+/*
+ * After matching r's inventory against db: r->warning when its packages were
+ * not checked because db holds nothing for its OS (or the OS is unknown), so
+ * that "no findings" is never mistaken for "nothing vulnerable".
+ */
+void	scan_coverage(struct vulndb *db, struct image_result *r);
+
 #endif

@@ -305,6 +305,7 @@
                 <xsl:choose>
                   <xsl:when test="@scanned = 'no'"><span class="tag tag-error">not scanned</span></xsl:when>
                   <xsl:when test="@failing &gt; 0"><span class="tag tag-fail">fails</span></xsl:when>
+                  <xsl:when test="warning"><span class="tag tag-warn">not checked</span></xsl:when>
                   <xsl:otherwise><span class="tag tag-pass">passes</span></xsl:otherwise>
                 </xsl:choose>
               </td>
@@ -352,6 +353,11 @@
       <xsl:if test="error">
         <div class="errorbox">
           <strong>Not scanned: </strong><xsl:value-of select="error"/>
+        </div>
+      </xsl:if>
+      <xsl:if test="warning">
+        <div class="warnbox">
+          <strong>Not checked: </strong><xsl:value-of select="warning"/>
         </div>
       </xsl:if>
       <xsl:choose>

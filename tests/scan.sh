@@ -244,6 +244,53 @@ then ok "JSON reports validate against data/report.schema.json"; else
 if diff <(grep -v '"started"' "$T/old.json") <(grep -v '"started"' "$T/again.json") >/dev/null; then
 	ok "JSON report is deterministic"; else not_ok "JSON report is deterministic"; fi
 
+# --- coverage: "no findings" must never hide "nothing checked" --------------------
+# The database holds Alpine v3.10/v3.11 and Debian bookworm: Alpine 3.20 is
+# scanned but cannot be checked, and says so in stderr, JSON, JUnit and rescan.
+n320=$(($(wc -l <"$FIXTURES/apk/minirootfs-expected/3.20.3.expected_packages.tsv") - 1))
+W320="the vulnerability database holds no advisories for alpine:v3.20: its $n320 packages were not checked"
+expect_status "Alpine 3.20 against a database without v3.20: still exit 0" 0 \
+    "$HULLSCAN" scan --db "$DB" --job cov --history "$T/cov.db" --json "$T/cov.json" --junit "$T/cov.xml" \
+    "oci:$T/alpine:3.20.3" "oci:$T/alpine:3.11.13"
+[ "$(grep -c 'warning' "$T/err")" = 1 ] && grep -qxF "hullscan: warning: oci:$T/alpine:3.20.3: $W320" "$T/err" &&
+	ok "uncovered OS: one warning line naming the image and the namespace" ||
+	{ not_ok "uncovered OS warning"; diag "$(cat "$T/err")"; }
+[ "$(json_query "$T/cov.json" 'r["images"][0]["warnings"]')" = "['$W320']" ] &&
+[ "$(json_query "$T/cov.json" 'r["images"][1]["warnings"]')" = "[]" ] &&
+	ok "JSON: warnings of the uncovered image only" || { not_ok "JSON warnings"; diag "$(json_query "$T/cov.json" '[i["warnings"] for i in r["images"]]')"; }
+if /usr/bin/python3 - "$T/cov.xml" "oci:$T/alpine:3.20.3: $W320" >"$T/junit.out" 2>&1 <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+sk = [s.get("message") for s in root.iter("skipped")]
+assert root.get("skipped") == "1", root.get("skipped")
+assert sk == [sys.argv[2]], sk
+suites = root.findall("testsuite")
+assert [s.get("skipped") for s in suites] == ["1", "0"], [s.get("skipped") for s in suites]
+PY
+then ok "JUnit: the uncovered image's scan case is skipped with the warning, counted"; else
+	not_ok "JUnit skipped scan case"; diag "$(cat "$T/junit.out")"; fi
+expect_status "rescan of that build: exit 0" 0 "$HULLSCAN" rescan --db "$DB" --job cov --history "$T/cov.db" \
+    --json "$T/rescan.json"
+grep -qxF "hullscan: warning: oci:$T/alpine:3.20.3: $W320" "$T/err" &&
+[ "$(json_query "$T/rescan.json" 'r["images"][0]["warnings"]')" = "['$W320']" ] &&
+	ok "rescan: the same warning" || { not_ok "rescan warning"; diag "$(cat "$T/err")"; }
+# Packages but no os-release: not recognised, not checked.
+mkdir -p "$T/noos/var/lib/dpkg"
+cp "$T/deb/var/lib/dpkg/status" "$T/noos/var/lib/dpkg/status"
+nnoos=$(grep -c '^Package:' "$T/noos/var/lib/dpkg/status")
+expect_status "packages without an os-release: exit 0" 0 "$HULLSCAN" scan --no-history --db "$DB" \
+    --json "$T/noos.json" "dir:$T/noos"
+grep -qxF "hullscan: warning: dir:$T/noos: operating system not recognised (no os-release): its $nnoos packages were not checked" "$T/err" &&
+	ok "no os-release: the packages are said not checked" || { not_ok "no os-release warning"; diag "$(cat "$T/err")"; }
+if /usr/bin/python3 - "$top_srcdir/data/report.schema.json" "$T/cov.json" "$T/noos.json" >"$T/err" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for p in sys.argv[2:]:
+    jsonschema.validate(json.load(open(p)), schema)
+PY
+then ok "reports with warnings validate against the schema"; else
+	not_ok "reports with warnings validate"; diag "$(tail -5 "$T/err")"; fi
+
 # --- bad input: one line naming the image, exit 3, the others still scanned ----
 mkdir -p "$T/bad"
 head -c 100000 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" >"$T/bad/trunc.tar.gz"
