@@ -272,12 +272,14 @@ sarif_invocation(const struct run_result *rr)
 	notes = json_array();
 	for (i = 0; i < rr->nimages; i++) {
 		r = &rr->images[i];
-		if (r->error == NULL)
+		if (r->error == NULL && r->warning == NULL)
 			continue;
-		ok = 0;
-		s = xasprintf("%s: %s", r->reference, r->error);
+		if (r->error != NULL)
+			ok = 0;
+		s = xasprintf("%s: %s", r->reference, r->error != NULL ? r->error :
+		    r->warning);
 		json_array_append_new(notes, json_pack("{s:s, s:o, s:[{s:{s:{s:o}}}]}",
-		    "level", "error",
+		    "level", r->error != NULL ? "error" : "warning",
 		    "message", sarif_text(s),
 		    "locations", "physicalLocation", "artifactLocation",
 			"uri", sarif_str(sarif_image_name(r))));

@@ -251,7 +251,7 @@ n320=$(($(wc -l <"$FIXTURES/apk/minirootfs-expected/3.20.3.expected_packages.tsv
 W320="the vulnerability database holds no advisories for alpine:v3.20: its $n320 packages were not checked"
 expect_status "Alpine 3.20 against a database without v3.20: still exit 0" 0 \
     "$HULLSCAN" scan --db "$DB" --job cov --history "$T/cov.db" --json "$T/cov.json" --junit "$T/cov.xml" \
-    "oci:$T/alpine:3.20.3" "oci:$T/alpine:3.11.13"
+    --sarif "$T/cov.sarif" "oci:$T/alpine:3.20.3" "oci:$T/alpine:3.11.13"
 [ "$(grep -c 'warning' "$T/err")" = 1 ] && grep -qxF "hullscan: warning: oci:$T/alpine:3.20.3: $W320" "$T/err" &&
 	ok "uncovered OS: one warning line naming the image and the namespace" ||
 	{ not_ok "uncovered OS warning"; diag "$(cat "$T/err")"; }
@@ -269,6 +269,10 @@ assert [s.get("skipped") for s in suites] == ["1", "0"], [s.get("skipped") for s
 PY
 then ok "JUnit: the uncovered image's scan case is skipped with the warning, counted"; else
 	not_ok "JUnit skipped scan case"; diag "$(cat "$T/junit.out")"; fi
+[ "$(json_query "$T/cov.sarif" '[(n["level"], n["message"]["text"]) for n in r["runs"][0]["invocations"][0]["toolExecutionNotifications"]]')" = "[('warning', 'oci:$T/alpine:3.20.3: $W320')]" ] &&
+[ "$(json_query "$T/cov.sarif" 'r["runs"][0]["invocations"][0]["executionSuccessful"]')" = True ] &&
+	ok "SARIF: a warning notification, the run still successful" ||
+	{ not_ok "SARIF warning notification"; diag "$(json_query "$T/cov.sarif" 'r["runs"][0]["invocations"]')"; }
 expect_status "rescan of that build: exit 0" 0 "$HULLSCAN" rescan --db "$DB" --job cov --history "$T/cov.db" \
     --json "$T/rescan.json"
 grep -qxF "hullscan: warning: oci:$T/alpine:3.20.3: $W320" "$T/err" &&
