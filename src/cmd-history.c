@@ -33,6 +33,7 @@ enum hist_opt {
 	O_FAIL_ON_NEW,
 	O_IGNORE_UNFIXED,
 	O_IGNORE,
+	O_FAIL_UNCHECKED,	/* rescan only: merge has no database to tell */
 };
 
 /* Which options each subcommand takes (bit per option). */
@@ -56,6 +57,7 @@ static const struct option hist_options[] = {
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
 	{ "fail-on-new", required_argument, NULL, O_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, O_IGNORE_UNFIXED },
+	{ "fail-on-unchecked", no_argument, NULL, O_FAIL_UNCHECKED },
 	{ "ignore", required_argument, NULL, O_IGNORE },
 	CMD_DB_AGE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
@@ -98,7 +100,7 @@ static const char *history_usage =
     "  merge [--job J] [--build B] [report options] [policy options] SHARD_HISTORY...\n"
     "        fold the latest build of each shard's history into one build\n"
     "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--max-db-age HOURS]\n"
-    "         [--fail-on-stale] [report options] [policy options]\n"
+    "         [--fail-on-stale] [--fail-on-unchecked] [report options] [policy options]\n"
     "        re-match the stored inventories of a build against today's database;\n"
     "        the database's age is checked as scan checks it (default: warn past 24 h)\n"
     "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "),\n"
@@ -224,6 +226,9 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			break;
 		case O_IGNORE_UNFIXED:
 			policy_set_ignore_unfixed(a->policy, 1);
+			break;
+		case O_FAIL_UNCHECKED:
+			policy_set_fail_unchecked(a->policy, 1);
 			break;
 		case O_IGNORE:
 			if (policy_load_ignore(a->policy, optarg, &cause) != 0)
@@ -819,7 +824,7 @@ cmd_rescan_exec(int argc, char **argv)
 	int			 status;
 
 	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_BUILD) | B(O_FROM) |
-	    B(O_DB) | B(O_JSON) | POLICY_OPTS, &a)) != 0)
+	    B(O_DB) | B(O_JSON) | POLICY_OPTS | B(O_FAIL_UNCHECKED), &a)) != 0)
 		goto out;
 	if (a.nargs != 0) {
 		log_error("rescan: unexpected argument %s", a.args[0]);

@@ -79,6 +79,8 @@ static const char *scan_usage =
     "  --fail-on SEV        fail (exit 1) on a finding at or above SEV that is not ignored\n"
     "  --fail-on-new SEV    fail only on such findings that are new since the previous build\n"
     "  --ignore-unfixed     findings with no fixed version never fail\n"
+    "  --fail-on-unchecked  fail when an image's packages could not be checked (no\n"
+    "                       advisories for its OS in the database, or no os-release)\n"
     "  --ignore FILE        ignore list: hullscan YAML or a clair-scanner whitelist (repeatable)\n"
     "  --shard K/N          scan only the K-th of N shares of the image list\n"
     "  --jobs N             scan N images at once (default: number of cores)\n"
@@ -102,6 +104,7 @@ enum {
 	OPT_FAIL_ON,
 	OPT_FAIL_ON_NEW,
 	OPT_IGNORE_UNFIXED,
+	OPT_FAIL_UNCHECKED,
 	OPT_IGNORE,
 	OPT_SHARD,
 };
@@ -121,6 +124,7 @@ static const struct option scan_options[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "fail-on-new", required_argument, NULL, OPT_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
+	{ "fail-on-unchecked", no_argument, NULL, OPT_FAIL_UNCHECKED },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	CMD_SOURCE_LONGOPTS,
@@ -250,6 +254,9 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 			break;
 		case OPT_IGNORE_UNFIXED:
 			policy_set_ignore_unfixed(a->policy, 1);
+			break;
+		case OPT_FAIL_UNCHECKED:
+			policy_set_fail_unchecked(a->policy, 1);
 			break;
 		case OPT_IGNORE:
 			if (policy_load_ignore(a->policy, optarg, &cause) != 0)

@@ -115,6 +115,7 @@ struct image_result {
 	struct finding_list	 findings;
 	char			*error;		/* non-NULL: the image could not be scanned */
 	char			*warning;	/* scanned, but its packages were not all checked */
+	int			 warning_fails;	/* and the policy fails it (--fail-on-unchecked) */
 	double			 seconds;	/* wall time for this image */
 	/* Filled by the history diff: findings of the previous build gone now. */
 	struct finding_list	 fixed;

@@ -12,6 +12,7 @@ struct policy {
 	int			 fail_on;	/* enum severity, -1 when not set */
 	int			 fail_on_new;	/* enum severity, -1 when not set */
 	int			 ignore_unfixed;
+	int			 fail_unchecked;	/* an image not checked fails */
 	struct ignore_list	 ignores;
 	size_t			 nfiles;
 	char			*today;		/* NULL: the local date */
@@ -89,11 +90,17 @@ policy_load_ignore(struct policy *p, const char *path, char **cause)
 	return 0;
 }
 
+void
+policy_set_fail_unchecked(struct policy *p, int on)
+{
+	p->fail_unchecked = on;
+}
+
 int
 policy_active(const struct policy *p)
 {
 	return p->fail_on >= 0 || p->fail_on_new >= 0 || p->ignore_unfixed ||
-	    p->nfiles != 0;
+	    p->fail_unchecked || p->nfiles != 0;
 }
 
 static char *
@@ -112,6 +119,8 @@ policy_summary(const struct policy *p)
 		buf_adds(&b, "report only (no --fail-on)");
 	if (p->ignore_unfixed)
 		buf_adds(&b, "; findings without a fix ignored");
+	if (p->fail_unchecked)
+		buf_adds(&b, "; fail on an image not checked");
 	if (p->nfiles != 0) {
 		for (i = 0; i < p->ignores.n; i++)
 			expired += p->ignores.v[i].expired;
@@ -216,10 +225,17 @@ policy_apply(const struct policy *p, struct run_result *rr)
 	rr->policy_failed = 0;
 	for (i = 0; i < rr->nimages; i++) {
 		r = &rr->images[i];
+		r->warning_fails = 0;
 		for (j = 0; j < r->findings.n; j++) {
 			apply_finding(p, rr, r, &r->findings.v[j]);
 			if (r->findings.v[j].verdict == VERDICT_FAIL)
 				rr->policy_failed = 1;
+		}
+		if (p->fail_unchecked && r->error == NULL && r->warning != NULL) {
+			add_reason(rr, xasprintf("%s: not checked: %s", r->reference,
+			    r->warning));
+			r->warning_fails = 1;
+			rr->policy_failed = 1;
 		}
 	}
 	free(rr->policy_summary);

@@ -46,6 +46,8 @@ int	policy_set_fail_on(struct policy *, const char *severity, char **cause);
 int	policy_set_fail_on_new(struct policy *, const char *severity, char **cause);
 /* --ignore-unfixed: a finding with no fixed version is ignored ("no fix available"). */
 void	policy_set_ignore_unfixed(struct policy *, int);
+/* --fail-on-unchecked: an image scanned but not checked (r->warning) fails. */
+void	policy_set_fail_unchecked(struct policy *, int);
 /* --ignore FILE, any number of times. */
 int	policy_load_ignore(struct policy *, const char *path, char **cause);
 /* For tests: the date expiry is judged against ("YYYY-MM-DD"). */

@@ -156,8 +156,13 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		else if (cases[i].f->verdict == VERDICT_IGNORED)
 			nskip++;
 	}
-	if (r->error == NULL && r->warning != NULL)
-		nskip++;	/* the scan case: nothing to check its packages against */
+	/* The scan case: nothing to check its packages against. */
+	if (r->error == NULL && r->warning != NULL) {
+		if (r->warning_fails)
+			nfail++;
+		else
+			nskip++;
+	}
 
 	report_xw_start(xw, "testsuite");
 	report_xw_attr(xw, "name", name);
@@ -200,10 +205,20 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		free(s);
 		report_xw_end(xw);
 	} else if (r->warning != NULL) {
-		/* Scanned, but not checked: shown as skipped, never as passed. */
-		report_xw_start(xw, "skipped");
+		/*
+		 * Scanned, but not checked: skipped, never passed; a failure
+		 * when the policy says so (--fail-on-unchecked).
+		 */
 		s = xasprintf("%s: %s", r->reference, r->warning);
-		report_xw_attr(xw, "message", s);
+		if (r->warning_fails) {
+			report_xw_start(xw, "failure");
+			report_xw_attr(xw, "type", "NotChecked");
+			report_xw_attr(xw, "message", s);
+			report_xw_text(xw, s);
+		} else {
+			report_xw_start(xw, "skipped");
+			report_xw_attr(xw, "message", s);
+		}
 		free(s);
 		report_xw_end(xw);
 	} else {
@@ -290,6 +305,8 @@ report_junit_write(const struct run_result *rr, const char *path, char **cause)
 		free(cases);
 		if (rr->images[i].error != NULL)
 			errors++;
+		else if (rr->images[i].warning != NULL && rr->images[i].warning_fails)
+			failures++;
 		else if (rr->images[i].warning != NULL)
 			skipped++;
 		if (rr->images[i].seconds > 0)

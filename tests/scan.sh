@@ -278,6 +278,29 @@ expect_status "rescan of that build: exit 0" 0 "$HULLSCAN" rescan --db "$DB" --j
 grep -qxF "hullscan: warning: oci:$T/alpine:3.20.3: $W320" "$T/err" &&
 [ "$(json_query "$T/rescan.json" 'r["images"][0]["warnings"]')" = "['$W320']" ] &&
 	ok "rescan: the same warning" || { not_ok "rescan warning"; diag "$(cat "$T/err")"; }
+# --fail-on-unchecked makes it a policy failure: exit 1, the reason on one
+# line, the JUnit scan case a failure; a covered image alone still passes.
+expect_status "--fail-on-unchecked with Alpine 3.20: exit 1" 1 \
+    "$HULLSCAN" scan -q --no-history --db "$DB" --fail-on-unchecked --junit "$T/covf.xml" \
+    "oci:$T/alpine:3.20.3" "oci:$T/alpine:3.11.13"
+[ "$(tail -1 "$T/err")" = "hullscan: oci:$T/alpine:3.20.3: not checked: $W320" ] &&
+[ "$(grep -c "not checked: " "$T/err")" = 1 ] &&
+	ok "--fail-on-unchecked: the reason, one line" || { not_ok "--fail-on-unchecked reason"; diag "$(cat "$T/err")"; }
+if /usr/bin/python3 - "$T/covf.xml" >"$T/junit.out" 2>&1 <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+f = [(x.get("type"), x.get("message").split(": ", 1)[1]) for x in root.iter("failure")]
+assert root.get("failures") == "1" and root.get("skipped") == "0", root.attrib
+assert len(f) == 1 and f[0][0] == "NotChecked" and "alpine:v3.20" in f[0][1], f
+PY
+then ok "--fail-on-unchecked: the JUnit scan case fails (NotChecked)"; else
+	not_ok "--fail-on-unchecked JUnit"; diag "$(cat "$T/junit.out")"; fi
+expect_status "--fail-on-unchecked, covered image only: exit 0" 0 \
+    "$HULLSCAN" scan -q --no-history --db "$DB" --fail-on-unchecked "oci:$T/alpine:3.11.13"
+expect_status "rescan --fail-on-unchecked: exit 1" 1 "$HULLSCAN" rescan -q --db "$DB" --job cov \
+    --history "$T/cov.db" --fail-on-unchecked
+expect_status "history merge takes no --fail-on-unchecked: exit 2" 2 "$HULLSCAN" history merge \
+    --history "$T/covm.db" --fail-on-unchecked "$T/cov.db"
 # Packages but no os-release: not recognised, not checked.
 mkdir -p "$T/noos/var/lib/dpkg"
 cp "$T/deb/var/lib/dpkg/status" "$T/noos/var/lib/dpkg/status"
