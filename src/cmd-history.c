@@ -33,12 +33,13 @@ enum hist_opt {
 	O_FAIL_ON_NEW,
 	O_IGNORE_UNFIXED,
 	O_IGNORE,
-	O_FAIL_UNCHECKED,	/* rescan only: merge has no database to tell */
+	O_FAIL_UNCHECKED,
 };
 
 /* Which options each subcommand takes (bit per option). */
 #define B(o) (1u << ((o) - O_HISTORY))
-#define POLICY_OPTS (B(O_FAIL_ON) | B(O_FAIL_ON_NEW) | B(O_IGNORE_UNFIXED) | B(O_IGNORE))
+#define POLICY_OPTS (B(O_FAIL_ON) | B(O_FAIL_ON_NEW) | B(O_IGNORE_UNFIXED) | B(O_IGNORE) | \
+    B(O_FAIL_UNCHECKED))
 
 static const struct option hist_options[] = {
 	{ "history", required_argument, NULL, O_HISTORY },
@@ -100,12 +101,13 @@ static const char *history_usage =
     "  merge [--job J] [--build B] [report options] [policy options] SHARD_HISTORY...\n"
     "        fold the latest build of each shard's history into one build\n"
     "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--max-db-age HOURS]\n"
-    "         [--fail-on-stale] [--fail-on-unchecked] [report options] [policy options]\n"
+    "         [--fail-on-stale] [report options] [policy options]\n"
     "        re-match the stored inventories of a build against today's database;\n"
     "        the database's age is checked as scan checks it (default: warn past 24 h)\n"
     "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "),\n"
     "  -q, --quiet (errors only), -v, --verbose (debug messages)\n"
-    "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE\n"
+    "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE,\n"
+    "  --fail-on-unchecked\n"
     "report options: --json FILE, --junit FILE, --sarif FILE, --html DIR, --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
 
@@ -824,7 +826,7 @@ cmd_rescan_exec(int argc, char **argv)
 	int			 status;
 
 	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_BUILD) | B(O_FROM) |
-	    B(O_DB) | B(O_JSON) | POLICY_OPTS | B(O_FAIL_UNCHECKED), &a)) != 0)
+	    B(O_DB) | B(O_JSON) | POLICY_OPTS, &a)) != 0)
 		goto out;
 	if (a.nargs != 0) {
 		log_error("rescan: unexpected argument %s", a.args[0]);

@@ -16,7 +16,8 @@
 #include "util.h"
 
 #define HISTORY_APPID	0x48534831	/* "HSH1" in PRAGMA application_id */
-#define HISTORY_SCHEMA	1
+/* 2: images.warning (an image scanned but not checked) */
+#define HISTORY_SCHEMA	2
 #define HISTORY_RETRIES	8		/* whole-transaction retries when busy */
 #define HISTORY_BUSY_MS	60000		/* how long one statement waits for a lock */
 #define HISTORY_MAX_ROWS 10000000	/* bound on rows read back for one build */
@@ -62,7 +63,8 @@ static const char history_schema[] =
     "  digest TEXT,\n"
     "  inventory_id INTEGER REFERENCES inventories(id),\n"
     "  error TEXT,\n"
-    "  seconds REAL);\n"
+    "  seconds REAL,\n"
+    "  warning TEXT);\n"
     "CREATE INDEX IF NOT EXISTS images_build ON images(build_id);\n"
     "CREATE INDEX IF NOT EXISTS images_name ON images(name, build_id);\n"
     "CREATE INDEX IF NOT EXISTS images_inventory ON images(inventory_id);\n"
@@ -94,6 +96,7 @@ struct history {
 	char	*path;
 	int	 writable;
 	int	 busy;		/* the last error was SQLITE_BUSY / LOCKED */
+	int64_t	 version;	/* the file's schema (1 has no images.warning) */
 };
 
 static int
@@ -251,7 +254,13 @@ history_setup(struct history *h, char **cause)
 		free(sql);
 		if (error != 0)
 			goto fail;
+	} else if (version == 1) {
+		/* Schema 1 to 2 in place: the earlier builds keep no warning. */
+		if (h_exec(h, "ALTER TABLE images ADD COLUMN warning TEXT; "
+		    "PRAGMA user_version = 2", cause) != 0)
+			goto fail;
 	}
+	h->version = HISTORY_SCHEMA;
 	if (h_exec(h, "COMMIT", cause) != 0)
 		goto fail;
 	return 0;
@@ -289,6 +298,7 @@ history_open_once(struct history *h, int flags, char **cause)
 	if (version > HISTORY_SCHEMA)
 		return fail(cause, HS_EINVAL, "%s: history schema %lld is newer than this "
 		    "hullscan knows (%d)", h->path, (long long)version, HISTORY_SCHEMA);
+	h->version = version;
 	if (!(flags & HISTORY_CREATE)) {
 		if (version == 0)
 			return fail(cause, HS_ENOENT, "%s: the history is empty", h->path);
@@ -702,8 +712,8 @@ record_stmts_prepare(struct history *h, struct record_stmts *s, char **cause)
 	    "version, source_name, source_version, arch, ecosystem) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
 	    (s->image = h_prepare(h, "INSERT INTO images (build_id, seq, reference, "
-	    "name, digest, inventory_id, error, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    cause)) == NULL ||
+	    "name, digest, inventory_id, error, seconds, warning) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
 	    (s->text_add = h_prepare(h, "INSERT OR IGNORE INTO texts (text) VALUES (?)",
 	    cause)) == NULL ||
 	    (s->text_find = h_prepare(h, "SELECT id FROM texts WHERE text = ?",
@@ -936,6 +946,7 @@ record_once(struct history *h, struct run_result *rr, char **build_out, char **c
 			sqlite3_bind_int64(s.image, 6, inv_id);
 		bind_str(s.image, 7, r->error);
 		sqlite3_bind_double(s.image, 8, r->seconds);
+		bind_str(s.image, 9, r->warning);
 		if (step_done(h, s.image, "store image", cause) != 0)
 			goto out;
 		image_id = sqlite3_last_insert_rowid(h->db);
@@ -1210,8 +1221,10 @@ load_images(struct history *h, int64_t build_id, int flags, struct run_result *r
 	size_t			 rows = 0;
 	int			 rc, error = HS_EIO;
 
-	st = h_prepare(h, "SELECT id, reference, name, digest, inventory_id, error, "
-	    "seconds FROM images WHERE build_id = ? ORDER BY seq", cause);
+	st = h_prepare(h, h->version >= 2 ? "SELECT id, reference, name, digest, "
+	    "inventory_id, error, seconds, warning FROM images WHERE build_id = ? "
+	    "ORDER BY seq" : "SELECT id, reference, name, digest, inventory_id, error, "
+	    "seconds, NULL FROM images WHERE build_id = ? ORDER BY seq", cause);
 	fs = h_prepare(h, "SELECT " FINDING_COLUMNS " FROM findings f LEFT JOIN texts t "
 	    "ON t.id = f.description_id WHERE f.image_id = ? ORDER BY f.seq", cause);
 	if (st == NULL || fs == NULL)
@@ -1228,6 +1241,7 @@ load_images(struct history *h, int64_t build_id, int flags, struct run_result *r
 		r->digest = col_str(st, 3);
 		r->error = col_str(st, 5);
 		r->seconds = sqlite3_column_double(st, 6);
+		r->warning = col_str(st, 7);
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
 		    load_inventory(h, sqlite3_column_int64(st, 4),
 		    (flags & HISTORY_LOAD_INVENTORY) != 0, &r->inv, cause) != 0)

@@ -299,8 +299,28 @@ expect_status "--fail-on-unchecked, covered image only: exit 0" 0 \
     "$HULLSCAN" scan -q --no-history --db "$DB" --fail-on-unchecked "oci:$T/alpine:3.11.13"
 expect_status "rescan --fail-on-unchecked: exit 1" 1 "$HULLSCAN" rescan -q --db "$DB" --job cov \
     --history "$T/cov.db" --fail-on-unchecked
-expect_status "history merge takes no --fail-on-unchecked: exit 2" 2 "$HULLSCAN" history merge \
-    --history "$T/covm.db" --fail-on-unchecked "$T/cov.db"
+# The history keeps the warning: a merge of that build reports it and fails
+# on it as the scan did.
+expect_status "history merge --fail-on-unchecked of a shard holding it: exit 1" 1 \
+    "$HULLSCAN" history merge -q --history "$T/covm.db" --job cov --fail-on-unchecked \
+    --json "$T/covm.json" "$T/cov.db"
+[ "$(json_query "$T/covm.json" '[i["warnings"] for i in r["images"]]')" = "[['$W320'], []]" ] &&
+	ok "history merge: the shard's warning in the merged report" ||
+	{ not_ok "merge warning"; diag "$(json_query "$T/covm.json" '[i["warnings"] for i in r["images"]]')"; }
+# A history of schema 1 (no warning column) is brought to schema 2 in place
+# by the next scan; its earlier builds stay readable.
+cp "$T/cov.db" "$T/v1.db"
+sqlite3 "$T/v1.db" "ALTER TABLE images DROP COLUMN warning; PRAGMA user_version = 1"
+expect_status "history list of a schema-1 history (read-only)" 0 "$HULLSCAN" history list \
+    --history "$T/v1.db" --format csv
+grep -q "^cov," "$T/out" && ok "schema 1: its builds listed" || { not_ok "schema 1 list"; diag "$(cat "$T/out" "$T/err")"; }
+expect_status "scan into a schema-1 history" 0 "$HULLSCAN" scan -q --db "$DB" --job cov \
+    --history "$T/v1.db" "oci:$T/alpine:3.11.13"
+[ "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" = 2 ] &&
+[ "$(sqlite3 "$T/v1.db" "PRAGMA integrity_check")" = ok ] &&
+[ "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM builds WHERE job = 'cov'")" -ge 2 ] &&
+	ok "schema 1 migrated to 2, earlier builds kept, file intact" ||
+	not_ok "schema migration: version $(sqlite3 "$T/v1.db" "PRAGMA user_version")"
 # Packages but no os-release: not recognised, not checked.
 mkdir -p "$T/noos/var/lib/dpkg"
 cp "$T/deb/var/lib/dpkg/status" "$T/noos/var/lib/dpkg/status"
