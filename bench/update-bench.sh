@@ -95,7 +95,10 @@ for _ in 1 2 3; do
 done
 echo "jansson parse alone (floor, best of 3): $floor s"
 imp=$(best3 "$HULLSCAN" db import --db "$T/b.db" --feed debian-tracker --format debian-tracker "$J")
-echo "hullscan db import (best of 3):        $imp s  ($("$PY" -c 'import sys; print("%.2fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$imp" "$floor") the floor; target <= 2x)"
+ratio=$("$PY" -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$imp" "$floor")
+verdict=pass
+"$PY" -c 'import sys; sys.exit(float(sys.argv[1]) > 2.0)' "$ratio" || { verdict=MISSED; MISSED=1; }
+echo "hullscan db import (best of 3):        $imp s  (${ratio}x the floor; target <= 2x: $verdict)"
 
 PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 cat >"$T/n.conf" <<EOF
@@ -115,3 +118,4 @@ t0=$(now); "$HULLSCAN" db update --db "$T/u.db" --feeds "$T/feeds.conf"; t=$(sec
 echo "db update, again (304):                                    $t s"
 echo "nginx access log:"; sed 's/^/  /' "$T/access"
 ls -l "$T/u.db" | awk '{ printf "database: %.1f MB\n", $5 / 1e6 }'
+exit "${MISSED:-0}"
