@@ -206,13 +206,114 @@ rpm_add_header(const unsigned char *blob, size_t len, struct inventory *inv,
 
 /* --- SQLite: rpmdb.sqlite, table Packages(hnum, blob) --- */
 
+#define WAL_HDR		32
+#define WAL_FRAME_HDR	24
+
+/* The WAL checksum (fileformat2: "Checksum Algorithm") over n bytes, n % 8 == 0. */
+static void
+wal_checksum(int be, const unsigned char *p, size_t n, uint32_t *s0, uint32_t *s1)
+{
+	size_t		i;
+	uint32_t	a, b;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		a = be ? get_be32(p + i) : get_le32(p + i);
+		b = be ? get_be32(p + i + 4) : get_le32(p + i + 4);
+		*s0 += a + *s1;
+		*s1 += b + *s0;
+	}
+}
+
+/*
+ * The database as SQLite would see it with its write-ahead log: every frame
+ * of the WAL up to its last valid commit (salts matching the header and the
+ * running checksum adding up, as SQLite checks them) written over the main
+ * file's pages, the file cut or grown to that commit's size. rpm checkpoints
+ * when it closes the database, but an image built by a killed rpm keeps a
+ * WAL with transactions the main file does not hold. A WAL that is empty or
+ * holds no commit changes nothing: *out is NULL then. An impossible one is
+ * an error.
+ */
 static int
-rpm_read_sqlite(const char *data, size_t len, struct inventory *inv,
+rpm_sqlite_apply_wal(const unsigned char *db, size_t len,
+    const unsigned char *wal, size_t wlen, unsigned char **out, size_t *outlen,
     char **cause)
+{
+	const unsigned char	*f;
+	unsigned char		*img;
+	uint32_t		 magic, psize, dbpsize, salt1, salt2, s0 = 0, s1 = 0;
+	uint32_t		 pgno, commit, last_size = 0;
+	size_t			 off, frame, last_end = 0, size, maxpg;
+	int			 be;
+
+	*out = NULL;
+	if (wlen < WAL_HDR || len < 100)
+		return 0;
+	magic = get_be32(wal);
+	if ((magic & 0xfffffffe) != 0x377f0682)
+		return fail(cause, HS_EINVAL, "-wal: not an SQLite write-ahead log");
+	be = magic & 1;
+	psize = get_be32(wal + 8);
+	dbpsize = (uint32_t)db[16] << 8 | db[17];
+	if (dbpsize == 1)
+		dbpsize = 65536;
+	if (psize != dbpsize || psize < 512 || (psize & (psize - 1)) != 0)
+		return fail(cause, HS_EINVAL, "-wal: page size %u, the database's is %u",
+		    psize, dbpsize);
+	wal_checksum(be, wal, 24, &s0, &s1);
+	if (s0 != get_be32(wal + 24) || s1 != get_be32(wal + 28))
+		return 0;	/* a header SQLite would not trust: the log is empty */
+	salt1 = get_be32(wal + 16);
+	salt2 = get_be32(wal + 20);
+	frame = WAL_FRAME_HDR + psize;
+
+	/* Find the last commit frame of the valid prefix. */
+	maxpg = len / psize;
+	for (off = WAL_HDR; off + frame <= wlen; off += frame) {
+		f = wal + off;
+		if (get_be32(f + 8) != salt1 || get_be32(f + 12) != salt2)
+			break;
+		wal_checksum(be, f, 8, &s0, &s1);
+		wal_checksum(be, f + WAL_FRAME_HDR, psize, &s0, &s1);
+		if (s0 != get_be32(f + 16) || s1 != get_be32(f + 20))
+			break;
+		if ((pgno = get_be32(f)) == 0)
+			break;
+		if (pgno > maxpg)
+			maxpg = pgno;
+		if ((commit = get_be32(f + 4)) != 0) {
+			last_end = off + frame;
+			last_size = commit;
+		}
+	}
+	if (last_end == 0)
+		return 0;
+	if (last_size > maxpg)
+		return fail(cause, HS_EINVAL, "-wal: a commit of %u pages, but only %zu "
+		    "exist", last_size, maxpg);
+	size = (size_t)last_size * psize;
+	if ((img = sqlite3_malloc64(size)) == NULL)
+		return fail(cause, HS_ERR, "sqlite: out of memory");
+	memset(img, 0, size);
+	memcpy(img, db, len < size ? len : size);
+	for (off = WAL_HDR; off < last_end; off += frame) {
+		pgno = get_be32(wal + off);
+		if (pgno <= last_size)
+			memcpy(img + (size_t)(pgno - 1) * psize,
+			    wal + off + WAL_FRAME_HDR, psize);
+	}
+	*out = img;
+	*outlen = size;
+	return 0;
+}
+
+static int
+rpm_read_sqlite(const char *data, size_t len, const char *wal, size_t wlen,
+    struct inventory *inv, char **cause)
 {
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*st = NULL;
-	unsigned char	*copy;
+	unsigned char	*copy = NULL;
 	const void	*blob;
 	size_t		 n = 0;
 	int		 r = 0, rc, blen;
@@ -225,17 +326,20 @@ rpm_read_sqlite(const char *data, size_t len, struct inventory *inv,
 	/* An image's file is untrusted input: no schema tricks. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	if ((copy = sqlite3_malloc64(len)) == NULL) {
-		r = fail(cause, HS_ERR, "sqlite: out of memory");
+	if (wal != NULL && (r = rpm_sqlite_apply_wal((const unsigned char *)data,
+	    len, (const unsigned char *)wal, wlen, &copy, &len, cause)) != 0)
 		goto out;
+	if (copy == NULL) {
+		if ((copy = sqlite3_malloc64(len)) == NULL) {
+			r = fail(cause, HS_ERR, "sqlite: out of memory");
+			goto out;
+		}
+		memcpy(copy, data, len);
 	}
-	memcpy(copy, data, len);
 	/*
 	 * rpm keeps its database in WAL mode, which an in-memory database
-	 * cannot open: read the main file as a rollback-journal one. What
-	 * a -wal file holds beyond the last checkpoint is not seen; rpm
-	 * checkpoints when it closes the database, so images hold empty
-	 * -wal files (as the fixtures do).
+	 * cannot open: read the file (its -wal applied above) as a
+	 * rollback-journal one.
 	 */
 	if (len >= 100 && copy[18] == 2 && copy[19] == 2)
 		copy[18] = copy[19] = 1;
@@ -504,11 +608,18 @@ int
 pkg_rpmdb_parse(const char *path, const char *data, size_t len,
     struct inventory *inv, char **cause)
 {
+	return pkg_rpmdb_parse_wal(path, data, len, NULL, 0, inv, cause);
+}
+
+int
+pkg_rpmdb_parse_wal(const char *path, const char *data, size_t len,
+    const char *wal, size_t wlen, struct inventory *inv, char **cause)
+{
 	const unsigned char	*d = (const unsigned char *)data;
 	int			 r;
 
 	if (len >= 16 && memcmp(data, "SQLite format 3", 16) == 0)
-		r = rpm_read_sqlite(data, len, inv, cause);
+		r = rpm_read_sqlite(data, len, wal, wlen, inv, cause);
 	else if (len >= 32 && get_le32(d) == NDB_MAGIC)
 		r = rpm_read_ndb(data, len, inv, cause);
 	else if (len >= 512 && (get_le32(d + 12) == BDB_HASH_MAGIC ||

@@ -137,8 +137,8 @@ analyze_apk(const struct rootfs *root, struct inventory *inv, char **cause)
 static int
 analyze_rpm(const struct rootfs *root, struct inventory *inv, char **cause)
 {
-	const struct kept_file	*kf;
-	char			*path;
+	const struct kept_file	*kf, *wal;
+	char			*path, *walpath;
 	size_t			 i, j;
 	int			 r;
 
@@ -151,7 +151,12 @@ analyze_rpm(const struct rootfs *root, struct inventory *inv, char **cause)
 				free(path);
 				continue;
 			}
-			r = pkg_rpmdb_parse(path, kf->data, kf->len, inv, cause);
+			walpath = xasprintf("%s-wal", path);
+			wal = rootfs_get(root, walpath);
+			free(walpath);
+			r = pkg_rpmdb_parse_wal(path, kf->data, kf->len,
+			    wal != NULL ? wal->data : NULL, wal != NULL ? wal->len : 0,
+			    inv, cause);
 			if (r != 0 && cause != NULL && *cause != NULL &&
 			    strncmp(*cause, path, strlen(path)) != 0)
 				cause_prefix(cause, "%s", path);

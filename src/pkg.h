@@ -26,5 +26,8 @@ int	pkg_dpkg_parse(const char *data, size_t len, int status_d, struct inventory 
 int	pkg_apk_parse(const char *data, size_t len, struct inventory *, char **cause);
 int	pkg_rpmdb_parse(const char *path_in_image, const char *data, size_t len,
 	    struct inventory *, char **cause);
+/* The same, with an rpmdb.sqlite's -wal (NULL: none) applied as SQLite would. */
+int	pkg_rpmdb_parse_wal(const char *path_in_image, const char *data, size_t len,
+	    const char *wal, size_t wal_len, struct inventory *, char **cause);
 
 #endif

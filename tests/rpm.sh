@@ -74,9 +74,65 @@ else
 fi
 # rpm checkpoints its WAL when it closes the database: the main file is whole
 if [ ! -s "$db/rpmdb.sqlite-wal" ]; then
-	ok "rpm leaves an empty -wal file (the reader reads the main file only)"
+	ok "rpm leaves an empty -wal file when it closes the database"
 else
 	not_ok "rpm left $(stat -c %s "$db/rpmdb.sqlite-wal") bytes in rpmdb.sqlite-wal"
+fi
+
+# A -wal holding a transaction past the last checkpoint (an rpm killed
+# before it closed the database): applied as SQLite applies it. Made with
+# Python's sqlite3 (checkpoints off), copied while the connection is open;
+# the truth is rpm -qa over another copy, which SQLite opens with its WAL.
+wal_copy() {	# wal_copy SRC DST: the database and its -wal, as they are now
+	mkdir -p "$2"; cp "$1/rpmdb.sqlite" "$1/rpmdb.sqlite-wal" "$2/"
+}
+cp -r "$db" "$T/walsrc"
+if /usr/bin/python3 - "$T/walsrc" "$T/wal1" "$T/wal1-rpm" <<'PY'
+import os, shutil, sqlite3, sys
+src, a, b = sys.argv[1:4]
+c = sqlite3.connect(os.path.join(src, "rpmdb.sqlite"), isolation_level=None)
+assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+c.execute("PRAGMA wal_autocheckpoint = 0")
+c.execute("DELETE FROM Packages WHERE hnum = (SELECT max(hnum) FROM Packages)")
+for d in (a, b):
+    os.makedirs(d)
+    for f in ("rpmdb.sqlite", "rpmdb.sqlite-wal"):
+        shutil.copy(os.path.join(src, f), d)
+assert os.path.getsize(os.path.join(a, "rpmdb.sqlite-wal")) > 0
+os._exit(0)   # no close: no checkpoint
+PY
+then
+	compare "a -wal past the checkpoint: rpmdb-dump matches rpm -qa" "$T/wal1/rpmdb.sqlite" "$T/wal1-rpm" sqlite
+	nwal=$(wc -l <"$T/got")
+	[ "$nwal" -eq $(($("$DUMP" "$db/rpmdb.sqlite" | wc -l) - 1)) ] &&
+		ok "the -wal's deletion is seen: one package fewer than the main file alone" ||
+		not_ok "the -wal's deletion is not seen"
+	# The same log torn in its last frame: that transaction never committed.
+	wal_copy "$T/wal1" "$T/wal2"
+	truncate -s -100 "$T/wal2/rpmdb.sqlite-wal"
+	wal_copy "$T/wal2" "$T/wal2-rpm"
+	compare "a -wal torn in its commit frame: rpmdb-dump matches rpm -qa" "$T/wal2/rpmdb.sqlite" "$T/wal2-rpm" sqlite
+	# A log with its magic broken: one line naming it, not a crash.
+	wal_copy "$T/wal1" "$T/wal3"
+	printf 'XXXX' | dd of="$T/wal3/rpmdb.sqlite-wal" bs=1 conv=notrunc 2>/dev/null
+	if ! "$DUMP" "$T/wal3/rpmdb.sqlite" 2>"$T/err" >/dev/null &&
+	    grep -q "rpmdb.sqlite: -wal: not an SQLite write-ahead log" "$T/err"; then
+		ok "a -wal that is not a WAL: $(cat "$T/err")"
+	else
+		not_ok "a broken -wal"; diag "$(cat "$T/err")"
+	fi
+	# End to end: an image's root filesystem holding both files.
+	mkdir -p "$T/walroot/etc" "$T/walroot/var/lib/rpm"
+	printf 'ID=fedora\nVERSION_ID=39\n' >"$T/walroot/etc/os-release"
+	cp "$T/wal1/rpmdb.sqlite" "$T/wal1/rpmdb.sqlite-wal" "$T/walroot/var/lib/rpm/"
+	if "$top_builddir/hullscan" inventory -q "dir:$T/walroot" >"$T/inv" 2>"$T/err" &&
+	    [ "$(grep -vc '^#' "$T/inv")" -eq "$nwal" ]; then
+		ok "hullscan inventory applies an image's rpmdb.sqlite-wal ($(grep -vc '^#' "$T/inv") packages)"
+	else
+		not_ok "inventory with a -wal"; diag "$(cat "$T/err" "$T/inv")"
+	fi
+else
+	not_ok "could not make a database with a -wal"
 fi
 
 # epoch and source as the inventory holds them (the scanner's view)

@@ -1,5 +1,5 @@
 /*
- * Print what pkg_rpmdb_parse reads from an rpm database file, sorted, one
+ * Print what pkg_rpmdb_parse reads from an rpm database file (and its -wal), sorted, one
  * package a line: name, epoch (0 when none), version, release, arch (as rpm
  * -qa's %{EPOCHNUM} and %{ARCH} print them); with -s also the source rpm
  * file name rebuilt from source_name and source_version.
@@ -25,10 +25,10 @@ main(int argc, char **argv)
 {
 	struct inventory	*inv;
 	const struct package	*p;
-	char			*data = NULL, *cause = NULL, **lines;
+	char			*data = NULL, *cause = NULL, **lines, *wal, *walpath;
 	const char		*colon, *hyphen, *vr, *sv, *file;
 	char			*src;
-	size_t			 len, i;
+	size_t			 len, i, wlen;
 	int			 with_source;
 
 	with_source = argc == 3 && strcmp(argv[1], "-s") == 0;
@@ -38,11 +38,21 @@ main(int argc, char **argv)
 	}
 	file = argv[1 + with_source];
 	inv = inventory_new();
+	/* FILE-wal beside it, as SQLite reads it. */
+	walpath = xasprintf("%s-wal", file);
+	if (file_read(walpath, 512 << 20, &wal, &wlen, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		wal = NULL;
+		wlen = 0;
+	}
 	if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
-	    pkg_rpmdb_parse(file, data, len, inv, &cause) != 0) {
+	    pkg_rpmdb_parse_wal(file, data, len, wal, wlen, inv, &cause) != 0) {
 		log_error("%s", cause);
 		return 1;
 	}
+	free(wal);
+	free(walpath);
 	lines = xcalloc(inv->npkgs + 1, sizeof *lines);
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];

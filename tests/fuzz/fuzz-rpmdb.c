@@ -3,6 +3,9 @@
  * blobs in them. Byte 0 picks the file name pkg_rpmdb_parse tells the
  * formats apart by; mode 3 makes the rest one header blob, wrapped in a
  * SQLite rpmdb (table Packages) so the fuzzer works on headers directly.
+ * Modes 4 and 5 give a small SQLite rpmdb a -wal: the rest as it is, or
+ * as frames (page number, commit size, page) that get a valid header,
+ * salts and checksums here, so the fuzzer reaches the pages it writes.
  */
 #include "config.h"
 
@@ -19,7 +22,78 @@ static const char *paths[] = {
 	"usr/lib/sysimage/rpm/Packages.db",
 	"var/lib/rpm/rpmdb.sqlite",
 	"usr/lib/sysimage/rpm/rpmdb.sqlite",	/* the input is a header blob */
+	"var/lib/rpm/rpmdb.sqlite",		/* the input is its -wal */
+	"usr/lib/sysimage/rpm/rpmdb.sqlite",	/* the input is -wal frames */
 };
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void
+wal_sum(const unsigned char *p, size_t n, uint32_t *s0, uint32_t *s1)
+{
+	size_t	i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		*s0 += (uint32_t)p[i] << 24 | p[i + 1] << 16 | p[i + 2] << 8 | p[i + 3];
+		*s1 += ((uint32_t)p[i + 4] << 24 | p[i + 5] << 16 | p[i + 6] << 8 |
+		    p[i + 7]) + *s0;
+	}
+}
+
+/*
+ * A valid big-endian WAL for pages of psize from frames of input: each frame
+ * 8 bytes (page number, commit size) and up to psize of page (zero-padded).
+ */
+static unsigned char *
+make_wal(const uint8_t *in, size_t len, uint32_t psize, size_t *wlen)
+{
+	unsigned char	*w;
+	size_t		 nframes, i, off, take;
+	uint32_t	 s0 = 0, s1 = 0;
+
+	nframes = len / (8 + 64) + 1;
+	if (nframes > 16)
+		nframes = 16;
+	*wlen = 32 + nframes * (24 + psize);
+	w = calloc(1, *wlen);
+	if (w == NULL)
+		abort();
+	put_be32(w, 0x377f0683);
+	put_be32(w + 4, 3007000);
+	put_be32(w + 8, psize);
+	put_be32(w + 16, 0x1234);
+	put_be32(w + 20, 0x5678);
+	wal_sum(w, 24, &s0, &s1);
+	put_be32(w + 24, s0);
+	put_be32(w + 28, s1);
+	for (i = 0, off = 0; i < nframes; i++) {
+		unsigned char	*f = w + 32 + i * (24 + psize);
+
+		take = len - off < 8 ? len - off : 8;
+		memcpy(f, in + off, take);
+		off += take;
+		/* Page numbers near the database's few pages, one commit at the end. */
+		put_be32(f, (uint32_t)(f[0] % 8) + 1);
+		put_be32(f + 4, i + 1 == nframes ? (uint32_t)(f[4] % 8) + 1 : 0);
+		put_be32(f + 8, 0x1234);
+		put_be32(f + 12, 0x5678);
+		take = len - off < 64 ? len - off : 64;
+		memcpy(f + 24 + (f[3] % 4) * 64, in + off, take);
+		off += take;
+		wal_sum(f, 8, &s0, &s1);
+		wal_sum(f + 24, psize, &s0, &s1);
+		put_be32(f + 16, s0);
+		put_be32(f + 20, s1);
+	}
+	return w;
+}
 
 int
 FUZZ_INIT(FUZZ_NAME)(int *argc, char ***argv)
@@ -60,25 +134,38 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 	struct inventory	*inv;
 	unsigned char		*image = NULL;
 	sqlite3_int64		 dblen;
-	char			*cause = NULL, *copy;
-	size_t			 mode;
+	char			*cause = NULL, *copy, *wal;
+	unsigned char		*w;
+	size_t			 mode, wlen;
 	int			 rc;
 
 	if (size == 0)
 		return 0;
 	mode = data[0] % NELEM(paths);
-	if (mode == 3) {
-		image = wrap_header(data + 1, size - 1, &dblen);
+	wal = NULL;
+	wlen = 0;
+	if (mode >= 3) {
+		image = wrap_header(mode == 3 ? data + 1 : (const uint8_t *)"",
+		    mode == 3 ? size - 1 : 0, &dblen);
 		/* The analyzers get kept files, which are NUL-terminated. */
 		copy = fuzz_cstr(image, (size_t)dblen);
+		if (mode == 4)
+			wal = fuzz_cstr(data + 1, wlen = size - 1);
+		else if (mode == 5) {
+			w = make_wal(data + 1, size - 1, (uint32_t)image[16] << 8 |
+			    image[17], &wlen);
+			wal = fuzz_cstr(w, wlen);
+			free(w);
+		}
 		size = (size_t)dblen;
 	} else {
 		copy = fuzz_cstr(data + 1, size - 1);
 		size--;
 	}
 	inv = inventory_new();
-	rc = pkg_rpmdb_parse(paths[mode], copy, size, inv, &cause);
+	rc = pkg_rpmdb_parse_wal(paths[mode], copy, size, wal, wlen, inv, &cause);
 	fuzz_check("pkg_rpmdb_parse", rc, &cause);
+	free(wal);
 	inventory_sort(inv);
 	inventory_free(inv);
 	free(copy);

@@ -42,6 +42,10 @@ for i, path in enumerate(sys.argv[2:]):
     db = sqlite3.connect("file:%s?mode=ro&immutable=1" % path, uri=True)
     for j, (blob,) in enumerate(db.execute("SELECT blob FROM Packages ORDER BY hnum LIMIT 12")):
         open("%s/3-hdr-%d-%d" % (out, i, j), "wb").write(b"\x03" + bytes(blob))
+# Modes 4 and 5: a -wal as it is (a header, a frame) and frames for the harness.
+hdr = bytes.fromhex("377f0683002de21800001000000000000000123400005678" + "00" * 8)
+open("%s/4-wal-header" % out, "wb").write(b"\x04" + hdr + bytes(24 + 4096))
+open("%s/5-frames" % out, "wb").write(b"\x05" + bytes(range(256)) * 2)
 PY
 	;;
 version)
