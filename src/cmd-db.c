@@ -48,7 +48,7 @@ enum {
 #define CMD_DB_USAGE_DB \
     "  --db FILE            the database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
 #define CMD_DB_USAGE_LOG \
-    "  -q, --quiet          errors only\n" \
+    "  -q, --quiet          warnings and errors only\n" \
     "  -v, --verbose        debug messages\n"
 #define CMD_DB_USAGE_LOCK_WAIT \
     "  --lock-wait S        seconds to wait for another writer (default 300; 0: none)\n"

@@ -105,7 +105,7 @@ static const char *history_usage =
     "        re-match the stored inventories of a build against today's database;\n"
     "        the database's age is checked as scan checks it (default: warn past 24 h)\n"
     "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "),\n"
-    "  -q, --quiet (errors only), -v, --verbose (debug messages)\n"
+    "  -q, --quiet (warnings and errors only), -v, --verbose (debug messages)\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE,\n"
     "  --fail-on-unchecked\n"
     "report options: --json FILE, --junit FILE, --sarif FILE, --html DIR, --templates DIR\n"

@@ -17,7 +17,7 @@ static const char *inventory_usage =
     "  prints, per image, a line \"# REF<TAB>os<TAB>version<TAB>namespace\" and then one\n"
     "  line per package: name, version, source name, source version, arch, ecosystem\n"
     CMD_SOURCE_USAGE
-    "  -q, --quiet          only errors on stderr\n"
+    "  -q, --quiet          only warnings and errors on stderr\n"
     "  -v, --verbose        debug messages\n";
 
 static const struct option inventory_options[] = {

@@ -88,7 +88,7 @@ static const char *scan_usage =
     "  --no-match           list packages only; no vulnerability database needed\n"
     "  --max-file-size N    largest package database kept from a layer, in MiB (default 256)\n"
     CMD_SOURCE_USAGE
-    "  -q, --quiet          only errors on stderr\n"
+    "  -q, --quiet          only warnings and errors on stderr\n"
     "  -v, --verbose        debug messages\n";
 
 enum {
