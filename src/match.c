@@ -429,6 +429,26 @@ match_walk_run(struct vulndb *vdb, const char *ns, struct match_walk *w,
 }
 
 int
+match_covered(struct vulndb *vdb, const char *namespace, char **names)
+{
+	struct buf	 b;
+	char		*ns[MATCH_MAX_NS];
+	size_t		 k, nns;
+	int		 r, covered = 0;
+
+	buf_init(&b);
+	nns = match_namespaces(namespace, ns);
+	for (k = 0; k < nns; k++) {
+		buf_printf(&b, "%s%s", k > 0 ? " or " : "", ns[k]);
+		if (covered == 0 && (r = vulndb_has_namespace(vdb, ns[k])) != 0)
+			covered = r;
+		free(ns[k]);
+	}
+	*names = buf_steal(&b);
+	return covered;
+}
+
+int
 match_inventory(struct vulndb *vdb, const struct inventory *inv,
     struct finding_list *out, char **cause)
 {

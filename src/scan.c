@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
@@ -41,6 +40,7 @@ void
 scan_coverage(struct vulndb *db, struct image_result *r)
 {
 	const struct inventory	*inv = r->inv;
+	char			*names;
 
 	free(r->warning);
 	r->warning = NULL;
@@ -50,10 +50,13 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 		r->warning = xasprintf("operating system not recognised (%s): its %zu "
 		    "packages were not checked", inv->os.id != NULL ? inv->os.id :
 		    "no os-release", inv->npkgs);
-	else if (vulndb_has_namespace(db, inv->os.namespace) == 0)
-		r->warning = xasprintf("the vulnerability database holds no advisories "
-		    "for %s: its %zu packages were not checked", inv->os.namespace,
-		    inv->npkgs);
+	else {
+		if (match_covered(db, inv->os.namespace, &names) == 0)
+			r->warning = xasprintf("the vulnerability database holds no "
+			    "advisories for %s: its %zu packages were not checked",
+			    names, inv->npkgs);
+		free(names);
+	}
 }
 
 int

@@ -213,6 +213,9 @@ done
 expect_status "db import a hand-made Rocky OSV record" 0 "$HULLSCAN" db import --db "$DB" "$T/rlsa.json"
 expect_status "centos8 image: scan" 0 scan "$DB" "$T/centos8.json" "oci:$T/oci:centos8"
 same "centos8 image: the same 8 findings, from rhel:8" "$RHEL8_WANT" "$(findings "$T/centos8.json")"
+# No centos:8 advisory at all, but rhel:8 covers it: checked, no warning.
+same "centos8 image: covered through rhel:8, no not-checked warning" "[]" \
+    "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["images"][0]["warnings"])' "$T/centos8.json")"
 expect_status "rocky8 image: scan" 0 scan "$DB" "$T/rocky8.json" "oci:$T/oci:rocky8"
 same "rocky8 image: the 8 Red Hat findings plus RLSA-2099:0001 from rocky:8" \
     "$(printf '%s\n%s' "$RHEL8_WANT" "curl RLSA-2099:0001 7.61.1-11.el8 Medium rocky:8" | sort)" \
