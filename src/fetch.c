@@ -124,6 +124,12 @@ fetch_new(const struct fetch_options *o)
 	return f;
 }
 
+const struct fetch_options *
+fetch_options_of(const struct fetch *f)
+{
+	return &f->opts;
+}
+
 void
 fetch_free(struct fetch *f)
 {

@@ -29,6 +29,7 @@ struct fetch_options {
 };
 void	fetch_options_default(struct fetch_options *);
 
+
 struct fetch_request {
 	const char		*url;
 	const char		*method;	/* NULL: GET */
@@ -54,6 +55,8 @@ void	fetch_response_clear(struct fetch_response *);
 /* A client: one connection cache; one request at a time. */
 struct fetch;
 struct fetch	*fetch_new(const struct fetch_options *);
+/* The options f was made with (its own copies of the strings). */
+const struct fetch_options *fetch_options_of(const struct fetch *f);
 void		 fetch_free(struct fetch *);
 
 /*

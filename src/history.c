@@ -1219,12 +1219,15 @@ load_images(struct history *h, int64_t build_id, int flags, struct run_result *r
 	struct image_result	*r;
 	int64_t			 image_id;
 	size_t			 rows = 0;
+	char			*sql;
 	int			 rc, error = HS_EIO;
 
-	st = h_prepare(h, h->version >= 2 ? "SELECT id, reference, name, digest, "
-	    "inventory_id, error, seconds, warning FROM images WHERE build_id = ? "
-	    "ORDER BY seq" : "SELECT id, reference, name, digest, inventory_id, error, "
-	    "seconds, NULL FROM images WHERE build_id = ? ORDER BY seq", cause);
+	/* Schema 1 has no warning column. */
+	sql = xasprintf("SELECT id, reference, name, digest, inventory_id, error, "
+	    "seconds, %s FROM images WHERE build_id = ? ORDER BY seq",
+	    h->version >= 2 ? "warning" : "NULL");
+	st = h_prepare(h, sql, cause);
+	free(sql);
 	fs = h_prepare(h, "SELECT " FINDING_COLUMNS " FROM findings f LEFT JOIN texts t "
 	    "ON t.id = f.description_id WHERE f.image_id = ? ORDER BY f.seq", cause);
 	if (st == NULL || fs == NULL)

@@ -407,10 +407,11 @@ layer_hasher_stop(struct layer_ctx *c)
 /*
  * The next blob block the hasher read (and hashed): the one libarchive held
  * until now goes back to the ring. Waits while none is ready. Returns its
- * length, 0 at the end, or the read error.
+ * length, 0 at the end, or the read error (a copy of why in *cause), as
+ * stream_read does.
  */
 static ssize_t
-layer_blob_next(struct layer_ctx *c, char **block)
+layer_blob_next(struct layer_ctx *c, char **block, char **cause)
 {
 	struct layer_ring	*b = &c->bring;
 	ssize_t			 n;
@@ -432,8 +433,11 @@ layer_blob_next(struct layer_ctx *c, char **block)
 		*block = b->data[b->head];
 		n = (ssize_t)b->len[b->head];
 		c->bheld = 1;
-	} else
+	} else {
 		n = c->bcode;
+		if (n < 0 && c->bcause != NULL)
+			*cause = xstrdup(c->bcause);
+	}
 	if (c->hasher_idle)
 		pthread_cond_signal(&c->work);
 	pthread_mutex_unlock(&c->lock);
@@ -454,14 +458,9 @@ layer_raw_read(struct archive *a, void *arg, const void **buf)
 
 	if (c->in_eof)
 		return 0;
-	if (c->threaded) {
-		if ((n = layer_blob_next(c, &block)) < 0) {
-			layer_error(c, (int)n, "%s", c->bcause != NULL ?
-			    c->bcause : "read error");
-			archive_set_error(a, EIO, "%s", c->cause);
-			return -1;
-		}
-	} else
+	if (c->threaded)
+		n = layer_blob_next(c, &block, &cause);
+	else
 		n = stream_read(c->in, block, LAYER_BLOCK, &cause);
 	if (n < 0) {
 		layer_error(c, (int)n, "%s", cause != NULL ? cause : "read error");

@@ -135,6 +135,23 @@ junit_cases(const struct image_result *r, size_t *ncases)
 	return v;
 }
 
+/*
+ * The outcome of an image's "scan" case: an error when it was not scanned;
+ * when scanned but not checked, skipped (never passed), or a failure when
+ * the policy says so (--fail-on-unchecked).
+ */
+enum junit_scan { SCAN_PASSED, SCAN_ERROR, SCAN_SKIPPED, SCAN_FAILED };
+
+static enum junit_scan
+junit_scan_outcome(const struct image_result *r)
+{
+	if (r->error != NULL)
+		return SCAN_ERROR;
+	if (r->warning == NULL)
+		return SCAN_PASSED;
+	return r->warning_fails ? SCAN_FAILED : SCAN_SKIPPED;
+}
+
 static void
 junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 {
@@ -156,19 +173,14 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		else if (cases[i].f->verdict == VERDICT_IGNORED)
 			nskip++;
 	}
-	/* The scan case: nothing to check its packages against. */
-	if (r->error == NULL && r->warning != NULL) {
-		if (r->warning_fails)
-			nfail++;
-		else
-			nskip++;
-	}
+	nfail += junit_scan_outcome(r) == SCAN_FAILED;
+	nskip += junit_scan_outcome(r) == SCAN_SKIPPED;
 
 	report_xw_start(xw, "testsuite");
 	report_xw_attr(xw, "name", name);
 	report_xw_attrf(xw, "tests", "%zu", ncases + 1);
 	report_xw_attrf(xw, "failures", "%zu", nfail);
-	report_xw_attrf(xw, "errors", "%d", r->error != NULL);
+	report_xw_attrf(xw, "errors", "%d", junit_scan_outcome(r) == SCAN_ERROR);
 	report_xw_attrf(xw, "skipped", "%zu", nskip);
 	report_xw_attrf(xw, "time", "%.3f", r->seconds > 0 ? r->seconds : 0.0);
 
@@ -205,12 +217,8 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		free(s);
 		report_xw_end(xw);
 	} else if (r->warning != NULL) {
-		/*
-		 * Scanned, but not checked: skipped, never passed; a failure
-		 * when the policy says so (--fail-on-unchecked).
-		 */
 		s = xasprintf("%s: %s", r->reference, r->warning);
-		if (r->warning_fails) {
+		if (junit_scan_outcome(r) == SCAN_FAILED) {
 			report_xw_start(xw, "failure");
 			report_xw_attr(xw, "type", "NotChecked");
 			report_xw_attr(xw, "message", s);
@@ -303,12 +311,19 @@ report_junit_write(const struct run_result *rr, const char *path, char **cause)
 		for (j = 0; j < ncases; j++)
 			free(cases[j].name);
 		free(cases);
-		if (rr->images[i].error != NULL)
+		switch (junit_scan_outcome(&rr->images[i])) {
+		case SCAN_ERROR:
 			errors++;
-		else if (rr->images[i].warning != NULL && rr->images[i].warning_fails)
+			break;
+		case SCAN_FAILED:
 			failures++;
-		else if (rr->images[i].warning != NULL)
+			break;
+		case SCAN_SKIPPED:
 			skipped++;
+			break;
+		case SCAN_PASSED:
+			break;
+		}
 		if (rr->images[i].seconds > 0)
 			secs += rr->images[i].seconds;
 	}

@@ -214,21 +214,22 @@ registry_status(struct registry *r, const struct fetch_response *resp, const cha
  * source_thread_end().
  */
 static __thread struct fetch	*registry_kept;
-static __thread int		 registry_kept_verify;
-static __thread char		*registry_kept_ca;
 
 static struct fetch *
 registry_fetch(int tls_verify, const char *ca_pem)
 {
-	struct fetch_options	 o;
-	struct fetch		*f;
+	const struct fetch_options	*k;
+	struct fetch_options		 o;
+	struct fetch			*f;
 
-	if (registry_kept != NULL && registry_kept_verify == tls_verify &&
-	    (registry_kept_ca == NULL ? ca_pem == NULL :
-	    ca_pem != NULL && strcmp(registry_kept_ca, ca_pem) == 0)) {
-		f = registry_kept;
-		registry_kept = NULL;
-		return f;
+	if (registry_kept != NULL) {
+		k = fetch_options_of(registry_kept);
+		if (k->tls_verify == tls_verify && (k->ca_pem == NULL ?
+		    ca_pem == NULL : ca_pem != NULL && strcmp(k->ca_pem, ca_pem) == 0)) {
+			f = registry_kept;
+			registry_kept = NULL;
+			return f;
+		}
 	}
 	fetch_options_default(&o);
 	o.tls_verify = tls_verify;
@@ -237,28 +238,16 @@ registry_fetch(int tls_verify, const char *ca_pem)
 }
 
 static void
-registry_fetch_keep(struct fetch *f, int tls_verify, const char *ca_pem)
+registry_fetch_keep(struct fetch *f)
 {
 	fetch_free(registry_kept);
-	free(registry_kept_ca);
 	registry_kept = f;
-	registry_kept_verify = tls_verify;
-	registry_kept_ca = ca_pem != NULL ? xstrdup(ca_pem) : NULL;
 }
 
 void
 source_registry_thread_end(void)
 {
-	fetch_free(registry_kept);
-	free(registry_kept_ca);
-	registry_kept = NULL;
-	registry_kept_ca = NULL;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
+	registry_fetch_keep(NULL);
 }
 
 /* Append the certificates of one PEM file to out: 0, or an error naming it. */
@@ -337,7 +326,7 @@ registry_ca(const char *cert_dir, const char *host, char **pem, char **cause)
 			names[n++] = xstrdup(de->d_name);
 		}
 		closedir(d);
-		qsort(names, n, sizeof *names, name_cmp);
+		qsort(names, n, sizeof *names, str_cmp_ptr);
 		for (i = 0; i < n; i++) {
 			if (rc == 0) {
 				file = xasprintf("%s/%s", path, names[i]);
@@ -724,7 +713,7 @@ out:
 	free(r.repo_path);
 	free(r.scope);
 	free(r.used_scope);
-	registry_fetch_keep(r.f, opts->tls_verify, r.ca_pem);
+	registry_fetch_keep(r.f);
 	free(r.ca_pem);
 	return rc;
 }
