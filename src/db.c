@@ -256,12 +256,18 @@ db_check_schema(struct vulndb *vdb, int flags, char **cause)
 {
 	int64_t	 app, version, tables;
 	char	*sql;
+	int	 rc;
 
-	if (db_pragma_int(vdb, "PRAGMA application_id", &app) != 0 ||
+	/* One read transaction: the three answers describe the same file. */
+	if (sqlite3_exec(vdb->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    db_pragma_int(vdb, "PRAGMA application_id", &app) != 0 ||
 	    db_pragma_int(vdb, "PRAGMA user_version", &version) != 0 ||
-	    db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master", &tables) != 0) {
-		return fail(cause, HS_EINVAL, "%s: %s (%s)", vdb->path, db_not_ours(),
+	    db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master", &tables) != 0 ||
+	    sqlite3_exec(vdb->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = fail(cause, HS_EINVAL, "%s: %s (%s)", vdb->path, db_not_ours(),
 		    sqlite3_errmsg(vdb->db));
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
 	}
 	if (app == 0 && version == 0 && tables == 0 && (flags & VULNDB_CREATE)) {
 		sql = xasprintf("BEGIN; %s PRAGMA application_id = %d;"

@@ -286,9 +286,17 @@ history_open_once(struct history *h, int flags, char **cause)
 	sqlite3_extended_result_codes(h->db, 1);
 	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
 
-	if (query_int(h, "PRAGMA application_id", &appid, cause) != 0 ||
+	/*
+	 * One read transaction, so all three answers come from the same state of
+	 * the file: another process creating the history between two of them
+	 * would otherwise look like a foreign database with tables but no id.
+	 */
+	if (h_exec(h, "BEGIN", cause) != 0 ||
+	    query_int(h, "PRAGMA application_id", &appid, cause) != 0 ||
 	    query_int(h, "PRAGMA user_version", &version, cause) != 0 ||
-	    query_int(h, "SELECT count(*) FROM sqlite_master", &tables, cause) != 0) {
+	    query_int(h, "SELECT count(*) FROM sqlite_master", &tables, cause) != 0 ||
+	    h_exec(h, "COMMIT", cause) != 0) {
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 		cause_prefix(cause, "not a readable hullscan history");
 		return HS_EIO;
 	}
