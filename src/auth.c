@@ -52,8 +52,11 @@ auth_creds_clear(struct auth_creds *c)
 		return;
 	if (c->pass != NULL)
 		explicit_bzero(c->pass, strlen(c->pass));
+	if (c->token != NULL)
+		explicit_bzero(c->token, strlen(c->token));
 	free(c->user);
 	free(c->pass);
+	free(c->token);
 	memset(c, 0, sizeof *c);
 }
 
@@ -471,13 +474,13 @@ creds_from_helper(const char *path, const char *name, const char *registry,
 		    "Username and Secret", prog, path);
 		goto out;
 	}
-	if (strcmp(json_string_value(u), "<token>") == 0) {
-		log_debug("%s: identity tokens are not supported", prog);
-		rc = HS_ENOENT;
-		goto out;
+	/* The Docker CLI's convention for an identity token in a helper. */
+	if (strcmp(json_string_value(u), "<token>") == 0)
+		c->token = xstrdup(json_string_value(sec));
+	else {
+		c->user = xstrdup(json_string_value(u));
+		c->pass = xstrdup(json_string_value(sec));
 	}
-	c->user = xstrdup(json_string_value(u));
-	c->pass = xstrdup(json_string_value(sec));
 	rc = 0;
 out:
 	json_decref(root);
@@ -549,6 +552,16 @@ creds_from_file(const char *path, const char *registry, const char *repository,
 	}
 	if (best == NULL)
 		goto store;
+	/*
+	 * `docker login` to a token server that gives refresh tokens keeps one
+	 * here (its "auth" then holds the user name alone), and uses it first.
+	 */
+	if ((v = json_object_get(best, "identitytoken")) != NULL && json_is_string(v) &&
+	    json_string_length(v) > 0) {
+		c->token = xstrdup(json_string_value(v));
+		rc = 0;
+		goto out;
+	}
 	if ((v = json_object_get(best, "auth")) != NULL && json_is_string(v) &&
 	    json_string_length(v) > 0) {
 		if (auth_base64_decode(json_string_value(v), &dec, &dlen) != 0 ||
@@ -568,8 +581,6 @@ creds_from_file(const char *path, const char *registry, const char *repository,
 		rc = 0;
 		goto out;
 	}
-	if (json_object_get(best, "identitytoken") != NULL)
-		log_debug("%s: identity tokens are not supported", path);
 store:
 	if (store != NULL)
 		rc = creds_from_helper(path, store, registry, c, cause);
@@ -627,9 +638,11 @@ token_key(const struct auth_challenge *ch, const char *scope, const struct auth_
 {
 	char	*raw, key[72];
 
-	raw = xasprintf("%s\n%s\n%s\n%s\n%s", ch->realm,
+	raw = xasprintf("%s\n%s\n%s\n%s\n%s\n%s", ch->realm,
 	    ch->service != NULL ? ch->service : "", scope != NULL ? scope : "",
-	    c != NULL ? c->user : "", c != NULL ? c->pass : "");
+	    c != NULL && c->user != NULL ? c->user : "",
+	    c != NULL && c->pass != NULL ? c->pass : "",
+	    c != NULL && c->token != NULL ? c->token : "");
 	sha256_hex(raw, strlen(raw), key);	/* no secret kept in clear */
 	explicit_bzero(raw, strlen(raw));
 	free(raw);
@@ -691,20 +704,80 @@ auth_bearer_forget(const char *header)
 	pthread_mutex_unlock(&token_lock);
 }
 
+/* name=value, percent-encoded, after a '&' unless it is the first. */
+static void
+param_add(struct buf *b, const char *name, const char *value)
+{
+	char	*e;
+
+	e = fetch_escape(value, NULL);
+	buf_printf(b, "%s%s=%s", b->len != 0 ? "&" : "", name, e);
+	explicit_bzero(e, strlen(e));
+	free(e);
+}
+
+/*
+ * The token request's parameters: service and scope, for a query. With an
+ * identity token, the OAuth2 form that trades it for an access token, as
+ * Distribution's token servers take it (POST, x-www-form-urlencoded).
+ */
+static char *
+token_params(const struct auth_challenge *ch, const char *scope, const char *token)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	/* Room for all of it at once: no copy of the token left behind by a realloc. */
+	buf_reserve(&b, 3 * (token != NULL ? strlen(token) : 0) +
+	    3 * (scope != NULL ? strlen(scope) : 0) +
+	    3 * (ch->service != NULL ? strlen(ch->service) : 0) + 128);
+	if (token != NULL) {
+		param_add(&b, "grant_type", "refresh_token");
+		param_add(&b, "client_id", "hullscan");
+	}
+	if (ch->service != NULL)
+		param_add(&b, "service", ch->service);
+	if (scope != NULL)
+		param_add(&b, "scope", scope);
+	if (token != NULL)
+		param_add(&b, "refresh_token", token);
+	return buf_steal(&b);
+}
+
+/* An OAuth2 error code from a refusal's body ("invalid_grant"), else "". */
+static void
+oauth_error(const struct fetch_response *resp, char *out, size_t len)
+{
+	json_t		*root;
+	const char	*e;
+
+	*out = '\0';
+	if (resp->body.data == NULL || (root = json_loadb(resp->body.data,
+	    resp->body.len, 0, NULL)) == NULL)
+		return;
+	e = json_string_value(json_object_get(root, "error"));
+	if (e != NULL && *e != '\0' && strlen(e) < len &&
+	    strspn(e, "abcdefghijklmnopqrstuvwxyz_") == strlen(e))
+		memcpy(out, e, strlen(e) + 1);
+	json_decref(root);
+}
+
 int
 auth_bearer(struct fetch *f, const struct auth_challenge *ch, const char *scope,
     const struct auth_creds *c, char **header, char **cause)
 {
 	struct fetch_request	 req;
 	struct fetch_response	 resp;
-	struct buf		 url;
 	json_t			*root = NULL, *v;
 	json_error_t		 jerr;
-	const char		*token;
-	char			*key, *basic = NULL, *e;
+	const char		*token, *what;
+	char			*key, *basic = NULL, *form = NULL, *query = NULL;
+	char			*url = NULL, error[48];
 	double			 life, start = now_mono();
 	int			 rc = 0;
 	const char		*accept[] = { "Accept: application/json", NULL };
+	const char		*post[] = { "Accept: application/json",
+				    "Content-Type: application/x-www-form-urlencoded", NULL };
 
 	*header = NULL;
 	key = token_key(ch, scope, c);
@@ -712,36 +785,45 @@ auth_bearer(struct fetch *f, const struct auth_challenge *ch, const char *scope,
 		free(key);
 		return 0;
 	}
-	buf_init(&url);
-	buf_adds(&url, ch->realm);
-	buf_adds(&url, strchr(ch->realm, '?') != NULL ? "&" : "?");
-	if (ch->service != NULL) {
-		e = fetch_escape(ch->service, NULL);
-		buf_printf(&url, "service=%s&", e);
-		free(e);
-	}
-	if (scope != NULL) {
-		e = fetch_escape(scope, NULL);
-		buf_printf(&url, "scope=%s&", e);
-		free(e);
-	}
-	url.data[--url.len] = '\0';	/* the last '&' or '?' */
-	if (c != NULL)
-		basic = auth_basic_header(c);
-
 	memset(&req, 0, sizeof req);
 	memset(&resp, 0, sizeof resp);
-	req.url = url.data;
-	req.headers = accept;
-	req.auth = basic;
+	if (c != NULL && c->token != NULL) {
+		what = "identity token";
+		form = token_params(ch, scope, c->token);
+		req.url = ch->realm;
+		req.headers = post;
+		req.body = form;
+	} else {
+		what = c != NULL ? "credentials" : "anonymous request";
+		query = token_params(ch, scope, NULL);
+		if (*query != '\0')
+			url = xasprintf("%s%c%s", ch->realm,
+			    strchr(ch->realm, '?') != NULL ? '&' : '?', query);
+		else
+			url = xstrdup(ch->realm);
+		if (c != NULL)
+			basic = auth_basic_header(c);
+		req.url = url;
+		req.headers = accept;
+		req.auth = basic;
+	}
 	req.max_body = AUTH_MAX_TOKEN_BODY;
 	if ((rc = fetch_get(f, &req, &resp, cause)) != 0) {
 		cause_prefix(cause, "token server");
 		goto out;
 	}
-	if (resp.status == 401 || resp.status == 403) {
-		rc = fail(cause, HS_EAUTH, "token server %s refused the %s (HTTP %ld)",
-		    ch->realm, c != NULL ? "credentials" : "anonymous request", resp.status);
+	if (form != NULL && (resp.status == 404 || resp.status == 405)) {
+		rc = fail(cause, HS_EAUTH, "token server %s does not take identity "
+		    "tokens (HTTP %ld): log in with a password instead", ch->realm,
+		    resp.status);
+		goto out;
+	}
+	/* OAuth2 answers a bad grant with 400 and {"error": "invalid_grant"}. */
+	if (resp.status == 401 || resp.status == 403 ||
+	    (form != NULL && resp.status == 400)) {
+		oauth_error(&resp, error, sizeof error);
+		rc = fail(cause, HS_EAUTH, "token server %s refused the %s (HTTP %ld%s%s)",
+		    ch->realm, what, resp.status, *error != '\0' ? ", " : "", error);
 		goto out;
 	}
 	if (resp.status != 200) {
@@ -777,10 +859,15 @@ out:
 		explicit_bzero(basic, strlen(basic));
 		free(basic);
 	}
+	if (form != NULL) {
+		explicit_bzero(form, strlen(form));
+		free(form);
+	}
 	if (resp.body.data != NULL)
 		explicit_bzero(resp.body.data, resp.body.len);
 	fetch_response_clear(&resp);
-	buf_free(&url);
+	free(query);
+	free(url);
 	free(key);
 	return rc;
 }

@@ -29,6 +29,7 @@ void	auth_challenge_clear(struct auth_challenge *);
 struct auth_creds {
 	char	*user;
 	char	*pass;
+	char	*token;	/* an identity (OAuth2 refresh) token, for a token server only */
 };
 void	auth_creds_clear(struct auth_creds *);
 
@@ -47,8 +48,10 @@ char	*auth_basic_header(const struct auth_creds *c);
 
 /*
  * A Bearer token for challenge ch and scope ("repository:R:pull"), from the
- * process-wide cache or asked of the realm (with c as Basic credentials
- * when not NULL). *header is "Authorization: Bearer …". f must be free.
+ * process-wide cache or asked of the realm: with c's identity token as an
+ * OAuth2 refresh token (POST) when it has one, else with c as Basic
+ * credentials (GET) when c is not NULL. *header is "Authorization: Bearer …".
+ * f must be free.
  */
 int	auth_bearer(struct fetch *f, const struct auth_challenge *ch, const char *scope,
 	    const struct auth_creds *c, char **header, char **cause);

@@ -381,7 +381,11 @@ xfer_begin(struct fetch_xfer *x, const char *url, int send_auth, uint64_t range)
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "hullscan/" PACKAGE_VERSION);
-	if (x->req->method != NULL) {
+	if (x->req->body != NULL) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(x->req->body));
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->req->body);
+	} else if (x->req->method != NULL) {
 		if (strcmp(x->req->method, "HEAD") == 0)
 			curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 		else
@@ -506,7 +510,7 @@ xfer_open(struct fetch_xfer *x, uint64_t range, char **cause)
 			xfer_begin(x, url, strcmp(origin, origin0) == 0, range);
 			free(origin);
 			redirect = x->headers_done && x->status >= 300 && x->status < 400 &&
-			    x->status != 304 && x->location != NULL;
+			    x->status != 304 && x->location != NULL && x->req->body == NULL;
 			if (!redirect)
 				break;
 			if (hops >= FETCH_MAX_HOPS) {

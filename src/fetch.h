@@ -35,6 +35,8 @@ struct fetch_request {
 	const char		*method;	/* NULL: GET */
 	const char * const	*headers;	/* NULL-terminated, sent to every hop */
 	const char		*auth;		/* "Authorization: …", only sent to the first hop's origin */
+	const char		*body;		/* not NULL: POST it (Content-Type in headers); it may
+						   hold a secret, so a redirect is answered, not followed */
 	uint64_t		 max_body;	/* body limit; 0: no limit */
 };
 

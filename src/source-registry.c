@@ -137,6 +137,12 @@ registry_authenticate(struct registry *r, const struct fetch_response *resp, cha
 			    "~/.docker/config.json)", host);
 			goto out;
 		}
+		if (r->creds.pass == NULL) {
+			rc = fail(cause, HS_EAUTH, "%s: the registry wants a user name and "
+			    "password (Basic) and its credentials are an identity token, "
+			    "which only a token server takes", host);
+			goto out;
+		}
 		r->auth = auth_basic_header(&r->creds);
 		rc = 0;
 		goto out;

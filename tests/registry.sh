@@ -34,7 +34,10 @@ cat >"$T/helpers.py" <<'HELPERS_EOF'
 """Servers for tests/registry.sh, all on 127.0.0.1.
 
 token:  a Docker registry token server (RS256 JWT with an x5c header), one
-        user; logs each token it issues or refuses.
+        user; logs each token it issues or refuses. With --refresh, it also
+        takes that identity token on POST as Distribution's OAuth2 spec has it
+        (grant_type=refresh_token, client_id, service, scope); without, a POST
+        gets 404, as from a server that has no OAuth2 endpoint.
 proxy:  an HTTP proxy in front of a registry that can throttle blob bodies,
         cut the first big blob transfer after N bytes, or redirect blob GETs
         to a blob server of its own (which logs whether credentials came).
@@ -100,6 +103,34 @@ def token_server(a):
             tok = jwt.encode(claims, key, algorithm="RS256", headers={"x5c": [x5c]})
             log.write("token %s %s\n" % (who or "-", " ".join(q.get("scope", []))))
             reply(self, 200, json.dumps({"token": tok, "expires_in": a.expires}).encode())
+
+        def do_POST(self):
+            n = int(self.headers.get("Content-Length", "0"))
+            f = parse_qs(self.rfile.read(n).decode())
+            one = lambda k: f.get(k, [""])[0]
+            if not a.refresh:
+                return reply(self, 404, b'{"errors":[{"code":"NOT_FOUND"}]}')
+            if (self.headers.get("Content-Type") != "application/x-www-form-urlencoded"
+                    or one("grant_type") != "refresh_token" or not one("client_id")
+                    or not one("service")):
+                log.write("bad-form %s\n" % sorted(f))
+                return reply(self, 400, b'{"error":"invalid_request"}')
+            if one("refresh_token") != a.refresh:
+                log.write("refused-refresh\n")
+                return reply(self, 400, b'{"error":"invalid_grant"}')
+            access = []
+            for scope in " ".join(f.get("scope", [])).split():
+                typ, _, rest = scope.partition(":")
+                name, _, actions = rest.rpartition(":")
+                access.append({"type": typ, "name": name, "actions": actions.split(",")})
+            now = int(time.time())
+            claims = {"iss": a.issuer, "sub": a.user, "aud": one("service"),
+                      "exp": now + a.expires, "nbf": now - 10, "iat": now,
+                      "jti": os.urandom(8).hex(), "access": access}
+            tok = jwt.encode(claims, key, algorithm="RS256", headers={"x5c": [x5c]})
+            log.write("refresh %s %s client=%s\n" % (a.user, one("scope"), one("client_id")))
+            reply(self, 200, json.dumps({"access_token": tok, "expires_in": a.expires,
+                                         "scope": one("scope")}).encode())
 
     ThreadingHTTPServer(("127.0.0.1", a.port), H).serve_forever()
 
@@ -204,6 +235,7 @@ def main():
     t.add_argument("--user", required=True)
     t.add_argument("--password", required=True)
     t.add_argument("--expires", type=int, default=300)
+    t.add_argument("--refresh", default="")
     t.add_argument("--log", required=True)
     x = sub.add_parser("proxy")
     x.add_argument("--port", type=int, required=True)
@@ -472,9 +504,10 @@ expect_fail "Basic auth, no credentials" 3 "wants a login" \
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=hullscan-test-token \
 	-keyout "$T/token.key" -out "$T/token.crt" 2>/dev/null
 TP=$(free_port)
+IDTOK=idtok-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 $HELPERS token --port "$TP" --key "$T/token.key" --cert "$T/token.crt" \
 	--issuer hullscan-test-issuer --user "$USER1" --password "$TOKPASS" \
-	--log "$T/token.log" >"$T/tokensrv.log" 2>&1 &
+	--refresh "$IDTOK" --log "$T/token.log" >"$T/tokensrv.log" 2>&1 &
 at_exit "kill $! 2>/dev/null"
 wait_for 20 curl -s -o /dev/null "http://127.0.0.1:$TP/token"
 P3=$(free_port)
@@ -508,6 +541,54 @@ expect_fail "Bearer, wrong password" 3 "token server .* refused the credentials 
 	"$DRIVER" --creds "$USER1:nope" "docker://$RT/test/debian:12"
 expect_fail "Bearer, anonymous gets no access" 3 "anonymous access refused \(HTTP 401" \
 	"$DRIVER" "docker://$RT/test/debian:12"
+# An identity token, as `docker login` keeps it for a token server that gives
+# refresh tokens: "auth" holds the user name alone, "identitytoken" the token.
+# It is traded for an access token by POST (OAuth2), once per scope.
+mkdir -p "$T/idcfg" "$T/idbad" "$T/idhelp"
+idconf() {	# idconf DIR REGISTRY TOKEN
+	printf '{"auths": {"%s": {"auth": "%s", "identitytoken": "%s"}}}\n' "$2" \
+		"$(printf '%s:' "$USER1" | base64 -w0)" "$3" >"$1/config.json"
+}
+idconf "$T/idcfg" "$RT" "$IDTOK"
+: >"$T/token.log"
+if DOCKER_CONFIG=$T/idcfg run "$T/id.out" "$HULLSCAN" inventory -q "docker://$RT/test/debian:12" &&
+    /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/id.out" >/dev/null; then
+	ok "identity token from config.json: the image read, its packages as expected"
+else
+	not_ok "identity token from config.json"; diag "$(cat "$T/id.out.err" "$T/token.log")"
+fi
+[ "$(cat "$T/token.log")" = "refresh $USER1 repository:test/debian:pull client=hullscan" ] &&
+	ok "one OAuth2 refresh_token grant for the image (manifest and blobs), no password grant" ||
+	{ not_ok "identity token requests"; diag "$(cat "$T/token.log")"; }
+# The same token from a credential helper (its "<token>" user name).
+cat >"$T/bin/docker-credential-hsid" <<HELPER
+#!/bin/sh
+read -r server
+printf '{"ServerURL":"%s","Username":"<token>","Secret":"%s"}\n' "\$server" "$IDTOK"
+HELPER
+chmod +x "$T/bin/docker-credential-hsid"
+printf '{"credHelpers": {"%s": "hsid"}}\n' "$RT" >"$T/idhelp/config.json"
+: >"$T/token.log"
+PATH=$T/bin:$PATH DOCKER_CONFIG=$T/idhelp run "$T/idh.out" "$HULLSCAN" inventory -q \
+	"docker://$RT/test/debian:12" &&
+	grep -q "^refresh $USER1 repository:test/debian:pull client=hullscan$" "$T/token.log" &&
+	ok "identity token from a credential helper's <token> answer" ||
+	{ not_ok "identity token from a helper"; diag "$(cat "$T/idh.out.err" "$T/token.log")"; }
+idconf "$T/idbad" "$RT" "idtok-revoked"
+DOCKER_CONFIG=$T/idbad expect_fail "a refused identity token: exit 3, named" 3 \
+	"^hullscan: docker://$RT/test/debian:12: $RT: token server http://127.0.0.1:$TP/token refused the identity token \(HTTP 400, invalid_grant\)$" \
+	"$HULLSCAN" inventory -q "docker://$RT/test/debian:12"
+idconf "$T/idbad" "127.0.0.1:$P6" "$IDTOK"
+DOCKER_CONFIG=$T/idbad expect_fail "a token server without OAuth2: exit 3, says so" 3 \
+	"token server http://127.0.0.1:$TP2/token does not take identity tokens \(HTTP 404\)" \
+	"$HULLSCAN" inventory -q "docker://127.0.0.1:$P6/test/alpine:3.20"
+idconf "$T/idbad" "$RB" "$IDTOK"
+DOCKER_CONFIG=$T/idbad expect_fail "an identity token for a Basic-auth registry: exit 3, says why" 3 \
+	"$RB: the registry wants a user name and password \(Basic\) and its credentials are an identity token" \
+	"$HULLSCAN" inventory -q "docker://$RB/test/alpine:3.20"
+if grep -qF "$IDTOK" "$ALL"; then not_ok "no identity token in any output"; else
+	ok "no identity token in any output"; fi
 if grep -q "eyJ" "$ALL"; then not_ok "no token in any output"; else ok "no token in any output"; fi
 
 # --- redirects to blob storage ------------------------------------------------

@@ -82,6 +82,23 @@ creds(const char *desc, const char *registry, const char *repo, const char *opt,
 	free(cause);
 }
 
+/* An identity token found, and nothing else. */
+static void
+creds_token(const char *desc, const char *registry, const char *want)
+{
+	struct auth_creds	 c;
+	char			*cause = NULL;
+	int			 rc;
+
+	rc = auth_creds_find(registry, "x", NULL, &c, &cause);
+	if (!tap_ok(rc == 0 && streq(c.token, want) && c.pass == NULL,
+	    "creds: %s", desc))
+		tap_diag("rc %d token %s cause %s", rc, c.token != NULL ? "set" : "none",
+		    cause != NULL ? cause : "");
+	auth_creds_clear(&c);
+	free(cause);
+}
+
 /*
  * Docker credential helpers: a docker-credential-hstest of the test's own on
  * PATH answers per server as helpers do (JSON on success; "credentials not
@@ -144,8 +161,8 @@ helpers(void)
 	creds("helper fails", "127.0.0.1:6002", "x", NULL, HS_EIO, NULL, NULL);
 	creds("helper answers no JSON", "127.0.0.1:6004", "x", NULL, HS_EINVAL, NULL, NULL);
 	creds("helper answers too much", "127.0.0.1:6005", "x", NULL, HS_ELIMIT, NULL, NULL);
-	creds("identity token: not used", "127.0.0.1:6006", "x", NULL, HS_ENOENT, NULL,
-	    NULL);
+	creds_token("a helper's <token> user: its secret is an identity token",
+	    "127.0.0.1:6006", "idtoken");
 	creds("helper not installed: anonymous, with a warning", "127.0.0.1:6007", "x",
 	    NULL, HS_ENOENT, NULL, NULL);
 	creds("a helper name with a path is refused", "127.0.0.1:6008", "x", NULL,
@@ -276,7 +293,10 @@ main(void)
 	    "\"https://index.docker.io/v1/\": {\"auth\": \"aHViOmh1YnBhc3M=\"},"
 	    "\"quay.example/team\": {\"auth\": \"bnM6bnNwYXNz\"},"
 	    "\"quay.example\": {\"username\": \"top\", \"password\": \"toppass\"},"
-	    "\"bad.example\": {\"auth\": \"bm9jb2xvbg==\"}"
+	    "\"bad.example\": {\"auth\": \"bm9jb2xvbg==\"},"
+	    /* docker login's entry for a token server that gave a refresh token */
+	    "\"id.example\": {\"auth\": \"YWxpY2U6\", \"identitytoken\": \"id-s3cret\"},"
+	    "\"id2.example\": {\"auth\": \"Ym9iOnB3\", \"identitytoken\": \"\"}"
 	    "}, \"credsStore\": \"desktop\"}");
 	creds("config.json host:port", "127.0.0.1:5000", "test/x", NULL, 0, "bob", "hunter2");
 	creds("config.json other port", "127.0.0.1:5001", "test/x", NULL, HS_ENOENT,
@@ -288,6 +308,9 @@ main(void)
 	    "toppass");
 	creds("--creds beats the file", "127.0.0.1:5000", "test/x", "eve:pw", 0, "eve", "pw");
 	creds("auth without a colon", "bad.example", "x", NULL, HS_EINVAL, NULL, "nocolon");
+	creds_token("an identitytoken is used before the auth beside it", "id.example",
+	    "id-s3cret");
+	creds("an empty identitytoken is none", "id2.example", "x", NULL, 0, "bob", "pw");
 
 	write_file("auth.json", "{\"auths\": {\"127.0.0.1:5000\": {\"auth\": "
 	    "\"Y2Fyb2w6czNjcjN0\"}}}");	/* carol:s3cr3t */
