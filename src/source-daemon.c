@@ -25,6 +25,7 @@
 #define DAEMON_MAX_MEMBERS	100000		/* entries remembered */
 #define DAEMON_MAX_LINKS	8		/* link hops when resolving a name */
 #define DAEMON_PEEK		512
+#define DAEMON_MAX_CONFIG	(1 << 20)	/* config.json, a context's meta.json */
 
 /* Where the engine listens and how to reach it. */
 struct endpoint {
@@ -89,43 +90,206 @@ endpoint_tls(struct endpoint *ep, char **cause)
 }
 
 /*
- * Where the engine listens, from $DOCKER_HOST: a unix socket (unix://PATH,
- * the default) or TCP (tcp://HOST:PORT, as "podman system service tcp://..."
- * or dockerd -H give), plain HTTP or TLS (endpoint_tls).
+ * unix://PATH or tcp://HOST:PORT into ep->sock and ep->base; what names the
+ * setting for an error ("DOCKER_HOST=…").
  */
 static int
-daemon_endpoint(struct endpoint *ep, char **cause)
+endpoint_host(struct endpoint *ep, const char *h, const char *what, char **cause)
 {
-	const char	*h = getenv("DOCKER_HOST"), *hp;
+	const char	*hp;
 	size_t		 n;
-	int		 rc;
 
-	memset(ep, 0, sizeof *ep);
-	if (h == NULL || *h == '\0')
-		h = "unix://" DAEMON_DEFAULT_SOCKET;
 	if (str_starts(h, "unix://") && h[7] != '\0') {
 		ep->sock = xstrdup(h + 7);
 		ep->base = xstrdup("http://localhost");
-		ep->where = xstrdup(h);
 		return 0;
 	}
 	if (str_starts(h, "tcp://")) {
 		hp = h + 6;
 		n = strcspn(hp, "/?#");
 		if (n > 0 && n < 256 && hp[n] == '\0' && strcspn(hp, " \t@") == n) {
-			if ((rc = endpoint_tls(ep, cause)) != 0) {
-				endpoint_free(ep);
-				return rc;
-			}
 			ep->base = xasprintf("%s://%.*s", ep->tls ? "https" : "http",
 			    (int)n, hp);
-			ep->where = ep->tls ? xasprintf("%s (TLS%s)", h, ep->verify ?
-			    "" : ", not verified") : xstrdup(h);
 			return 0;
 		}
 	}
-	return fail(cause, HS_EINVAL, "DOCKER_HOST=%s: not unix://PATH or "
-	    "tcp://HOST:PORT", h);
+	return fail(cause, HS_EINVAL, "%s: not unix://PATH or tcp://HOST:PORT", what);
+}
+
+/* $DOCKER_CONFIG, else ~/.docker: where the Docker CLI keeps its config. */
+static char *
+docker_config_dir(void)
+{
+	const char	*d = getenv("DOCKER_CONFIG"), *home;
+
+	if (d != NULL && *d != '\0')
+		return xstrdup(d);
+	if ((home = getenv("HOME")) != NULL && *home != '\0')
+		return xasprintf("%s/.docker", home);
+	return xstrdup(".docker");
+}
+
+/*
+ * The Docker context in use, as the CLI chooses it when DOCKER_HOST is not
+ * set: $DOCKER_CONTEXT, else config.json's currentContext. *name is NULL
+ * for none (or "default"); *from says where it came from.
+ */
+static int
+context_name(const char *dir, char **name, const char **from, char **cause)
+{
+	const char	*env = getenv("DOCKER_CONTEXT");
+	json_t		*root, *v;
+	json_error_t	 jerr;
+	char		*path, *data = NULL;
+	size_t		 len;
+	int		 rc;
+
+	*name = NULL;
+	if (env != NULL && *env != '\0') {
+		*from = "DOCKER_CONTEXT";
+		if (strcmp(env, "default") != 0)
+			*name = xstrdup(env);
+		return 0;
+	}
+	*from = "config.json";
+	path = xasprintf("%s/config.json", dir);
+	if ((rc = file_read(path, DAEMON_MAX_CONFIG, &data, &len, cause)) != 0) {
+		free(path);
+		if (rc != HS_ENOENT)
+			return rc;
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	if ((root = json_loadb(data, len, 0, &jerr)) == NULL || !json_is_object(root))
+		rc = fail(cause, HS_EINVAL, "%s: not a JSON object (line %d)", path,
+		    jerr.line);
+	else if ((v = json_object_get(root, "currentContext")) != NULL &&
+	    json_is_string(v) && json_string_length(v) > 0 &&
+	    strcmp(json_string_value(v), "default") != 0)
+		*name = xstrdup(json_string_value(v));
+	json_decref(root);
+	free(data);
+	free(path);
+	return rc;
+}
+
+/* Is path a readable file? */
+static int
+readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * A named Docker context, as `docker context create` stores it: the
+ * endpoint in contexts/meta/SHA256(NAME)/meta.json (Endpoints.docker.Host,
+ * SkipTLSVerify), and its TLS files in contexts/tls/SHA256(NAME)/docker:
+ * ca.pem (the only CA trusted), cert.pem and key.pem (the client's). TLS is
+ * used when either is there, verified unless SkipTLSVerify.
+ */
+static int
+endpoint_context(struct endpoint *ep, const char *dir, const char *name,
+    const char *from, char **cause)
+{
+	json_t		*root = NULL, *docker, *host, *skip;
+	json_error_t	 jerr;
+	char		 digest[72], *hash, *path, *tls, *what = NULL, *data = NULL;
+	size_t		 len;
+	int		 rc, skip_verify, have_tls;
+
+	sha256_hex(name, strlen(name), digest);
+	hash = digest + strlen("sha256:");	/* the directory is the bare hex */
+	path = xasprintf("%s/contexts/meta/%s/meta.json", dir, hash);
+	if ((rc = file_read(path, DAEMON_MAX_CONFIG, &data, &len, cause)) != 0) {
+		free(*cause);
+		*cause = NULL;
+		rc = fail(cause, rc == HS_ENOENT ? HS_EINVAL : rc, "Docker context "
+		    "\"%s\" (from %s) not found: no %s", name, from, path);
+		goto out;
+	}
+	if ((root = json_loadb(data, len, 0, &jerr)) == NULL || !json_is_object(root) ||
+	    !json_is_object(docker = json_object_get(json_object_get(root, "Endpoints"),
+	    "docker")) || !json_is_string(host = json_object_get(docker, "Host"))) {
+		rc = fail(cause, HS_EINVAL, "Docker context \"%s\": %s: no "
+		    "Endpoints.docker.Host", name, path);
+		goto out;
+	}
+	skip = json_object_get(docker, "SkipTLSVerify");
+	skip_verify = json_is_true(skip);
+	tls = xasprintf("%s/contexts/tls/%s/docker", dir, hash);
+	ep->ca = xasprintf("%s/ca.pem", tls);
+	ep->cert = xasprintf("%s/cert.pem", tls);
+	ep->key = xasprintf("%s/key.pem", tls);
+	free(tls);
+	have_tls = readable(ep->ca) || readable(ep->cert);
+	if (!readable(ep->ca)) {
+		free(ep->ca);
+		ep->ca = NULL;		/* the system's CAs */
+	}
+	if (!readable(ep->cert) || !readable(ep->key)) {
+		free(ep->cert);
+		free(ep->key);
+		ep->cert = ep->key = NULL;
+	}
+	what = xasprintf("Docker context \"%s\": Host %s", name,
+	    json_string_value(host));
+	ep->tls = str_starts(json_string_value(host), "tcp://") &&
+	    (have_tls || skip_verify);
+	ep->verify = ep->tls && !skip_verify;
+	if ((rc = endpoint_host(ep, json_string_value(host), what, cause)) != 0)
+		goto out;
+	ep->where = xasprintf("%s (Docker context %s%s)", json_string_value(host), name,
+	    !ep->tls ? "" : ep->verify ? ", TLS" : ", TLS, not verified");
+out:
+	json_decref(root);
+	free(what);
+	free(data);
+	free(path);
+	return rc;
+}
+
+/*
+ * Where the engine listens, as the Docker CLI finds it: $DOCKER_HOST (with
+ * TLS from the environment, endpoint_tls), else the Docker context in use
+ * (endpoint_context), else the default socket. Podman's service listens on
+ * either kind of address too ("podman system service unix://… | tcp://…").
+ */
+static int
+daemon_endpoint(struct endpoint *ep, char **cause)
+{
+	const char	*h = getenv("DOCKER_HOST"), *from;
+	char		*dir = NULL, *name = NULL, *what;
+	int		 rc;
+
+	memset(ep, 0, sizeof *ep);
+	if (h == NULL || *h == '\0') {
+		dir = docker_config_dir();
+		if ((rc = context_name(dir, &name, &from, cause)) != 0)
+			goto out;
+		if (name != NULL) {
+			rc = endpoint_context(ep, dir, name, from, cause);
+			goto out;
+		}
+		h = "unix://" DAEMON_DEFAULT_SOCKET;
+	}
+	what = xasprintf("DOCKER_HOST=%s", h);
+	if (str_starts(h, "tcp://"))
+		rc = endpoint_tls(ep, cause);
+	else
+		rc = 0;
+	if (rc == 0)
+		rc = endpoint_host(ep, h, what, cause);
+	free(what);
+	if (rc == 0)
+		ep->where = ep->tls ? xasprintf("%s (TLS%s)", h, ep->verify ? "" :
+		    ", not verified") : xstrdup(h);
+out:
+	if (rc != 0)
+		endpoint_free(ep);
+	free(name);
+	free(dir);
+	return rc;
 }
 
 /*

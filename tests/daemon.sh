@@ -81,6 +81,80 @@ DOCKER_HOST=ssh://user@host expect_status "DOCKER_HOST=ssh:// refused" 3 \
 grep -q "DOCKER_HOST=ssh://user@host: not unix://PATH or tcp://HOST:PORT" "$T/err" &&
 	ok "ssh:// named: $(cat "$T/err")" || { not_ok "ssh:// message"; diag "$(cat "$T/err")"; }
 
+# Docker contexts, as the CLI finds one when DOCKER_HOST is not set:
+# $DOCKER_CONTEXT, else config.json's currentContext. Made with the docker
+# CLI when it is installed, else written in the files `docker context create`
+# writes (contexts/meta/SHA256(NAME)/meta.json, contexts/tls/SHA256(NAME)/docker).
+mkctx() {	# mkctx CONFIGDIR NAME HOST [TLSDIR [SKIPVERIFY]]
+	local dir=$1 name=$2 host=$3 tls=${4:-} skip=${5:-false} spec h
+	mkdir -p "$dir"
+	if command -v docker >/dev/null 2>&1; then
+		spec="host=$host"
+		[ -n "$tls" ] && [ -e "$tls/ca.pem" ] && spec="$spec,ca=$tls/ca.pem"
+		[ -n "$tls" ] && [ -e "$tls/cert.pem" ] && spec="$spec,cert=$tls/cert.pem,key=$tls/key.pem"
+		[ "$skip" = true ] && spec="$spec,skip-tls-verify=true"
+		env -u DOCKER_HOST DOCKER_CONFIG="$dir" docker context create "$name" \
+			--docker "$spec" >/dev/null 2>&1 || diag "docker context create $name failed"
+	else
+		h=$(printf %s "$name" | sha256sum | cut -d' ' -f1)
+		mkdir -p "$dir/contexts/meta/$h"
+		printf '{"Name":"%s","Metadata":{},"Endpoints":{"docker":{"Host":"%s","SkipTLSVerify":%s}}}' \
+			"$name" "$host" "$skip" >"$dir/contexts/meta/$h/meta.json"
+		if [ -n "$tls" ]; then
+			mkdir -p "$dir/contexts/tls/$h/docker"
+			cp "$tls"/*.pem "$dir/contexts/tls/$h/docker/"
+		fi
+	fi
+}
+CTX=$T/ctx
+nohost() {	# nohost CMD...: CMD without DOCKER_HOST, so a context is looked for
+	local _h=$DOCKER_HOST _rc=0
+	unset DOCKER_HOST
+	"$@" || _rc=$?
+	export DOCKER_HOST=$_h
+	return $_rc
+}
+command -v docker >/dev/null 2>&1 && made="the docker CLI" || made="hand, in its format"
+mkctx "$CTX" ci-unix "unix://$SOCK"
+mkctx "$CTX" ci-gone "unix://$T/none.sock"
+mkctx "$CTX" ci-ssh "ssh://user@host"
+DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-unix nohost expect_status \
+	"DOCKER_CONTEXT=ci-unix (made by $made)" 0 "$DRIVER" docker-daemon:test/debian:12
+cmp -s <(grep -E '^(config|layer|file)' "$T/out") <(grep -E '^(config|layer|file)' "$T/deb.out") &&
+	ok "context: the same config, layers and files as through DOCKER_HOST" ||
+	not_ok "context: a different image"
+printf '{"auths": {}, "currentContext": "ci-unix"}\n' >"$CTX/config.json"
+DOCKER_CONFIG="$CTX" nohost expect_status "config.json's currentContext" 0 \
+	"$DRIVER" docker-daemon:test/debian:12
+printf '{"currentContext": "ci-gone"}\n' >"$CTX/config.json"
+DOCKER_CONFIG="$CTX" nohost expect_status "currentContext's engine is not there: exit 3" 3 \
+	"$DRIVER" docker-daemon:test/debian:12
+grep -q "engine at unix://$T/none.sock (Docker context ci-gone)" "$T/err" &&
+	ok "the context is named: $(head -c 200 "$T/err")" || { not_ok "context message"; diag "$(cat "$T/err")"; }
+DOCKER_CONFIG=$CTX expect_status "DOCKER_HOST wins over currentContext" 0 \
+	"$DRIVER" docker-daemon:test/debian:12
+DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-unix nohost expect_status \
+	"DOCKER_CONTEXT wins over currentContext" 0 "$DRIVER" docker-daemon:test/debian:12
+DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=default nohost expect_status \
+	"DOCKER_CONTEXT=default: the default socket" 3 "$DRIVER" docker-daemon:test/debian:12
+grep -q "engine at unix:///var/run/docker.sock: " "$T/err" &&
+	ok "default context: /var/run/docker.sock named" || { not_ok "default context"; diag "$(cat "$T/err")"; }
+DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=nosuch nohost expect_status \
+	"an unknown context: exit 3" 3 "$DRIVER" docker-daemon:test/debian:12
+grep -q "Docker context \"nosuch\" (from DOCKER_CONTEXT) not found: no $CTX/contexts/meta/[0-9a-f]\{64\}/meta.json" "$T/err" &&
+	ok "unknown context: one line naming it and the file: $(head -c 200 "$T/err")" ||
+	{ not_ok "unknown context message"; diag "$(cat "$T/err")"; }
+DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-ssh nohost expect_status \
+	"an ssh:// context: exit 3" 3 "$DRIVER" docker-daemon:test/debian:12
+grep -q "Docker context \"ci-ssh\": Host ssh://user@host: not unix://PATH or tcp://HOST:PORT" "$T/err" &&
+	ok "ssh:// context named: $(cat "$T/err")" || { not_ok "ssh:// context message"; diag "$(cat "$T/err")"; }
+echo '{"currentContext": ' >"$CTX/config.json"
+DOCKER_CONFIG="$CTX" nohost expect_status "a malformed config.json: exit 3" 3 \
+	"$DRIVER" docker-daemon:test/debian:12
+grep -q "$CTX/config.json: not a JSON object" "$T/err" &&
+	ok "malformed config.json named" || { not_ok "malformed config.json message"; diag "$(cat "$T/err")"; }
+rm -f "$CTX/config.json"
+
 # The same engine on a loopback TCP port (DOCKER_HOST=tcp://, plain HTTP).
 TPORT=$(free_port)
 podman --root "$T/root" --runroot "$T/run" --storage-driver vfs \
@@ -166,6 +240,30 @@ NGINX
 		DOCKER_HOST=tcp://127.0.0.1:$SPORT DOCKER_TLS=1 DOCKER_CERT_PATH=$C/otherca \
 			expect_status "DOCKER_TLS without verification" 0 \
 			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		# The same through contexts holding the TLS files.
+		mkctx "$CTX" ci-tls "tcp://127.0.0.1:$SPORT" "$C/client"
+		mkctx "$CTX" ci-tls-nocert "tcp://127.0.0.1:$SPORT" "$C/nocert"
+		mkctx "$CTX" ci-tls-other "tcp://127.0.0.1:$SPORT" "$C/otherca"
+		mkctx "$CTX" ci-tls-skip "tcp://127.0.0.1:$SPORT" "$C/otherca" true
+		DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-tls nohost expect_status \
+			"a TLS context with ca, cert and key" 0 "$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		/usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+		    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/out" >"$T/cmp" &&
+			ok "TLS context: debian-12's packages ($(tail -1 "$T/cmp"))" ||
+			{ not_ok "TLS context: packages differ"; diag "$(head -5 "$T/cmp")"; }
+		DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-tls-nocert nohost expect_status \
+			"a TLS context without a client certificate: exit 3" 3 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		grep -q "tcp://127.0.0.1:$SPORT (Docker context ci-tls-nocert, TLS): .*No required SSL certificate was sent (HTTP 400)" "$T/err" &&
+			ok "TLS context, no client certificate: named: $(head -c 200 "$T/err")" ||
+			{ not_ok "TLS context, no client certificate message"; diag "$(cat "$T/err")"; }
+		DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-tls-other nohost expect_status \
+			"a TLS context whose ca.pem did not sign the engine: exit 3" 3 \
+			"$HULLSCAN" inventory -q docker-daemon:test/debian:12
+		grep -qi "certificate" "$T/err" && ok "TLS context, another CA: a certificate error" ||
+			{ not_ok "TLS context, another CA message"; diag "$(cat "$T/err")"; }
+		DOCKER_CONFIG="$CTX" DOCKER_CONTEXT=ci-tls-skip nohost expect_status \
+			"the same with SkipTLSVerify" 0 "$HULLSCAN" inventory -q docker-daemon:test/debian:12
 	else
 		not_ok "nginx TLS proxy on 127.0.0.1:$SPORT did not start"; diag "$(cat "$C/nginx/err" "$C/nginx/out")"
 	fi
