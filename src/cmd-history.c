@@ -53,6 +53,7 @@ static const struct option hist_options[] = {
 	{ "json", required_argument, NULL, O_JSON },
 	{ "junit", required_argument, NULL, CMD_OPT_JUNIT },
 	{ "sarif", required_argument, NULL, CMD_OPT_SARIF },
+	{ "cyclonedx", required_argument, NULL, CMD_OPT_CYCLONEDX },
 	{ "html", required_argument, NULL, CMD_OPT_HTML },
 	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
@@ -80,7 +81,8 @@ struct hist_args {
 	const char	*from;
 	const char	*db;
 	const char	*json;
-	struct cmd_reports reports;	/* --junit, --sarif, --html, --templates (merge, rescan) */
+	struct cmd_reports reports;	/* --junit, --sarif, --cyclonedx, --html, --templates
+					   (merge, rescan) */
 	struct cmd_db_age age;		/* --max-db-age, --fail-on-stale (rescan) */
 	long		 last;
 	long		 keep;
@@ -108,7 +110,8 @@ static const char *history_usage =
     "  -q, --quiet (warnings and errors only), -v, --verbose (debug messages)\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE,\n"
     "  --fail-on-unchecked\n"
-    "report options: --json FILE, --junit FILE, --sarif FILE, --html DIR, --templates DIR\n"
+    "report options: --json FILE, --junit FILE, --sarif FILE, --cyclonedx FILE, --html DIR,\n"
+    "  --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
 
 static int

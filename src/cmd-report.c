@@ -1,4 +1,7 @@
-/* Report options shared by scan, history merge and rescan: --json, --junit, --sarif, --html. */
+/*
+ * Report options shared by scan, history merge and rescan: --json, --junit,
+ * --sarif, --cyclonedx, --html.
+ */
 #include "config.h"
 
 #include <stdlib.h>
@@ -20,6 +23,9 @@ cmd_report_option(struct cmd_reports *cr, int ch, const char *arg)
 		return 1;
 	case CMD_OPT_SARIF:
 		cr->sarif = arg;
+		return 1;
+	case CMD_OPT_CYCLONEDX:
+		cr->cyclonedx = arg;
 		return 1;
 	case CMD_OPT_HTML:
 		cr->html = arg;
@@ -55,6 +61,9 @@ cmd_reports_write(const struct cmd_reports *cr, const struct run_result *rr)
 		failed += report_done(report_junit_write(rr, cr->junit, &cause), &cause);
 	if (cr->sarif != NULL)
 		failed += report_done(report_sarif_write(rr, cr->sarif, &cause), &cause);
+	if (cr->cyclonedx != NULL)
+		failed += report_done(report_cyclonedx_write(rr, cr->cyclonedx, &cause),
+		    &cause);
 	if (cr->html != NULL)
 		failed += report_done(report_html_write(rr, cr->html, cr->templates,
 		    &cause), &cause);

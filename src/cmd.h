@@ -33,6 +33,7 @@ enum {
 	CMD_OPT_JSON,
 	CMD_OPT_JUNIT,
 	CMD_OPT_SARIF,
+	CMD_OPT_CYCLONEDX,
 	CMD_OPT_HTML,
 	CMD_OPT_TEMPLATES,
 	CMD_OPT_MAX_DB_AGE,
@@ -74,6 +75,7 @@ struct cmd_reports {
 	const char	*json;
 	const char	*junit;
 	const char	*sarif;
+	const char	*cyclonedx;
 	const char	*html;
 	const char	*templates;
 };
@@ -81,6 +83,7 @@ struct cmd_reports {
 	{ "json", required_argument, NULL, CMD_OPT_JSON }, \
 	{ "junit", required_argument, NULL, CMD_OPT_JUNIT }, \
 	{ "sarif", required_argument, NULL, CMD_OPT_SARIF }, \
+	{ "cyclonedx", required_argument, NULL, CMD_OPT_CYCLONEDX }, \
 	{ "html", required_argument, NULL, CMD_OPT_HTML }, \
 	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES }
 #define CMD_REPORT_USAGE \
@@ -88,6 +91,7 @@ struct cmd_reports {
 	"  --junit FILE         write the JUnit XML report (Jenkins junit step)\n" \
 	"  --html DIR           write the HTML report: index.html, report.css, trend.svg\n" \
 	"  --sarif FILE         write the SARIF 2.1.0 report (Warnings NG, code scanning)\n" \
+	"  --cyclonedx FILE     write a CycloneDX 1.5 SBOM with the vulnerabilities (- for stdout)\n" \
 	"  --templates DIR      HTML templates (default $HULLSCAN_TEMPLATES, else the installed ones)\n"
 /* 1 handled, 0 not ours. */
 int	cmd_report_option(struct cmd_reports *, int ch, const char *arg);

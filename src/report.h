@@ -10,6 +10,8 @@ int	report_json_write(const struct run_result *, const char *path, char **cause)
 int	report_junit_write(const struct run_result *, const char *path, char **cause);
 /* SARIF 2.1.0 for Warnings NG and code scanning (report-sarif.c). */
 int	report_sarif_write(const struct run_result *, const char *path, char **cause);
+/* CycloneDX 1.5 JSON: the images' SBOM and their vulnerabilities (report-cyclonedx.c). */
+int	report_cyclonedx_write(const struct run_result *, const char *path, char **cause);
 /*
  * HTML: index.html, report.css and trend.svg in dir, rendered by the XSLT
  * templates in templates_dir (NULL: report_templates_dir(NULL)).

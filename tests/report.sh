@@ -167,4 +167,50 @@ EOF
 check "sarif: rules, levels, locations, suppressions, stable fingerprints" \
 	"$PY" "$T/sarif.py" "$T/a/report.sarif" "$T/b/report.sarif"
 
+# CycloneDX: the same run (a broken image, a hostile name, findings whose
+# package is not in the inventory, one finding twice) as a valid BOM whose
+# every reference resolves and where each finding is one vulnerability.
+CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
+if [ -f "$CDX_SCHEMAS/bom-1.5.SNAPSHOT.schema.json" ] && "$PY" -c 'import jsonschema' 2>/dev/null; then
+	check "cyclonedx: valid against the CycloneDX 1.5 schema (and a broken BOM is not)" \
+		"$PY" "$top_srcdir/tests/cdx-schema.py" "$CDX_SCHEMAS" "$T/a/bom.cdx.json" "$T/b/bom.cdx.json"
+else
+	skip "cyclonedx: the CycloneDX 1.5 schema is not in $CDX_SCHEMAS (bootstrap.sh fetches it with npm)"
+fi
+check "cyclonedx: 4 containers, the broken one with its error, 8 vulnerabilities, every ref known" \
+	"$PY" -c '
+import json, sys
+bom = json.load(open(sys.argv[1]))
+refs = set()
+def walk(cs):
+    for c in cs:
+        assert c["bom-ref"] not in refs, c["bom-ref"]
+        refs.add(c["bom-ref"])
+        walk(c.get("components", []))
+walk(bom["components"])
+conts = [c for c in bom["components"] if c["type"] == "container"]
+assert [c["name"] for c in conts] == ["registry.example.com/team/web.app",
+    "registry.example.com/broken", "oci:/srv/images/alpine",
+    "evil\"<script>alert(3)</script>&.img"], [c["name"] for c in conts]
+props = {p["name"]: p["value"] for p in conts[1]["properties"]}
+assert props["hullscan:error"] == "manifest unknown <b>bold</b> & \"quoted\"", props
+assert "components" not in conts[1]
+vulns = bom["vulnerabilities"]
+# web.app 7 findings (libssl3 twice), evil 1; no finding for what was fixed.
+assert len(vulns) == 8 and len({v["bom-ref"] for v in vulns}) == 8, len(vulns)
+for v in vulns:
+    refs.add(v["bom-ref"])
+for d in bom["dependencies"]:
+    for r in [d["ref"]] + d["dependsOn"]:
+        assert r in refs, r
+for v in vulns:
+    for a in v["affects"]:
+        assert a["ref"] in refs, a["ref"]
+ign = [v for v in vulns if {"name": "hullscan:verdict", "value": "ignored"} in v.get("properties", [])]
+assert [v["id"] for v in ign] == ["CVE-2023-0003"], ign
+zlib = [c for c in conts[0]["components"] if c["name"] == "zlib1g"][0]
+assert zlib["purl"] == "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64", zlib["purl"]
+assert [a["ref"] for a in ign[0]["affects"]] == [zlib["bom-ref"]]
+' "$T/a/bom.cdx.json"
+
 done_testing

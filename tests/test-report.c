@@ -227,6 +227,12 @@ write_all(const struct run_result *rr, const char *dir, const char *tdir)
 		rc = 1;
 	}
 	free(p);
+	p = xasprintf("%s/bom.cdx.json", dir);
+	if (report_cyclonedx_write(rr, p, &cause) != 0) {
+		fprintf(stderr, "cyclonedx: %s\n", cause);
+		rc = 1;
+	}
+	free(p);
 	p = xasprintf("%s/report.xml", dir);
 	if (report_xml_write(rr, p, &cause) != 0) {
 		fprintf(stderr, "xml: %s\n", cause);

@@ -1,0 +1,391 @@
+/*
+ * The CycloneDX 1.5 JSON report: an SBOM of every image scanned (its OS and
+ * packages, each with its package URL) and the vulnerabilities found in them,
+ * for Dependency-Track and other SBOM tools.
+ *
+ * One image: the image is metadata.component and its OS and packages are the
+ * top-level components. Several: each image is a top-level "container"
+ * component with its OS and packages nested in it. Every bom-ref is unique in
+ * the document: a package's is its purl, prefixed by "image-N/" when there
+ * are several images. An image that could not be scanned is a container
+ * component with no packages and its error as a property.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/rand.h>
+
+#include "fetch.h"
+#include "report.h"
+#include "util.h"
+
+#define CDX_SPEC	"1.5"
+
+/* A JSON string made valid UTF-8 (jansson takes nothing else). */
+static json_t *
+cdx_str(const char *s)
+{
+	json_t	*j;
+	char	*clean;
+
+	clean = report_xml_clean(s != NULL ? s : "");
+	j = json_string(clean);
+	free(clean);
+	return j != NULL ? j : json_string("");
+}
+
+static void
+cdx_set(json_t *o, const char *key, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		json_object_set_new(o, key, cdx_str(value));
+}
+
+static void
+cdx_property(json_t *props, const char *name, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		json_array_append_new(props, json_pack("{s:s, s:o}", "name", name,
+		    "value", cdx_str(value)));
+}
+
+/* Properties go in only when there are some (the schema wants no empty arrays). */
+static void
+cdx_set_properties(json_t *o, json_t *props)
+{
+	if (json_array_size(props) > 0)
+		json_object_set(o, "properties", props);
+	json_decref(props);
+}
+
+/* A purl component: percent-encoded but for the unreserved characters and ':'. */
+static void
+purl_add(struct buf *b, const char *s)
+{
+	char	*e;
+
+	e = fetch_escape(s, ":");
+	buf_adds(b, e);
+	free(e);
+}
+
+/* The distro qualifier as SBOM tools write it: "debian-12", "alpine-3.20.3". */
+static char *
+purl_distro(const struct os_info *os)
+{
+	if (os->id == NULL || os->version_id == NULL)
+		return NULL;
+	return xasprintf("%s-%s", os->id, os->version_id);
+}
+
+/*
+ * The package URL of p: pkg:deb/debian/NAME@VERSION?arch=…&distro=…,
+ * pkg:apk/alpine/…, pkg:rpm/rhel/NAME@VERSION-RELEASE?arch=…&epoch=N&distro=…
+ * (an rpm epoch is a qualifier, not part of the version).
+ */
+static char *
+cdx_purl(const struct os_info *os, const struct package *p)
+{
+	struct buf	 b;
+	const char	*type, *version = p->version, *colon;
+	char		*epoch = NULL, *distro;
+
+	switch (p->ecosystem) {
+	case ECO_DEB:
+		type = "deb";
+		break;
+	case ECO_APK:
+		type = "apk";
+		break;
+	case ECO_RPM:
+		type = "rpm";
+		break;
+	default:
+		type = "generic";
+		break;
+	}
+	if (p->ecosystem == ECO_RPM && (colon = strchr(version, ':')) != NULL &&
+	    colon != version && strspn(version, "0123456789") == (size_t)(colon - version)) {
+		epoch = xstrndup(version, colon - version);
+		version = colon + 1;
+	}
+	buf_init(&b);
+	buf_printf(&b, "pkg:%s/", type);
+	if (os->id != NULL && *os->id != '\0') {
+		purl_add(&b, os->id);
+		buf_adds(&b, "/");
+	}
+	purl_add(&b, p->name);
+	buf_adds(&b, "@");
+	purl_add(&b, version);
+	/* Qualifiers in lexical order of their keys, as the purl spec has it. */
+	buf_adds(&b, "?");
+	if (p->arch != NULL && *p->arch != '\0') {
+		buf_adds(&b, "arch=");
+		purl_add(&b, p->arch);
+		buf_adds(&b, "&");
+	}
+	if ((distro = purl_distro(os)) != NULL) {
+		buf_adds(&b, "distro=");
+		purl_add(&b, distro);
+		buf_adds(&b, "&");
+		free(distro);
+	}
+	if (epoch != NULL && strcmp(epoch, "0") != 0) {
+		buf_adds(&b, "epoch=");
+		purl_add(&b, epoch);
+		buf_adds(&b, "&");
+	}
+	free(epoch);
+	b.data[--b.len] = '\0';		/* the last '&', or a '?' with nothing after */
+	return buf_steal(&b);
+}
+
+static char *
+cdx_ref(size_t image, int several, const char *what)
+{
+	return several ? xasprintf("image-%zu/%s", image + 1, what) : xstrdup(what);
+}
+
+static const char *
+cdx_severity(enum severity s)
+{
+	switch (s) {
+	case SEV_CRITICAL:
+		return "critical";
+	case SEV_HIGH:
+		return "high";
+	case SEV_MEDIUM:
+		return "medium";
+	case SEV_LOW:
+		return "low";
+	case SEV_NEGLIGIBLE:
+		return "info";
+	default:
+		return "unknown";
+	}
+}
+
+/* The image itself, a "container" component. */
+static json_t *
+cdx_container(const struct image_result *r, const char *ref)
+{
+	json_t	*c, *props;
+
+	c = json_pack("{s:s, s:s, s:o}", "type", "container", "bom-ref", ref,
+	    "name", cdx_str(r->name != NULL && *r->name != '\0' ? r->name :
+	    r->reference));
+	cdx_set(c, "version", r->digest);
+	props = json_array();
+	cdx_property(props, "hullscan:reference", r->reference);
+	cdx_property(props, "hullscan:error", r->error);
+	cdx_property(props, "hullscan:warning", r->warning);
+	cdx_set_properties(c, props);
+	return c;
+}
+
+/*
+ * The image's OS and packages into comps, their refs into deps (image → OS
+ * → packages), and each package's bom-ref into refs[i].
+ */
+static void
+cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
+    json_t *deps, const char *image_ref, char **refs)
+{
+	const struct inventory	*inv = r->inv;
+	const struct package	*p;
+	json_t			*c, *props, *on, *os_on = json_array();
+	char			*purl, *os_ref = NULL;
+	size_t			 i;
+
+	if (inv->os.id != NULL) {
+		os_ref = cdx_ref(k, several, "os");
+		c = json_pack("{s:s, s:s, s:o}", "type", "operating-system", "bom-ref",
+		    os_ref, "name", cdx_str(inv->os.id));
+		cdx_set(c, "version", inv->os.version_id);
+		cdx_set(c, "description", inv->os.pretty_name);
+		json_array_append_new(comps, c);
+	}
+	for (i = 0; i < inv->npkgs; i++) {
+		p = &inv->pkgs[i];
+		purl = cdx_purl(&inv->os, p);
+		refs[i] = cdx_ref(k, several, purl);
+		c = json_pack("{s:s, s:s, s:o, s:o, s:s}", "type", "library", "bom-ref",
+		    refs[i], "name", cdx_str(p->name), "version", cdx_str(p->version),
+		    "purl", purl);
+		props = json_array();
+		if (strcmp(p->source_name, p->name) != 0 ||
+		    strcmp(p->source_version, p->version) != 0) {
+			cdx_property(props, "hullscan:source_name", p->source_name);
+			cdx_property(props, "hullscan:source_version", p->source_version);
+		}
+		cdx_property(props, "hullscan:ecosystem", ecosystem_name(p->ecosystem));
+		cdx_set_properties(c, props);
+		json_array_append_new(comps, c);
+		json_array_append_new(os_on, json_string(refs[i]));
+		free(purl);
+	}
+	on = json_array();
+	if (os_ref != NULL) {
+		json_array_append_new(on, json_string(os_ref));
+		json_array_append_new(deps, json_pack("{s:s, s:o}", "ref", os_ref,
+		    "dependsOn", os_on));
+	} else {
+		json_array_extend(on, os_on);
+		json_decref(os_on);
+	}
+	json_array_append_new(deps, json_pack("{s:s, s:o}", "ref", image_ref,
+	    "dependsOn", on));
+	free(os_ref);
+}
+
+/*
+ * What a finding affects: every package of the image with its name and
+ * installed version (an rpm of two arches is two), else the image itself.
+ */
+static json_t *
+cdx_affects(const struct image_result *r, char **refs, const char *image_ref,
+    const struct finding *f)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < r->inv->npkgs; i++) {
+		if (strcmp(r->inv->pkgs[i].name, f->package) == 0 &&
+		    strcmp(r->inv->pkgs[i].version, f->installed_version) == 0)
+			json_array_append_new(a, json_pack("{s:s, s:[{s:o, s:s}]}",
+			    "ref", refs[i], "versions", "version",
+			    cdx_str(f->installed_version), "status", "affected"));
+	}
+	if (json_array_size(a) == 0)
+		json_array_append_new(a, json_pack("{s:s}", "ref", image_ref));
+	return a;
+}
+
+static json_t *
+cdx_vulnerability(const struct finding *f, size_t n, json_t *affects)
+{
+	json_t	*v, *src, *rating, *props;
+	char	*advice, *ref;
+
+	/* A bom-ref of its own: the same finding twice is still two entries. */
+	ref = xasprintf("vulnerability-%zu", n);
+	v = json_pack("{s:s, s:o}", "bom-ref", ref, "id", cdx_str(f->id));
+	free(ref);
+	src = json_pack("{s:o}", "name", cdx_str(f->namespace != NULL ?
+	    f->namespace : "hullscan"));
+	if (f->link != NULL && (str_starts(f->link, "https://") ||
+	    str_starts(f->link, "http://")))
+		json_object_set_new(src, "url", cdx_str(f->link));
+	json_object_set_new(v, "source", src);
+	rating = json_pack("{s:s, s:s}", "severity", cdx_severity(f->severity),
+	    "method", "other");
+	json_object_set_new(v, "ratings", json_pack("[o]", rating));
+	cdx_set(v, "description", f->description);
+	if (f->fixed_version != NULL) {
+		advice = xasprintf("Upgrade %s to %s or later", f->package,
+		    f->fixed_version);
+		cdx_set(v, "recommendation", advice);
+		free(advice);
+	}
+	json_object_set_new(v, "affects", affects);
+	props = json_array();
+	cdx_property(props, "hullscan:verdict", verdict_name(f->verdict));
+	cdx_property(props, "hullscan:ignore_reason", f->ignore_reason);
+	cdx_property(props, "hullscan:fixed_version", f->fixed_version);
+	if (f->is_new >= 0)
+		cdx_property(props, "hullscan:new", f->is_new ? "true" : "false");
+	cdx_set_properties(v, props);
+	return v;
+}
+
+/* urn:uuid: with a random (version 4) UUID, as CycloneDX's serialNumber. */
+static char *
+cdx_serial(void)
+{
+	unsigned char	u[16];
+	size_t		i;
+
+	if (RAND_bytes(u, sizeof u) != 1) {
+		for (i = 0; i < sizeof u; i++)
+			u[i] = (unsigned char)random();
+	}
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	return xasprintf("urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+	    u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+int
+report_cyclonedx_write(const struct run_result *rr, const char *path, char **cause)
+{
+	const struct image_result	*r;
+	const struct finding		*f;
+	json_t				*root, *meta, *props, *comps, *deps, *vulns;
+	json_t				*container, *inner;
+	char				*serial, *text, **refs, *image_ref;
+	size_t				 i, j, k;
+	int				 several = rr->nimages != 1, rc;
+
+	serial = cdx_serial();
+	meta = json_pack("{s:{s:[{s:s, s:s, s:s}]}}", "tools", "components", "type",
+	    "application", "name", PACKAGE_NAME, "version", PACKAGE_VERSION);
+	cdx_set(meta, "timestamp", rr->started);
+	props = json_array();
+	cdx_property(props, "hullscan:job", rr->job);
+	cdx_property(props, "hullscan:build", rr->build);
+	cdx_property(props, "hullscan:build_url", rr->build_url);
+	cdx_set_properties(meta, props);
+	comps = json_array();
+	deps = json_array();
+	vulns = json_array();
+	for (k = 0; k < rr->nimages; k++) {
+		r = &rr->images[k];
+		image_ref = several ? xasprintf("image-%zu", k + 1) : xstrdup("image");
+		container = cdx_container(r, image_ref);
+		if (several) {
+			inner = json_array();
+			json_array_append(comps, container);
+		} else {
+			inner = comps;
+			json_object_set(meta, "component", container);
+		}
+		if (r->inv != NULL) {
+			refs = xcalloc(r->inv->npkgs + 1, sizeof *refs);
+			cdx_packages(r, k, several, inner, deps, image_ref, refs);
+			for (j = 0; j < r->findings.n; j++) {
+				f = &r->findings.v[j];
+				json_array_append_new(vulns, cdx_vulnerability(f,
+				    json_array_size(vulns) + 1,
+				    cdx_affects(r, refs, image_ref, f)));
+			}
+			for (i = 0; i < r->inv->npkgs; i++)
+				free(refs[i]);
+			free(refs);
+		}
+		if (several && json_array_size(inner) > 0)
+			json_object_set(container, "components", inner);
+		if (several)
+			json_decref(inner);
+		json_decref(container);
+		free(image_ref);
+	}
+	root = json_pack("{s:s, s:s, s:s, s:i, s:o}", "bomFormat", "CycloneDX",
+	    "specVersion", CDX_SPEC, "serialNumber", serial, "version", 1,
+	    "metadata", meta);
+	json_object_set_new(root, "components", comps);
+	json_object_set_new(root, "dependencies", deps);
+	json_object_set_new(root, "vulnerabilities", vulns);
+	free(serial);
+	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		return fail(cause, HS_ERR, "%s: cannot encode the CycloneDX report", path);
+	rc = report_output(path, text, strlen(text), cause);
+	free(text);
+	return rc;
+}
