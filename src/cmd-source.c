@@ -18,6 +18,8 @@ cmd_source_init(struct cmd_source *cs)
 int
 cmd_source_option(struct cmd_source *cs, int ch, const char *arg)
 {
+	char	*cause = NULL;
+
 	switch (ch) {
 	case CMD_OPT_PLATFORM:
 		cs->opts.platform = arg;
@@ -42,6 +44,20 @@ cmd_source_option(struct cmd_source *cs, int ch, const char *arg)
 		return 1;
 	case CMD_OPT_CERT_DIR:
 		cs->opts.cert_dir = arg;
+		return 1;
+	case CMD_OPT_REGISTRY_MIRROR:
+		if (cs->opts.nmirrors == SOURCE_MAX_MIRRORS) {
+			log_error("--registry-mirror: at most %d mirrors", SOURCE_MAX_MIRRORS);
+			return -1;
+		}
+		if (registry_mirror_parse(arg, &cs->mirrors[cs->opts.nmirrors],
+		    &cause) != 0) {
+			log_error("%s", cause);
+			free(cause);
+			return -1;
+		}
+		cs->opts.mirrors = cs->mirrors;
+		cs->opts.nmirrors++;
 		return 1;
 	case CMD_OPT_CACHE:
 		cs->cache_path = arg;

@@ -28,6 +28,7 @@ enum {
 	CMD_OPT_CREDS,
 	CMD_OPT_TLS_VERIFY,
 	CMD_OPT_CERT_DIR,
+	CMD_OPT_REGISTRY_MIRROR,
 	CMD_OPT_CACHE,
 	CMD_OPT_NO_CACHE,
 	CMD_OPT_JSON,
@@ -44,6 +45,7 @@ enum {
 	{ "creds", required_argument, NULL, CMD_OPT_CREDS }, \
 	{ "tls-verify", required_argument, NULL, CMD_OPT_TLS_VERIFY }, \
 	{ "cert-dir", required_argument, NULL, CMD_OPT_CERT_DIR }, \
+	{ "registry-mirror", required_argument, NULL, CMD_OPT_REGISTRY_MIRROR }, \
 	{ "cache", required_argument, NULL, CMD_OPT_CACHE }, \
 	{ "no-cache", no_argument, NULL, CMD_OPT_NO_CACHE }
 #define CMD_SOURCE_USAGE \
@@ -52,12 +54,15 @@ enum {
 	"  --tls-verify=false   accept a registry's unverified certificate, or plain HTTP\n" \
 	"  --cert-dir DIR       registries' CA certificates, DIR/HOST[:PORT]/*.crt (default\n" \
 	"                       /etc/containers/certs.d, /etc/docker/certs.d)\n" \
+	"  --registry-mirror [REGISTRY=]URL  pull REGISTRY's images (default Docker Hub's)\n" \
+	"                       from this mirror first, then from REGISTRY (repeatable)\n" \
 	"  --cache FILE         layer cache (default $XDG_CACHE_HOME/hullscan/layers.db)\n" \
 	"  --no-cache           read every layer, keep nothing\n"
 
 struct layer_cache;
 struct cmd_source {
 	struct source_options	 opts;
+	struct registry_mirror	 mirrors[SOURCE_MAX_MIRRORS];
 	const char		*cache_path;	/* NULL: the default */
 	int			 no_cache;
 	struct layer_cache	*cache;

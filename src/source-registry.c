@@ -627,8 +627,8 @@ is_index(const char *mt, const struct buf *body)
 }
 
 static int
-registry_read(const struct image_ref *ref, const struct source_options *opts,
-    struct image *img, char **cause)
+registry_read_one(const struct image_ref *ref, const struct source_options *opts,
+    struct image *img, int *answered, char **cause)
 {
 	struct registry	 r;
 	struct buf	 manifest, config;
@@ -661,6 +661,7 @@ registry_read(const struct image_ref *ref, const struct source_options *opts,
 
 	if ((rc = registry_ping(&r, cause)) != 0)
 		goto out;
+	*answered = 1;
 	if ((rc = registry_manifest(&r, ref->reference, &manifest, &mt, &digest,
 	    cause)) != 0)
 		goto out;
@@ -722,6 +723,144 @@ out:
 	registry_fetch_keep(r.f);
 	free(r.ca_pem);
 	return rc;
+}
+
+/* Docker Hub under any of its names, as image references store it. */
+static const char *
+registry_key(const char *host)
+{
+	if (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
+	    strcmp(host, "registry-1.docker.io") == 0 ||
+	    strcmp(host, "registry.hub.docker.com") == 0)
+		return "registry-1.docker.io";
+	return host;
+}
+
+/* HOST[:PORT] with nothing else: no path, no user, no space. */
+static int
+registry_host_ok(const char *h, size_t n)
+{
+	return n > 0 && n < 256 && h[0] != ':' && strcspn(h, "/@?# \t") >= n;
+}
+
+int
+registry_mirror_parse(const char *arg, struct registry_mirror *m, char **cause)
+{
+	const char	*eq, *url, *host;
+	char		 key[256];
+	size_t		 n;
+
+	memset(m, 0, sizeof *m);
+	eq = strchr(arg, '=');
+	url = eq != NULL ? eq + 1 : arg;
+	if (eq != NULL && !registry_host_ok(arg, eq - arg))
+		return fail(cause, HS_EINVAL, "--registry-mirror %s: \"%.*s\" is not a "
+		    "registry HOST[:PORT]", arg, (int)(eq - arg), arg);
+	m->plain = -1;
+	host = url;
+	if (str_starts(url, "http://")) {
+		m->plain = 1;
+		host = url + 7;
+	} else if (str_starts(url, "https://")) {
+		m->plain = 0;
+		host = url + 8;
+	} else if (strstr(url, "://") != NULL)
+		return fail(cause, HS_EINVAL, "--registry-mirror %s: a mirror is "
+		    "http://, https:// or HOST[:PORT]", arg);
+	n = strlen(host);
+	if (n > 0 && host[n - 1] == '/')
+		n--;
+	if (!registry_host_ok(host, n))
+		return fail(cause, HS_EINVAL, "--registry-mirror %s: the mirror must be "
+		    "HOST[:PORT], with no path or user", arg);
+	memcpy(m->host, host, n);
+	if (eq != NULL) {
+		memcpy(key, arg, eq - arg);
+		key[eq - arg] = '\0';
+		snprintf(m->registry, sizeof m->registry, "%s", registry_key(key));
+	} else
+		strcpy(m->registry, "registry-1.docker.io");
+	return 0;
+}
+
+/*
+ * Mirrors that did not answer as registries (down, or not a registry) are
+ * not asked again in this run: every image would wait for the same retries.
+ */
+#define REGISTRY_DOWN	16
+static pthread_mutex_t	 registry_down_lock = PTHREAD_MUTEX_INITIALIZER;
+static char		 registry_down[REGISTRY_DOWN][256];
+static size_t		 registry_ndown;
+
+static int
+registry_is_down(const char *host)
+{
+	size_t	i;
+	int	down = 0;
+
+	pthread_mutex_lock(&registry_down_lock);
+	for (i = 0; i < registry_ndown && !down; i++)
+		down = strcmp(registry_down[i], host) == 0;
+	pthread_mutex_unlock(&registry_down_lock);
+	return down;
+}
+
+static void
+registry_set_down(const char *host)
+{
+	pthread_mutex_lock(&registry_down_lock);
+	if (registry_ndown < REGISTRY_DOWN && strlen(host) < sizeof registry_down[0])
+		strcpy(registry_down[registry_ndown++], host);
+	pthread_mutex_unlock(&registry_down_lock);
+}
+
+/*
+ * The mirrors of the image's registry first, in the order given, then the
+ * registry. A mirror that fails (down, not holding the image, refusing) is
+ * one warning and the next is tried; one that does not answer as a registry
+ * at all is skipped for the rest of the run. Whatever comes from a mirror is
+ * checked against the digests of its manifest, as from the registry.
+ */
+static int
+registry_read(const struct image_ref *ref, const struct source_options *opts,
+    struct image *img, char **cause)
+{
+	const struct registry_mirror	*m;
+	struct image_ref		 via;
+	char				*mcause = NULL;
+	size_t				 i;
+	int				 rc, answered;
+
+	for (i = 0; i < opts->nmirrors; i++) {
+		m = &opts->mirrors[i];
+		if (ref->registry == NULL || strcmp(m->registry, ref->registry) != 0)
+			continue;
+		if (registry_is_down(m->host)) {
+			log_debug("%s: mirror %s is down: skipped", ref->text, m->host);
+			continue;
+		}
+		if (m->plain != -1 && registry_scheme_find(m->host) == -1)
+			registry_scheme_keep(m->host, m->plain);
+		via = *ref;
+		via.registry = (char *)m->host;
+		answered = 0;
+		if ((rc = registry_read_one(&via, opts, img, &answered, &mcause)) == 0) {
+			log_debug("%s: pulled through the mirror %s", ref->text, m->host);
+			return 0;
+		}
+		if (!answered) {
+			registry_set_down(m->host);
+			log_warn("%s: mirror %s: %s; not asked again in this run, trying "
+			    "the next", ref->text, m->host, mcause);
+		} else
+			log_warn("%s: mirror %s: %s; trying the next", ref->text, m->host,
+			    mcause);
+		free(mcause);
+		mcause = NULL;
+		image_clear(img);
+	}
+	answered = 0;
+	return registry_read_one(ref, opts, img, &answered, cause);
 }
 
 const struct source_backend source_docker_backend = {

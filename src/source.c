@@ -280,10 +280,17 @@ source_options_default(struct source_options *o)
 void
 image_free(struct image *img)
 {
-	size_t	i;
-
 	if (img == NULL)
 		return;
+	image_clear(img);
+	free(img);
+}
+
+void
+image_clear(struct image *img)
+{
+	size_t	i;
+
 	free(img->manifest_digest);
 	free(img->config_digest);
 	free(img->os);
@@ -297,7 +304,7 @@ image_free(struct image *img)
 	}
 	free(img->layers);
 	free(img->root_dir);
-	free(img);
+	memset(img, 0, sizeof *img);
 }
 
 void

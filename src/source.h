@@ -37,6 +37,19 @@ void	 image_ref_free(struct image_ref *);
 
 struct layer_cache;	/* see cache.h; NULL means no cache */
 
+/*
+ * A registry mirror (--registry-mirror [REGISTRY=]URL): images of registry
+ * are pulled from host first, then from the registry itself.
+ */
+#define SOURCE_MAX_MIRRORS	16
+struct registry_mirror {
+	char	registry[256];	/* HOST[:PORT]; Docker Hub as registry-1.docker.io */
+	char	host[256];	/* the mirror's HOST[:PORT] */
+	int	plain;		/* 1 http://, 0 https://, -1 found as for any registry */
+};
+/* Parse "[REGISTRY=]URL" (no REGISTRY: Docker Hub's mirror, as dockerd's). */
+int	registry_mirror_parse(const char *, struct registry_mirror *, char **cause);
+
 struct source_options {
 	layer_want_fn		 want;		/* NULL keeps no file (digests, whiteouts only) */
 	struct layer_limits	 limits;
@@ -49,6 +62,8 @@ struct source_options {
 	size_t			 max_json;	/* manifest/config/index size (default 4 MiB) */
 	/* When set, bytes read from layer blobs are added here (atomically): progress. */
 	uint64_t		*bytes_read;
+	const struct registry_mirror *mirrors;	/* tried in order before the registry */
+	size_t			 nmirrors;
 };
 void	source_options_default(struct source_options *);
 
@@ -71,6 +86,8 @@ struct image {
 	char			*root_dir;	/* dir: transport, read by rootfs_load_dir */
 };
 void	image_free(struct image *);
+/* Empty img for another try: its layers unclaimed, everything freed. */
+void	image_clear(struct image *);
 
 /*
  * Open the image ref names and read every layer through layer_read. On error

@@ -716,6 +716,81 @@ fi
 cat "$T/report-bad.json" >>"$ALL" 2>/dev/null || true
 BAD64=$(printf '%s' "$USER1:bad-$PASS1" | base64 -w0)
 
+# --- registry mirrors -----------------------------------------------------------
+# A real pull-through cache (the registry's proxy mode, its own storage) in
+# front of $R; a plain registry of its own holding Docker Hub's library/debian
+# (the network here reaches no Docker Hub: the mirror alone must serve it); a
+# closed port. Each logs its requests (level info).
+mirror_yml() {	# mirror_yml NAME PORT [EXTRA-YAML]
+	mkdir -p "$T/$1-store"
+	cat >"$T/$1.yml" <<YML
+version: 0.1
+log: {level: info}
+storage: {filesystem: {rootdirectory: $T/$1-store}}
+http: {addr: 127.0.0.1:$2}
+${3:-}
+YML
+	docker-registry serve "$T/$1.yml" >"$T/$1.log" 2>&1 &
+	at_exit "kill $! 2>/dev/null"
+	wait_for 20 curl -s -o /dev/null "http://127.0.0.1:$2/v2/" || diag "registry $1 did not start"
+}
+requests() {	# requests LOG: manifest and blob GETs the registry answered
+	tr -c '[:print:]\n' ' ' <"$1" | grep 'msg="response completed"' |
+		grep -c 'http.request.method=GET .*http.request.uri="\?/v2/.*/\(manifests\|blobs\)/' || true
+}
+PM=$(free_port); PH=$(free_port); PX0=$(free_port)
+mirror_yml pullthrough "$PM" "proxy: {remoteurl: http://$R}"
+mirror_yml hub "$PH"
+skopeo copy -q --dest-tls-verify=false "oci:$DEB:12" "docker://127.0.0.1:$PH/library/debian:12"
+: >"$T/pullthrough.log"
+if run "$T/m.out" "$HULLSCAN" inventory -q --no-cache --registry-mirror "$R=http://127.0.0.1:$PM" \
+    "docker://$R/test/debian:12" &&
+    /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/m.out" >/dev/null &&
+    [ "$(requests "$T/pullthrough.log")" -ge 3 ] && [ ! -s "$T/m.out.err" ]; then
+	ok "through a pull-through mirror of $R: debian-12's packages; manifest, config and layer from the mirror ($(requests "$T/pullthrough.log") GETs)"
+else
+	not_ok "pull-through mirror"; diag "$(cat "$T/m.out.err"; requests "$T/pullthrough.log")"
+fi
+if run "$T/m.out" "$HULLSCAN" inventory -q --registry-mirror "http://127.0.0.1:$PH" \
+    "debian:12" && /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/m.out" >/dev/null; then
+	ok "debian:12 through a Docker Hub mirror (no HOST=): served by the mirror alone"
+else
+	not_ok "Docker Hub mirror"; diag "$(cat "$T/m.out.err")"
+fi
+# A mirror that is down, then one that does not hold the image: a warning
+# each, and the image from $R, whole.
+: >"$T/hub.log"
+if run "$T/m.out" "$HULLSCAN" inventory -q --registry-mirror "$R=http://127.0.0.1:$PX0" \
+    --registry-mirror "$R=127.0.0.1:$PH" "docker://$R/test/debian:12" &&
+    /usr/bin/python3 "$top_srcdir/tests/cmp-inventory.py" dpkg-query \
+    "$FIXTURES/images/debian-12.expected-packages.tsv" "$T/m.out" >/dev/null &&
+    [ "$(grep -c "^hullscan: warning: docker://$R/test/debian:12: mirror 127.0.0.1:$PX0: .*; not asked again in this run, trying the next$" "$T/m.out.err")" = 1 ] &&
+    [ "$(grep -c "^hullscan: warning: docker://$R/test/debian:12: mirror 127.0.0.1:$PH: .*not found.*; trying the next$" "$T/m.out.err")" = 1 ] &&
+    [ "$(wc -l <"$T/m.out.err")" = 2 ]; then
+	ok "a mirror down and one without the image: a warning each, the image from $R"
+else
+	not_ok "failing mirrors"; diag "$(cat "$T/m.out.err")"
+fi
+# A mirror that is down is asked once in a run, not once per image.
+if run "$T/m.out" "$HULLSCAN" scan -q --no-match --no-history --jobs 1 \
+    --registry-mirror "$R=http://127.0.0.1:$PX0" "docker://$R/test/debian:12" \
+    "docker://$R/test/alpine:3.20" "docker://$R/test/debian:12-zstd" &&
+    [ "$(grep -c "mirror 127.0.0.1:$PX0" "$T/m.out.err")" = 1 ] && [ "$(wc -l <"$T/m.out.err")" = 1 ]; then
+	ok "three images, the mirror down: one warning, three images scanned from $R"
+else
+	not_ok "a down mirror over three images"; diag "$(cat "$T/m.out.err")"
+fi
+expect_fail "mirror and registry both failing: exit 3, the registry's error" 3 \
+	"^(hullscan: )?(error: )?docker://127.0.0.1:$PX0/test/debian:12: .*(Connection refused|connect)" \
+	"$HULLSCAN" inventory -q --registry-mirror "127.0.0.1:$PX0=127.0.0.1:$PH" \
+	"docker://127.0.0.1:$PX0/test/debian:12"
+for bad in "ftp://127.0.0.1:$PM" "http://user@127.0.0.1:$PM" "http://127.0.0.1:$PM/v2" "$R/x=127.0.0.1:$PM" ""; do
+	expect_fail "--registry-mirror '$bad': exit 2, one line" 2 "^hullscan: --registry-mirror" \
+		"$HULLSCAN" inventory -q --registry-mirror "$bad" "docker://$R/test/debian:12"
+done
+
 # --- corrupt blob (last: it damages the shared storage) ----------------------
 ALP_LAYER=$(skopeo_layers "docker://$R/test/alpine:3.20" | head -1 | cut -d: -f2)
 BLOB=$STORE/docker/registry/v2/blobs/sha256/${ALP_LAYER:0:2}/$ALP_LAYER/data
