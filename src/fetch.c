@@ -144,6 +144,41 @@ fetch_free(struct fetch *f)
 	free(f);
 }
 
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+fetch_unescape(const char *s, size_t len)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 hi, lo;
+	char		 c;
+
+	buf_init(&b);
+	buf_reserve(&b, len);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) != -1 &&
+		    (lo = hex_value(s[i + 2])) != -1 && hi * 16 + lo != 0) {
+			c = (char)(hi * 16 + lo);
+			buf_add(&b, &c, 1);
+			i += 2;
+		} else
+			buf_add(&b, s + i, 1);
+	}
+	buf_add(&b, "", 0);	/* terminated even when s is empty */
+	return buf_steal(&b);
+}
+
 char *
 fetch_escape(const char *s, const char *keep)
 {

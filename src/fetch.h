@@ -81,6 +81,8 @@ int	fetch_open(struct fetch *, const struct fetch_request *, struct fetch_respon
 
 /* Percent-encode s for a URL query or path segment (keeps A-Za-z0-9-._~ and keep). */
 char	*fetch_escape(const char *s, const char *keep);
+/* Decode s's %XX escapes (a "%00" stays as it is). */
+char	*fetch_unescape(const char *s, size_t len);
 /* Scheme, host and port of url, lower-cased: "https://reg.example:443". */
 char	*fetch_origin(const char *url);
 

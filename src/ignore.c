@@ -1,4 +1,7 @@
-/* Ignore files: hullscan's own YAML list and clair-scanner whitelists, read with libyaml. */
+/*
+ * Ignore files: hullscan's own YAML list and clair-scanner whitelists, read
+ * with libyaml, and OpenVEX documents, read with jansson.
+ */
 #include "config.h"
 
 #include <ctype.h>
@@ -8,8 +11,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <yaml.h>
 
+#include "fetch.h"
 #include "policy.h"
 #include "util.h"
 
@@ -107,6 +112,18 @@ entry_add(struct ignore_file *f, int line, char **cause)
 	memset(e, 0, sizeof *e);
 	e->origin = xasprintf("%s:%d", f->path, line);
 	return e;
+}
+
+static void
+entry_free(struct ignore_entry *e)
+{
+	free(e->id);
+	free(e->image);
+	free(e->package);
+	free(e->reason);
+	free(e->digest);
+	free(e->version);
+	free(e->origin);
 }
 
 static void
@@ -308,11 +325,344 @@ ignore_root(struct ignore_file *f, yaml_node_t *root, char **cause)
 	return 0;
 }
 
+/* --- OpenVEX ----------------------------------------------------------------- */
+
+#define VEX_CONTEXT	"https://openvex.dev/ns"
+
+/* One (vulnerability, product, subcomponent) a statement speaks of. */
+struct vex_claim {
+	char		*key;		/* lower-cased id, product and subcomponent */
+	const char	*id;
+	json_t		*product;	/* borrowed from the document */
+	json_t		*sub;		/* NULL: the whole product */
+	time_t		 when;
+	size_t		 statement;
+	int		 ignores;	/* not_affected or fixed */
+	char		*reason;
+};
+
+static int
+vex_claim_cmp(const void *va, const void *vb)
+{
+	const struct vex_claim	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = strcmp(a->key, b->key)) != 0)
+		return c;
+	if (a->when != b->when)
+		return a->when < b->when ? -1 : 1;
+	return a->statement < b->statement ? -1 : a->statement > b->statement;
+}
+
+/* RFC 3339 ("2023-01-08T18:02:03.647787998-06:00") to seconds since the epoch. */
+static int
+vex_time(const char *s, time_t *out)
+{
+	struct tm	 tm;
+	const char	*p;
+	int		 n = 0, oh, om, sign;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
+		return -1;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	p = s + n;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	*out = timegm(&tm);
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return 0;
+	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 ||
+	    n != 5 || p[6] != '\0' || oh > 23 || om > 59)
+		return -1;
+	sign = *p == '+' ? 1 : -1;
+	*out -= sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* A product or subcomponent's identifier: its @id, else identifiers.purl, or itself. */
+static const char *
+vex_component_id(json_t *c)
+{
+	const char	*id;
+
+	if (json_is_string(c))
+		return json_string_value(c);
+	if ((id = json_string_value(json_object_get(c, "@id"))) != NULL && *id != '\0')
+		return id;
+	return json_string_value(json_object_get(json_object_get(c, "identifiers"),
+	    "purl"));
+}
+
+/* A qualifier's value from a purl's "k=v&k=v", decoded; NULL when absent. */
+static char *
+purl_qualifier(const char *quals, const char *key)
+{
+	const char	*p = quals;
+	size_t		 klen = strlen(key), n;
+
+	while (p != NULL && *p != '\0') {
+		n = strcspn(p, "&");
+		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=')
+			return fetch_unescape(p + klen + 1, n - klen - 1);
+		p = p[n] == '&' ? p + n + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * What a component names, into e: an image by pkg:oci (its digest, else its
+ * repository_url or name), a package by any other purl (its name, and its
+ * version with an rpm's epoch qualifier put back), else an image glob.
+ */
+static int
+vex_component(struct ignore_file *f, size_t st, const char *id,
+    struct ignore_entry *e, char **cause)
+{
+	const char	*rest, *q, *at, *slash;
+	char		*path, *quals = NULL, *epoch, *v;
+	size_t		 n;
+
+	if (!str_starts(id, "pkg:")) {
+		free(e->image);
+		e->image = xstrdup(id);
+		return 0;
+	}
+	rest = id + 4;
+	n = strcspn(rest, "?#");
+	path = xstrndup(rest, n);
+	if (rest[n] == '?') {
+		q = rest + n + 1;
+		quals = xstrndup(q, strcspn(q, "#"));
+	}
+	if ((slash = strchr(path, '/')) == NULL || slash[1] == '\0') {
+		free(path);
+		free(quals);
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: %s is not a package "
+		    "URL", f->path, st, id);
+	}
+	at = strrchr(path, '@');
+	if (at != NULL && at < slash)
+		at = NULL;
+	n = (at != NULL ? (size_t)(at - path) : strlen(path));
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	q = path + n;
+	while (q > slash + 1 && q[-1] != '/')
+		q--;
+	if (str_starts(path, "oci/")) {
+		if (at != NULL) {
+			free(e->digest);
+			e->digest = fetch_unescape(at + 1, strlen(at + 1));
+		} else {
+			free(e->image);
+			if ((e->image = purl_qualifier(quals, "repository_url")) == NULL)
+				e->image = fetch_unescape(q, path + n - q);
+		}
+	} else {
+		free(e->package);
+		e->package = fetch_unescape(q, path + n - q);
+		if (at != NULL) {
+			v = fetch_unescape(at + 1, strlen(at + 1));
+			if (str_starts(path, "rpm/") &&
+			    (epoch = purl_qualifier(quals, "epoch")) != NULL) {
+				if (strcmp(epoch, "0") != 0) {
+					free(e->version);
+					e->version = xasprintf("%s:%s", epoch, v);
+					free(v);
+					v = NULL;
+				}
+				free(epoch);
+			}
+			if (v != NULL) {
+				free(e->version);
+				e->version = v;
+			}
+		}
+	}
+	free(path);
+	free(quals);
+	return 0;
+}
+
+/* The claims of statement st into *v (grown), or an error naming it. */
+static int
+vex_statement(struct ignore_file *f, json_t *s, size_t st, time_t doc_when,
+    struct vex_claim **v, size_t *n, char **cause)
+{
+	json_t		*vuln, *products, *prod, *subs, *sub, *aliases, *a;
+	const char	*status, *when, *just, *impact, *ids[65], *pid, *sid;
+	size_t		 nids = 0, i, j, k, m;
+	struct vex_claim *c;
+	time_t		 t = doc_when;
+	char		*lower, *p;
+
+	if (!json_is_object(s))
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: not an object",
+		    f->path, st);
+	status = json_string_value(json_object_get(s, "status"));
+	if (status == NULL || (strcmp(status, "not_affected") != 0 &&
+	    strcmp(status, "affected") != 0 && strcmp(status, "fixed") != 0 &&
+	    strcmp(status, "under_investigation") != 0))
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: status must be "
+		    "not_affected, affected, fixed or under_investigation", f->path, st);
+	if ((when = json_string_value(json_object_get(s, "timestamp"))) != NULL &&
+	    vex_time(when, &t) != 0)
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: timestamp %s is not "
+		    "RFC 3339", f->path, st, when);
+	vuln = json_object_get(s, "vulnerability");
+	if (json_is_string(vuln))
+		ids[nids++] = json_string_value(vuln);
+	else if (json_is_object(vuln) &&
+	    json_is_string(json_object_get(vuln, "name"))) {
+		ids[nids++] = json_string_value(json_object_get(vuln, "name"));
+		aliases = json_object_get(vuln, "aliases");
+		json_array_foreach(aliases, i, a) {
+			if (json_is_string(a) && json_string_length(a) > 0 &&
+			    nids < NELEM(ids))
+				ids[nids++] = json_string_value(a);
+		}
+	}
+	if (nids == 0 || *ids[0] == '\0')
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: no vulnerability "
+		    "name", f->path, st);
+	products = json_object_get(s, "products");
+	if (!json_is_array(products) || json_array_size(products) == 0)
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: no products",
+		    f->path, st);
+	just = json_string_value(json_object_get(s, "justification"));
+	impact = json_string_value(json_object_get(s, "impact_statement"));
+	json_array_foreach(products, j, prod) {
+		if ((pid = vex_component_id(prod)) == NULL || *pid == '\0')
+			return fail(cause, HS_EINVAL, "%s: statements[%zu]: products[%zu] "
+			    "has no @id", f->path, st, j);
+		subs = json_object_get(prod, "subcomponents");
+		m = json_is_array(subs) ? json_array_size(subs) : 0;
+		for (k = 0; k < (m > 0 ? m : 1); k++) {
+			sub = m > 0 ? json_array_get(subs, k) : NULL;
+			sid = sub != NULL ? vex_component_id(sub) : "";
+			if (sid == NULL || (sub != NULL && *sid == '\0'))
+				return fail(cause, HS_EINVAL, "%s: statements[%zu]: a "
+				    "subcomponent of %s has no @id", f->path, st, pid);
+			for (i = 0; i < nids; i++) {
+				if (*n >= IGNORE_MAX_ENTRIES)
+					return fail(cause, HS_ELIMIT, "%s: more than %d "
+					    "VEX claims", f->path, IGNORE_MAX_ENTRIES);
+				if ((*n & (*n - 1)) == 0)
+					*v = xreallocarray(*v, *n == 0 ? 1 : *n * 2,
+					    sizeof **v);
+				c = &(*v)[(*n)++];
+				memset(c, 0, sizeof *c);
+				lower = xstrdup(ids[i]);
+				for (p = lower; *p != '\0'; p++)
+					*p = (char)tolower((unsigned char)*p);
+				c->key = xasprintf("%s\n%s\n%s", lower, pid, sid);
+				free(lower);
+				c->id = ids[i];
+				c->product = prod;
+				c->sub = sub;
+				c->when = t;
+				c->statement = st;
+				c->ignores = strcmp(status, "not_affected") == 0 ||
+				    strcmp(status, "fixed") == 0;
+				c->reason = xasprintf("VEX %s%s%s%s%s", status,
+				    just != NULL ? ": " : "", just != NULL ? just : "",
+				    impact != NULL ? ": " : "", impact != NULL ? impact : "");
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * An OpenVEX document: each statement that says not_affected or fixed
+ * ignores its vulnerability (and aliases) in its products. For the same
+ * vulnerability, product and subcomponent the newest statement decides, so
+ * a later "affected" takes an earlier "not_affected" back. Returns -1 when
+ * data is not an OpenVEX document (another format then reads it).
+ */
+static int
+vex_try(struct ignore_file *f, const char *data, size_t len, char **cause)
+{
+	json_t			*root, *statements, *s;
+	json_error_t		 jerr;
+	const char		*ctx, *when;
+	struct vex_claim	*v = NULL, *c;
+	struct ignore_entry	*e;
+	size_t			 n = 0, i, st;
+	time_t			 doc_when = 0;
+	int			 error = 0;
+
+	while (len > 0 && isspace((unsigned char)*data))
+		data++, len--;
+	if (len == 0 || *data != '{')
+		return -1;
+	if ((root = json_loadb(data, len, 0, &jerr)) == NULL)
+		return -1;	/* YAML's flow style, or garbage the YAML reader names */
+	ctx = json_string_value(json_object_get(root, "@context"));
+	if (ctx == NULL || !str_starts(ctx, VEX_CONTEXT)) {
+		json_decref(root);
+		return -1;
+	}
+	if ((when = json_string_value(json_object_get(root, "timestamp"))) != NULL &&
+	    vex_time(when, &doc_when) != 0) {
+		error = fail(cause, HS_EINVAL, "%s: timestamp %s is not RFC 3339",
+		    f->path, when);
+		goto out;
+	}
+	statements = json_object_get(root, "statements");
+	if (!json_is_array(statements)) {
+		error = fail(cause, HS_EINVAL, "%s: an OpenVEX document without "
+		    "statements", f->path);
+		goto out;
+	}
+	json_array_foreach(statements, st, s) {
+		if ((error = vex_statement(f, s, st, doc_when, &v, &n, cause)) != 0)
+			goto out;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, vex_claim_cmp);
+	for (i = 0; i < n; i++) {
+		c = &v[i];
+		if (!c->ignores || (i + 1 < n && strcmp(v[i + 1].key, c->key) == 0))
+			continue;	/* says affected, or a newer statement decides */
+		if ((e = entry_add(f, 0, cause)) == NULL) {
+			error = HS_ELIMIT;
+			goto out;
+		}
+		free(e->origin);
+		e->origin = xasprintf("%s: statements[%zu]", f->path, c->statement);
+		e->id = xstrdup(c->id);
+		e->reason = xstrdup(c->reason);
+		if ((error = vex_component(f, c->statement, vex_component_id(c->product),
+		    e, cause)) != 0 || (c->sub != NULL && (error = vex_component(f,
+		    c->statement, vex_component_id(c->sub), e, cause)) != 0))
+			goto out;
+	}
+out:
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].reason);
+	}
+	free(v);
+	json_decref(root);
+	return error;
+}
+
 int
 ignore_load(struct ignore_list *l, const char *path, const char *today, char **cause)
 {
 	struct ignore_file	 f;
-	struct ignore_entry	*e;
 	yaml_parser_t		 parser;
 	yaml_document_t		 doc;
 	char			*data = NULL, day[11];
@@ -325,6 +675,15 @@ ignore_load(struct ignore_list *l, const char *path, const char *today, char **c
 	}
 	if ((error = file_read(path, IGNORE_MAX_FILE, &data, &len, cause)) != 0)
 		return error;
+	f.path = path;
+	f.today = today;
+	f.list = l;
+	if ((error = vex_try(&f, data, len, cause)) != -1) {
+		free(data);
+		while (error != 0 && l->n > n0)
+			entry_free(&l->v[--l->n]);
+		return error;
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		free(data);
 		return fail(cause, HS_ERR, "%s: cannot start the YAML parser", path);
@@ -340,23 +699,14 @@ ignore_load(struct ignore_list *l, const char *path, const char *today, char **c
 		free(data);
 		return error;
 	}
-	f.path = path;
-	f.today = today;
 	f.doc = &doc;
-	f.list = l;
 	error = ignore_root(&f, yaml_document_get_root_node(&doc), cause);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	free(data);
 	/* All or nothing: a half-read entry (no id yet) must not stay behind. */
-	while (error != 0 && l->n > n0) {
-		e = &l->v[--l->n];
-		free(e->id);
-		free(e->image);
-		free(e->package);
-		free(e->reason);
-		free(e->origin);
-	}
+	while (error != 0 && l->n > n0)
+		entry_free(&l->v[--l->n]);
 	return error;
 }
 
@@ -365,13 +715,8 @@ ignore_list_clear(struct ignore_list *l)
 {
 	size_t	i;
 
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].id);
-		free(l->v[i].image);
-		free(l->v[i].package);
-		free(l->v[i].reason);
-		free(l->v[i].origin);
-	}
+	for (i = 0; i < l->n; i++)
+		entry_free(&l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
@@ -424,6 +769,11 @@ entry_match(const struct ignore_entry *e, const struct image_result *r,
 		return 0;
 	if (e->package != NULL && !glob_eq(e->package, f->package) &&
 	    !glob_eq(e->package, f->source_name))
+		return 0;
+	if (e->version != NULL && (f->installed_version == NULL ||
+	    strcmp(e->version, f->installed_version) != 0))
+		return 0;
+	if (e->digest != NULL && (r->digest == NULL || strcmp(e->digest, r->digest) != 0))
 		return 0;
 	if (e->image == NULL)
 		return 1;

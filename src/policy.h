@@ -5,9 +5,10 @@
 #include "model.h"
 
 /*
- * One ignore entry, from hullscan's own YAML or a clair-scanner whitelist.
- * A finding is ignored when id matches, and image and package (when given)
- * match too. An expired entry no longer ignores.
+ * One ignore entry, from hullscan's own YAML, a clair-scanner whitelist or an
+ * OpenVEX document. A finding is ignored when id matches, and image, digest,
+ * package and version (when given) match too. An expired entry no longer
+ * ignores.
  */
 struct ignore_entry {
 	char	*id;		/* vulnerability id, case-insensitive */
@@ -17,7 +18,9 @@ struct ignore_entry {
 	char	 expires[11];	/* "YYYY-MM-DD"; "" for none (clair whitelists) */
 	int	 expired;
 	int	 clair;		/* image is a clair-scanner key: name without tag */
-	char	*origin;	/* "file:line" */
+	char	*digest;	/* OpenVEX pkg:oci@DIGEST: the image's manifest digest */
+	char	*version;	/* OpenVEX package purl@VERSION: the installed version */
+	char	*origin;	/* "file:line", "file: statements[N]" */
 };
 
 struct ignore_list {
@@ -26,7 +29,8 @@ struct ignore_list {
 };
 
 /*
- * Add the entries of an ignore file (either format, told apart by its keys);
+ * Add the entries of an ignore file (any format: an OpenVEX document is JSON
+ * with an openvex @context, the YAML ones are told apart by their keys);
  * today is "YYYY-MM-DD" (NULL: the local date). Expired entries warn.
  */
 int	ignore_load(struct ignore_list *, const char *path, const char *today,
