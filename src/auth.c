@@ -280,11 +280,15 @@ split_pair(const char *s, size_t len, struct auth_creds *c)
 static const char *
 registry_canon(const char *host)
 {
-	if (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
+	return auth_is_docker_hub(host) ? "docker.io" : host;
+}
+
+int
+auth_is_docker_hub(const char *host)
+{
+	return strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
 	    strcmp(host, "registry-1.docker.io") == 0 ||
-	    strcmp(host, "registry.hub.docker.com") == 0)
-		return "docker.io";
-	return host;
+	    strcmp(host, "registry.hub.docker.com") == 0;
 }
 
 /*

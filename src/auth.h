@@ -43,6 +43,9 @@ void	auth_creds_clear(struct auth_creds *);
 int	auth_creds_find(const char *registry, const char *repository, const char *creds,
 	    struct auth_creds *c, char **cause);
 
+/* Is host one of Docker Hub's names (docker.io, registry-1.docker.io, …)? */
+int	auth_is_docker_hub(const char *host);
+
 /* "Authorization: Basic …" for c. */
 char	*auth_basic_header(const struct auth_creds *c);
 

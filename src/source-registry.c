@@ -729,11 +729,7 @@ out:
 static const char *
 registry_key(const char *host)
 {
-	if (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0 ||
-	    strcmp(host, "registry-1.docker.io") == 0 ||
-	    strcmp(host, "registry.hub.docker.com") == 0)
-		return "registry-1.docker.io";
-	return host;
+	return auth_is_docker_hub(host) ? "registry-1.docker.io" : host;
 }
 
 /* HOST[:PORT] with nothing else: no path, no user, no space. */

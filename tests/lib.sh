@@ -83,6 +83,23 @@ wait_for() {
 	return 1
 }
 
+# alpine_old OCI-DIR: Alpine 3.10.3's minirootfs with a second layer that
+# rewrites lib/apk/db/installed with older musl (1.1.22-r2) and libssl1.1
+# (1.1.1b-r1). Against the real secdb v3.10 main.json that gives exactly 4
+# findings: musl CVE-2019-14697; libssl1.1 CVE-2019-1547, -1549 and -1563.
+alpine_old() {
+	mkdir -p "$T/alpine-old-layer/lib/apk/db"
+	tar -xzOf "$FIXTURES/images/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" \
+	    ./lib/apk/db/installed |
+	    sed -e '/^P:musl$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
+	    -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
+	    >"$T/alpine-old-layer/lib/apk/db/installed"
+	tar -C "$T/alpine-old-layer" -cf "$T/alpine-old-layer.tar" lib
+	/usr/bin/python3 "$top_srcdir/tests/mkoci.py" "$1" 1 \
+	    "$FIXTURES/images/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" \
+	    "$T/alpine-old-layer.tar" >/dev/null
+}
+
 # Each test gets a private cache, database and history unless it says otherwise:
 # the working directory (where ./hullscan-history.db goes by default) is $T.
 export XDG_CACHE_HOME="$T/cache"

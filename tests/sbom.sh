@@ -11,7 +11,6 @@ need_cmd /usr/bin/python3
 IMG=$FIXTURES/images
 FEEDS=$FIXTURES/feeds
 PY=/usr/bin/python3
-MKOCI="$PY $top_srcdir/tests/mkoci.py"
 CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
 DB=$T/vuln.db
 
@@ -19,16 +18,8 @@ DB=$T/vuln.db
 	"$FEEDS/debian-tracker/vunnel_debian.json" >/dev/null ||
 	{ not_ok "db import"; done_testing; exit 1; }
 
-# Alpine 3.10.3 with older musl and openssl in a second layer: the 8 findings
-# scan.sh derives by hand from secdb v3.10.
-mkdir -p "$T/old/lib/apk/db"
-sed -e '/^P:musl$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
-    -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
-    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" ./lib/apk/db/installed) \
-    >"$T/old/lib/apk/db/installed"
-tar -C "$T/old" -cf "$T/old.tar" lib
-$MKOCI "$T/alpine-old" 1 "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" \
-	"$T/old.tar" >/dev/null
+# Alpine 3.10.3 with older musl and libssl1.1: 4 findings (lib.sh).
+alpine_old "$T/alpine-old"
 # Amazon Linux 2023's rpmdb.sqlite (three packages carry an epoch), not
 # checked (no Amazon feed), so its SBOM has packages and no vulnerabilities.
 mkdir -p "$T/amzn/etc" "$T/amzn/var/lib/rpm"

@@ -14,14 +14,7 @@ DB=$T/vuln.db
 
 "$HULLSCAN" db import -q --db "$DB" "$FIXTURES/feeds/alpine-secdb/json/v3.10/main.json" >/dev/null ||
 	{ not_ok "db import"; done_testing; exit 1; }
-mkdir -p "$T/old/lib/apk/db"
-sed -e '/^P:musl$/,/^$/s/^V:1.1.22-r3$/V:1.1.22-r2/' \
-    -e '/^P:libssl1.1$/,/^$/s/^V:1.1.1d-r0$/V:1.1.1b-r1/' \
-    <(tar -xzOf "$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" ./lib/apk/db/installed) \
-    >"$T/old/lib/apk/db/installed"
-tar -C "$T/old" -cf "$T/old.tar" lib
-$PY "$top_srcdir/tests/mkoci.py" "$T/alp" 1 \
-	"$IMG/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz" "$T/old.tar" >/dev/null
+alpine_old "$T/alp"
 REF=oci:$T/alp:1
 # The image's digest, as skopeo reads it (pkg:oci names an image by it).
 DIGEST=sha256:$(skopeo inspect --raw "$REF" | sha256sum | cut -d' ' -f1)
