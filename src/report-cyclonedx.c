@@ -265,10 +265,55 @@ cdx_affects(const struct image_result *r, char **refs, const char *image_ref,
 	return a;
 }
 
+/*
+ * A finding an OpenVEX statement ignored, as CycloneDX's analysis: its
+ * reason reads "VEX not_affected: JUSTIFICATION[: impact] (origin)" or
+ * "VEX fixed…" (ignore.c). OpenVEX's justifications map onto CycloneDX's;
+ * other ignores (an accepted risk, no fix yet) carry no analysis.
+ */
+static json_t *
+cdx_analysis(const struct finding *f)
+{
+	static const struct {
+		const char	*openvex;
+		const char	*cyclonedx;
+	} just[] = {
+		{ "component_not_present", "code_not_present" },
+		{ "vulnerable_code_not_present", "code_not_present" },
+		{ "vulnerable_code_not_in_execute_path", "code_not_reachable" },
+		{ "vulnerable_code_cannot_be_controlled_by_adversary",
+		    "requires_environment" },
+		{ "inline_mitigations_already_exist", "protected_by_mitigating_control" },
+	};
+	const char	*r = f->ignore_reason, *p;
+	json_t		*a;
+	size_t		 i, n;
+
+	if (f->verdict != VERDICT_IGNORED || r == NULL)
+		return NULL;
+	if (str_starts(r, "VEX fixed"))
+		return json_pack("{s:s, s:o}", "state", "resolved", "detail", cdx_str(r));
+	if (!str_starts(r, "VEX not_affected"))
+		return NULL;
+	a = json_pack("{s:s}", "state", "not_affected");
+	if (str_starts(r, "VEX not_affected: ")) {
+		p = r + strlen("VEX not_affected: ");
+		n = strcspn(p, ": ");
+		for (i = 0; i < NELEM(just); i++) {
+			if (strlen(just[i].openvex) == n &&
+			    strncmp(p, just[i].openvex, n) == 0)
+				json_object_set_new(a, "justification",
+				    json_string(just[i].cyclonedx));
+		}
+	}
+	json_object_set_new(a, "detail", cdx_str(r));
+	return a;
+}
+
 static json_t *
 cdx_vulnerability(const struct finding *f, size_t n, json_t *affects)
 {
-	json_t	*v, *src, *rating, *props;
+	json_t	*v, *src, *rating, *props, *analysis;
 	char	*advice, *ref;
 
 	/* A bom-ref of its own: the same finding twice is still two entries. */
@@ -291,6 +336,8 @@ cdx_vulnerability(const struct finding *f, size_t n, json_t *affects)
 		cdx_set(v, "recommendation", advice);
 		free(advice);
 	}
+	if ((analysis = cdx_analysis(f)) != NULL)
+		json_object_set_new(v, "analysis", analysis);
 	json_object_set_new(v, "affects", affects);
 	props = json_array();
 	cdx_property(props, "hullscan:verdict", verdict_name(f->verdict));

@@ -116,6 +116,33 @@ expect_status "every finding VEXed or ignored: exit 0" 0 \
 	"$HULLSCAN" scan -q --no-history --db "$DB" --fail-on unknown --ignore "$T/image-sub.json" \
 	--ignore "$T/pkg-version.json" --ignore "$T/mixed.json" --ignore "$T/own.yaml" "$REF"
 
+# The CycloneDX report carries what the VEX said as each vulnerability's
+# analysis: not_affected with OpenVEX's justification in CycloneDX's words,
+# fixed as resolved; an ignore-list entry (an accepted risk) none.
+"$HULLSCAN" scan -q --no-history --db "$DB" --ignore "$T/image-sub.json" \
+	--ignore "$T/pkg-version.json" --ignore "$T/own.yaml" --cyclonedx "$T/bom.json" "$REF" 2>"$T/err" || true
+$PY - "$T/bom.json" >"$T/chk" 2>&1 <<'EOF' &&
+import json, sys
+bom = json.load(open(sys.argv[1]))
+got = {}
+for v in bom["vulnerabilities"]:
+    a = v.get("analysis")
+    got[v["id"]] = (a["state"], a.get("justification")) if a else None
+want = {"CVE-2019-1547": ("not_affected", "code_not_reachable"),
+        "CVE-2019-14697": ("resolved", None), "CVE-2019-1563": None, "CVE-2019-1549": None}
+print(got)
+sys.exit(0 if got == want else 1)
+EOF
+	ok "cyclonedx: VEX statements as analysis (not_affected/code_not_reachable, resolved), none for the rest" ||
+	{ not_ok "cyclonedx analysis from VEX"; diag "$(cat "$T/err" "$T/chk")"; }
+CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
+if [ -f "$CDX_SCHEMAS/bom-1.5.SNAPSHOT.schema.json" ] && $PY -c 'import jsonschema' 2>/dev/null; then
+	check "cyclonedx with analysis: valid against the CycloneDX 1.5 schema" \
+		$PY "$top_srcdir/tests/cdx-schema.py" "$CDX_SCHEMAS" "$T/bom.json"
+else
+	skip "the CycloneDX 1.5 schema is not in $CDX_SCHEMAS (bootstrap.sh fetches it with npm)"
+fi
+
 # Bad documents: exit 2, one line naming the file and the statement; the scan
 # does not start.
 bad() {	# bad DESC PATTERN STATEMENTS
