@@ -157,7 +157,7 @@ hex_value(char c)
 }
 
 char *
-fetch_unescape(const char *s, size_t len)
+fetch_unescape(const char *s, size_t len, const char *keep)
 {
 	struct buf	 b;
 	size_t		 i;
@@ -168,7 +168,8 @@ fetch_unescape(const char *s, size_t len)
 	buf_reserve(&b, len);
 	for (i = 0; i < len; i++) {
 		if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) != -1 &&
-		    (lo = hex_value(s[i + 2])) != -1 && hi * 16 + lo != 0) {
+		    (lo = hex_value(s[i + 2])) != -1 && hi * 16 + lo != 0 &&
+		    (keep == NULL || strchr(keep, hi * 16 + lo) == NULL)) {
 			c = (char)(hi * 16 + lo);
 			buf_add(&b, &c, 1);
 			i += 2;

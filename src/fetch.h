@@ -81,8 +81,8 @@ int	fetch_open(struct fetch *, const struct fetch_request *, struct fetch_respon
 
 /* Percent-encode s for a URL query or path segment (keeps A-Za-z0-9-._~ and keep). */
 char	*fetch_escape(const char *s, const char *keep);
-/* Decode s's %XX escapes (a "%00" stays as it is). */
-char	*fetch_unescape(const char *s, size_t len);
+/* Decode s's %XX escapes, but for those of NUL and of characters in keep. */
+char	*fetch_unescape(const char *s, size_t len, const char *keep);
 /* Scheme, host and port of url, lower-cased: "https://reg.example:443". */
 char	*fetch_origin(const char *url);
 

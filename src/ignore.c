@@ -414,7 +414,7 @@ purl_qualifier(const char *quals, const char *key)
 	while (p != NULL && *p != '\0') {
 		n = strcspn(p, "&");
 		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=')
-			return fetch_unescape(p + klen + 1, n - klen - 1);
+			return fetch_unescape(p + klen + 1, n - klen - 1, NULL);
 		p = p[n] == '&' ? p + n + 1 : NULL;
 	}
 	return NULL;
@@ -463,17 +463,17 @@ vex_component(struct ignore_file *f, size_t st, const char *id,
 	if (str_starts(path, "oci/")) {
 		if (at != NULL) {
 			free(e->digest);
-			e->digest = fetch_unescape(at + 1, strlen(at + 1));
+			e->digest = fetch_unescape(at + 1, strlen(at + 1), NULL);
 		} else {
 			free(e->image);
 			if ((e->image = purl_qualifier(quals, "repository_url")) == NULL)
-				e->image = fetch_unescape(q, path + n - q);
+				e->image = fetch_unescape(q, path + n - q, NULL);
 		}
 	} else {
 		free(e->package);
-		e->package = fetch_unescape(q, path + n - q);
+		e->package = fetch_unescape(q, path + n - q, NULL);
 		if (at != NULL) {
-			v = fetch_unescape(at + 1, strlen(at + 1));
+			v = fetch_unescape(at + 1, strlen(at + 1), NULL);
 			if (str_starts(path, "rpm/") &&
 			    (epoch = purl_qualifier(quals, "epoch")) != NULL) {
 				if (strcmp(epoch, "0") != 0) {

@@ -93,20 +93,8 @@ cdx_purl(const struct os_info *os, const struct package *p)
 	const char	*type, *version = p->version, *colon;
 	char		*epoch = NULL, *distro;
 
-	switch (p->ecosystem) {
-	case ECO_DEB:
-		type = "deb";
-		break;
-	case ECO_APK:
-		type = "apk";
-		break;
-	case ECO_RPM:
-		type = "rpm";
-		break;
-	default:
-		type = "generic";
-		break;
-	}
+	/* The ecosystems' names are their purl types. */
+	type = p->ecosystem != ECO_UNKNOWN ? ecosystem_name(p->ecosystem) : "generic";
 	if (p->ecosystem == ECO_RPM && (colon = strchr(version, ':')) != NULL &&
 	    colon != version && strspn(version, "0123456789") == (size_t)(colon - version)) {
 		epoch = xstrndup(version, colon - version);

@@ -57,12 +57,40 @@ endpoint_free(struct endpoint *ep)
  * ~/.docker) alone; DOCKER_TLS (non-empty) encrypts without verifying. Either
  * way cert.pem and key.pem there, when both exist, are the client's.
  */
+#define ENDPOINT_CA	1	/* ca.pem is readable */
+#define ENDPOINT_CERT	2	/* cert.pem is, with or without key.pem */
+
+/*
+ * ca.pem, cert.pem and key.pem in dir into ep; the client's pair only when
+ * both files are there. Returns ENDPOINT_* flags for what was found.
+ */
+static int
+endpoint_files(struct endpoint *ep, const char *dir)
+{
+	int	found = 0;
+
+	ep->ca = xasprintf("%s/ca.pem", dir);
+	ep->cert = xasprintf("%s/cert.pem", dir);
+	ep->key = xasprintf("%s/key.pem", dir);
+	if (access(ep->cert, R_OK) == 0)
+		found |= ENDPOINT_CERT;
+	if (!(found & ENDPOINT_CERT) || access(ep->key, R_OK) != 0) {
+		free(ep->cert);
+		free(ep->key);
+		ep->cert = ep->key = NULL;
+	}
+	if (access(ep->ca, R_OK) == 0)
+		found |= ENDPOINT_CA;
+	return found;
+}
+
 static int
 endpoint_tls(struct endpoint *ep, char **cause)
 {
 	const char	*v = getenv("DOCKER_TLS_VERIFY"), *t = getenv("DOCKER_TLS");
 	const char	*dir = getenv("DOCKER_CERT_PATH"), *home;
 	char		*d;
+	int		 have_ca, err;
 
 	ep->verify = v != NULL && *v != '\0';
 	ep->tls = ep->verify || (t != NULL && *t != '\0');
@@ -74,18 +102,12 @@ endpoint_tls(struct endpoint *ep, char **cause)
 		d = xasprintf("%s/.docker", home);
 	else
 		d = xstrdup(".docker");
-	ep->ca = xasprintf("%s/ca.pem", d);
-	ep->cert = xasprintf("%s/cert.pem", d);
-	ep->key = xasprintf("%s/key.pem", d);
+	have_ca = endpoint_files(ep, d) & ENDPOINT_CA;
+	err = errno;
 	free(d);
-	if (ep->verify && access(ep->ca, R_OK) != 0)
+	if (ep->verify && !have_ca)
 		return fail(cause, HS_EINVAL, "DOCKER_TLS_VERIFY is set but %s: %s",
-		    ep->ca, strerror(errno));
-	if (access(ep->cert, R_OK) != 0 || access(ep->key, R_OK) != 0) {
-		free(ep->cert);
-		free(ep->key);
-		ep->cert = ep->key = NULL;
-	}
+		    ep->ca, strerror(err));
 	return 0;
 }
 
@@ -174,13 +196,6 @@ context_name(const char *dir, char **name, const char **from, char **cause)
 	return rc;
 }
 
-/* Is path a readable file? */
-static int
-readable(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
 /*
  * A named Docker context, as `docker context create` stores it: the
  * endpoint in contexts/meta/SHA256(NAME)/meta.json (Endpoints.docker.Host,
@@ -196,7 +211,7 @@ endpoint_context(struct endpoint *ep, const char *dir, const char *name,
 	json_error_t	 jerr;
 	char		 digest[72], *hash, *path, *tls, *what = NULL, *data = NULL;
 	size_t		 len;
-	int		 rc, skip_verify, have_tls;
+	int		 rc, skip_verify, found;
 
 	sha256_hex(name, strlen(name), digest);
 	hash = digest + strlen("sha256:");	/* the directory is the bare hex */
@@ -218,24 +233,16 @@ endpoint_context(struct endpoint *ep, const char *dir, const char *name,
 	skip = json_object_get(docker, "SkipTLSVerify");
 	skip_verify = json_is_true(skip);
 	tls = xasprintf("%s/contexts/tls/%s/docker", dir, hash);
-	ep->ca = xasprintf("%s/ca.pem", tls);
-	ep->cert = xasprintf("%s/cert.pem", tls);
-	ep->key = xasprintf("%s/key.pem", tls);
+	found = endpoint_files(ep, tls);
 	free(tls);
-	have_tls = readable(ep->ca) || readable(ep->cert);
-	if (!readable(ep->ca)) {
+	if (!(found & ENDPOINT_CA)) {
 		free(ep->ca);
 		ep->ca = NULL;		/* the system's CAs */
-	}
-	if (!readable(ep->cert) || !readable(ep->key)) {
-		free(ep->cert);
-		free(ep->key);
-		ep->cert = ep->key = NULL;
 	}
 	what = xasprintf("Docker context \"%s\": Host %s", name,
 	    json_string_value(host));
 	ep->tls = str_starts(json_string_value(host), "tcp://") &&
-	    (have_tls || skip_verify);
+	    (found != 0 || skip_verify);
 	ep->verify = ep->tls && !skip_verify;
 	if ((rc = endpoint_host(ep, json_string_value(host), what, cause)) != 0)
 		goto out;

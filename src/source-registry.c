@@ -354,47 +354,87 @@ registry_ca(const char *cert_dir, const char *host, char **pem, char **cause)
 }
 
 /*
- * The scheme each probed registry answered on, for the rest of the run: a
- * list of images on one plain-HTTP registry would otherwise pay a TLS try
- * per image, and each try reads and parses the CA bundle (20 ms of CPU).
+ * What the run learnt of each registry host, kept for the rest of it: the
+ * scheme it answered on (a list of images on one plain-HTTP registry would
+ * otherwise pay a TLS try per image, and each try reads and parses the CA
+ * bundle: 20 ms of CPU), and whether it is a mirror that did not answer as a
+ * registry (every image would otherwise wait for the same retries).
  */
-#define REGISTRY_SCHEMES	32
-static pthread_mutex_t	 registry_schemes_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
+#define REGISTRY_HOSTS	32
+static pthread_mutex_t	 registry_hosts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct registry_host {
 	char	host[256];
-	int	plain;
-} registry_schemes[REGISTRY_SCHEMES];
-static size_t		 registry_nschemes;
+	int	plain;		/* 1 plain HTTP, 0 TLS, -1 not known yet */
+	int	down;
+} registry_hosts[REGISTRY_HOSTS];
+static size_t		 registry_nhosts;
+
+/* host's entry, made when add is set and there is room; lock held. */
+static struct registry_host *
+registry_host(const char *host, int add)
+{
+	struct registry_host	*h;
+	size_t			 i;
+
+	for (i = 0; i < registry_nhosts; i++) {
+		if (strcmp(registry_hosts[i].host, host) == 0)
+			return &registry_hosts[i];
+	}
+	if (!add || registry_nhosts == REGISTRY_HOSTS ||
+	    strlen(host) >= sizeof registry_hosts[0].host)
+		return NULL;
+	h = &registry_hosts[registry_nhosts++];
+	strcpy(h->host, host);
+	h->plain = -1;
+	h->down = 0;
+	return h;
+}
 
 /* 1 plain HTTP, 0 TLS, -1 not known yet. */
 static int
 registry_scheme_find(const char *host)
 {
-	size_t	i;
-	int	plain = -1;
+	struct registry_host	*h;
+	int			 plain;
 
-	pthread_mutex_lock(&registry_schemes_lock);
-	for (i = 0; i < registry_nschemes; i++) {
-		if (strcmp(registry_schemes[i].host, host) == 0) {
-			plain = registry_schemes[i].plain;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&registry_schemes_lock);
+	pthread_mutex_lock(&registry_hosts_lock);
+	plain = (h = registry_host(host, 0)) != NULL ? h->plain : -1;
+	pthread_mutex_unlock(&registry_hosts_lock);
 	return plain;
 }
 
 static void
 registry_scheme_keep(const char *host, int plain)
 {
-	pthread_mutex_lock(&registry_schemes_lock);
-	if (registry_nschemes < REGISTRY_SCHEMES &&
-	    strlen(host) < sizeof registry_schemes[0].host) {
-		strcpy(registry_schemes[registry_nschemes].host, host);
-		registry_schemes[registry_nschemes].plain = plain;
-		registry_nschemes++;
-	}
-	pthread_mutex_unlock(&registry_schemes_lock);
+	struct registry_host	*h;
+
+	pthread_mutex_lock(&registry_hosts_lock);
+	if ((h = registry_host(host, 1)) != NULL)
+		h->plain = plain;
+	pthread_mutex_unlock(&registry_hosts_lock);
+}
+
+static int
+registry_is_down(const char *host)
+{
+	struct registry_host	*h;
+	int			 down;
+
+	pthread_mutex_lock(&registry_hosts_lock);
+	down = (h = registry_host(host, 0)) != NULL && h->down;
+	pthread_mutex_unlock(&registry_hosts_lock);
+	return down;
+}
+
+static void
+registry_set_down(const char *host)
+{
+	struct registry_host	*h;
+
+	pthread_mutex_lock(&registry_hosts_lock);
+	if ((h = registry_host(host, 1)) != NULL)
+		h->down = 1;
+	pthread_mutex_unlock(&registry_hosts_lock);
 }
 
 /*
@@ -777,37 +817,6 @@ registry_mirror_parse(const char *arg, struct registry_mirror *m, char **cause)
 	} else
 		strcpy(m->registry, "registry-1.docker.io");
 	return 0;
-}
-
-/*
- * Mirrors that did not answer as registries (down, or not a registry) are
- * not asked again in this run: every image would wait for the same retries.
- */
-#define REGISTRY_DOWN	16
-static pthread_mutex_t	 registry_down_lock = PTHREAD_MUTEX_INITIALIZER;
-static char		 registry_down[REGISTRY_DOWN][256];
-static size_t		 registry_ndown;
-
-static int
-registry_is_down(const char *host)
-{
-	size_t	i;
-	int	down = 0;
-
-	pthread_mutex_lock(&registry_down_lock);
-	for (i = 0; i < registry_ndown && !down; i++)
-		down = strcmp(registry_down[i], host) == 0;
-	pthread_mutex_unlock(&registry_down_lock);
-	return down;
-}
-
-static void
-registry_set_down(const char *host)
-{
-	pthread_mutex_lock(&registry_down_lock);
-	if (registry_ndown < REGISTRY_DOWN && strlen(host) < sizeof registry_down[0])
-		strcpy(registry_down[registry_ndown++], host);
-	pthread_mutex_unlock(&registry_down_lock);
 }
 
 /*

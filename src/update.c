@@ -189,33 +189,6 @@ update_conf_read(const char *path, struct update_conf **out, char **cause)
 	return rc;
 }
 
-/* Decode %XX escapes (a mirror on disk holds the decoded names). */
-static char *
-update_unescape(const char *s, size_t len)
-{
-	struct buf	 b;
-	size_t		 i;
-	int		 hi, lo;
-
-	buf_init(&b);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && isxdigit((unsigned char)s[i + 1]) &&
-		    isxdigit((unsigned char)s[i + 2])) {
-			hi = isdigit((unsigned char)s[i + 1]) ? s[i + 1] - '0' :
-			    (tolower((unsigned char)s[i + 1]) - 'a' + 10);
-			lo = isdigit((unsigned char)s[i + 2]) ? s[i + 2] - '0' :
-			    (tolower((unsigned char)s[i + 2]) - 'a' + 10);
-			if (hi * 16 + lo != 0 && hi * 16 + lo != '/') {
-				buf_printf(&b, "%c", hi * 16 + lo);
-				i += 2;
-				continue;
-			}
-		}
-		buf_add(&b, s + i, 1);
-	}
-	return buf_steal(&b);
-}
-
 char *
 update_mirror_url(const char *mirror, const char *url)
 {
@@ -243,7 +216,8 @@ update_mirror_url(const char *mirror, const char *url)
 	if (str_starts(base, "http://") || str_starts(base, "https://"))
 		u = xasprintf("%s/%.*s", base, (int)(end - host), host);
 	else {
-		rest = update_unescape(host, (size_t)(end - host));
+		/* A mirror on disk holds the decoded names; a '/' stays escaped. */
+		rest = fetch_unescape(host, (size_t)(end - host), "/");
 		if (str_starts(base, "file://"))
 			u = xasprintf("%s/%s", base, rest);
 		else if (base[0] == '/')
