@@ -13,6 +13,14 @@ static const char *ecosystem_names[] = {
 	[ECO_DEB] = "deb",
 	[ECO_APK] = "apk",
 	[ECO_RPM] = "rpm",
+	[ECO_NPM] = "npm",
+	[ECO_PYPI] = "pypi",
+	[ECO_MAVEN] = "maven",
+	[ECO_GO] = "go",
+	[ECO_CARGO] = "cargo",
+	[ECO_GEM] = "gem",
+	[ECO_COMPOSER] = "composer",
+	[ECO_NUGET] = "nuget",
 };
 
 const char *
@@ -21,6 +29,12 @@ ecosystem_name(enum ecosystem e)
 	if ((size_t)e >= NELEM(ecosystem_names))
 		return "unknown";
 	return ecosystem_names[e];
+}
+
+int
+ecosystem_is_lang(enum ecosystem e)
+{
+	return e >= ECO_NPM && e <= ECO_LAST;
 }
 
 enum ecosystem
@@ -123,6 +137,9 @@ package_clear(struct package *p)
 	free(p->source_name);
 	free(p->source_version);
 	free(p->arch);
+	free(p->location);
+	free(p->purl);
+	free(p->layer);
 }
 
 void
@@ -182,7 +199,10 @@ package_cmp(const void *va, const void *vb)
 		return r;
 	if ((r = strcmp_null(a->arch, b->arch)) != 0)
 		return r;
-	return (int)a->ecosystem - (int)b->ecosystem;
+	if ((r = (int)a->ecosystem - (int)b->ecosystem) != 0)
+		return r;
+	/* Two copies of one package in two places are two packages. */
+	return strcmp_null(a->location, b->location);
 }
 
 void
@@ -218,6 +238,10 @@ finding_clear(struct finding *f)
 	free(f->description);
 	free(f->link);
 	free(f->ignore_reason);
+	for (size_t i = 0; i < f->naliases; i++)
+		free(f->aliases[i]);
+	free(f->aliases);
+	free(f->location);
 	memset(f, 0, sizeof *f);
 }
 
@@ -247,6 +271,8 @@ finding_cmp(const void *va, const void *vb)
 	if ((r = strcmp(a->id, b->id)) != 0)
 		return r;
 	if ((r = strcmp(a->package, b->package)) != 0)
+		return r;
+	if ((r = strcmp_null(a->location, b->location)) != 0)
 		return r;
 	return strcmp_null(a->installed_version, b->installed_version);
 }

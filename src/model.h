@@ -15,9 +15,24 @@ enum ecosystem {
 	ECO_DEB,	/* dpkg order: Debian, Ubuntu */
 	ECO_APK,	/* apk-tools 2.x order: Alpine, Wolfi, Chainguard */
 	ECO_RPM,	/* rpm EVR order: RHEL family, Fedora, Amazon, SUSE, Mariner */
+	/*
+	 * Language ecosystems: an application's own packages, matched against
+	 * advisories of the ecosystem (OSV's names), whatever the distribution.
+	 */
+	ECO_NPM,	/* node-semver */
+	ECO_PYPI,	/* PEP 440 */
+	ECO_MAVEN,	/* Maven ComparableVersion */
+	ECO_GO,		/* Go module semver */
+	ECO_CARGO,	/* Cargo semver */
+	ECO_GEM,	/* RubyGems Gem::Version */
+	ECO_COMPOSER,	/* Composer normalised versions */
+	ECO_NUGET,	/* NuGet versions */
 };
-const char	*ecosystem_name(enum ecosystem);	/* "deb", "apk", "rpm" */
+#define ECO_LAST	ECO_NUGET
+const char	*ecosystem_name(enum ecosystem);	/* "deb", "apk", "rpm", "npm", "pypi", … */
 enum ecosystem	 ecosystem_from_name(const char *);
+/* An application's package (npm, PyPI, …), not one of the OS's. */
+int		 ecosystem_is_lang(enum ecosystem);
 
 /* One severity scale for every source; order matters (higher is worse). */
 enum severity {
@@ -55,6 +70,15 @@ struct package {
 	char		*source_version;/* never NULL: the version itself when none */
 	char		*arch;		/* NULL when unknown */
 	enum ecosystem	 ecosystem;
+	/*
+	 * Language packages: where in the image it was found ("app/node_modules/
+	 * lodash/package.json", "app.jar!/BOOT-INF/lib/x.jar"), and its purl when
+	 * the analyzer knows it better than ecosystem, name and version say
+	 * (Maven's group). NULL for OS packages.
+	 */
+	char		*location;
+	char		*purl;
+	char		*layer;		/* diff_id of the layer that added it; NULL unknown */
 };
 
 struct inventory {
@@ -94,6 +118,12 @@ struct finding {
 	enum verdict	 verdict;
 	char		*ignore_reason;		/* when VERDICT_IGNORED */
 	int		 is_new;		/* set by the history diff; -1 unknown */
+	/* Other ids of the same vulnerability (GHSA-…, USN-…, DSA-…). */
+	char		**aliases;
+	size_t		 naliases;
+	/* The package's ecosystem and location in the image (language packages). */
+	enum ecosystem	 ecosystem;
+	char		*location;		/* NULL for OS packages */
 };
 void	finding_clear(struct finding *);
 
