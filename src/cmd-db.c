@@ -81,7 +81,8 @@ static const struct option cmd_db_import_options[] = {
 static const char cmd_db_update_usage[] =
     "usage: hullscan db update [options]\n"
     CMD_DB_USAGE_DB
-    "  --feeds FILE         the feed list (default " UPDATE_DEFAULT_CONF ")\n"
+    "  --feeds FILE         the feed list (default: the built-in one, also installed as\n"
+    "                       " UPDATE_DEFAULT_CONF ")\n"
     "  --mirror DIR|URL     read each feed from DIR/HOST/PATH or URL/HOST/PATH\n"
     "                       (default $HULLSCAN_FEED_MIRROR)\n"
     "  --connect-timeout S  seconds to connect (default 30)\n"
@@ -368,8 +369,8 @@ cmd_db_update(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
 
 	if (argc > 0)
 		return cmd_db_usage_error(sub, "unexpected argument %s", argv[0]);
-	if (update_conf_read(a->feeds != NULL ? a->feeds : UPDATE_DEFAULT_CONF,
-	    &conf, &cause) != 0) {
+	if ((a->feeds != NULL ? update_conf_read(a->feeds, &conf, &cause) :
+	    update_conf_builtin(&conf, &cause)) != 0) {
 		log_error("%s", cause);
 		status = EXIT_USAGE;
 		goto out;
