@@ -182,7 +182,7 @@ cmd_db_usage(FILE *f, const struct cmd_db_sub *sub)
 static int cmd_db_usage_error(const struct cmd_db_sub *, const char *, ...)
     PRINTFLIKE(2, 3);
 
-/* An error, then the usage on stderr; returns EXIT_USAGE. */
+/* An error as one line, with where the usage is; returns EXIT_USAGE. */
 static int
 cmd_db_usage_error(const struct cmd_db_sub *sub, const char *fmt, ...)
 {
@@ -193,16 +193,11 @@ cmd_db_usage_error(const struct cmd_db_sub *sub, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (sub != NULL)
-		log_error("db %s: %s", sub->name, msg);
+		log_error("db %s: %s (see hullscan db %s --help)", sub->name, msg,
+		    sub->name);
 	else
-		log_error("db: %s", msg);
+		log_error("db: %s (see hullscan db --help)", msg);
 	free(msg);
-	if (sub != NULL)
-		fputs(sub->usage, stderr);
-	else {
-		fputs("usage: hullscan db import|update|remove|status [options] ...\n"
-		    "(hullscan db --help for every option)\n", stderr);
-	}
 	return EXIT_USAGE;
 }
 
@@ -220,7 +215,7 @@ cmd_db_number(const char *s, long min, long max)
 	return v;
 }
 
-/* What getopt_long's '?' or ':' was about, as one line, and the usage. */
+/* What getopt_long's '?' or ':' was about, as one line. */
 static int
 cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
 {
@@ -229,7 +224,6 @@ cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
 	name = xasprintf("db %s", sub->name);
 	cmd_bad_option(name, argv, ch);
 	free(name);
-	fputs(sub->usage, stderr);
 	return EXIT_USAGE;
 }
 

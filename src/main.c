@@ -39,15 +39,20 @@ cmd_bad_option(const char *cmd, char **argv, int ch)
 	if (strncmp(arg, "--", 2) == 0) {
 		n = (int)strcspn(arg, "=");
 		if (ch == ':')
-			log_error("%s: option %.*s needs a value", cmd, n, arg);
+			log_error("%s: option %.*s needs a value (see hullscan %s --help)",
+			    cmd, n, arg, cmd);
 		else if (optopt != 0)
-			log_error("%s: option %.*s takes no value", cmd, n, arg);
+			log_error("%s: option %.*s takes no value (see hullscan %s "
+			    "--help)", cmd, n, arg, cmd);
 		else
-			log_error("%s: unknown option %.*s", cmd, n, arg);
+			log_error("%s: unknown option %.*s (see hullscan %s --help)",
+			    cmd, n, arg, cmd);
 	} else if (ch == ':')
-		log_error("%s: option -%c needs a value", cmd, optopt);
+		log_error("%s: option -%c needs a value (see hullscan %s --help)", cmd,
+		    optopt, cmd);
 	else
-		log_error("%s: unknown option -%c", cmd, optopt);
+		log_error("%s: unknown option -%c (see hullscan %s --help)", cmd,
+		    optopt, cmd);
 }
 
 char *
