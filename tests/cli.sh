@@ -8,6 +8,10 @@ expect_status "--help: exit 0" 0 "$HULLSCAN" --help
 for c in scan db inventory vercmp; do
 	grep -q "^  $c" "$T/out" && ok "--help lists $c" || not_ok "--help lists $c"
 done
+# Which status wins is said where the statuses are (tests/scan.sh holds the
+# runs that check it): after a scan, 1 over 3 over 2.
+tr '\n' ' ' <"$T/out" | grep -q 'after a scan, 1 wins over 3, and 3 over 2 (a report or the history' &&
+	ok "--help says which exit status wins" || { not_ok "--help says which exit status wins"; diag "$(cat "$T/out")"; }
 expect_status "--version: exit 0" 0 "$HULLSCAN" --version
 grep -Eq '^hullscan [0-9]+\.[0-9]+' "$T/out" && ok "--version prints the version" || not_ok "--version prints the version"
 expect_status "unknown command: exit 2" 2 "$HULLSCAN" frobnicate

@@ -464,6 +464,24 @@ expect_status "unreadable --images: exit 2" 2 "$HULLSCAN" scan --db "$DB" --imag
 expect_status "missing database: exit 4" 4 "$HULLSCAN" scan --db "$T/none.db" "oci:$T/alpine:3.10.3"
 grep -q "^hullscan: .*$T/none.db" "$T/err" && ok "missing database message names the file" ||
 	{ not_ok "missing database message names the file"; diag "$(cat "$T/err")"; }
+# Which status wins when several apply (issue 14; hullscan(1) EXIT STATUS):
+# after a scan, 1 (policy) over 3 (an image not scanned) over 2 (a report or
+# the history not written); each problem still has its own line.
+NOWHERE=$T/typo.txt/report.json	# under a regular file: never writable
+expect_status "a report not written, nothing else: exit 2" 2 \
+	"$HULLSCAN" scan -q --no-history --db "$DB" --json "$NOWHERE" "oci:$T/alpine-old:1"
+grep -q "^hullscan: $NOWHERE" "$T/err" && ok "the report not written is named" ||
+	{ not_ok "the report not written is named"; diag "$(cat "$T/err")"; }
+expect_status "a report not written and an image not scanned: exit 3" 3 \
+	"$HULLSCAN" scan -q --no-history --db "$DB" --json "$NOWHERE" "oci:$T/alpine-old:1" "oci:$T/nothing"
+grep -q "^hullscan: $NOWHERE" "$T/err" && grep -q "^hullscan: oci:$T/nothing: " "$T/err" &&
+	ok "... both said" || { not_ok "... both said"; diag "$(cat "$T/err")"; }
+expect_status "a report not written, an image not scanned, the policy failed: exit 1" 1 \
+	"$HULLSCAN" scan -q --history "$T/wins.db" --db "$DB" --fail-on unknown --json "$NOWHERE" \
+	"oci:$T/alpine-old:1" "oci:$T/nothing"
+grep -q "^hullscan: $NOWHERE" "$T/err" && grep -q "^hullscan: oci:$T/nothing: " "$T/err" &&
+	grep -q "^hullscan: .*: CVE-.* at or above --fail-on" "$T/err" &&
+	ok "... all three said" || { not_ok "... all three said"; diag "$(cat "$T/err")"; }
 expect_status "a Docker Hub name that cannot be pulled (bogus:whatever): exit 3" 3 \
 	"$HULLSCAN" scan -q --db "$DB" "bogus:whatever"
 
