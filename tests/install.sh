@@ -7,10 +7,7 @@
 # data/feeds.conf (read here by a separate parser) is fetched through a real
 # nginx on 127.0.0.1 (--mirror URL) and lands in the database.
 . "$top_srcdir/tests/lib.sh"
-need_fixtures
-need_cmd make bzip2 cmp timeout /usr/bin/python3
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX" ] || need_cmd nginx
+need_cmd make cmp timeout /usr/bin/python3
 PY=/usr/bin/python3
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY
 unset HULLSCAN_FEED_MIRROR HULLSCAN_TEMPLATES
@@ -30,11 +27,12 @@ mkdir -p "$T/copy"
 cp "$HULLSCAN" "$T/copy/hullscan"
 COPIED=$T/copy/hullscan
 
-# A small root filesystem to scan: Ubuntu 18.04's os-release and a real status file.
+# A small root filesystem to scan (no fixture needed: this part runs under
+# make distcheck too).
 mkdir -p "$T/rootfs/etc" "$T/rootfs/var/lib/dpkg"
-cp "$F/os-release/claircore/ubuntu/testdata/dist/18.04/etc/os-release" "$T/rootfs/etc/"
-cp "$F/dpkg/trivy-ubuntu1804-status/status" "$T/rootfs/var/lib/dpkg/status"
-chmod -R u+w "$T/rootfs"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$T/rootfs/etc/os-release"
+printf 'Package: zlib1g\nStatus: install ok installed\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\n' \
+	>"$T/rootfs/var/lib/dpkg/status"
 
 # --- --html from elsewhere -------------------------------------------------------------
 html_case() {	# html_case LABEL BINARY
@@ -73,6 +71,13 @@ EOF
 html_case copied "$COPIED"
 
 # --- db update with the built-in feed list ---------------------------------------------
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for need in "$FIXTURES/README.md" "$NGINX" "$(command -v bzip2 || echo bzip2)"; do
+	[ -e "$need" ] && continue
+	if [ "${CI:-}" = true ]; then not_ok "$need is missing (required under CI)"
+	else skip "db update with the built-in list: $need is missing"; fi
+	done_testing; exit
+done
 # Every URL of data/feeds.conf served under WWW/HOST/PATH (what --mirror URL asks
 # for) with a real feed file of its format, compressed as its name says.
 W=$T/www
