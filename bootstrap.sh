@@ -2,8 +2,11 @@
 # Set up a fresh Debian 12 machine for hullscan and run it:
 #   ./bootstrap.sh demo    install packages, build, fill the database from the feed
 #                          files, scan the example images, write reports to demo/
-#   ./bootstrap.sh check   install packages, build, run the whole test suite, then
-#                          run it again in an ASan+UBSan build
+#   ./bootstrap.sh check   install packages, build with --enable-werror (in build/,
+#                          configured again if it was configured otherwise), run
+#                          the whole test suite, then run it again in an ASan+UBSan
+#                          build (build-asan/); the last line is
+#                          "N passed, N failed, N skipped"
 # Both install what they need with apt-get (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
@@ -55,18 +58,41 @@ fetch_schemas() {
 	rm -rf "$tmp"
 }
 
-# build DIR [configure options]: an out-of-tree build.
+# The options DIR was configured with, as config.status says them.
+configured_with() {
+	(cd "$1" && ./config.status --config) 2>/dev/null
+}
+
+# build DIR [configure options]: an out-of-tree build configured with exactly
+# these options. A folder configured otherwise (by demo, or by hand) is
+# emptied and configured again: objects compiled without -Werror would
+# otherwise be kept by make, and check would not build with the flags it claims.
 build() {
 	dir=$1; shift
 	[ -x configure ] || ./autogen.sh
+	if [ -f "$dir/config.status" ] && [ "$(configured_with "$dir")" != "$*" ]; then
+		echo "bootstrap: $dir was configured with \"$(configured_with "$dir")\":" \
+		    "configuring it again with \"$*\""
+		rm -rf "$dir"
+	fi
 	mkdir -p "$dir"
 	(cd "$dir" && { [ -f Makefile ] || ../configure -q "$@"; } && make -s -j"$(nproc)")
+}
+
+# build_any DIR: a build of any configuration (the demo's): one made by check is
+# reused as it is.
+build_any() {
+	if [ -f "$1/Makefile" ]; then
+		(cd "$1" && make -s -j"$(nproc)")
+	else
+		build "$1"
+	fi
 }
 
 case $mode in
 demo)
 	install_packages
-	build build
+	build_any build
 	exec sh "$top/tests/demo.sh"
 	;;
 check)

@@ -81,7 +81,8 @@ static const struct option cmd_db_import_options[] = {
 static const char cmd_db_update_usage[] =
     "usage: hullscan db update [options]\n"
     CMD_DB_USAGE_DB
-    "  --feeds FILE         the feed list (default " UPDATE_DEFAULT_CONF ")\n"
+    "  --feeds FILE         the feed list (default: the built-in one, also installed as\n"
+    "                       " UPDATE_DEFAULT_CONF ")\n"
     "  --mirror DIR|URL     read each feed from DIR/HOST/PATH or URL/HOST/PATH\n"
     "                       (default $HULLSCAN_FEED_MIRROR)\n"
     "  --connect-timeout S  seconds to connect (default 30)\n"
@@ -181,7 +182,7 @@ cmd_db_usage(FILE *f, const struct cmd_db_sub *sub)
 static int cmd_db_usage_error(const struct cmd_db_sub *, const char *, ...)
     PRINTFLIKE(2, 3);
 
-/* An error, then the usage on stderr; returns EXIT_USAGE. */
+/* An error as one line, with where the usage is; returns EXIT_USAGE. */
 static int
 cmd_db_usage_error(const struct cmd_db_sub *sub, const char *fmt, ...)
 {
@@ -192,16 +193,11 @@ cmd_db_usage_error(const struct cmd_db_sub *sub, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (sub != NULL)
-		log_error("db %s: %s", sub->name, msg);
+		log_error("db %s: %s (see hullscan db %s --help)", sub->name, msg,
+		    sub->name);
 	else
-		log_error("db: %s", msg);
+		log_error("db: %s (see hullscan db --help)", msg);
 	free(msg);
-	if (sub != NULL)
-		fputs(sub->usage, stderr);
-	else {
-		fputs("usage: hullscan db import|update|remove|status [options] ...\n"
-		    "(hullscan db --help for every option)\n", stderr);
-	}
 	return EXIT_USAGE;
 }
 
@@ -219,7 +215,7 @@ cmd_db_number(const char *s, long min, long max)
 	return v;
 }
 
-/* What getopt_long's '?' or ':' was about, as one line, and the usage. */
+/* What getopt_long's '?' or ':' was about, as one line. */
 static int
 cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
 {
@@ -228,7 +224,6 @@ cmd_db_bad_option(const struct cmd_db_sub *sub, char **argv, int ch)
 	name = xasprintf("db %s", sub->name);
 	cmd_bad_option(name, argv, ch);
 	free(name);
-	fputs(sub->usage, stderr);
 	return EXIT_USAGE;
 }
 
@@ -368,8 +363,8 @@ cmd_db_update(const struct cmd_db_sub *sub, struct cmd_db_args *a, int argc,
 
 	if (argc > 0)
 		return cmd_db_usage_error(sub, "unexpected argument %s", argv[0]);
-	if (update_conf_read(a->feeds != NULL ? a->feeds : UPDATE_DEFAULT_CONF,
-	    &conf, &cause) != 0) {
+	if ((a->feeds != NULL ? update_conf_read(a->feeds, &conf, &cause) :
+	    update_conf_builtin(&conf, &cause)) != 0) {
 		log_error("%s", cause);
 		status = EXIT_USAGE;
 		goto out;

@@ -149,7 +149,6 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			    xasprintf("history %s", argv[0]);
 			cmd_bad_option(name, argv, ch);
 			free(name);
-			fputs(history_usage, stderr);
 			return EXIT_USAGE;
 		}
 		/* The database's age goes where --db does: rescan. */
@@ -249,7 +248,8 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			fputs(history_usage, stdout);
 			exit(EXIT_PASS);
 		default:
-			fputs(history_usage, stderr);
+			log_error("%s: option -%c not handled (see hullscan history "
+			    "--help)", argv[0], ch);
 			return EXIT_USAGE;
 		}
 	}

@@ -39,8 +39,9 @@ cmd_inventory_exec(int argc, char **argv)
 {
 	struct cmd_source	 src;
 	struct image_result	 r;
+	struct image_ref	**refs;
 	const struct package	*p;
-	size_t			 i;
+	size_t			 i, j, n;
 	int			 ch, status = EXIT_PASS;
 
 	cmd_source_init(&src);
@@ -66,19 +67,23 @@ cmd_inventory_exec(int argc, char **argv)
 			return EXIT_PASS;
 		default:
 			cmd_bad_option("inventory", argv, ch);
-			fputs(inventory_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		fputs(inventory_usage, stderr);
+		log_error("inventory: no image given (see hullscan inventory --help)");
+		return EXIT_USAGE;
+	}
+	n = (size_t)(argc - optind);
+	if (scan_parse_refs(argv + optind, n, &refs) != 0) {
+		scan_refs_free(refs, n);
 		return EXIT_USAGE;
 	}
 	cmd_source_start(&src);
-	for (; optind < argc; optind++) {
+	for (j = 0; j < n; j++) {
 		memset(&r, 0, sizeof r);
-		r.reference = xstrdup(argv[optind]);
-		if (scan_image(r.reference, &src.opts, NULL, &r) != 0) {
+		r.reference = xstrdup(argv[optind + j]);
+		if (scan_image(refs[j], &src.opts, NULL, &r) != 0) {
 			log_error("%s: %s", r.reference, r.error);
 			status = EXIT_IMAGE;
 			image_result_clear(&r);
@@ -95,6 +100,7 @@ cmd_inventory_exec(int argc, char **argv)
 		image_result_clear(&r);
 	}
 	cmd_source_end(&src);
+	scan_refs_free(refs, n);
 	return status;
 }
 

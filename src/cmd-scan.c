@@ -23,6 +23,8 @@
 struct scan_args {
 	char			**refs;
 	size_t			  nrefs;
+	struct image_ref	**parsed;	/* refs parsed, once all are read */
+	const char		 *empty_list;	/* an --images file that listed none */
 	char			 *db_path;
 	struct cmd_reports	  reports;
 	char			 *history_path;	/* NULL with --no-history */
@@ -153,6 +155,7 @@ scan_args_free(struct scan_args *a)
 {
 	size_t	i;
 
+	scan_refs_free(a->parsed, a->nrefs);
 	for (i = 0; i < a->nrefs; i++)
 		free(a->refs[i]);
 	free(a->refs);
@@ -191,6 +194,7 @@ static int
 scan_parse(int argc, char **argv, struct scan_args *a)
 {
 	char	*cause = NULL;
+	size_t	 before;
 	long	 v;
 	int	 ch, i;
 
@@ -222,11 +226,14 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		}
 		switch (ch) {
 		case OPT_IMAGES:
+			before = a->nrefs;
 			if (read_list(optarg, a, &cause) != 0) {
 				log_error("--images: %s", cause);
 				free(cause);
 				return EXIT_USAGE;
 			}
+			if (a->nrefs == before)
+				a->empty_list = optarg;
 			break;
 		case OPT_DB:
 			set_str(&a->db_path, optarg);
@@ -296,7 +303,6 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 			exit(EXIT_PASS);
 		default:
 			cmd_bad_option("scan", argv, ch);
-			fputs(scan_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -304,15 +310,23 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		a->refs = xreallocarray(a->refs, a->nrefs + 1, sizeof *a->refs);
 		a->refs[a->nrefs++] = xstrdup(argv[i]);
 	}
+	if (a->nrefs == 0 && a->empty_list != NULL) {
+		log_error("scan: --images %s lists no image (only blank lines or "
+		    "comments)", a->empty_list);
+		return EXIT_USAGE;
+	}
 	if (a->nrefs == 0) {
-		log_error("scan: no image given (REF... or --images FILE)");
-		fputs(scan_usage, stderr);
+		log_error("scan: no image given: REF... or --images FILE (see "
+		    "hullscan scan --help)");
 		return EXIT_USAGE;
 	}
 	if (a->db_path == NULL)
 		a->db_path = cmd_default_db();
 	if (a->shard_n > 1)
 		scan_shard(a);
+	/* A reference that is not one stops the run before any image is read. */
+	if (scan_parse_refs(a->refs, a->nrefs, &a->parsed) != 0)
+		return EXIT_USAGE;
 	return EXIT_PASS;
 bad:
 	log_error("%s", cause);
@@ -411,7 +425,7 @@ scan_worker(void *arg)
 		if (i >= w->rr->nimages)
 			break;
 		r = &w->rr->images[i];
-		scan_image(r->reference, &w->args->src.opts, db, r);
+		scan_image(w->args->parsed[i], &w->args->src.opts, db, r);
 		pthread_mutex_lock(&w->lock);
 		w->done++;
 		scan_log_result(w, r);

@@ -126,8 +126,9 @@ int	cmd_db_age_option(struct cmd_db_age *, int ch, const char *arg);
 int	cmd_db_check(const char *path, const struct cmd_db_age *, struct vulndb **out);
 
 /*
- * getopt_long's '?' or ':' as one line naming cmd ("scan", "db import"):
- * commands parse with opterr 0 and an optstring that starts with ':'.
+ * getopt_long's '?' or ':' as one line naming cmd ("scan", "db import") and
+ * where its options are ("see hullscan scan --help"); the usage is not
+ * printed. Commands parse with opterr 0 and an optstring that starts with ':'.
  */
 void	cmd_bad_option(const char *cmd, char **argv, int ch);
 

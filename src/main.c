@@ -27,7 +27,10 @@ usage(FILE *f)
 	for (i = 0; i < NELEM(cmd_table); i++)
 		fprintf(f, "  %-34s %s\n", cmd_table[i]->usage, cmd_table[i]->summary);
 	fprintf(f, "\nexit status: 0 passed, 1 policy failed, 2 usage or input error,\n"
-	    "3 an image could not be scanned, 4 vulnerability database missing or stale\n");
+	    "3 an image could not be scanned, 4 vulnerability database missing or stale;\n"
+	    "bad usage (2) and the database (4) stop a run before any image is read;\n"
+	    "after a scan, 1 wins over 3, and 3 over 2 (a report or the history that\n"
+	    "could not be written)\n");
 }
 
 void
@@ -39,15 +42,20 @@ cmd_bad_option(const char *cmd, char **argv, int ch)
 	if (strncmp(arg, "--", 2) == 0) {
 		n = (int)strcspn(arg, "=");
 		if (ch == ':')
-			log_error("%s: option %.*s needs a value", cmd, n, arg);
+			log_error("%s: option %.*s needs a value (see hullscan %s --help)",
+			    cmd, n, arg, cmd);
 		else if (optopt != 0)
-			log_error("%s: option %.*s takes no value", cmd, n, arg);
+			log_error("%s: option %.*s takes no value (see hullscan %s "
+			    "--help)", cmd, n, arg, cmd);
 		else
-			log_error("%s: unknown option %.*s", cmd, n, arg);
+			log_error("%s: unknown option %.*s (see hullscan %s --help)",
+			    cmd, n, arg, cmd);
 	} else if (ch == ':')
-		log_error("%s: option -%c needs a value", cmd, optopt);
+		log_error("%s: option -%c needs a value (see hullscan %s --help)", cmd,
+		    optopt, cmd);
 	else
-		log_error("%s: unknown option -%c", cmd, optopt);
+		log_error("%s: unknown option -%c (see hullscan %s --help)", cmd,
+		    optopt, cmd);
 }
 
 char *

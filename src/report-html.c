@@ -10,6 +10,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
+#include <libxslt/documents.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
@@ -17,6 +18,7 @@
 #include <libxslt/xsltutils.h>
 #include <libexslt/exslt.h>
 
+#include "embed.h"
 #include "report.h"
 #include "util.h"
 
@@ -43,13 +45,42 @@ report_templates_dir(const char *given)
 		return given;
 	if ((env = getenv("HULLSCAN_TEMPLATES")) != NULL && *env != '\0')
 		return env;
-	if (access(HULLSCAN_DATADIR "/templates/report.xsl", R_OK) == 0)
-		return HULLSCAN_DATADIR "/templates";
-#ifdef HULLSCAN_SRCDIR
-	if (access(HULLSCAN_SRCDIR "/templates/report.xsl", R_OK) == 0)
-		return HULLSCAN_SRCDIR "/templates";
-#endif
-	return "templates";
+	return NULL;
+}
+
+/*
+ * The built-in templates have URIs under HTML_BUILTIN, so that an
+ * xsl:import or xsl:include between them resolves to another built-in one.
+ * While a report is written, libxslt's document loader is ours: it serves
+ * those URIs from memory and hands every other one to the loader it replaced.
+ */
+#define HTML_BUILTIN	"hullscan-builtin:/"
+static xsltDocLoaderFunc html_next_loader;
+
+static xmlDocPtr
+html_loader(const xmlChar *uri, xmlDictPtr dict, int options, void *ctxt,
+    xsltLoadType type)
+{
+	const struct embed_file	*f;
+	xmlParserCtxtPtr	 pctxt;
+	xmlDocPtr		 doc;
+
+	if (!str_starts((const char *)uri, HTML_BUILTIN))
+		return html_next_loader(uri, dict, options, ctxt, type);
+	if ((f = embed_find((const char *)uri + strlen(HTML_BUILTIN))) == NULL ||
+	    (pctxt = xmlNewParserCtxt()) == NULL)
+		return NULL;
+	/* A stylesheet's imports share its dictionary, as libxslt's own loader does. */
+	if (dict != NULL) {
+		if (pctxt->dict != NULL)
+			xmlDictFree(pctxt->dict);
+		pctxt->dict = dict;
+		xmlDictReference(dict);
+	}
+	doc = xmlCtxtReadMemory(pctxt, (const char *)f->data, (int)f->len,
+	    (const char *)uri, NULL, options | XML_PARSE_NONET);
+	xmlFreeParserCtxt(pctxt);
+	return doc;
 }
 
 /* libxml2 and libxslt report errors through a callback: keep the text for the cause. */
@@ -85,9 +116,10 @@ html_error_line(struct buf *b, const char *dflt)
 	return b->len > 0 ? b->data : dflt;
 }
 
+/* Apply the stylesheet at uri (a file, or a built-in one) named xsl in messages. */
 static int
-html_transform(xmlDocPtr doc, const char *xsl, const char *out, struct buf *errs,
-    char **cause)
+html_transform(xmlDocPtr doc, const char *uri, const char *xsl, const char *out,
+    struct buf *errs, char **cause)
 {
 	xsltStylesheetPtr	 style = NULL;
 	xsltTransformContextPtr	 ctxt = NULL;
@@ -96,7 +128,7 @@ html_transform(xmlDocPtr doc, const char *xsl, const char *out, struct buf *errs
 	xmlChar			*text = NULL;
 	int			 len = 0, rc = HS_ERR;
 
-	if ((style = xsltParseStylesheetFile(BAD_CAST xsl)) == NULL) {
+	if ((style = xsltParseStylesheetFile(BAD_CAST uri)) == NULL) {
 		fail(cause, HS_EINVAL, "%s: %s", xsl,
 		    html_error_line(errs, "cannot load the stylesheet"));
 		goto out;
@@ -150,33 +182,65 @@ html_copy(const char *from, const char *to, char **cause)
 	return rc;
 }
 
+/* Where each template comes from: the directory given, else built in. */
+static int
+html_source(const char *tdir, const char *file, char **uri, char **name,
+    const struct embed_file **builtin, char **cause)
+{
+	char	*path;
+
+	*uri = *name = NULL;
+	*builtin = NULL;
+	if (tdir == NULL) {
+		path = xasprintf("templates/%s", file);
+		*builtin = embed_find(path);
+		if (*builtin == NULL) {
+			free(path);
+			return fail(cause, HS_ENOENT, "templates/%s: not built in",
+			    file);
+		}
+		*uri = xasprintf(HTML_BUILTIN "%s", path);
+		*name = xasprintf("built-in %s", path);
+		free(path);
+		return 0;
+	}
+	path = xasprintf("%s/%s", tdir, file);
+	if (access(path, R_OK) != 0) {
+		fail(cause, HS_ENOENT, "%s: %s (set --templates or "
+		    "HULLSCAN_TEMPLATES)", path, strerror(errno));
+		free(path);
+		return HS_ENOENT;
+	}
+	*uri = path;
+	*name = xstrdup(path);
+	return 0;
+}
+
 int
 report_html_write(const struct run_result *rr, const char *dir,
     const char *templates_dir, char **cause)
 {
 	static int		 exslt_done;
 	const struct html_output *o;
-	const char		*tdir;
+	const struct embed_file	*builtin;
+	const char		*tdir, *file;
 	xmlDocPtr		 doc = NULL;
 	struct buf		 errs;
-	char			*data = NULL, *src = NULL, *out = NULL, *probe;
+	char			*data = NULL, *uri = NULL, *name = NULL, *out = NULL;
+	char			*probe;
 	size_t			 len, i;
 	int			 rc;
 
 	tdir = report_templates_dir(templates_dir);
 	for (i = 0; i < NELEM(html_outputs); i++) {
 		o = &html_outputs[i];
-		src = xasprintf("%s/%s", tdir, o->stylesheet != NULL ?
-		    o->stylesheet : o->source);
-		if (access(src, R_OK) != 0) {
-			rc = fail(cause, HS_ENOENT, "%s: %s (set --templates or "
-			    "HULLSCAN_TEMPLATES)", src, strerror(errno));
-			free(src);
+		file = o->stylesheet != NULL ? o->stylesheet : o->source;
+		if ((rc = html_source(tdir, file, &uri, &name, &builtin, cause)) != 0)
 			return rc;
-		}
-		free(src);
+		free(uri);
+		free(name);
 	}
-	src = NULL;
+	uri = name = NULL;
 	probe = xasprintf("%s/index.html", dir);
 	rc = mkdir_parents(probe, cause);
 	free(probe);
@@ -194,6 +258,8 @@ report_html_write(const struct run_result *rr, const char *dir,
 	buf_init(&errs);
 	xmlSetGenericErrorFunc(&errs, html_error);
 	xsltSetGenericErrorFunc(&errs, html_error);
+	html_next_loader = xsltDocDefaultLoader;
+	xsltSetLoaderFunc(html_loader);
 	doc = xmlReadMemory(data, (int)len, "report.xml", "UTF-8",
 	    XML_PARSE_NONET);
 	if (doc == NULL) {
@@ -203,24 +269,28 @@ report_html_write(const struct run_result *rr, const char *dir,
 	}
 	for (i = 0; i < NELEM(html_outputs); i++) {
 		o = &html_outputs[i];
+		file = o->stylesheet != NULL ? o->stylesheet : o->source;
+		if ((rc = html_source(tdir, file, &uri, &name, &builtin, cause)) != 0)
+			goto out;
 		out = xasprintf("%s/%s", dir, o->output);
 		if (o->stylesheet != NULL) {
-			src = xasprintf("%s/%s", tdir, o->stylesheet);
 			buf_free(&errs);
-			rc = html_transform(doc, src, out, &errs, cause);
-		} else {
-			src = xasprintf("%s/%s", tdir, o->source);
-			rc = html_copy(src, out, cause);
-		}
-		free(src);
+			rc = html_transform(doc, uri, name, out, &errs, cause);
+		} else if (builtin != NULL)
+			rc = file_write_atomic(out, builtin->data, builtin->len, cause);
+		else
+			rc = html_copy(uri, out, cause);
+		free(uri);
+		free(name);
 		free(out);
-		src = out = NULL;
+		uri = name = out = NULL;
 		if (rc != 0)
 			goto out;
 	}
 	rc = 0;
 
 out:
+	xsltSetLoaderFunc(html_next_loader);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	xsltSetGenericErrorFunc(NULL, NULL);
 	xmlFreeDoc(doc);

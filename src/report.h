@@ -20,7 +20,7 @@ int	report_html_write(const struct run_result *, const char *dir,
 	    const char *templates_dir, char **cause);
 /*
  * Where the HTML templates are: the given dir, else $HULLSCAN_TEMPLATES, else
- * the installed HULLSCAN_DATADIR/templates, else ./templates (a source tree).
+ * NULL: the ones built into the binary (embed.h), wherever it runs from.
  */
 const char *report_templates_dir(const char *given);
 

@@ -60,10 +60,9 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 }
 
 int
-scan_image(const char *text, const struct source_options *opts, struct vulndb *db,
-    struct image_result *r)
+scan_image(const struct image_ref *ref, const struct source_options *opts,
+    struct vulndb *db, struct image_result *r)
 {
-	struct image_ref	*ref = NULL;
 	struct image		*img = NULL;
 	struct rootfs		*rfs = NULL;
 	struct inventory	*inv = NULL;
@@ -71,8 +70,6 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 	double			 start = now_mono();
 	int			 rc;
 
-	if ((rc = image_ref_parse(text, &ref, &cause)) != 0)
-		goto out;
 	free(r->name);
 	r->name = xstrdup(ref->name);
 	if ((rc = source_read(ref, opts, &img, &cause)) != 0)
@@ -105,6 +102,43 @@ out:
 	inventory_free(inv);
 	rootfs_free(rfs);
 	image_free(img);
-	image_ref_free(ref);
 	return rc;
+}
+
+size_t
+scan_parse_refs(char *const *refs, size_t n, struct image_ref ***parsed)
+{
+	struct image_ref	**v;
+	char			 *cause = NULL;
+	size_t			  i, bad = 0;
+
+	v = xcalloc(n > 0 ? n : 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		if (image_ref_parse(refs[i], &v[i], &cause) != 0) {
+			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
+			bad++;
+			continue;
+		}
+		if (v[i]->bare_path)
+			log_info("%s: an existing %s: read as %s%s", refs[i],
+			    v[i]->transport == TRANSPORT_DIR ? "directory" :
+			    v[i]->transport == TRANSPORT_OCI ? "OCI layout" : "archive",
+			    transport_name(v[i]->transport), v[i]->path);
+	}
+	*parsed = v;
+	return bad;
+}
+
+void
+scan_refs_free(struct image_ref **v, size_t n)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		image_ref_free(v[i]);
+	free(v);
 }

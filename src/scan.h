@@ -8,12 +8,21 @@
 struct vulndb;
 
 /*
- * Scan ref into r: read the image, build its inventory and match it against
- * db (NULL: inventory only). On failure r->error says why, naming the image;
- * returns 0 on success or a negative code.
+ * Scan ref (parsed beforehand: a reference that does not parse is the
+ * caller's usage error) into r: read the image, build its inventory and
+ * match it against db (NULL: inventory only). On failure r->error says why,
+ * naming the image; returns 0 on success or a negative code.
  */
-int	scan_image(const char *ref, const struct source_options *, struct vulndb *,
-	    struct image_result *r);
+int	scan_image(const struct image_ref *ref, const struct source_options *,
+	    struct vulndb *, struct image_result *r);
+
+/*
+ * Parse every reference of refs into parsed (n of them, allocated): each one
+ * that does not parse is said on its own line; returns how many failed (their
+ * slots are NULL). A bare path taken as an archive or a directory says so.
+ */
+size_t	scan_parse_refs(char *const *refs, size_t n, struct image_ref ***parsed);
+void	scan_refs_free(struct image_ref **, size_t n);
 
 /*
  * After matching r's inventory against db: r->warning when its packages were

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -706,3 +707,54 @@ const struct source_backend source_docker_archive_backend = {
 	.transport = TRANSPORT_DOCKER_ARCHIVE,
 	.read = source_docker_archive_read,
 };
+
+int
+source_archive_kind(const char *file, enum transport *out, char **cause)
+{
+	struct archive		*a;
+	struct archive_entry	*e;
+	const char		*name, *err;
+	char			*norm, *why = NULL;
+	size_t			 n = 0;
+	int			 r, manifest = 0, layout = 0;
+
+	if ((r = arc_open(file, &a, cause)) != 0) {
+		/* Readable, but libarchive found no tar in it. */
+		if (r == HS_EIO && access(file, R_OK) == 0)
+			return fail(cause, HS_EINVAL, "%s: not an image archive (a "
+			    "tar holding manifest.json or oci-layout)", file);
+		return r;
+	}
+	/* Member names only: libarchive skips the data in between. */
+	while (!manifest && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			err = archive_error_string(a);
+			why = xstrdup(err != NULL ? err : "damaged archive");
+			break;
+		}
+		if (++n > ARC_MAX_MEMBERS) {
+			why = xasprintf("more than %d members", ARC_MAX_MEMBERS);
+			break;
+		}
+		if ((name = archive_entry_pathname(e)) == NULL ||
+		    archive_entry_filetype(e) != AE_IFREG ||
+		    (norm = layer_path_normalise(name)) == NULL)
+			continue;
+		if (strcmp(norm, "manifest.json") == 0)
+			manifest = 1;
+		else if (strcmp(norm, "oci-layout") == 0)
+			layout = 1;
+		free(norm);
+	}
+	archive_read_free(a);
+	if (why != NULL || (!manifest && !layout)) {
+		r = fail(cause, HS_EINVAL, "%s: not an image archive (a tar holding "
+		    "manifest.json or oci-layout)%s%s", file, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+		free(why);
+		return r;
+	}
+	/* Docker 25 and later save both; manifest.json names the images. */
+	*out = manifest ? TRANSPORT_DOCKER_ARCHIVE : TRANSPORT_OCI_ARCHIVE;
+	return 0;
+}

@@ -6,9 +6,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -112,6 +115,20 @@ ref_valid_repository(const char *s)
 	return !start;
 }
 
+/* A host's ":PORT", when it has one, is 1 to 5 digits ("[::1]" has none). */
+static int
+ref_valid_port(const char *host)
+{
+	const char	*colon;
+	size_t		 n;
+
+	if ((colon = strrchr(host, ':')) == NULL ||
+	    (host[0] == '[' && strchr(colon, ']') != NULL))
+		return 1;
+	n = strspn(colon + 1, "0123456789");
+	return n >= 1 && n <= 5 && colon[1 + n] == '\0';
+}
+
 /*
  * A registry reference "[host[:port]/]repo[:tag][@sha256:…]" with Docker's
  * conventions: no host means Docker Hub, whose one-part names live under
@@ -167,7 +184,8 @@ source_parse_docker_ref(const char *text, struct image_ref *ref, char **cause)
 			ref->repository = xstrdup(repo);
 		ref->name = xasprintf("%s/%s", DOCKER_HUB_NAME, ref->repository);
 	} else {
-		if (*host == '\0' || *host == ':' || strchr(host, '/') != NULL) {
+		if (*host == '\0' || *host == ':' || strchr(host, '/') != NULL ||
+		    !ref_valid_port(host)) {
 			fail(cause, HS_EINVAL, "%s: invalid registry \"%s\"", text, host);
 			goto out;
 		}
@@ -184,6 +202,158 @@ source_parse_docker_ref(const char *text, struct image_ref *ref, char **cause)
 out:
 	free(s);
 	return rc;
+}
+
+/*
+ * The distance between word (len bytes, case ignored) and name: the edits
+ * (insert, delete, change, swap two neighbours) from one to the other.
+ */
+static size_t
+ref_distance(const char *word, size_t len, const char *name)
+{
+	size_t	d[33][33], n = strlen(name), i, j, best;
+	int	a, b;
+
+	if (len > 32 || n > 32)
+		return SIZE_MAX;
+	for (i = 0; i <= len; i++)
+		d[i][0] = i;
+	for (j = 0; j <= n; j++)
+		d[0][j] = j;
+	for (i = 1; i <= len; i++) {
+		a = tolower((unsigned char)word[i - 1]);
+		for (j = 1; j <= n; j++) {
+			b = (unsigned char)name[j - 1];
+			best = d[i - 1][j - 1] + (a != b);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a == (unsigned char)name[j - 2] &&
+			    tolower((unsigned char)word[i - 2]) == b &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[len][n];
+}
+
+/*
+ * The transport whose name word (len bytes) is a slip of: one edit away from
+ * a short name ("ocii"), two from a long one ("docker-archiv"). "docker" is
+ * a transport only as "docker://": with_registry says whether it counts.
+ * Returns its prefix ("oci:"), or NULL.
+ */
+static const char *
+ref_near_transport(const char *word, size_t len, int with_registry)
+{
+	const char	*prefix, *best = NULL;
+	char		 name[32];
+	size_t		 i, d, nlen, best_d = SIZE_MAX;
+
+	for (i = 0; i < NELEM(source_transports); i++) {
+		if (source_transports[i].transport == TRANSPORT_DOCKER &&
+		    !with_registry)
+			continue;
+		prefix = source_transports[i].prefix;
+		nlen = strcspn(prefix, ":");
+		snprintf(name, sizeof name, "%.*s", (int)nlen, prefix);
+		d = ref_distance(word, len, name);
+		if (d <= (nlen <= 3 ? 1 : 2) && d < best_d) {
+			best = prefix;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/* "TEXT: unknown transport "WORD:"" and what it may have meant; HS_EINVAL. */
+static int
+ref_unknown_transport(const char *text, size_t len, const char *sep, char **cause)
+{
+	const char	*near;
+	struct buf	 known;
+	size_t		 i;
+	int		 rc;
+
+	if ((near = ref_near_transport(text, len, 1)) != NULL)
+		return fail(cause, HS_EINVAL, "%s: unknown transport \"%.*s%s\" "
+		    "(did you mean %s?)", text, (int)len, text, sep, near);
+	buf_init(&known);
+	for (i = 0; i < NELEM(source_transports); i++)
+		buf_printf(&known, "%s%s", i > 0 ? ", " : "",
+		    source_transports[i].prefix);
+	rc = fail(cause, HS_EINVAL, "%s: unknown transport \"%.*s%s\" (transports: "
+	    "%s)", text, (int)len, text, sep, known.data);
+	buf_free(&known);
+	return rc;
+}
+
+/*
+ * A bare reference that names an existing file or directory: a directory is
+ * an OCI layout when it holds oci-layout, else a root filesystem (dir:); a
+ * file is a docker-archive or oci-archive by what it holds, else an error.
+ */
+static int
+ref_path(const char *text, const struct stat *st, struct image_ref *ref,
+    char **cause)
+{
+	enum transport	 t;
+	char		*p;
+	int		 rc;
+
+	if (S_ISDIR(st->st_mode)) {
+		p = xasprintf("%s/oci-layout", text);
+		t = access(p, F_OK) == 0 ? TRANSPORT_OCI : TRANSPORT_DIR;
+		free(p);
+	} else if (S_ISREG(st->st_mode)) {
+		if ((rc = source_archive_kind(text, &t, cause)) != 0)
+			return rc;
+	} else
+		return fail(cause, HS_EINVAL, "%s: neither an image archive nor a "
+		    "directory", text);
+	ref->transport = t;
+	ref->path = xstrdup(text);
+	ref->name = xasprintf("%s%s", transport_name(t), text);
+	ref->bare_path = 1;
+	return 0;
+}
+
+/* A reference with no transport: a path on disk, a transport mistyped, or a registry's. */
+static int
+ref_parse_bare(const char *text, struct image_ref *ref, char **cause)
+{
+	const char	*colon, *sep;
+	struct stat	 st;
+	size_t		 len = 0;
+	int		 rc;
+
+	if ((sep = strstr(text, "://")) != NULL)
+		return ref_unknown_transport(text, (size_t)(sep - text), "://", cause);
+	if (stat(text, &st) == 0)
+		return ref_path(text, &st, ref, cause);
+	/*
+	 * "ocii:/x", "docker-archiv:x.tar": the word before the first ':' is a
+	 * transport's name mistyped. A registry's "HOST:PORT/…" is not, nor a
+	 * name with a '/' before its tag.
+	 */
+	if ((colon = strchr(text, ':')) != NULL)
+		len = (size_t)(colon - text);
+	if (len > 0 && memchr(text, '/', len) == NULL &&
+	    !(strspn(colon + 1, "0123456789") > 0 &&
+	    colon[1 + strspn(colon + 1, "0123456789")] == '/') &&
+	    ref_near_transport(text, len, 0) != NULL)
+		return ref_unknown_transport(text, len, ":", cause);
+	if ((rc = source_parse_docker_ref(text, ref, cause)) != 0) {
+		/* "foo:/x", "foo:./x": a transport's name, then a path. */
+		if (len > 0 && strspn(text, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == len &&
+		    (colon[1] == '/' || colon[1] == '.' || colon[1] == '~'))
+			return ref_unknown_transport(text, len, ":", cause);
+		return rc;
+	}
+	return 0;
 }
 
 int
@@ -212,11 +382,11 @@ image_ref_parse(const char *text, struct image_ref **out, char **cause)
 	}
 	switch (ref->transport) {
 	case TRANSPORT_DOCKER:
-		if (i == NELEM(source_transports) && strstr(text, "://") != NULL) {
-			fail(cause, HS_EINVAL, "%s: unknown transport", text);
-			goto out;
-		}
-		if ((rc = source_parse_docker_ref(rest, ref, cause)) != 0)
+		if (i == NELEM(source_transports))
+			rc = ref_parse_bare(text, ref, cause);
+		else
+			rc = source_parse_docker_ref(rest, ref, cause);
+		if (rc != 0)
 			goto out;
 		break;
 	case TRANSPORT_DOCKER_DAEMON:

@@ -31,6 +31,8 @@ struct image_ref {
 	char		*reference;	/* tag or "sha256:…" digest */
 	/* Stable name across builds: the reference without tag or digest. */
 	char		*name;
+	/* A bare path on disk: the transport was taken from what is there. */
+	int		 bare_path;
 };
 int	 image_ref_parse(const char *, struct image_ref **, char **cause);
 void	 image_ref_free(struct image_ref *);
@@ -134,6 +136,13 @@ extern const struct source_backend source_docker_archive_backend; /* source-arch
 extern const struct source_backend source_dir_backend;		/* source.c */
 extern const struct source_backend source_docker_backend;	/* source-registry.c */
 extern const struct source_backend source_daemon_backend;	/* source-daemon.c */
+
+/*
+ * What the tar file at path (maybe compressed) holds: TRANSPORT_DOCKER_ARCHIVE
+ * when manifest.json is at its top, else TRANSPORT_OCI_ARCHIVE when
+ * oci-layout is; HS_EINVAL naming the file when neither (source-archive.c).
+ */
+int	source_archive_kind(const char *path, enum transport *, char **cause);
 
 /* "docker://", "oci:", ... for messages. */
 const char *transport_name(enum transport);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "embed.h"
 #include "feed.h"
 #include "fetch.h"
 #include "stream.h"
@@ -187,6 +188,18 @@ update_conf_read(const char *path, struct update_conf **out, char **cause)
 	rc = update_conf_parse(path, data, len, out, cause);
 	free(data);
 	return rc;
+}
+
+int
+update_conf_builtin(struct update_conf **out, char **cause)
+{
+	const struct embed_file	*f;
+
+	*out = NULL;
+	if ((f = embed_find("data/feeds.conf")) == NULL)
+		return fail(cause, HS_ENOENT, "%s: not built in", UPDATE_BUILTIN_CONF);
+	return update_conf_parse(UPDATE_BUILTIN_CONF, (const char *)f->data, f->len,
+	    out, cause);
 }
 
 char *

@@ -20,8 +20,10 @@ struct update_conf {
 	size_t			 n;
 };
 
-/* The feed list installed with hullscan. */
+/* Where "make install" puts a copy of the built-in feed list. */
 #define UPDATE_DEFAULT_CONF	HULLSCAN_DATADIR "/feeds.conf"
+/* What the built-in list is called in messages. */
+#define UPDATE_BUILTIN_CONF	"built-in feeds.conf"
 /* Most feeds one list may hold. */
 #define UPDATE_MAX_FEEDS	4096
 
@@ -29,6 +31,8 @@ struct update_conf {
 int	update_conf_read(const char *path, struct update_conf **out, char **cause);
 int	update_conf_parse(const char *path, const char *text, size_t len,
 	    struct update_conf **out, char **cause);
+/* The default feed list, built into the binary from data/feeds.conf. */
+int	update_conf_builtin(struct update_conf **out, char **cause);
 void	update_conf_free(struct update_conf *);
 
 /*

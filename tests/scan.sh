@@ -59,6 +59,26 @@ for ref in "docker-archive:$T/deb.tar" "docker-archive:$T/deb.tar:test/deb:12" \
 	fi
 done
 
+# A bare path that exists is what it holds (issue 14): each copy above given
+# without its transport, as what skopeo made it, and a root filesystem holding
+# the image's package files.
+gzip -1 -c "$T/deb.tar" >"$T/deb.tar.gz"
+mkdir -p "$T/root12"
+tar -xzf "$IMG/debian-12/blobs/sha256/3370084cb3fb3c014a2eb54e2e98c2abada48595d07e6218028814150e065df6" \
+	-C "$T/root12" etc/os-release usr/lib/os-release var/lib/dpkg/status
+for case in "deb.tar docker-archive" "deb.tar.gz docker-archive" "deb-oci.tar oci-archive" \
+    "deb-zstd oci" "root12 dir"; do
+	set -- $case
+	if "$HULLSCAN" inventory "$T/$1" >"$T/derived.tsv" 2>"$T/err" &&
+	    diff <(sed 1d "$T/deb-12.tsv") <(sed 1d "$T/derived.tsv") >"$T/diff" &&
+	    [ "$(cat "$T/err")" = "hullscan: $T/$1: an existing $([ "$2" = dir ] && echo directory ||
+	    { [ "$2" = oci ] && echo "OCI layout" || echo archive; }): read as $2:$T/$1" ]; then
+		ok "bare $1: read as $2:, same packages as the OCI original"
+	else
+		not_ok "bare $1: read as $2:"; diag "$(cat "$T/err" "$T/diff" | head -20)"
+	fi
+done
+
 # The Alpine minirootfs tarballs are single gzip layers: wrap each as an image.
 for v in 3.10.3 3.11.13 3.20.3 20240923; do
 	$MKOCI "$T/alpine" "$v" "$IMG/alpine-minirootfs/alpine-minirootfs-$v-x86_64.tar.gz" >/dev/null
@@ -390,12 +410,80 @@ grep -q "^hullscan: dir:$T/big: .*var/lib/dpkg/status.*limit" "$T/err" &&
 
 # --- exit statuses ------------------------------------------------------------------
 expect_status "no image: exit 2" 2 "$HULLSCAN" scan --db "$DB"
+[ "$(cat "$T/err")" = "hullscan: scan: no image given: REF... or --images FILE (see hullscan scan --help)" ] &&
+	ok "no image: one line, where the usage is" || { not_ok "no image: one line"; diag "$(cat "$T/err")"; }
 expect_status "unknown option: exit 2" 2 "$HULLSCAN" scan --bogus "oci:$T/alpine:3.10.3"
+[ "$(cat "$T/err")" = "hullscan: scan: unknown option --bogus (see hullscan scan --help)" ] &&
+	ok "unknown option: one line, where the usage is" || { not_ok "unknown option: one line"; diag "$(cat "$T/err")"; }
+# An --images file with no image in it: one line naming it (issue 14).
+printf '# the nightly list\n\n   # nothing yet\n' >"$T/none.txt"
+: >"$T/empty.txt"
+for f in none.txt empty.txt; do
+	expect_status "--images $f with no image: exit 2" 2 "$HULLSCAN" scan --db "$DB" --images "$T/$f"
+	[ "$(cat "$T/err")" = "hullscan: scan: --images $T/$f lists no image (only blank lines or comments)" ] &&
+		ok "--images $f: one line naming the file" ||
+		{ not_ok "--images $f: one line naming the file"; diag "$(cat "$T/err")"; }
+done
+# A mistyped transport is a usage error found before any image is read: no
+# registry is asked (exit 2, not 3), and the message says what was meant.
+mistyped() {	# mistyped REF WANT-TRANSPORT
+	expect_status "$1: exit 2" 2 timeout 20 "$HULLSCAN" scan --no-match --no-history "$1"
+	[ "$(cat "$T/err")" = "hullscan: $1: unknown transport \"${1%%:*}:\" (did you mean $2?)" ] &&
+		ok "$1: one line, did you mean $2?" || { not_ok "$1: did you mean $2?"; diag "$(cat "$T/err")"; }
+}
+mistyped "ocii:$T/alpine" oci:
+mistyped "docker-archiv:$T/deb.tar" docker-archive:
+mistyped "oci-archiv:$T/deb-oci.tar" oci-archive:
+mistyped "OCI:$T/alpine" oci:
+mistyped "docker:$T/x" docker://
+expect_status "ftp://host/x: exit 2" 2 "$HULLSCAN" scan --no-match --no-history "ftp://host/x"
+grep -q '^hullscan: ftp://host/x: unknown transport "ftp://" (transports: docker://, .*dir:)$' "$T/err" &&
+	ok "ftp://: the transports listed" || { not_ok "ftp://: the transports listed"; diag "$(cat "$T/err")"; }
+# In a list, every bad line is named and nothing is scanned.
+printf 'oci:%s/alpine:3.10.3\nocii:/x\n%s/empty.txt\n' "$T" "$T" >"$T/typo.txt"
+expect_status "a list with a typo: exit 2" 2 "$HULLSCAN" scan --no-match --no-history \
+	--json "$T/typo.json" --images "$T/typo.txt"
+[ "$(wc -l <"$T/err")" = 2 ] && grep -q '^hullscan: ocii:/x: unknown transport' "$T/err" &&
+	grep -q "^hullscan: $T/empty.txt: not an image archive" "$T/err" && [ ! -e "$T/typo.json" ] &&
+	ok "a list with a typo: each bad line named, nothing scanned" ||
+	{ not_ok "a list with a typo: each bad line named, nothing scanned"; diag "$(cat "$T/err")"; }
+# A bare file that is no image archive: a usage error naming it.
+expect_status "a bare file that is no image: exit 2" 2 "$HULLSCAN" scan --no-match --no-history "$T/typo.txt"
+[ "$(cat "$T/err")" = "hullscan: $T/typo.txt: not an image archive (a tar holding manifest.json or oci-layout)" ] &&
+	ok "a bare file that is no image: one line naming it" ||
+	{ not_ok "a bare file that is no image: one line naming it"; diag "$(cat "$T/err")"; }
+# A bare name that is also a folder here: the folder wins (docker:// for the registry's).
+mkdir -p "$T/here/debian"
+cp -r "$T/root12/." "$T/here/debian/"
+expect_status "bare 'debian' with a folder debian here: exit 0" 0 \
+	bash -c "cd '$T/here' && exec '$HULLSCAN' scan -q --no-match --no-history --json '$T/here.json' debian"
+[ "$(json_query "$T/here.json" 'r["images"][0]["name"]')" = "dir:debian" ] &&
+	ok "bare 'debian' with a folder debian here: scanned as dir:debian" ||
+	{ not_ok "bare 'debian': scanned as dir:debian"; diag "$(head -c 300 "$T/here.json")"; }
 expect_status "unreadable --images: exit 2" 2 "$HULLSCAN" scan --db "$DB" --images "$T/nope.txt"
 expect_status "missing database: exit 4" 4 "$HULLSCAN" scan --db "$T/none.db" "oci:$T/alpine:3.10.3"
 grep -q "^hullscan: .*$T/none.db" "$T/err" && ok "missing database message names the file" ||
 	{ not_ok "missing database message names the file"; diag "$(cat "$T/err")"; }
-expect_status "unknown transport: exit 3" 3 "$HULLSCAN" scan -q --db "$DB" "bogus:whatever"
+# Which status wins when several apply (issue 14; hullscan(1) EXIT STATUS):
+# after a scan, 1 (policy) over 3 (an image not scanned) over 2 (a report or
+# the history not written); each problem still has its own line.
+NOWHERE=$T/typo.txt/report.json	# under a regular file: never writable
+expect_status "a report not written, nothing else: exit 2" 2 \
+	"$HULLSCAN" scan -q --no-history --db "$DB" --json "$NOWHERE" "oci:$T/alpine-old:1"
+grep -q "^hullscan: $NOWHERE" "$T/err" && ok "the report not written is named" ||
+	{ not_ok "the report not written is named"; diag "$(cat "$T/err")"; }
+expect_status "a report not written and an image not scanned: exit 3" 3 \
+	"$HULLSCAN" scan -q --no-history --db "$DB" --json "$NOWHERE" "oci:$T/alpine-old:1" "oci:$T/nothing"
+grep -q "^hullscan: $NOWHERE" "$T/err" && grep -q "^hullscan: oci:$T/nothing: " "$T/err" &&
+	ok "... both said" || { not_ok "... both said"; diag "$(cat "$T/err")"; }
+expect_status "a report not written, an image not scanned, the policy failed: exit 1" 1 \
+	"$HULLSCAN" scan -q --history "$T/wins.db" --db "$DB" --fail-on unknown --json "$NOWHERE" \
+	"oci:$T/alpine-old:1" "oci:$T/nothing"
+grep -q "^hullscan: $NOWHERE" "$T/err" && grep -q "^hullscan: oci:$T/nothing: " "$T/err" &&
+	grep -q "^hullscan: .*: CVE-.* at or above --fail-on" "$T/err" &&
+	ok "... all three said" || { not_ok "... all three said"; diag "$(cat "$T/err")"; }
+expect_status "a Docker Hub name that cannot be pulled (bogus:whatever): exit 3" 3 \
+	"$HULLSCAN" scan -q --db "$DB" "bogus:whatever"
 
 # A malformed feed leaves the database as it was.
 before=$(sqlite3 "$DB" 'select count(*) from advisories' 2>/dev/null || echo none)

@@ -293,6 +293,29 @@ file_has(const char *path, const char *needle)
 	return found;
 }
 
+/* Do the files a/NAME and b/NAME hold the same bytes? */
+static int
+same_file(const char *a, const char *b, const char *name)
+{
+	char	*pa, *pb, *da = NULL, *db = NULL, *cause = NULL;
+	size_t	 la = 0, lb = 0;
+	int	 same;
+
+	pa = xasprintf("%s/%s", a, name);
+	pb = xasprintf("%s/%s", b, name);
+	same = file_read(pa, 16 << 20, &da, &la, &cause) == 0 &&
+	    file_read(pb, 16 << 20, &db, &lb, &cause) == 0 && la == lb && la > 0 &&
+	    memcmp(da, db, la) == 0;
+	if (cause != NULL)
+		tap_diag("%s", cause);
+	free(cause);
+	free(da);
+	free(db);
+	free(pa);
+	free(pb);
+	return same;
+}
+
 static void
 write_file(const char *path, const char *text)
 {
@@ -445,6 +468,28 @@ run_tests(const char *tdir)
 	cause = NULL;
 	free(q);
 	unsetenv("HULLSCAN_TEMPLATES");
+
+	/*
+	 * None given, none in the environment: the built-in templates, the same
+	 * bytes as the source tree's (issue 14), so the page is the same.
+	 */
+	tap_ok(report_templates_dir(NULL) == NULL,
+	    "templates: built in when none is given");
+	q = xasprintf("%s/html-builtin", dir);
+	rc = report_html_write(rr, q, NULL, &cause);
+	tap_ok(rc == 0, "templates: built-in ones render: %s",
+	    cause != NULL ? cause : "ok");
+	free(cause);
+	cause = NULL;
+	p = xasprintf("%s/html", dir);
+	tap_ok(same_file(q, tdir, "report.css"),
+	    "templates: built-in report.css is the source tree's");
+	tap_ok(same_file(q, p, "index.html"),
+	    "templates: built-in report.xsl makes the same index.html");
+	tap_ok(same_file(q, p, "trend.svg"),
+	    "templates: built-in trend.xsl makes the same trend.svg");
+	free(p);
+	free(q);
 
 	/* 300 images of 100 findings: every writer in bounded time. */
 	big = build_big(300);

@@ -269,6 +269,32 @@ refs(void)
 	ref_bad("ftp://host/x", "unknown transport");
 	ref_bad("docker://", "empty");
 	ref_bad("a//b", "invalid repository");
+
+	/* Transports mistyped (issue 14): never a registry, and what was meant. */
+	ref_bad("ocii:/x", "unknown transport \"ocii:\" (did you mean oci:?)");
+	ref_bad("docker-archiv:x.tar",
+	    "unknown transport \"docker-archiv:\" (did you mean docker-archive:?)");
+	ref_bad("dockerarchive:x.tar", "(did you mean docker-archive:?)");
+	ref_bad("oci_archive:x.tar", "(did you mean oci-archive:?)");
+	ref_bad("docker-deamon:app:1", "(did you mean docker-daemon:?)");
+	ref_bad("dri:/srv/root", "(did you mean dir:?)");
+	ref_bad("Oci:/x", "(did you mean oci:?)");
+	ref_bad("dokcer://x/y", "(did you mean docker://?)");
+	ref_bad("docker:/x", "(did you mean docker://?)");
+	ref_bad("foo:/x", "unknown transport \"foo:\" (transports: docker://,");
+	ref_bad("host:/x", "unknown transport \"host:\"");
+	ref_bad("host:99999999/x", "invalid registry");
+	/* Docker Hub names, hosts with ports: registries as before. */
+	ref_case("docker:24-dind", "docker://", NULL, NULL, "registry-1.docker.io",
+	    "library/docker", "24-dind", "docker.io/library/docker");
+	ref_case("dirr:5000/x", "docker://", NULL, NULL, "dirr:5000", "x",
+	    "latest", "dirr:5000/x");
+	ref_case("[::1]:5000/x:2", "docker://", NULL, NULL, "[::1]:5000", "x", "2",
+	    "[::1]:5000/x");
+	ref_case("golang:1.22", "docker://", NULL, NULL, "registry-1.docker.io",
+	    "library/golang", "1.22", "docker.io/library/golang");
+	ref_case("ubuntu/nginx:1", "docker://", NULL, NULL, "registry-1.docker.io",
+	    "ubuntu/nginx", "1", "docker.io/ubuntu/nginx");
 }
 
 static void
