@@ -554,10 +554,12 @@
         @location, '␟', @source))[1])]"/>
     <tr class="v-{$verdict}">
       <td class="vuln">
-        <xsl:call-template name="link">
-          <xsl:with-param name="url" select="@link"/>
-          <xsl:with-param name="text" select="@id"/>
-        </xsl:call-template>
+        <span class="vid">
+          <xsl:call-template name="link">
+            <xsl:with-param name="url" select="@link"/>
+            <xsl:with-param name="text" select="@id"/>
+          </xsl:call-template>
+        </span>
         <xsl:if test="$all[@new = 'yes']"><span class="tag tag-new">new</span></xsl:if>
         <xsl:for-each select="alias">
           <span class="alias"><xsl:value-of select="."/></span>
