@@ -24,7 +24,7 @@
 
 #define HOSTILE "<script>alert(1)</script> \"double\" 'single' & ampersand"
 
-/* --bump: the next build of the same images: new tags, digests and versions. */
+/* --bump: the next build of the same images, rebuilt: new digests and versions. */
 static int bump;
 /* --all-fail: with --many, every finding fails the policy (fail on Unknown). */
 static int all_fail;
@@ -91,8 +91,7 @@ build_run(void)
 	    "</script>&.img");
 
 	/* An image whose name holds dots, with findings of every verdict. */
-	r = run_result_add(rr, bump ? "docker://registry.example.com/team/web.app:1.4.3" :
-	    "docker://registry.example.com/team/web.app:1.4.2");
+	r = run_result_add(rr, "docker://registry.example.com/team/web.app:1.4.2");
 	r->name = xstrdup("registry.example.com/team/web.app");
 	r->digest = xstrdup(bump ?
 	    "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" :
@@ -146,8 +145,7 @@ build_run(void)
 	r->seconds = 0.5;
 
 	/* A clean image with something fixed since the previous build. */
-	r = run_result_add(rr, bump ? "oci:/srv/images/alpine:3.20" :
-	    "oci:/srv/images/alpine:3.19");
+	r = run_result_add(rr, "oci:/srv/images/alpine:3.19");
 	r->name = xstrdup("oci:/srv/images/alpine");
 	r->digest = xstrdup("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
 	r->inv = inventory_new();
@@ -454,7 +452,8 @@ write_file(const char *path, const char *text)
 static int
 run_tests(const char *tdir)
 {
-	struct run_result	*rr, *empty, *big;
+	struct run_result	*rr, *empty, *big, *two;
+	struct image_result	*r;
 	double			 t0;
 	char			 tmpl[] = "/tmp/hullscan-report.XXXXXX";
 	char			*dir, *p, *q, *cause = NULL, *clean;
@@ -482,10 +481,14 @@ run_tests(const char *tdir)
 	    "junit: a fixed finding is one passing case");
 	tap_ok(xpath_count(p, "count(//testcase[@name='CVE-2024-0002 libc6'])") == 1,
 	    "junit: a finding still open is not also fixed");
-	tap_ok(xpath_count(p, "//testcase[@classname='hullscan.registry_example_com/team/web_app']") == 9,
-	    "junit: dots in the image name do not split the classname");
-	tap_ok(xpath_count(p, "count(//testcase[contains(@name, '3.0.11') or contains(@classname, '1.4.2') or contains(@classname, 'sha256')])") == 0,
-	    "junit: no version, tag or digest in identities");
+#define DOT "\xe2\x80\xa4"	/* U+2024, what a dot of the reference becomes */
+	tap_ok(xpath_count(p, "//testsuite[@name='docker://registry.example.com/team/web.app:1.4.2']/testcase[@classname='hullscan.docker://registry" DOT "example" DOT "com/team/web" DOT "app:1" DOT "4" DOT "2']") == 9,
+	    "junit: the reference as given names the suite and the class; its dots do not split the class");
+#undef DOT
+	tap_ok(xpath_count(p, "count(//testcase[contains(@classname, '_')])") == 0,
+	    "junit: no name mangled with _");
+	tap_ok(xpath_count(p, "count(//testcase[contains(@name, '3.0.11') or contains(@classname, 'sha256')])") == 0,
+	    "junit: no version or digest in identities");
 	tap_ok(xpath_count(p, "//failure[contains(@message, 'no fix yet')]") == 2,
 	    "junit: unfixed findings say so");
 	tap_ok(file_has(p, "control \xef\xbf\xbd byte"),
@@ -510,10 +513,43 @@ run_tests(const char *tdir)
 	    "html: trend.svg has bars");
 	tap_ok(!file_has(p, "<style") && !file_has(p, "style="),
 	    "html: trend.svg without styles");
+	tap_ok(xpath_count(p, "count(//*[local-name()='text'][@y='19'])") == 6 &&
+	    xpath_count(p, "count(//*[local-name()='text'][@y='19'][.='Unknown'])") == 1,
+	    "html: the trend legend names all six severities, Unknown too");
 	free(p);
 	p = xasprintf("%s/html/report.css", dir);
 	tap_ok(access(p, R_OK) == 0, "html: report.css copied");
 	free(p);
+
+	/*
+	 * Two images of one layout, as listed: the stable name they share
+	 * (the history's) is not what the reports call them.
+	 */
+	two = run_result_new();
+	r = run_result_add(two, "oci:../build/alpine:3.10.3");
+	r->name = xstrdup("oci:../build/alpine");
+	r->inv = inventory_new();
+	r = run_result_add(two, "oci:../build/alpine:3.11.13");
+	r->name = xstrdup("oci:../build/alpine");
+	r->inv = inventory_new();
+	q = xasprintf("%s/two", dir);
+	tap_ok(write_all(two, q, tdir) == 0, "two images of one layout: reports written");
+	p = xasprintf("%s/junit.xml", q);
+#define DOT "\xe2\x80\xa4"
+	tap_ok(xpath_count(p, "count(//testsuite[@name='oci:../build/alpine:3.10.3']/testcase[@classname='hullscan.oci:" DOT DOT "/build/alpine:3" DOT "10" DOT "3'])") == 1 &&
+	    xpath_count(p, "count(//testsuite[@name='oci:../build/alpine:3.11.13']/testcase[@classname='hullscan.oci:" DOT DOT "/build/alpine:3" DOT "11" DOT "13'])") == 1,
+	    "two images of one layout: junit suites and classes are the references as given, .. kept");
+#undef DOT
+	free(p);
+	p = xasprintf("%s/html/index.html", q);
+	tap_ok(file_has(p, ">oci:../build/alpine:3.10.3</h2>") &&
+	    file_has(p, ">oci:../build/alpine:3.11.13</h2>") &&
+	    file_has(p, ">oci:../build/alpine:3.10.3</a>") &&
+	    file_has(p, ">oci:../build/alpine:3.11.13</a>"),
+	    "two images of one layout: html headings and overview rows are the references as given");
+	free(p);
+	free(q);
+	run_result_free(two);
 
 	/* Failures: one line naming what is wrong. */
 	p = xasprintf("%s/no-such-templates", dir);
