@@ -13,6 +13,8 @@
 
   <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
   <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+  <!-- Worst first. Once: libxml2 pays for an absolute path at each use. -->
+  <xsl:variable name="severities" select="/report/summary/severity"/>
 
   <!--
     Findings by vulnerability of an image (image index, id), by the lines
@@ -402,7 +404,7 @@
   <!-- Per severity count chips of the current image. -->
   <xsl:template name="chips">
     <xsl:variable name="img" select="."/>
-    <xsl:for-each select="/report/summary/severity">
+    <xsl:for-each select="$severities">
       <xsl:variable name="name" select="@name"/>
       <xsl:variable name="n" select="count($img/finding[@severity = $name])"/>
       <xsl:if test="$n &gt; 0">
@@ -452,7 +454,7 @@
       <xsl:choose>
         <xsl:when test="finding">
           <xsl:variable name="img" select="."/>
-          <xsl:for-each select="/report/summary/severity">
+          <xsl:for-each select="$severities">
             <xsl:call-template name="sev-group">
               <xsl:with-param name="img" select="$img"/>
               <xsl:with-param name="rank" select="number(@rank)"/>
