@@ -5,8 +5,9 @@
 #            records; an Alpine 3.10 app image whose musl and libssl1.1 are old;
 #            Alpine 3.11.13 and Debian 12, clean.
 #   build 2: the app image rebuilt on the current Alpine 3.10 packages (its four
-#            findings fixed), and two more Ubuntu advisories published overnight
-#            (CVE-2019-5094, CVE-2022-1271: new findings in the Ubuntu image).
+#            findings fixed), and Ubuntu's records of two more vulnerabilities
+#            published overnight (CVE-2019-5094 with USN-4142-1, CVE-2022-1271
+#            with USN-5378-1 and -2: new findings in the Ubuntu image).
 # Reports of build 1 in OUT/build-1/, of build 2 in OUT/ (report.json,
 # junit.xml, html/index.html); the history in OUT/history.db. OUT is demo/
 # or $HULLSCAN_DEMO_OUT. Exits 0 when both builds ran (whatever the policy
@@ -21,7 +22,9 @@ fx=$(cd "$fx" && pwd -P)
 mkdir -p "$out"
 out=$(cd "$out" && pwd -P)
 osv=$fx/feeds/ubuntu-osv-bionic
-later="$osv/UBUNTU-CVE-2019-5094.json $osv/UBUNTU-CVE-2022-1271.json"
+# Held back for build 2: two vulnerabilities, each with every record naming it.
+later="$osv/UBUNTU-CVE-2019-5094.json $osv/USN-4142-1.json \
+$osv/UBUNTU-CVE-2022-1271.json $osv/USN-5378-1.json $osv/USN-5378-2.json"
 minirootfs=$fx/images/alpine-minirootfs/alpine-minirootfs
 mkoci() { /usr/bin/python3 "$top/tests/mkoci.py" "$@" >/dev/null; }
 
@@ -43,7 +46,7 @@ done
     "$fx"/feeds/alpine-secdb/json/v3.1[01]/community.json \
     "$fx"/feeds/debian-tracker/vunnel_debian.json "$@" >"$w.import.log"
 echo "demo: build 1: $(($# + 5)) feed files imported (Alpine secdb v3.10, v3.11; a Debian"
-echo "demo:          tracker excerpt; Canonical's OSV records for Ubuntu 18.04 but two)"
+echo "demo:          tracker excerpt; Canonical's OSV records for Ubuntu 18.04 but five)"
 
 # The images, as a build would make them: OCI layouts.
 mkdir -p "$w/ubuntu/etc" "$w/ubuntu/var/lib/dpkg" "$w/app/lib/apk/db"
@@ -87,7 +90,7 @@ build 1 build-1 || exit $status
 # Overnight: the app is rebuilt on the current packages, and Canonical
 # publishes two more advisories.
 mkoci images/app latest "$minirootfs-3.10.3-x86_64.tar.gz"
-echo "demo: build 2: two more Ubuntu advisories in vuln.db"
+echo "demo: build 2: Ubuntu's records of two more vulnerabilities in vuln.db"
 # shellcheck disable=SC2086
 "$hs" db import -q --db vuln.db $later >>"$w.import.log"
 build 2 . || exit $status
