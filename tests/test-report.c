@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -354,6 +355,15 @@ build_many(size_t n)
 	return rr;
 }
 
+static double
+cpu_seconds(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int
 write_all(const struct run_result *rr, const char *dir, const char *tdir)
 {
@@ -632,10 +642,11 @@ run_tests(const char *tdir)
 	/* 300 images of 100 findings: every writer in bounded time. */
 	big = build_big(300);
 	q = xasprintf("%s/big", dir);
-	t0 = now_mono();
+	/* CPU time, not wall time: the machine may be shared. */
+	t0 = cpu_seconds();
 	rc = write_all(big, q, tdir);
-	t0 = now_mono() - t0;
-	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s", t0);
+	t0 = cpu_seconds() - t0;
+	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s of CPU", t0);
 	free(q);
 	run_result_free(big);
 
