@@ -8,14 +8,17 @@
 #include "util.h"
 
 /*
- * Test identities must not change between builds, or Jenkins cannot tell a
- * finding that stayed from one that is new. Jenkins splits classname at its
- * last dot into package and class, so the classname is "hullscan." followed
- * by the image name with its dots made underscores ("hullscan" package,
- * "registry_example_com/team/app" class), and a finding's case is named
- * "<vulnerability id> <package>": no tag, digest or version in either.
+ * Each image is named as the person gave it: its reference as listed
+ * ("registry.example.com/team/app:1.4", "oci:../build/image:1.0"), the
+ * suite's name verbatim. Jenkins splits a classname at its last dot into
+ * package and class, so the classname is "hullscan." followed by the
+ * reference with each dot written U+2024 (one dot leader, which looks the
+ * same): package "hullscan", class the whole reference. A finding's case is
+ * "<vulnerability id> <package>": no version or digest, so Jenkins follows
+ * it from build to build as long as the image is listed the same way.
  */
-#define JUNIT_PACKAGE "hullscan"
+#define JUNIT_PACKAGE	"hullscan"
+#define JUNIT_DOT	"\xe2\x80\xa4"	/* U+2024 ONE DOT LEADER */
 
 struct junit_case {
 	const struct finding	*f;
@@ -24,34 +27,20 @@ struct junit_case {
 };
 
 static char *
-junit_classname(const char *name)
+junit_classname(const char *reference)
 {
-	char	*s, *p;
+	struct buf	 b;
+	const char	*p;
 
-	s = xasprintf("%s.%s", JUNIT_PACKAGE, name);
-	for (p = s + strlen(JUNIT_PACKAGE) + 1; *p != '\0'; p++) {
+	buf_init(&b);
+	buf_adds(&b, JUNIT_PACKAGE ".");
+	for (p = reference; *p != '\0'; p++) {
 		if (*p == '.')
-			*p = '_';
+			buf_adds(&b, JUNIT_DOT);
+		else
+			buf_add(&b, p, 1);
 	}
-	return s;
-}
-
-/* The image's name for this run: its stable name, or its reference when two images share it. */
-static const char *
-junit_image_name(const struct run_result *rr, size_t idx)
-{
-	const struct image_result	*r = &rr->images[idx];
-	const char			*o;
-	size_t				 i;
-
-	if (r->name == NULL || *r->name == '\0')
-		return r->reference;
-	for (i = 0; i < rr->nimages; i++) {
-		o = rr->images[i].name;
-		if (i != idx && o != NULL && strcmp(o, r->name) == 0)
-			return r->reference;
-	}
-	return r->name;
+	return buf_steal(&b);
 }
 
 static int
@@ -160,9 +149,8 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 	struct junit_case		*cases;
 	size_t				 ncases, i, nfail = 0, nskip = 0;
 	char				*classname, *s;
-	const char			*name;
+	const char			*name = r->reference;
 
-	name = junit_image_name(rr, idx);
 	classname = junit_classname(name);
 	cases = junit_cases(r, &ncases);
 	for (i = 0; i < ncases; i++) {

@@ -250,6 +250,10 @@ xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
 	report_xw_attr(xw, "namespace", f->namespace);
 	report_xw_attr(xw, "source-severity", f->source_severity);
 	report_xw_attr(xw, "link", f->link);
+	/* Language packages: their ecosystem and where in the image they are. */
+	if (ecosystem_is_lang(f->ecosystem))
+		report_xw_attr(xw, "ecosystem", ecosystem_name(f->ecosystem));
+	report_xw_attr(xw, "location", f->location);
 	report_xw_element(xw, "description", f->description);
 	if (with_verdict && f->verdict == VERDICT_IGNORED)
 		report_xw_element(xw, "ignore-reason", f->ignore_reason != NULL ?

@@ -13,6 +13,20 @@
 
   <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
   <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+  <!-- Worst first. Once: libxml2 pays for an absolute path at each use. -->
+  <xsl:variable name="severities" select="/report/summary/severity"/>
+
+  <!--
+    Findings by vulnerability of an image (image index, id), by the lines
+    of a vulnerability's row (same versions, verdict, place and source),
+    and fixed ones by vulnerability. U+241F separates the parts.
+  -->
+  <xsl:key name="vuln" match="image/finding" use="concat(../@index, '␟', @id)"/>
+  <xsl:key name="line" match="image/finding" use="concat(../@index, '␟', @id, '␟',
+      @installed, '␟', @fixed, '␟', @verdict, '␟', @location, '␟', @source)"/>
+  <xsl:key name="gone" match="image/fixed" use="concat(../@index, '␟', @id)"/>
+  <xsl:key name="pkg" match="image/finding | image/fixed"
+      use="concat(name(), '␟', ../@index, '␟', @id, '␟', @package)"/>
 
   <xsl:template match="/report">
     <html lang="en">
@@ -173,7 +187,11 @@
     </section>
   </xsl:template>
 
-  <!-- New and fixed since the previous build, over all images. -->
+  <!--
+    New and fixed since the previous build, over all images: one line per
+    vulnerability of an image (its packages named on it), the worst first;
+    past the first twelve, the rest under a <details>.
+  -->
   <xsl:template name="diff">
     <section class="diff">
       <h2>
@@ -191,16 +209,20 @@
           <div class="cols">
             <div class="col">
               <h3>New <span class="count"><xsl:value-of select="count(image/finding[@new = 'yes'])"/></span></h3>
-              <xsl:call-template name="mini-list">
-                <xsl:with-param name="items" select="image/finding[@new = 'yes']"/>
+              <xsl:call-template name="change-list">
+                <xsl:with-param name="heads" select="image/finding[@new = 'yes'][generate-id() =
+                    generate-id(key('vuln', concat(../@index, '␟', @id))[@new = 'yes'][1])]"/>
                 <xsl:with-param name="none" select="'Nothing new.'"/>
+                <xsl:with-param name="where" select="true()"/>
               </xsl:call-template>
             </div>
             <div class="col">
               <h3>Fixed <span class="count"><xsl:value-of select="count(image/fixed)"/></span></h3>
-              <xsl:call-template name="mini-list">
-                <xsl:with-param name="items" select="image/fixed"/>
+              <xsl:call-template name="change-list">
+                <xsl:with-param name="heads" select="image/fixed[generate-id() =
+                    generate-id(key('gone', concat(../@index, '␟', @id))[1])]"/>
                 <xsl:with-param name="none" select="'Nothing fixed.'"/>
+                <xsl:with-param name="where" select="true()"/>
               </xsl:call-template>
             </div>
           </div>
@@ -209,38 +231,101 @@
     </section>
   </xsl:template>
 
-  <xsl:template name="mini-list">
-    <xsl:param name="items"/>
+  <xsl:variable name="change-cap" select="12"/>
+
+  <xsl:template name="change-list">
+    <xsl:param name="heads"/>
     <xsl:param name="none"/>
+    <xsl:param name="where" select="false()"/>
     <xsl:choose>
-      <xsl:when test="$items">
+      <xsl:when test="$heads">
         <ul class="mini">
-          <xsl:for-each select="$items">
+          <xsl:for-each select="$heads">
             <xsl:sort select="@rank" data-type="number" order="descending"/>
             <xsl:sort select="@id"/>
-            <li>
-              <span>
-                <xsl:attribute name="class">
-                  <xsl:call-template name="sev-class">
-                    <xsl:with-param name="sev" select="@severity"/>
-                  </xsl:call-template>
-                </xsl:attribute>
-                <xsl:value-of select="@severity"/>
-              </span>
-              <xsl:text> </xsl:text>
-              <xsl:call-template name="link">
-                <xsl:with-param name="url" select="@link"/>
-                <xsl:with-param name="text" select="@id"/>
-              </xsl:call-template>
-              <xsl:text> </xsl:text>
-              <span class="pkg"><xsl:value-of select="@package"/></span>
-              <span class="muted"> in <xsl:value-of select="../@name"/></span>
-            </li>
+            <xsl:if test="position() &lt;= $change-cap">
+              <xsl:apply-templates select="." mode="change">
+                <xsl:with-param name="where" select="$where"/>
+              </xsl:apply-templates>
+            </xsl:if>
           </xsl:for-each>
         </ul>
+        <xsl:if test="count($heads) &gt; $change-cap">
+          <details class="more">
+            <summary><xsl:value-of select="count($heads) - $change-cap"/> more</summary>
+            <ul class="mini">
+              <xsl:for-each select="$heads">
+                <xsl:sort select="@rank" data-type="number" order="descending"/>
+                <xsl:sort select="@id"/>
+                <xsl:if test="position() &gt; $change-cap">
+                  <xsl:apply-templates select="." mode="change">
+                    <xsl:with-param name="where" select="$where"/>
+                  </xsl:apply-templates>
+                </xsl:if>
+              </xsl:for-each>
+            </ul>
+          </details>
+        </xsl:if>
       </xsl:when>
       <xsl:otherwise><p class="muted"><xsl:value-of select="$none"/></p></xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- One vulnerability of an image in a list of changes, with its packages. -->
+  <xsl:template match="finding | fixed" mode="change">
+    <xsl:param name="where"/>
+    <xsl:variable name="k" select="concat(../@index, '␟', @id)"/>
+    <li>
+      <span>
+        <xsl:attribute name="class">
+          <xsl:call-template name="sev-class">
+            <xsl:with-param name="sev" select="@severity"/>
+          </xsl:call-template>
+        </xsl:attribute>
+        <xsl:value-of select="@severity"/>
+      </span>
+      <xsl:text> </xsl:text>
+      <xsl:call-template name="link">
+        <xsl:with-param name="url" select="@link"/>
+        <xsl:with-param name="text" select="@id"/>
+      </xsl:call-template>
+      <xsl:text> </xsl:text>
+      <span class="pkg">
+        <xsl:choose>
+          <xsl:when test="self::fixed">
+            <xsl:call-template name="names">
+              <xsl:with-param name="set" select="key('gone', $k)"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="names">
+              <xsl:with-param name="set" select="key('vuln', $k)[@new = 'yes']"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </span>
+      <xsl:if test="self::fixed and not($where) and @installed">
+        <span class="muted"> was <xsl:value-of select="@installed"/></span>
+      </xsl:if>
+      <xsl:if test="$where">
+        <span class="muted"> in <xsl:value-of select="../@reference"/></span>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <!-- Package names of a set, distinct, comma separated; at most eight. -->
+  <xsl:template name="names">
+    <xsl:param name="set"/>
+    <xsl:for-each select="$set[generate-id() = generate-id(key('pkg', concat(name(), '␟',
+        ../@index, '␟', @id, '␟', @package))[count(. | $set) = count($set)][1])]">
+      <xsl:if test="position() &lt;= 8">
+        <xsl:if test="position() &gt; 1">, </xsl:if>
+        <xsl:value-of select="@package"/>
+      </xsl:if>
+      <xsl:if test="position() = 9 and last() &gt; 8">
+        <xsl:text>, +</xsl:text><xsl:value-of select="last() - 8"/>
+      </xsl:if>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template match="trend">
@@ -294,7 +379,7 @@
         <tbody>
           <xsl:for-each select="image">
             <tr>
-              <td><a href="#img-{@index}"><xsl:value-of select="@name"/></a></td>
+              <td><a href="#img-{@index}"><xsl:value-of select="@reference"/></a></td>
               <td><xsl:value-of select="@os"/></td>
               <td class="n"><xsl:value-of select="@packages"/></td>
               <td class="chips">
@@ -319,7 +404,7 @@
   <!-- Per severity count chips of the current image. -->
   <xsl:template name="chips">
     <xsl:variable name="img" select="."/>
-    <xsl:for-each select="/report/summary/severity">
+    <xsl:for-each select="$severities">
       <xsl:variable name="name" select="@name"/>
       <xsl:variable name="n" select="count($img/finding[@severity = $name])"/>
       <xsl:if test="$n &gt; 0">
@@ -340,11 +425,17 @@
     <xsl:if test="not(finding) and @scanned = 'yes'"><span class="muted">none</span></xsl:if>
   </xsl:template>
 
+  <!--
+    One image: its findings grouped by vulnerability, one row each with the
+    packages it affects under it, in one collapsible block per severity.
+    A block is open when it holds a finding that fails the policy, or is
+    High or Critical; the others show their counts and open on a click
+    (<details>: no script).
+  -->
   <xsl:template match="image">
     <section class="image" id="img-{@index}">
-      <h2 class="image-name"><xsl:value-of select="@name"/></h2>
+      <h2 class="image-name"><xsl:value-of select="@reference"/></h2>
       <p class="image-meta">
-        <span class="ref"><xsl:value-of select="@reference"/></span>
         <xsl:if test="@digest"><span class="digest"><xsl:value-of select="@digest"/></span></xsl:if>
         <xsl:if test="@os"><span><xsl:value-of select="@os"/></span></xsl:if>
         <xsl:if test="@packages"><span><xsl:value-of select="@packages"/> packages</span></xsl:if>
@@ -362,21 +453,14 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="finding">
-          <table class="grid findings">
-            <thead>
-              <tr>
-                <th>Severity</th><th>Vulnerability</th><th>Package</th>
-                <th>Installed</th><th>Fixed in</th><th>Verdict</th>
-              </tr>
-            </thead>
-            <tbody>
-              <xsl:apply-templates select="finding">
-                <xsl:sort select="@rank" data-type="number" order="descending"/>
-                <xsl:sort select="@id"/>
-                <xsl:sort select="@package"/>
-              </xsl:apply-templates>
-            </tbody>
-          </table>
+          <xsl:variable name="img" select="."/>
+          <xsl:for-each select="$severities">
+            <xsl:call-template name="sev-group">
+              <xsl:with-param name="img" select="$img"/>
+              <xsl:with-param name="rank" select="number(@rank)"/>
+              <xsl:with-param name="name" select="@name"/>
+            </xsl:call-template>
+          </xsl:for-each>
         </xsl:when>
         <xsl:when test="@scanned = 'yes'">
           <p class="clean">No vulnerabilities found.</p>
@@ -384,83 +468,201 @@
       </xsl:choose>
       <xsl:if test="fixed">
         <div class="fixed-list">
-          <h3>Fixed since the previous build</h3>
-          <ul class="mini">
-            <xsl:for-each select="fixed">
-              <xsl:sort select="@rank" data-type="number" order="descending"/>
-              <xsl:sort select="@id"/>
-              <li>
-                <span>
-                  <xsl:attribute name="class">
-                    <xsl:call-template name="sev-class">
-                      <xsl:with-param name="sev" select="@severity"/>
-                    </xsl:call-template>
-                  </xsl:attribute>
-                  <xsl:value-of select="@severity"/>
-                </span>
-                <xsl:text> </xsl:text>
-                <xsl:call-template name="link">
-                  <xsl:with-param name="url" select="@link"/>
-                  <xsl:with-param name="text" select="@id"/>
-                </xsl:call-template>
-                <xsl:text> </xsl:text>
-                <span class="pkg"><xsl:value-of select="@package"/></span>
-                <xsl:if test="@installed">
-                  <span class="muted"> was <xsl:value-of select="@installed"/></span>
-                </xsl:if>
-              </li>
-            </xsl:for-each>
-          </ul>
+          <h3>Fixed since the previous build <span class="count"><xsl:value-of select="count(fixed)"/></span></h3>
+          <xsl:call-template name="change-list">
+            <xsl:with-param name="heads" select="fixed[generate-id() =
+                generate-id(key('gone', concat(../@index, '␟', @id))[1])]"/>
+          </xsl:call-template>
         </div>
       </xsl:if>
     </section>
   </xsl:template>
 
-  <xsl:template match="finding">
-    <tr class="v-{@verdict}">
-      <td>
-        <span>
-          <xsl:attribute name="class">
-            <xsl:call-template name="sev-class">
-              <xsl:with-param name="sev" select="@severity"/>
-            </xsl:call-template>
-          </xsl:attribute>
-          <xsl:value-of select="@severity"/>
-        </span>
-      </td>
+  <!-- The vulnerabilities of an image whose worst finding is at $rank. -->
+  <xsl:template name="sev-group">
+    <xsl:param name="img"/>
+    <xsl:param name="rank"/>
+    <xsl:param name="name"/>
+    <xsl:variable name="members" select="$img/finding[key('vuln', concat(../@index, '␟', @id))[@rank = $rank]]
+        [not(key('vuln', concat(../@index, '␟', @id))[@rank &gt; $rank])]"/>
+    <xsl:variable name="heads" select="$members[generate-id() =
+        generate-id(key('vuln', concat(../@index, '␟', @id))[1])]"/>
+    <xsl:if test="$heads">
+      <xsl:variable name="nfail" select="count($members[@verdict = 'fail'])"/>
+      <xsl:variable name="nnew" select="count($members[@new = 'yes'])"/>
+      <details class="sevgroup">
+        <xsl:if test="$nfail &gt; 0 or $rank &gt;= 4">
+          <xsl:attribute name="open">open</xsl:attribute>
+        </xsl:if>
+        <summary>
+          <span>
+            <xsl:attribute name="class">
+              <xsl:call-template name="sev-class">
+                <xsl:with-param name="sev" select="$name"/>
+              </xsl:call-template>
+            </xsl:attribute>
+            <xsl:value-of select="$name"/>
+          </span>
+          <span class="group-count">
+            <xsl:value-of select="count($heads)"/>
+            <xsl:choose>
+              <xsl:when test="count($heads) = 1"> vulnerability</xsl:when>
+              <xsl:otherwise> vulnerabilities</xsl:otherwise>
+            </xsl:choose>
+            <xsl:text> · </xsl:text>
+            <xsl:value-of select="count($members)"/>
+            <xsl:choose>
+              <xsl:when test="count($members) = 1"> finding</xsl:when>
+              <xsl:otherwise> findings</xsl:otherwise>
+            </xsl:choose>
+          </span>
+          <xsl:if test="$nfail &gt; 0">
+            <span class="tag tag-fail"><xsl:value-of select="$nfail"/> fail</span>
+          </xsl:if>
+          <xsl:if test="$nnew &gt; 0">
+            <span class="tag tag-new"><xsl:value-of select="$nnew"/> new</span>
+          </xsl:if>
+        </summary>
+        <table class="grid vulns">
+          <thead>
+            <tr><th class="c-vuln">Vulnerability</th><th>Affected packages: installed → fixed</th><th class="c-verdict">Verdict</th></tr>
+          </thead>
+          <tbody>
+            <xsl:apply-templates select="$heads" mode="vuln">
+              <xsl:sort select="not(key('vuln', concat(../@index, '␟', @id))[@verdict = 'fail'])"/>
+              <xsl:sort select="@id"/>
+            </xsl:apply-templates>
+          </tbody>
+        </table>
+      </details>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:variable name="line-cap" select="4"/>
+
+  <!-- One vulnerability of an image: one row, its packages listed in it. -->
+  <xsl:template match="finding" mode="vuln">
+    <xsl:variable name="all" select="key('vuln', concat(../@index, '␟', @id))"/>
+    <xsl:variable name="verdict">
+      <xsl:choose>
+        <xsl:when test="$all[@verdict = 'fail']">fail</xsl:when>
+        <xsl:when test="$all[@verdict = 'pass']">pass</xsl:when>
+        <xsl:otherwise>ignored</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <!-- Packages at the same versions (binaries of one source) share a line. -->
+    <xsl:variable name="lines" select="$all[generate-id() = generate-id(key('line',
+        concat(../@index, '␟', @id, '␟', @installed, '␟', @fixed, '␟', @verdict, '␟',
+        @location, '␟', @source))[1])]"/>
+    <tr class="v-{$verdict}">
       <td class="vuln">
-        <xsl:call-template name="link">
-          <xsl:with-param name="url" select="@link"/>
-          <xsl:with-param name="text" select="@id"/>
+        <span class="vid">
+          <xsl:call-template name="link">
+            <xsl:with-param name="url" select="@link"/>
+            <xsl:with-param name="text" select="@id"/>
+          </xsl:call-template>
+        </span>
+        <xsl:if test="$all[@new = 'yes']"><span class="tag tag-new">new</span></xsl:if>
+        <xsl:for-each select="alias">
+          <span class="alias"><xsl:value-of select="."/></span>
+        </xsl:for-each>
+        <xsl:call-template name="desc">
+          <xsl:with-param name="text" select="string(($all/description)[1])"/>
         </xsl:call-template>
-        <xsl:if test="@new = 'yes'"><span class="tag tag-new">new</span></xsl:if>
-        <xsl:if test="description">
-          <div class="desc"><xsl:value-of select="description"/></div>
-        </xsl:if>
       </td>
-      <td class="pkg">
-        <xsl:value-of select="@package"/>
-        <xsl:if test="@source and @source != @package">
-          <div class="muted small">source <xsl:value-of select="@source"/></div>
+      <td class="affected">
+        <ul class="pkgs">
+          <xsl:for-each select="$lines">
+            <xsl:if test="position() &lt;= $line-cap">
+              <xsl:apply-templates select="." mode="line">
+                <xsl:with-param name="verdict" select="$verdict"/>
+              </xsl:apply-templates>
+            </xsl:if>
+          </xsl:for-each>
+        </ul>
+        <xsl:if test="count($lines) &gt; $line-cap">
+          <details class="more">
+            <summary><xsl:value-of select="count($lines) - $line-cap"/> more</summary>
+            <ul class="pkgs">
+              <xsl:for-each select="$lines">
+                <xsl:if test="position() &gt; $line-cap">
+                  <xsl:apply-templates select="." mode="line">
+                    <xsl:with-param name="verdict" select="$verdict"/>
+                  </xsl:apply-templates>
+                </xsl:if>
+              </xsl:for-each>
+            </ul>
+          </details>
         </xsl:if>
-      </td>
-      <td class="ver"><xsl:value-of select="@installed"/></td>
-      <td class="ver">
-        <xsl:choose>
-          <xsl:when test="@fixed"><xsl:value-of select="@fixed"/></xsl:when>
-          <xsl:otherwise><span class="muted">no fix yet</span></xsl:otherwise>
-        </xsl:choose>
       </td>
       <td>
         <xsl:choose>
-          <xsl:when test="@verdict = 'fail'"><span class="tag tag-fail">fails</span></xsl:when>
-          <xsl:when test="@verdict = 'ignored'">
+          <xsl:when test="$verdict = 'fail'"><span class="tag tag-fail">fails</span></xsl:when>
+          <xsl:when test="$verdict = 'ignored'">
             <span class="tag tag-ignored">ignored</span>
-            <div class="muted small"><xsl:value-of select="ignore-reason"/></div>
+            <div class="muted small"><xsl:value-of select="$all[1]/ignore-reason"/></div>
           </xsl:when>
           <xsl:otherwise><span class="tag tag-pass">passes</span></xsl:otherwise>
         </xsl:choose>
       </td>
     </tr>
+  </xsl:template>
+
+  <!-- Packages of one vulnerability at the same versions and place. -->
+  <xsl:template match="finding" mode="line">
+    <xsl:param name="verdict"/>
+    <xsl:variable name="same" select="key('line', concat(../@index, '␟', @id, '␟',
+        @installed, '␟', @fixed, '␟', @verdict, '␟', @location, '␟', @source))"/>
+    <li>
+      <span class="pkg">
+        <xsl:for-each select="$same">
+          <xsl:if test="position() &gt; 1">, </xsl:if>
+          <xsl:value-of select="@package"/>
+        </xsl:for-each>
+      </span>
+      <xsl:if test="@source and @source != @package">
+        <span class="muted small"> source <xsl:value-of select="@source"/></span>
+      </xsl:if>
+      <xsl:if test="@ecosystem">
+        <xsl:text> </xsl:text><span class="eco"><xsl:value-of select="@ecosystem"/></span>
+      </xsl:if>
+      <xsl:text> </xsl:text>
+      <span class="ver"><xsl:value-of select="@installed"/></span>
+      <xsl:text> → </xsl:text>
+      <xsl:choose>
+        <xsl:when test="@fixed"><span class="ver"><xsl:value-of select="@fixed"/></span></xsl:when>
+        <xsl:otherwise><span class="muted">no fix yet</span></xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="@location">
+        <div class="loc"><xsl:value-of select="@location"/></div>
+      </xsl:if>
+      <xsl:if test="@verdict = 'ignored' and $verdict != 'ignored'">
+        <div class="muted small">
+          <span class="tag tag-ignored">ignored</span>
+          <xsl:text> </xsl:text><xsl:value-of select="ignore-reason"/>
+        </div>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <!-- A description: short ones as they are, long ones collapsed to their start. -->
+  <xsl:variable name="desc-short" select="160"/>
+  <xsl:template name="desc">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="$text = ''"/>
+      <xsl:when test="string-length($text) &lt;= $desc-short">
+        <div class="desc"><xsl:value-of select="$text"/></div>
+      </xsl:when>
+      <xsl:otherwise>
+        <details class="desc">
+          <summary>
+            <span class="preview"><xsl:value-of select="substring($text, 1, 100)"/>…</span>
+            <span class="less">Description</span>
+          </summary>
+          <div class="full"><xsl:value-of select="$text"/></div>
+        </details>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

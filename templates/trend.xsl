@@ -134,7 +134,7 @@
           stroke="#9aa5b1" stroke-width="1"/>
 
       <!-- Legend. -->
-      <xsl:for-each select="summary/severity[@rank &gt;= 1]">
+      <xsl:for-each select="summary/severity">
         <xsl:variable name="lx" select="$left + (position() - 1) * 96"/>
         <rect x="{$lx}" y="10" width="10" height="10" rx="2">
           <xsl:attribute name="fill">

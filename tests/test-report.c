@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -24,8 +25,10 @@
 
 #define HOSTILE "<script>alert(1)</script> \"double\" 'single' & ampersand"
 
-/* --bump: the next build of the same images: new tags, digests and versions. */
+/* --bump: the next build of the same images, rebuilt: new digests and versions. */
 static int bump;
+/* --all-fail: with --many, every finding fails the policy (fail on Unknown). */
+static int all_fail;
 
 static char *
 ver(const char *v)
@@ -89,8 +92,7 @@ build_run(void)
 	    "</script>&.img");
 
 	/* An image whose name holds dots, with findings of every verdict. */
-	r = run_result_add(rr, bump ? "docker://registry.example.com/team/web.app:1.4.3" :
-	    "docker://registry.example.com/team/web.app:1.4.2");
+	r = run_result_add(rr, "docker://registry.example.com/team/web.app:1.4.2");
 	r->name = xstrdup("registry.example.com/team/web.app");
 	r->digest = xstrdup(bump ?
 	    "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" :
@@ -144,8 +146,7 @@ build_run(void)
 	r->seconds = 0.5;
 
 	/* A clean image with something fixed since the previous build. */
-	r = run_result_add(rr, bump ? "oci:/srv/images/alpine:3.20" :
-	    "oci:/srv/images/alpine:3.19");
+	r = run_result_add(rr, "oci:/srv/images/alpine:3.19");
 	r->name = xstrdup("oci:/srv/images/alpine");
 	r->digest = xstrdup("sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
 	r->inv = inventory_new();
@@ -207,6 +208,160 @@ build_big(size_t n)
 		}
 	}
 	return rr;
+}
+
+/* A small deterministic generator for build_many. */
+static unsigned long many_seed = 12345;
+
+static unsigned long
+many_rand(unsigned long n)
+{
+	many_seed = many_seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (many_seed >> 33) % n;
+}
+
+/* A description of 80 to 800 characters, as the feeds give them. */
+static char *
+many_text(const char *id)
+{
+	static const char	*words[] = { "a", "remote", "attacker", "could",
+		"cause", "denial", "of", "service", "via", "crafted", "input",
+		"heap-based", "buffer", "overflow", "in", "the", "function",
+		"when", "parsing", "certificates", "allows", "local", "users",
+		"to", "gain", "privileges", "use-after-free", "memory", "NOTE:",
+		"this", "issue", "exists", "because", "of", "an", "incomplete",
+		"fix", "for", "CVE-2019-1234.", "versions", "before", "2.4.1" };
+	struct buf		 b;
+	size_t			 want = 80 + many_rand(720);
+
+	buf_init(&b);
+	buf_printf(&b, "%s:", id);
+	while (b.len < want)
+		buf_printf(&b, " %s", words[many_rand(NELEM(words))]);
+	return buf_steal(&b);
+}
+
+/*
+ * A realistic large run of n findings, the shape real images give: an
+ * Ubuntu-like image where one advisory hits every binary package of its
+ * source (1 to 6), a Java service with 200 jars where one advisory hits a
+ * library wherever it was copied, and a smaller Alpine image. Severities
+ * as feeds give them (mostly Medium and Low), fail on High, a few ignored,
+ * some new since the previous build, some fixed.
+ */
+static struct run_result *
+build_many(size_t n)
+{
+	static const int	 sevs[] = {	/* per 100 advisories */
+		2, 10, 45, 30, 8, 5 };	/* Critical … Unknown */
+	static const size_t	 per[] = { 1, 1, 1, 1, 2, 2, 3, 4, 6 };
+	struct run_result	*rr;
+	struct image_result	*r = NULL;
+	struct finding		*f;
+	size_t			 done = 0, img = 0, v = 0, k, np, j, jar;
+	enum severity		 sev;
+	unsigned long		 x;
+	char			*id, *pkg, *text;
+	int			 acc, s;
+
+	rr = run_result_new();
+	rr->started = xstrdup("2026-11-01T10:00:00Z");
+	rr->job = xstrdup("team/nightly-scan");
+	rr->build = xstrdup("42");
+	rr->previous_build = xstrdup("41");
+	rr->policy_failed = 1;
+	rr->exit_status = 1;
+	rr->policy_summary = xstrdup(all_fail ? "fail on Unknown or worse" :
+	    "fail on High or worse");
+	while (done < n) {
+		if (r == NULL || (img == 1 && done >= n * 6 / 10) ||
+		    (img == 2 && done >= n * 9 / 10)) {
+			img++;
+			r = run_result_add(rr, img == 1 ?
+			    "registry.example.com/team/api:2.3" : img == 2 ?
+			    "oci:../images/java-service:1.0" :
+			    "docker-archive:build/alpine-tools.tar");
+			r->name = xstrdup(r->reference);
+			r->inv = inventory_new();
+			r->inv->os.pretty_name = xstrdup(img == 1 ?
+			    "Ubuntu 22.04.4 LTS" : img == 2 ?
+			    "Debian GNU/Linux 12 (bookworm)" : "Alpine Linux v3.19");
+			r->has_previous = 1;
+			r->seconds = 1.5;
+		}
+		x = many_rand(100);
+		for (acc = 0, s = 0; s < 6; s++) {
+			acc += sevs[s];
+			if ((int)x < acc)
+				break;
+		}
+		sev = (enum severity)(SEV_CRITICAL - s);
+		id = xasprintf("CVE-20%02lu-%05zu", 14 + many_rand(11), 1000 + v++);
+		text = many_text(id);
+		np = per[many_rand(NELEM(per))];
+		jar = many_rand(200);
+		for (k = 0; k < np && done < n; k++, done++) {
+			if (img == 2) {
+				/* One library, copied into several places. */
+				pkg = xasprintf("org.example:lib%zu", jar);
+				f = add(&r->findings, id, pkg, "1.2.3", "1.2.4", sev,
+				    all_fail || sev >= SEV_HIGH ? VERDICT_FAIL :
+				    VERDICT_PASS, 0);
+				f->ecosystem = ECO_MAVEN;
+				f->location = k == 0 ?
+				    xasprintf("app/lib/lib%zu-1.2.3.jar", jar) :
+				    xasprintf("app/plugins/p%zu/lib/lib%zu-1.2.3.jar",
+				    k, jar);
+			} else {
+				pkg = xasprintf("lib%s%zu-%zu", img == 1 ? "ub" : "ap",
+				    v % 97, k);
+				f = add(&r->findings, id, pkg, "2.1-3ubuntu0.4",
+				    many_rand(5) == 0 ? NULL : "2.1-3ubuntu0.5", sev,
+				    all_fail || sev >= SEV_HIGH ? VERDICT_FAIL :
+				    VERDICT_PASS, 0);
+				free(f->source_name);
+				f->source_name = xasprintf("lib%s%zu", img == 1 ?
+				    "ub" : "ap", v % 97);
+			}
+			free(f->description);
+			f->description = xstrdup(text);
+			if (many_rand(50) == 0) {
+				f->verdict = VERDICT_IGNORED;
+				f->ignore_reason = xstrdup("not reachable (until 2027-01-01)");
+			}
+			f->is_new = many_rand(20) == 0;
+			free(pkg);
+		}
+		if (many_rand(40) == 0) {
+			/* An advisory of the previous build gone now. */
+			pkg = xasprintf("%s-GONE", id);
+			add(&r->fixed, pkg, "libgone", "1.0-1", "1.0-2", sev,
+			    VERDICT_PASS, -1);
+			free(pkg);
+		}
+		free(text);
+		free(id);
+	}
+	for (j = 0; j < rr->nimages; j++)
+		finding_list_sort(&rr->images[j].findings);
+	rr->ntrend = 2;
+	rr->trend = xcalloc(rr->ntrend, sizeof *rr->trend);
+	for (j = 0; j < rr->ntrend; j++) {
+		rr->trend[j].build = xasprintf("%zu", j + 41);
+		rr->trend[j].started = xstrdup("2026-10-31T10:00:00Z");
+		for (s = SEV_UNKNOWN; s <= SEV_CRITICAL; s++)
+			rr->trend[j].counts[s] = (int)(n / 6);
+	}
+	return rr;
+}
+
+static double
+cpu_seconds(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int
@@ -330,7 +485,8 @@ write_file(const char *path, const char *text)
 static int
 run_tests(const char *tdir)
 {
-	struct run_result	*rr, *empty, *big;
+	struct run_result	*rr, *empty, *big, *two;
+	struct image_result	*r;
 	double			 t0;
 	char			 tmpl[] = "/tmp/hullscan-report.XXXXXX";
 	char			*dir, *p, *q, *cause = NULL, *clean;
@@ -358,10 +514,14 @@ run_tests(const char *tdir)
 	    "junit: a fixed finding is one passing case");
 	tap_ok(xpath_count(p, "count(//testcase[@name='CVE-2024-0002 libc6'])") == 1,
 	    "junit: a finding still open is not also fixed");
-	tap_ok(xpath_count(p, "//testcase[@classname='hullscan.registry_example_com/team/web_app']") == 9,
-	    "junit: dots in the image name do not split the classname");
-	tap_ok(xpath_count(p, "count(//testcase[contains(@name, '3.0.11') or contains(@classname, '1.4.2') or contains(@classname, 'sha256')])") == 0,
-	    "junit: no version, tag or digest in identities");
+#define DOT "\xe2\x80\xa4"	/* U+2024, what a dot of the reference becomes */
+	tap_ok(xpath_count(p, "//testsuite[@name='docker://registry.example.com/team/web.app:1.4.2']/testcase[@classname='hullscan.docker://registry" DOT "example" DOT "com/team/web" DOT "app:1" DOT "4" DOT "2']") == 9,
+	    "junit: the reference as given names the suite and the class; its dots do not split the class");
+#undef DOT
+	tap_ok(xpath_count(p, "count(//testcase[contains(@classname, '_')])") == 0,
+	    "junit: no name mangled with _");
+	tap_ok(xpath_count(p, "count(//testcase[contains(@name, '3.0.11') or contains(@classname, 'sha256')])") == 0,
+	    "junit: no version or digest in identities");
 	tap_ok(xpath_count(p, "//failure[contains(@message, 'no fix yet')]") == 2,
 	    "junit: unfixed findings say so");
 	tap_ok(file_has(p, "control \xef\xbf\xbd byte"),
@@ -386,10 +546,43 @@ run_tests(const char *tdir)
 	    "html: trend.svg has bars");
 	tap_ok(!file_has(p, "<style") && !file_has(p, "style="),
 	    "html: trend.svg without styles");
+	tap_ok(xpath_count(p, "count(//*[local-name()='text'][@y='19'])") == 6 &&
+	    xpath_count(p, "count(//*[local-name()='text'][@y='19'][.='Unknown'])") == 1,
+	    "html: the trend legend names all six severities, Unknown too");
 	free(p);
 	p = xasprintf("%s/html/report.css", dir);
 	tap_ok(access(p, R_OK) == 0, "html: report.css copied");
 	free(p);
+
+	/*
+	 * Two images of one layout, as listed: the stable name they share
+	 * (the history's) is not what the reports call them.
+	 */
+	two = run_result_new();
+	r = run_result_add(two, "oci:../build/alpine:3.10.3");
+	r->name = xstrdup("oci:../build/alpine");
+	r->inv = inventory_new();
+	r = run_result_add(two, "oci:../build/alpine:3.11.13");
+	r->name = xstrdup("oci:../build/alpine");
+	r->inv = inventory_new();
+	q = xasprintf("%s/two", dir);
+	tap_ok(write_all(two, q, tdir) == 0, "two images of one layout: reports written");
+	p = xasprintf("%s/junit.xml", q);
+#define DOT "\xe2\x80\xa4"
+	tap_ok(xpath_count(p, "count(//testsuite[@name='oci:../build/alpine:3.10.3']/testcase[@classname='hullscan.oci:" DOT DOT "/build/alpine:3" DOT "10" DOT "3'])") == 1 &&
+	    xpath_count(p, "count(//testsuite[@name='oci:../build/alpine:3.11.13']/testcase[@classname='hullscan.oci:" DOT DOT "/build/alpine:3" DOT "11" DOT "13'])") == 1,
+	    "two images of one layout: junit suites and classes are the references as given, .. kept");
+#undef DOT
+	free(p);
+	p = xasprintf("%s/html/index.html", q);
+	tap_ok(file_has(p, ">oci:../build/alpine:3.10.3</h2>") &&
+	    file_has(p, ">oci:../build/alpine:3.11.13</h2>") &&
+	    file_has(p, ">oci:../build/alpine:3.10.3</a>") &&
+	    file_has(p, ">oci:../build/alpine:3.11.13</a>"),
+	    "two images of one layout: html headings and overview rows are the references as given");
+	free(p);
+	free(q);
+	run_result_free(two);
 
 	/* Failures: one line naming what is wrong. */
 	p = xasprintf("%s/no-such-templates", dir);
@@ -494,10 +687,11 @@ run_tests(const char *tdir)
 	/* 300 images of 100 findings: every writer in bounded time. */
 	big = build_big(300);
 	q = xasprintf("%s/big", dir);
-	t0 = now_mono();
+	/* CPU time, not wall time: the machine may be shared. */
+	t0 = cpu_seconds();
 	rc = write_all(big, q, tdir);
-	t0 = now_mono() - t0;
-	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s", t0);
+	t0 = cpu_seconds() - t0;
+	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s of CPU", t0);
 	free(q);
 	run_result_free(big);
 
@@ -518,7 +712,7 @@ main(int argc, char **argv)
 	struct run_result	*rr;
 	const char		*dir = NULL, *top, *tdir = NULL;
 	char			*deftdir;
-	size_t			 big = 0;
+	size_t			 big = 0, many = 0;
 	int			 i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -530,9 +724,13 @@ main(int argc, char **argv)
 			bump = 1;
 		else if (strcmp(argv[i], "--big") == 0 && i + 1 < argc)
 			big = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--all-fail") == 0)
+			all_fail = 1;
+		else if (strcmp(argv[i], "--many") == 0 && i + 1 < argc)
+			many = strtoul(argv[++i], NULL, 10);
 		else {
 			fprintf(stderr, "usage: test-report [--write DIR] "
-			    "[--templates DIR] [--bump] [--big N]\n");
+			    "[--templates DIR] [--bump] [--big N] [--many N [--all-fail]]\n");
 			return 2;
 		}
 	}
@@ -543,7 +741,8 @@ main(int argc, char **argv)
 	if (dir == NULL)
 		rc = run_tests(tdir);
 	else {
-		rr = big > 0 ? build_big(big) : build_run();
+		rr = many > 0 ? build_many(many) : big > 0 ? build_big(big) :
+		    build_run();
 		rc = write_all(rr, dir, tdir);
 		run_result_free(rr);
 	}
