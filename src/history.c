@@ -650,6 +650,15 @@ build_find(struct history *h, const char *job, const char *build, int64_t *id,
 	    job != NULL ? job : "(any)");
 }
 
+int
+history_has_build(struct history *h, const char *job, const char *build,
+    char **cause)
+{
+	int64_t	id;
+
+	return build_find(h, job, build, &id, cause);
+}
+
 static int
 finding_same(const struct finding *a, const struct finding *b)
 {
