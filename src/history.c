@@ -1191,6 +1191,7 @@ int
 history_record(struct history *h, struct run_result *rr, char **cause)
 {
 	char	*build = NULL;
+	size_t	 i;
 	int	 attempt, error;
 
 	if (!h->writable)
@@ -1210,6 +1211,10 @@ history_record(struct history *h, struct run_result *rr, char **cause)
 		free(build);
 	if (rr->job == NULL)
 		rr->job = xstrdup("default");
+	for (i = 0; i < rr->nimages; i++) {	/* as stored */
+		if (rr->images[i].key == NULL)
+			rr->images[i].key = xstrdup(image_key(&rr->images[i]));
+	}
 	return 0;
 }
 
