@@ -105,21 +105,31 @@ static const char history_schema[] =
     "CREATE INDEX IF NOT EXISTS findings_image ON findings(image_id);\n"
     "CREATE INDEX IF NOT EXISTS findings_description ON findings(description_id);\n";
 
-/* Schema 2 to 3, in place. */
+/* The columns schemas 2 and 3 added, as "table", "column TYPE". */
+static const char *history_columns[][2] = {
+	{ "images", "warning TEXT" },
+	{ "images", "key TEXT" },
+	{ "images", "tagged TEXT" },
+	{ "images", "key_given INTEGER NOT NULL DEFAULT 0" },
+	{ "packages", "location TEXT" },
+	{ "packages", "purl TEXT" },
+	{ "packages", "layer TEXT" },
+	{ "findings", "aliases TEXT" },
+	{ "findings", "ecosystem TEXT" },
+	{ "findings", "location TEXT" },
+};
+
+/*
+ * Schema 1 or 2 to 3, in place, after the missing columns are added. An
+ * earlier build's image is keyed by its name, as it was compared then,
+ * unless the build held several of that name: then by its reference, so
+ * each still meets its own successor.
+ */
 static const char history_migrate_3[] =
-    "ALTER TABLE images ADD COLUMN key TEXT;\n"
-    "ALTER TABLE images ADD COLUMN tagged TEXT;\n"
-    "ALTER TABLE images ADD COLUMN key_given INTEGER NOT NULL DEFAULT 0;\n"
-    "UPDATE images SET key = " "CASE WHEN (SELECT count(*) FROM images q WHERE "
+    "UPDATE images SET key = CASE WHEN (SELECT count(*) FROM images q WHERE "
     "q.build_id = images.build_id AND q.name = images.name) > 1 THEN "
-    "images.reference ELSE images.name END;\n"
+    "images.reference ELSE images.name END WHERE key IS NULL;\n"
     "CREATE INDEX IF NOT EXISTS images_key ON images(key, build_id);\n"
-    "ALTER TABLE packages ADD COLUMN location TEXT;\n"
-    "ALTER TABLE packages ADD COLUMN purl TEXT;\n"
-    "ALTER TABLE packages ADD COLUMN layer TEXT;\n"
-    "ALTER TABLE findings ADD COLUMN aliases TEXT;\n"
-    "ALTER TABLE findings ADD COLUMN ecosystem TEXT;\n"
-    "ALTER TABLE findings ADD COLUMN location TEXT;\n"
     "PRAGMA user_version = 3;\n";
 
 /*
@@ -273,12 +283,42 @@ history_check_file(const char *path, int flags, char **cause)
 	return 0;
 }
 
+/* Add column (its declaration) to table unless the table has it. */
+static int
+history_add_column(struct history *h, const char *table, const char *column,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	size_t		 n = strcspn(column, " ");
+	int		 rc, have = 0;
+
+	sql = xasprintf("SELECT count(*) FROM pragma_table_info('%s') WHERE name = "
+	    "'%.*s'", table, (int)n, column);
+	st = h_prepare(h, sql, cause);
+	free(sql);
+	if (st == NULL)
+		return HS_EIO;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return h_fail(h, cause, "read schema");
+	if (have)
+		return 0;
+	sql = xasprintf("ALTER TABLE %s ADD COLUMN %s", table, column);
+	rc = h_exec(h, sql, cause);
+	free(sql);
+	return rc;
+}
+
 /* Create the schema once; another process may be doing the same. */
 static int
 history_setup(struct history *h, char **cause)
 {
 	int64_t	 version = 0;
 	char	*sql;
+	size_t	 i;
 	int	 error;
 
 	if (h_exec(h, "BEGIN IMMEDIATE", cause) != 0)
@@ -295,15 +335,12 @@ history_setup(struct history *h, char **cause)
 		if (error != 0)
 			goto fail;
 	} else if (version < HISTORY_SCHEMA) {
-		/* Schema 1 to 2 in place: the earlier builds keep no warning. */
-		if (version == 1 && h_exec(h, "ALTER TABLE images ADD COLUMN "
-		    "warning TEXT", cause) != 0)
-			goto fail;
-		/*
-		 * 2 to 3: an earlier build's image is keyed by its name, as it
-		 * was compared then, unless the build held several of that name:
-		 * then by its reference, so each still meets its own successor.
-		 */
+		/* The earlier builds keep no warning, key or aliases. */
+		for (i = 0; i < NELEM(history_columns); i++) {
+			if (history_add_column(h, history_columns[i][0],
+			    history_columns[i][1], cause) != 0)
+				goto fail;
+		}
 		if (h_exec(h, history_migrate_3, cause) != 0)
 			goto fail;
 	}
