@@ -1324,6 +1324,45 @@ test_policy(void)
 	run_result_free(rr);
 	policy_free(p);
 
+	/* An ignore entry or a VEX statement names any id of a finding. */
+	{
+		char	*ya = tmp_path("ignore-alias.yaml");
+		char	*va = tmp_path("alias.vex.json");
+
+		write_file(ya, "ignore:\n  - id: usn-9999-1\n    reason: the USN's "
+		    "fix is backported\n    expires: 2099-12-31\n");
+		write_file(va, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", "
+		    "\"@id\": \"https://example.com/vex/1\", \"author\": \"a\", "
+		    "\"timestamp\": \"2024-03-01T12:00:00Z\", \"version\": 1, "
+		    "\"statements\": [{\"vulnerability\": {\"name\": "
+		    "\"GHSA-aaaa-bbbb-cccc\"}, \"products\": [{\"@id\": "
+		    "\"reg.example/team/*\"}], \"status\": \"not_affected\", "
+		    "\"justification\": \"vulnerable_code_not_in_execute_path\"}]}\n");
+		p = policy_new();
+		policy_set_fail_on(p, "low", &cause);
+		status = policy_load_ignore(p, ya, &cause);
+		if (status == 0)
+			status = policy_load_ignore(p, va, &cause);
+		tap_ok(status == 0, "an ignore file and a VEX document naming aliases "
+		    "load (%s)", status == 0 ? "ok" : cause);
+		rr = policy_run();
+		set_aliases(&rr->images[0].findings.v[0], "USN-9999-1", NULL, NULL);
+		set_aliases(&rr->images[1].findings.v[1], "GHSA-aaaa-bbbb-cccc", NULL,
+		    NULL);
+		policy_apply(p, rr);
+		tap_ok(verdict_of(rr, 0, "CVE-2019-14697") == VERDICT_IGNORED &&
+		    strstr(reason_of(rr, 0, "CVE-2019-14697"), "backported") != NULL &&
+		    verdict_of(rr, 1, "CVE-2019-14697") == VERDICT_FAIL,
+		    "an ignore entry naming a finding's alias ignores it, and only it");
+		tap_ok(verdict_of(rr, 1, "CVE-2020-28928") == VERDICT_IGNORED &&
+		    strstr(reason_of(rr, 1, "CVE-2020-28928"), "not_affected") != NULL,
+		    "a VEX statement naming a finding's alias ignores it");
+		run_result_free(rr);
+		policy_free(p);
+		free(ya);
+		free(va);
+	}
+
 	/* Malformed files: one clear error each. */
 	{
 		static const struct {
