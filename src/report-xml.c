@@ -250,6 +250,16 @@ xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
 	report_xw_attr(xw, "namespace", f->namespace);
 	report_xw_attr(xw, "source-severity", f->source_severity);
 	report_xw_attr(xw, "link", f->link);
+	if (f->naliases > 0) {
+		struct buf	b;
+		size_t		i;
+
+		buf_init(&b);
+		for (i = 0; i < f->naliases; i++)
+			buf_printf(&b, "%s%s", i > 0 ? ", " : "", f->aliases[i]);
+		report_xw_attr(xw, "aliases", b.data);
+		buf_free(&b);
+	}
 	report_xw_element(xw, "description", f->description);
 	if (with_verdict && f->verdict == VERDICT_IGNORED)
 		report_xw_element(xw, "ignore-reason", f->ignore_reason != NULL ?

@@ -434,6 +434,9 @@
           <xsl:with-param name="text" select="@id"/>
         </xsl:call-template>
         <xsl:if test="@new = 'yes'"><span class="tag tag-new">new</span></xsl:if>
+        <xsl:if test="@aliases">
+          <div class="muted aliases">also <xsl:value-of select="@aliases"/></div>
+        </xsl:if>
         <xsl:if test="description">
           <div class="desc"><xsl:value-of select="description"/></div>
         </xsl:if>

@@ -252,6 +252,32 @@ fi
 same "no finding is a USN any more (each is an alias)" "0" \
     "$(json_query "$T/oci.json" 'sum(f["id"].startswith("USN-") for f in r["images"][0]["findings"])')"
 
+# Each report names a finding's aliases: bash's CVE-2019-18276 is also
+# UBUNTU-CVE-2019-18276 and USN-5380-1.
+expect_status "oci image: SARIF, JUnit, CycloneDX and HTML reports" 0 "$HULLSCAN" scan -q \
+    --no-history --db "$DB" --sarif "$T/u.sarif" --junit "$T/u.xml" --cyclonedx "$T/u.cdx" \
+    --html "$T/html" --templates "$top_srcdir/templates" "oci:$T/oci:bionic"
+AKA="UBUNTU-CVE-2019-18276 USN-5380-1"
+same "SARIF: the result's aliases property" "$AKA" "$(json_query "$T/u.sarif" '" ".join(
+    a for x in r["runs"][0]["results"] if x["ruleId"] == "CVE-2019-18276" for a in x["properties"]["aliases"])')"
+same "CycloneDX: the vulnerability's references" "$AKA" "$(json_query "$T/u.cdx" '" ".join(
+    x["id"] for v in r["vulnerabilities"] if v["id"] == "CVE-2019-18276" for x in v["references"])')"
+same "JUnit: the case's message" \
+    "CVE-2019-18276 (Low) in bash 4.4.18-2ubuntu1: fixed in 4.4.18-2ubuntu1.3; also UBUNTU-CVE-2019-18276, USN-5380-1" \
+    "$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E
+for c in E.parse(sys.argv[1]).iter("testcase"):
+    if c.get("name") == "CVE-2019-18276 bash":
+        print(c.find("system-out").text)' "$T/u.xml")"
+grep -q '>also UBUNTU-CVE-2019-18276, USN-5380-1<' "$T/html/index.html" &&
+	ok "HTML: the finding's aliases under its id" || not_ok "HTML: the finding's aliases"
+CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
+if [ -f "$CDX_SCHEMAS/bom-1.5.SNAPSHOT.schema.json" ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	check "CycloneDX with references valid against the 1.5 schema" \
+		/usr/bin/python3 "$top_srcdir/tests/cdx-schema.py" "$CDX_SCHEMAS" "$T/u.cdx"
+else
+	skip "the CycloneDX 1.5 schema is not in $CDX_SCHEMAS (bootstrap.sh fetches it with npm)"
+fi
+
 # --- the whole scan -------------------------------------------------------------
 # Every finding's id is one of the imported records' ids; its namespace is
 # ubuntu:18.04 (never an Ubuntu Pro or FIPS archive); its package is
