@@ -7,7 +7,7 @@
 # version order they rest on is checked with dpkg --compare-versions.
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd dpkg /usr/bin/python3
+need_cmd dpkg sqlite3 /usr/bin/python3
 
 OSV=$FIXTURES/feeds/ubuntu-osv-bionic
 STATUS=$FIXTURES/dpkg/trivy-ubuntu1804-status/status
@@ -327,6 +327,34 @@ if diff <(json_query "$T/dir.json" 'sorted((f["package"], f["id"]) for f in r["i
 else
 	not_ok "dir: root and OCI image give the same findings"
 fi
+
+# --- the merge across an upgrade: nothing new, nothing fixed ---------------------
+# Build 1 as the hullscan before this one saw it: a database without the
+# aliases table (nothing merged: every USN a finding of its own) and a
+# history at schema 2 (the columns schema 3 added dropped again). Build 2:
+# the database with aliases, the history migrated in place by the scan.
+cp "$DB" "$T/old.db"
+sqlite3 "$T/old.db" "DROP TABLE aliases"
+expect_status "build 1: unmerged findings" 0 "$HULLSCAN" scan -q --db "$T/old.db" \
+    --history "$T/h.db" --job up --json "$T/up1.json" "oci:$T/oci:bionic"
+sqlite3 "$T/h.db" "DROP INDEX images_key;
+ALTER TABLE images DROP COLUMN key; ALTER TABLE images DROP COLUMN tagged;
+ALTER TABLE images DROP COLUMN key_given; ALTER TABLE packages DROP COLUMN location;
+ALTER TABLE packages DROP COLUMN purl; ALTER TABLE packages DROP COLUMN layer;
+ALTER TABLE findings DROP COLUMN aliases; ALTER TABLE findings DROP COLUMN ecosystem;
+ALTER TABLE findings DROP COLUMN location; PRAGMA user_version = 2"
+same "build 1: as many findings as records affect, USNs among them" \
+    "$(head -1 "$T/merge" | cut -d' ' -f1) $(head -1 "$T/merge" | cut -d' ' -f3)" \
+    "$(json_query "$T/up1.json" '"%d %d" % (len(r["images"][0]["findings"]),
+    sum(f["id"].startswith("USN-") for f in r["images"][0]["findings"]))')"
+expect_status "build 2: merged, --fail-on-new unknown passes" 0 "$HULLSCAN" scan -q --db "$DB" \
+    --history "$T/h.db" --job up --json "$T/up2.json" --fail-on-new unknown "oci:$T/oci:bionic"
+same "build 2: the history migrated to schema 3" 3 "$(sqlite3 "$T/h.db" "PRAGMA user_version")"
+same "build 2: against build 1, 0 new, 0 fixed, every finding still open" \
+    "True 0 0 $(head -1 "$T/merge" | cut -d' ' -f2)" \
+    "$(json_query "$T/up2.json" '" ".join(str(x) for x in (r["images"][0]["diff"]["has_previous"],
+    len(r["images"][0]["diff"]["new"]), len(r["images"][0]["diff"]["fixed"]),
+    len(r["images"][0]["findings"])))')"
 
 # Ubuntu OVAL (Canonical's CVE OVAL, claircore's xenial excerpt): its
 # criterion comments name source packages ("libmspack package in xenial was
