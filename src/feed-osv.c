@@ -515,9 +515,9 @@ osv_link(json_t *rec, const char *id)
  * record whose aliases name a CVE (GHSA-…), or whose "upstream" names exactly
  * one CVE (Chainguard's CGA-…: its downstream record of that CVE), is that
  * CVE. Other ids stay: ALSA/RLSA/USN advisories are one fix for one or
- * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records), and
- * each of a USN's CVEs has its own UBUNTU-CVE record with the same fix:
- * splitting a USN per CVE would only repeat those rows under a second source.
+ * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records); the
+ * record's other ids are kept as aliases (osv_aliases), and the matcher
+ * merges such a notice into the findings of the CVEs it names.
  */
 static const char *
 osv_vuln_id(json_t *rec, const char *id)
