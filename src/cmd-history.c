@@ -34,6 +34,7 @@ enum hist_opt {
 	O_IGNORE_UNFIXED,
 	O_IGNORE,
 	O_FAIL_UNCHECKED,
+	O_BASELINE,
 };
 
 /* Which options each subcommand takes (bit per option). */
@@ -61,6 +62,7 @@ static const struct option hist_options[] = {
 	{ "ignore-unfixed", no_argument, NULL, O_IGNORE_UNFIXED },
 	{ "fail-on-unchecked", no_argument, NULL, O_FAIL_UNCHECKED },
 	{ "ignore", required_argument, NULL, O_IGNORE },
+	{ "baseline", required_argument, NULL, O_BASELINE },
 	CMD_DB_AGE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -79,6 +81,7 @@ struct hist_args {
 	const char	*job;
 	const char	*build;
 	const char	*from;
+	const char	*baseline;	/* --baseline: the build compared with */
 	const char	*db;
 	const char	*json;
 	struct cmd_reports reports;	/* --junit, --sarif, --cyclonedx, --html, --templates
@@ -95,14 +98,17 @@ struct hist_args {
 static const char *history_usage =
     "usage: hullscan history COMMAND [options]\n"
     "  list  [--job J] [--last N] [--format table|csv|json]   builds stored\n"
-    "  diff  [--job J] [--format table|json] [BUILD_A [BUILD_B]]\n"
+    "  diff  [--job J] [--format table|json] [--baseline BUILD_A] [BUILD_B]\n"
     "        new, fixed and still open in BUILD_B (default: the latest) against\n"
-    "        BUILD_A (default: each image's last successful scan before it)\n"
+    "        BUILD_A (default: each image's last successful scan before it);\n"
+    "        \"diff BUILD_A BUILD_B\" works too\n"
     "  trend [--job J] [--last N] [--format table|csv|json]   counts by severity per build\n"
     "  prune --keep N [--job J]                                keep the last N builds of each job\n"
-    "  merge [--job J] [--build B] [report options] [policy options] SHARD_HISTORY...\n"
+    "  merge [--job J] [--build B] [--baseline BUILD] [report options] [policy options]\n"
+    "        SHARD_HISTORY...\n"
     "        fold the latest build of each shard's history into one build\n"
-    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--max-db-age HOURS]\n"
+    "  rescan [--db FILE] [--job J] [--from BUILD] [--build B] [--baseline BUILD]\n"
+    "         [--max-db-age HOURS]\n"
     "         [--fail-on-stale] [report options] [policy options]\n"
     "        re-match the stored inventories of a build against today's database;\n"
     "        the database's age is checked as scan checks it (default: warn past 24 h)\n"
@@ -189,6 +195,9 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			break;
 		case O_FROM:
 			a->from = optarg;
+			break;
+		case O_BASELINE:
+			a->baseline = optarg;
 			break;
 		case O_DB:
 			a->db = optarg;
@@ -586,10 +595,12 @@ cmd_history_diff(int argc, char **argv)
 	char			*job = NULL, *cause = NULL;
 	int			 status;
 
-	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_FORMAT), &a)) != 0)
+	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_FORMAT) | B(O_BASELINE),
+	    &a)) != 0)
 		goto out;
-	if (a.nargs > 2) {
-		log_error("diff: at most two builds (BUILD_A BUILD_B)");
+	if (a.nargs > 2 || (a.baseline != NULL && a.nargs > 1)) {
+		log_error("diff: at most two builds (--baseline BUILD_A BUILD_B, or "
+		    "BUILD_A BUILD_B)");
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -598,10 +609,16 @@ cmd_history_diff(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (a.nargs >= 1)
-		against = a.args[0];
-	if (a.nargs == 2)
-		build = a.args[1];
+	if (a.baseline != NULL) {
+		against = a.baseline;
+		if (a.nargs == 1)
+			build = a.args[0];
+	} else {
+		if (a.nargs >= 1)
+			against = a.args[0];
+		if (a.nargs == 2)
+			build = a.args[1];
+	}
 	if ((status = hist_open(&a, HISTORY_READ, &h)) != 0 ||
 	    (status = hist_job(h, &a, &job)) != 0)
 		goto out;
@@ -679,7 +696,8 @@ finish_build(struct history *h, const struct hist_args *a, struct run_result *rr
 	size_t	 i, j, nnew = 0, nfixed = 0, nerr = 0, nfind = 0;
 	int	 status = EXIT_PASS;
 
-	if (history_diff_run(h, rr, NULL, &cause) != 0)
+	scan_keys(rr);
+	if (history_diff_run(h, rr, a->baseline, &cause) != 0)
 		goto fail;
 	if (apply_policy)
 		status = policy_apply(a->policy, rr);
@@ -743,7 +761,7 @@ cmd_history_merge(int argc, char **argv)
 	size_t			 j;
 
 	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_BUILD) | B(O_JSON) |
-	    POLICY_OPTS, &a)) != 0)
+	    B(O_BASELINE) | POLICY_OPTS, &a)) != 0)
 		goto out;
 	if (a.nargs == 0) {
 		log_error("merge: no shard history given");
@@ -829,7 +847,7 @@ cmd_rescan_exec(int argc, char **argv)
 	int			 status;
 
 	if ((status = hist_parse(argc, argv, B(O_JOB) | B(O_BUILD) | B(O_FROM) |
-	    B(O_DB) | B(O_JSON) | POLICY_OPTS, &a)) != 0)
+	    B(O_DB) | B(O_JSON) | B(O_BASELINE) | POLICY_OPTS, &a)) != 0)
 		goto out;
 	if (a.nargs != 0) {
 		log_error("rescan: unexpected argument %s", a.args[0]);
@@ -867,6 +885,9 @@ cmd_rescan_exec(int argc, char **argv)
 		r = run_result_add(rr, s->reference);
 		r->name = s->name != NULL ? xstrdup(s->name) : NULL;
 		r->digest = s->digest != NULL ? xstrdup(s->digest) : NULL;
+		r->key = s->key != NULL ? xstrdup(s->key) : NULL;
+		r->tagged = s->tagged != NULL ? xstrdup(s->tagged) : NULL;
+		r->key_given = s->key_given;
 		if (s->inv == NULL) {
 			r->error = xasprintf("not rescanned: build %s holds no inventory%s%s",
 			    src->build, s->error != NULL ? ": " : "",

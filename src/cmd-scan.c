@@ -22,6 +22,8 @@
 
 struct scan_args {
 	char			**refs;
+	char			**keys;		/* KEY of a KEY=REF, else NULL */
+	char			**where;	/* "FILE: line N" or "argument", for messages */
 	size_t			  nrefs;
 	struct image_ref	**parsed;	/* refs parsed, once all are read */
 	const char		 *empty_list;	/* an --images file that listed none */
@@ -30,6 +32,7 @@ struct scan_args {
 	char			 *history_path;	/* NULL with --no-history */
 	char			 *job;
 	char			 *build;
+	char			 *baseline;	/* --baseline: the build compared with */
 	struct policy		 *policy;
 	int			  shard_k, shard_n;
 	int			  jobs;
@@ -38,13 +41,35 @@ struct scan_args {
 	struct cmd_source	  src;
 };
 
+/* Add one reference (or KEY=REF) to the list. */
+static int
+add_ref(struct scan_args *a, const char *text, char *where, char **cause)
+{
+	char	*key, *ref;
+
+	if (scan_split_key(text, &key, &ref, cause) != 0) {
+		cause_prefix(cause, "%s", where);
+		free(where);
+		return HS_EINVAL;
+	}
+	a->refs = xreallocarray(a->refs, a->nrefs + 1, sizeof *a->refs);
+	a->keys = xreallocarray(a->keys, a->nrefs + 1, sizeof *a->keys);
+	a->where = xreallocarray(a->where, a->nrefs + 1, sizeof *a->where);
+	a->refs[a->nrefs] = ref;
+	a->keys[a->nrefs] = key;
+	a->where[a->nrefs] = where;
+	a->nrefs++;
+	return 0;
+}
+
 /* A list file: one reference a line, '#' starts a comment, blank lines skipped. */
 static int
 read_list(const char *path, struct scan_args *a, char **cause)
 {
 	struct strview	 in, line;
-	char		*data, *hash;
+	char		*data, *hash, *text;
 	size_t		 len, lineno = 0;
+	int		 rc;
 
 	if (file_read(path, 16 << 20, &data, &len, cause) != 0)
 		return HS_EINVAL;
@@ -62,22 +87,47 @@ read_list(const char *path, struct scan_args *a, char **cause)
 			return fail(cause, HS_EINVAL, "%s: line %zu: NUL byte",
 			    path, lineno);
 		}
-		a->refs = xreallocarray(a->refs, a->nrefs + 1, sizeof *a->refs);
-		a->refs[a->nrefs++] = sv_dup(line);
+		text = sv_dup(line);
+		rc = add_ref(a, text, xasprintf("%s: line %zu", path, lineno), cause);
+		free(text);
+		if (rc != 0) {
+			free(data);
+			return rc;
+		}
 	}
 	free(data);
 	return 0;
 }
 
+/* Two images given one key would be one image to the history: refused. */
+static int
+check_keys(const struct scan_args *a, char **cause)
+{
+	size_t	i, j;
+
+	for (i = 0; i < a->nrefs; i++) {
+		for (j = 0; a->keys[i] != NULL && j < i; j++) {
+			if (a->keys[j] != NULL && strcmp(a->keys[i], a->keys[j]) == 0)
+				return fail(cause, HS_EINVAL, "%s: key %s is already "
+				    "given to %s (%s)", a->where[i], a->keys[i],
+				    a->refs[j], a->where[j]);
+		}
+	}
+	return 0;
+}
+
 static const char *scan_usage =
-    "usage: hullscan scan [options] REF...\n"
-    "  --images FILE        read references from FILE (one a line, # comments)\n"
+    "usage: hullscan scan [options] [KEY=]REF...\n"
+    "  --images FILE        read references from FILE (one a line, # comments;\n"
+    "                       KEY=REF: the key the history matches the image by)\n"
     "  --db FILE            vulnerability database (default $XDG_CACHE_HOME/hullscan/vuln.db)\n"
     CMD_REPORT_USAGE
     "  --history FILE       scan history (default ./hullscan-history.db)\n"
     "  --no-history         neither read nor write a history\n"
     "  --job NAME           job name in the history (default $JOB_NAME, else \"default\")\n"
     "  --build ID           build id in the history (default $BUILD_NUMBER, else the next number)\n"
+    "  --baseline BUILD     compare with that build of the job (default: each image's\n"
+    "                       last successful scan)\n"
     "  --fail-on SEV        fail (exit 1) on a finding at or above SEV that is not ignored\n"
     "  --fail-on-new SEV    fail only on such findings that are new since the previous build\n"
     "  --ignore-unfixed     findings with no fixed version never fail\n"
@@ -109,6 +159,7 @@ enum {
 	OPT_FAIL_UNCHECKED,
 	OPT_IGNORE,
 	OPT_SHARD,
+	OPT_BASELINE,
 };
 
 static const struct option scan_options[] = {
@@ -129,6 +180,7 @@ static const struct option scan_options[] = {
 	{ "fail-on-unchecked", no_argument, NULL, OPT_FAIL_UNCHECKED },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	CMD_SOURCE_LONGOPTS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -156,10 +208,16 @@ scan_args_free(struct scan_args *a)
 	size_t	i;
 
 	scan_refs_free(a->parsed, a->nrefs);
-	for (i = 0; i < a->nrefs; i++)
+	for (i = 0; i < a->nrefs; i++) {
 		free(a->refs[i]);
+		free(a->keys[i]);
+		free(a->where[i]);
+	}
 	free(a->refs);
+	free(a->keys);
+	free(a->where);
 	free(a->db_path);
+	free(a->baseline);
 	free(a->history_path);
 	free(a->job);
 	free(a->build);
@@ -181,10 +239,15 @@ scan_shard(struct scan_args *a)
 	size_t	i, j;
 
 	for (i = j = 0; i < a->nrefs; i++) {
-		if (policy_shard_pick(a->refs[i], a->shard_k, a->shard_n))
+		if (policy_shard_pick(a->refs[i], a->shard_k, a->shard_n)) {
+			a->keys[j] = a->keys[i];
+			a->where[j] = a->where[i];
 			a->refs[j++] = a->refs[i];
-		else
+		} else {
 			free(a->refs[i]);
+			free(a->keys[i]);
+			free(a->where[i]);
+		}
 	}
 	log_info("shard %d/%d: %zu of %zu images", a->shard_k, a->shard_n, j, a->nrefs);
 	a->nrefs = j;
@@ -251,6 +314,9 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		case OPT_BUILD:
 			set_str(&a->build, optarg);
 			break;
+		case OPT_BASELINE:
+			set_str(&a->baseline, optarg);
+			break;
 		case OPT_FAIL_ON:
 			if (policy_set_fail_on(a->policy, optarg, &cause) != 0)
 				goto bad;
@@ -307,8 +373,14 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		}
 	}
 	for (i = optind; i < argc; i++) {
-		a->refs = xreallocarray(a->refs, a->nrefs + 1, sizeof *a->refs);
-		a->refs[a->nrefs++] = xstrdup(argv[i]);
+		if (add_ref(a, argv[i], xstrdup("argument"), &cause) != 0)
+			goto bad;
+	}
+	if (check_keys(a, &cause) != 0)
+		goto bad;
+	if (a->baseline != NULL && a->history_path == NULL) {
+		log_error("scan: --baseline needs a history (not --no-history)");
+		return EXIT_USAGE;
 	}
 	if (a->nrefs == 0 && a->empty_list != NULL) {
 		log_error("scan: --images %s lists no image (only blank lines or "
@@ -523,9 +595,24 @@ cmd_scan_exec(int argc, char **argv)
 	history_identity(rr, a.job, a.build);
 	/* Every slot exists before any worker starts: pointers stay put. */
 	rr->images = xcalloc(a.nrefs, sizeof *rr->images);
-	for (i = 0; i < a.nrefs; i++)
+	for (i = 0; i < a.nrefs; i++) {
 		rr->images[i].reference = xstrdup(a.refs[i]);
+		if (a.keys[i] != NULL) {
+			rr->images[i].key = xstrdup(a.keys[i]);
+			rr->images[i].key_given = 1;
+		}
+	}
 	rr->nimages = a.nrefs;
+	/* A baseline that is not there is an error before any image is pulled. */
+	if (h != NULL && a.baseline != NULL && history_has_build(h, rr->job,
+	    a.baseline, &cause) != 0) {
+		log_error("--baseline: %s", cause);
+		free(cause);
+		history_close(h);
+		run_result_free(rr);
+		scan_args_free(&a);
+		return EXIT_USAGE;
+	}
 
 	cmd_source_start(&a.src);
 	scan_run(&a, rr);
@@ -535,7 +622,9 @@ cmd_scan_exec(int argc, char **argv)
 		if (rr->images[i].error != NULL)
 			failed++;
 	}
-	if (h != NULL && history_diff_run(h, rr, NULL, &cause) != 0) {
+	if (h != NULL)
+		scan_keys(rr);
+	if (h != NULL && history_diff_run(h, rr, a.baseline, &cause) != 0) {
 		log_warn("%s", cause);
 		free(cause);
 		cause = NULL;

@@ -44,7 +44,23 @@
  * such a reader must refuse the file. A writable open migrates a version 1
  * file (ALTER TABLE, then user_version 2); a read-only one reads it as it is,
  * every last_affected NULL (version 1 importers skipped those ranges).
+ *
+ * The aliases table (another id of a feed's vulnerability: OSV aliases,
+ * upstream, related; an RHSA's CVEs) is an extra, like the feeds columns:
+ * a reader without it merges no records, which is what hullscan did before
+ * it, so a file with it is still version 2 and every reader of version 2
+ * reads it. A writable open of a file without it creates it and forgets
+ * the feeds' validators and hashes, so the next "db update" imports every
+ * feed again and fills it.
  */
+#define VULNDB_ALIASES_TABLE \
+	"CREATE TABLE IF NOT EXISTS aliases (" \
+	"  feed INTEGER NOT NULL," \
+	"  vuln_id TEXT NOT NULL," \
+	"  alias TEXT NOT NULL," \
+	"  kind INTEGER NOT NULL," \
+	"  UNIQUE (feed, vuln_id, alias));"
+
 static const char vulndb_schema[] =
 	"CREATE TABLE feeds ("
 	"  id INTEGER PRIMARY KEY,"
@@ -77,7 +93,8 @@ static const char vulndb_schema[] =
 	"  source_severity TEXT,"
 	"  last_affected TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
-	"CREATE INDEX advisories_feed ON advisories (feed);";
+	"CREATE INDEX advisories_feed ON advisories (feed);"
+	VULNDB_ALIASES_TABLE;
 
 enum {
 	ST_FEED_FIND,
@@ -90,13 +107,24 @@ enum {
 	ST_ADD_VULN,
 	ST_LOOKUP,
 	ST_LOOKUP_V1,
+	ST_LOOKUP_NA,
 	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
 	ST_FEED_RECORDS,
 	ST_FEED_DELETE,
 	ST_NAMESPACE,
+	ST_ADD_ALIAS,
+	ST_DEL_ALIASES,
 	ST_MAX
 };
+
+/*
+ * A lookup's aliases column: "<kind><id>" lines, or NULL. A file without
+ * the aliases table reads NULL.
+ */
+#define LOOKUP_ALIASES \
+	"(SELECT group_concat(x.kind || x.alias, char(10)) FROM aliases x" \
+	" WHERE x.feed = a.feed AND x.vuln_id = a.vuln_id)"
 
 static const char *vulndb_sql[ST_MAX] = {
 	[ST_FEED_FIND] = "SELECT id FROM feeds WHERE name = ?1",
@@ -114,14 +142,14 @@ static const char *vulndb_sql[ST_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected"
+	    " v.description, v.link, a.last_affected, " LOOKUP_ALIASES
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
 	/* A version 1 file opened read-only: no last_affected column. */
 	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, NULL"
+	    " v.description, v.link, NULL, NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
@@ -129,8 +157,19 @@ static const char *vulndb_sql[ST_MAX] = {
 	    " checked_at = ?5 WHERE name = ?1",
 	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
 	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
+	/* A version 2 file without the aliases table, opened read-only. */
+	[ST_LOOKUP_NA] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, a.last_affected, NULL"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
 	[ST_NAMESPACE] = "SELECT 1 FROM advisories WHERE namespace = ?1 LIMIT 1",
+	[ST_ADD_ALIAS] = "INSERT OR IGNORE INTO aliases (feed, vuln_id, alias, kind)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_DEL_ALIASES] = "DELETE FROM aliases WHERE feed = ?1",
 };
+
 
 /* The feeds columns "db update" added to schema version 1. */
 static const char *vulndb_feed_columns[] = {
@@ -143,11 +182,16 @@ struct vulndb {
 	int		 readonly;
 	int		 in_tx;
 	int		 has_checks;	/* feeds has the update columns */
+	int		 has_aliases;	/* the aliases table is there */
 	int64_t		 version;	/* schema version of the file */
 	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
 	char		*feed;		/* feed the last reset or add named */
 	int64_t		 feed_id;
 	char		*last_vuln;	/* last vulns row written for feed */
+	char		*last_alias;	/* last vuln_id whose aliases were written */
+	/* The aliases of the row a lookup hands out. */
+	char		*alias_text;
+	struct advisory_alias alias_v[VULNDB_MAX_ALIASES];
 };
 
 static int
@@ -353,6 +397,40 @@ db_check_columns(struct vulndb *vdb, char **cause)
 	return 0;
 }
 
+/*
+ * Is the aliases table there? A writable file without it gets it, and its
+ * feeds are marked for import again (see the schema's comment).
+ */
+static int
+db_check_aliases(struct vulndb *vdb, char **cause)
+{
+	int64_t	n = 0, feeds = 0;
+
+	if (db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master WHERE type ="
+	    " 'table' AND name = 'aliases'", &n) != 0)
+		return db_fail(vdb, cause, "read schema");
+	if (n > 0 || vdb->readonly) {
+		vdb->has_aliases = n > 0;
+		return 0;
+	}
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	if (db_exec(vdb, VULNDB_ALIASES_TABLE, cause) != 0 ||
+	    db_pragma_int(vdb, "SELECT count(*) FROM feeds", &feeds) != 0 ||
+	    (feeds > 0 && db_exec(vdb, "UPDATE feeds SET sha256 = NULL, etag = NULL,"
+	    " last_modified = NULL", cause) != 0) ||
+	    db_exec(vdb, "COMMIT", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	if (feeds > 0)
+		log_info("%s: the database now keeps each advisory's aliases: its %lld"
+		    " feeds will be imported again by the next update", vdb->path,
+		    (long long)feeds);
+	vdb->has_aliases = 1;
+	return 0;
+}
+
 int
 vulndb_open(const char *path, int flags, struct vulndb **out, char **cause)
 {
@@ -394,7 +472,8 @@ vulndb_open(const char *path, int flags, struct vulndb **out, char **cause)
 	}
 	sqlite3_busy_timeout(vdb->db, 10000);
 	if ((rc = db_check_schema(vdb, flags, cause)) != 0 ||
-	    (rc = db_check_columns(vdb, cause)) != 0) {
+	    (rc = db_check_columns(vdb, cause)) != 0 ||
+	    (rc = db_check_aliases(vdb, cause)) != 0) {
 		vulndb_close(vdb);
 		return rc;
 	}
@@ -425,6 +504,8 @@ vulndb_close(struct vulndb *vdb)
 	sqlite3_close(vdb->db);
 	free(vdb->feed);
 	free(vdb->last_vuln);
+	free(vdb->last_alias);
+	free(vdb->alias_text);
 	free(vdb->path);
 	free(vdb);
 }
@@ -437,6 +518,8 @@ db_forget_feed(struct vulndb *vdb)
 	vdb->feed_id = -1;
 	free(vdb->last_vuln);
 	vdb->last_vuln = NULL;
+	free(vdb->last_alias);
+	vdb->last_alias = NULL;
 }
 
 int
@@ -555,6 +638,11 @@ vulndb_feed_reset(struct vulndb *vdb, const char *feed, const char *source,
 		sqlite3_bind_int64(st, 1, id);
 		if (db_step_done(vdb, st, cause) != 0)
 			return HS_ERR;
+		if ((st = db_stmt(vdb, ST_DEL_ALIASES, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
 		if ((st = db_stmt(vdb, ST_FEED_UPDATE, cause)) == NULL)
 			return HS_ERR;
 		sqlite3_bind_int64(st, 1, id);
@@ -585,6 +673,33 @@ vulndb_feed_done(struct vulndb *vdb, const char *feed, int64_t records, char **c
 	sqlite3_bind_int64(st, 2, records);
 	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
 	return db_step_done(vdb, st, cause);
+}
+
+/* Store a's aliases (those not a's own id, each once) under feed id. */
+static int
+db_add_aliases(struct vulndb *vdb, int64_t id, const struct advisory *a,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if (!vdb->has_aliases)
+		return 0;
+	for (i = 0; i < a->naliases && i < VULNDB_MAX_ALIASES; i++) {
+		if (a->aliases[i].id == NULL || *a->aliases[i].id == '\0' ||
+		    strchr(a->aliases[i].id, '\n') != NULL ||
+		    strcmp(a->aliases[i].id, a->vuln_id) == 0)
+			continue;
+		if ((st = db_stmt(vdb, ST_ADD_ALIAS, cause)) == NULL)
+			return HS_ERR;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, a->vuln_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a->aliases[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, a->aliases[i].kind);
+		if (db_step_done(vdb, st, cause) != 0)
+			return HS_ERR;
+	}
+	return 0;
 }
 
 int
@@ -618,6 +733,14 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 		vdb->last_vuln = xstrdup(a->vuln_id);
 	}
 
+	if (a->naliases > 0 && (vdb->last_alias == NULL ||
+	    strcmp(vdb->last_alias, a->vuln_id) != 0)) {
+		if ((rc = db_add_aliases(vdb, id, a, cause)) != 0)
+			return rc;
+		free(vdb->last_alias);
+		vdb->last_alias = xstrdup(a->vuln_id);
+	}
+
 	if ((st = db_stmt(vdb, ST_ADD, cause)) == NULL)
 		return HS_ERR;
 	sqlite3_bind_int64(st, 1, id);
@@ -641,9 +764,34 @@ column_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Point a->aliases at the "<kind><id>" lines of text, copied into vdb. */
+static void
+db_lookup_aliases(struct vulndb *vdb, const char *text, struct advisory *a)
+{
+	char	*p, *nl;
+	int	 kind;
+
+	free(vdb->alias_text);
+	vdb->alias_text = NULL;
+	if (text == NULL)
+		return;
+	vdb->alias_text = xstrdup(text);
+	for (p = vdb->alias_text; p != NULL && *p != '\0' &&
+	    a->naliases < VULNDB_MAX_ALIASES; p = nl) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl++ = '\0';
+		kind = *p - '0';
+		if (kind < ALIAS_SAME || kind > ALIAS_RELATED || p[1] == '\0')
+			continue;
+		vdb->alias_v[a->naliases].kind = kind;
+		vdb->alias_v[a->naliases++].id = p + 1;
+	}
+	a->aliases = vdb->alias_v;
+}
+
 /* One row of a lookup statement as an advisory; 0 when it lacks what every advisory has. */
 static int
-db_lookup_row(sqlite3_stmt *st, struct advisory *a)
+db_lookup_row(struct vulndb *vdb, sqlite3_stmt *st, struct advisory *a)
 {
 	const char	*s;
 
@@ -664,7 +812,17 @@ db_lookup_row(sqlite3_stmt *st, struct advisory *a)
 	a->description = column_text(st, 10);
 	a->link = column_text(st, 11);
 	a->last_affected = column_text(st, 12);
+	db_lookup_aliases(vdb, column_text(st, 13), a);
 	return a->vuln_id != NULL && a->status != NULL;
+}
+
+/* Which lookup statement the file's schema reads. */
+static int
+db_lookup_stmt(const struct vulndb *vdb)
+{
+	if (vdb->version < 2)
+		return ST_LOOKUP_V1;
+	return vdb->has_aliases ? ST_LOOKUP : ST_LOOKUP_NA;
 }
 
 /* Step st to its end, calling cb on each advisory; st is reset. */
@@ -676,7 +834,7 @@ db_lookup_walk(struct vulndb *vdb, sqlite3_stmt *st, vulndb_cb cb, void *arg,
 	int		rc, r = 0;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!db_lookup_row(st, &a))
+		if (!db_lookup_row(vdb, st, &a))
 			continue;
 		if ((r = cb(&a, arg)) != 0)
 			break;
@@ -695,8 +853,7 @@ vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
 {
 	sqlite3_stmt		*st;
 
-	if ((st = db_stmt(vdb, vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1,
-	    cause)) == NULL)
+	if ((st = db_stmt(vdb, db_lookup_stmt(vdb), cause)) == NULL)
 		return HS_ERR;
 	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, kind);
@@ -723,8 +880,8 @@ db_lookup_many_stmt(struct vulndb *vdb, char **cause)
 		sqlite3_clear_bindings(vdb->st[ST_LOOKUP_MANY]);
 		return vdb->st[ST_LOOKUP_MANY];
 	}
-	one = vulndb_sql[vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1];
-	if ((where = strstr(one, " WHERE ")) == NULL) {
+	one = vulndb_sql[db_lookup_stmt(vdb)];
+	if ((where = strstr(one, " WHERE a.namespace ")) == NULL) {
 		fail(cause, HS_ERR, "%s: no lookup statement", vdb->path);
 		return NULL;
 	}
@@ -903,7 +1060,7 @@ vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
     char **cause)
 {
 	static const int	 del[] = {
-		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_FEED_DELETE
+		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_DEL_ALIASES, ST_FEED_DELETE
 	};
 	sqlite3_stmt		*st;
 	int64_t			 id;

@@ -19,6 +19,19 @@ enum pkg_kind {
 	PKG_BINARY,
 };
 
+/* How another id of an advisory relates to the id findings carry. */
+enum alias_kind {
+	ALIAS_SAME = 0,		/* the same vulnerability: OSV aliases, the record's own id */
+	ALIAS_UPSTREAM,		/* what it fixes: OSV upstream (a USN's CVEs) */
+	ALIAS_RELATED,		/* OSV related (an ALSA's CVEs, a CVE's USNs), its RHSA */
+};
+struct advisory_alias {
+	const char	*id;
+	enum alias_kind	 kind;
+};
+/* At most this many aliases are stored or read for one id of a feed. */
+#define VULNDB_MAX_ALIASES	1000
+
 struct advisory {
 	const char	*namespace;	/* "debian:bookworm", "alpine:v3.10" */
 	const char	*package;
@@ -41,6 +54,12 @@ struct advisory {
 	const char	*source_severity;
 	const char	*description;
 	const char	*link;
+	/*
+	 * Other ids of the vulnerability, per feed and vuln_id: vulndb_add
+	 * stores them (once), a lookup hands them back.
+	 */
+	const struct advisory_alias *aliases;
+	size_t		 naliases;
 };
 
 int	vulndb_open(const char *path, int flags, struct vulndb **out, char **cause);

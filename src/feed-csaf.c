@@ -48,6 +48,7 @@ struct csaf_ctx {
 	json_t			*rels;		/* product_id → relationship */
 	json_t			*seen;		/* "ns\tname\tfixed" of one vulnerability */
 	const char		*aggregate;
+	const char		*tracking;	/* document.tracking.id: RHSA-…, or the CVE */
 	struct csaf_stats	 st;
 };
 
@@ -257,6 +258,7 @@ csaf_add(struct csaf_ctx *c, const char *ns, const char *name, enum pkg_kind kin
     const char *link, char **cause)
 {
 	struct advisory	 a;
+	struct advisory_alias al;
 	char		*key;
 	int		 rc;
 
@@ -280,6 +282,13 @@ csaf_add(struct csaf_ctx *c, const char *ns, const char *name, enum pkg_kind kin
 	a.source_severity = raw;
 	a.description = title;
 	a.link = link;
+	/* An advisory's CVE keeps the advisory's id (a VEX file's is the CVE). */
+	if (c->tracking != NULL && strcmp(c->tracking, cve) != 0) {
+		al.id = c->tracking;
+		al.kind = ALIAS_RELATED;
+		a.aliases = &al;
+		a.naliases = 1;
+	}
 	if ((rc = vulndb_add(c->vdb, c->feed, &a, cause)) != 0)
 		return rc;
 	(*c->records)++;
@@ -389,6 +398,8 @@ csaf_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 	}
 	c.aggregate = json_string_value(json_object_get(json_object_get(
 	    json_object_get(root, "document"), "aggregate_severity"), "text"));
+	c.tracking = json_string_value(json_object_get(json_object_get(
+	    json_object_get(root, "document"), "tracking"), "id"));
 
 	tree = json_object_get(root, "product_tree");
 	if ((rc = csaf_branches(&c, tree, 0, cause)) != 0)

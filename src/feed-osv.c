@@ -41,6 +41,9 @@ struct osv_record {
 	enum severity	 severity;	/* record level; an affected[] entry may refine */
 	const char	*source_severity;
 	char		*source_severity_buf;
+	/* Its other ids: its own when findings carry another, aliases, upstream, related. */
+	struct advisory_alias *aliases;
+	size_t		 naliases;
 };
 
 /* How an OSV ecosystem maps onto a hullscan namespace. */
@@ -512,9 +515,9 @@ osv_link(json_t *rec, const char *id)
  * record whose aliases name a CVE (GHSA-…), or whose "upstream" names exactly
  * one CVE (Chainguard's CGA-…: its downstream record of that CVE), is that
  * CVE. Other ids stay: ALSA/RLSA/USN advisories are one fix for one or
- * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records), and
- * each of a USN's CVEs has its own UBUNTU-CVE record with the same fix:
- * splitting a USN per CVE would only repeat those rows under a second source.
+ * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records); the
+ * record's other ids are kept as aliases (osv_aliases), and the matcher
+ * merges such a notice into the findings of the CVEs it names.
  */
 static const char *
 osv_vuln_id(json_t *rec, const char *id)
@@ -543,6 +546,61 @@ osv_vuln_id(json_t *rec, const char *id)
 	return ncve == 1 ? cve : id;
 }
 
+/* The id a finding would carry for an id a record names: UBUNTU-CVE-X is CVE-X. */
+static const char *
+osv_alias_id(const char *id)
+{
+	return str_starts(id, "UBUNTU-CVE-") ? id + strlen("UBUNTU-") : id;
+}
+
+static void
+osv_alias_add(struct osv_record *r, const char *id, enum alias_kind kind)
+{
+	size_t	i;
+
+	if (id == NULL || *id == '\0' || strcmp(id, r->vuln_id) == 0 ||
+	    r->naliases >= VULNDB_MAX_ALIASES)
+		return;
+	for (i = 0; i < r->naliases; i++) {
+		if (strcmp(r->aliases[i].id, id) == 0)
+			return;
+	}
+	r->aliases = xreallocarray(r->aliases, r->naliases + 1, sizeof *r->aliases);
+	r->aliases[r->naliases].id = id;
+	r->aliases[r->naliases++].kind = kind;
+}
+
+/*
+ * The record's other ids, kept so that the matcher can merge the records
+ * of one vulnerability: its own id when findings carry another (GHSA-… that
+ * is CVE-…), "aliases" (the same vulnerability), "upstream" (what it was
+ * derived from or fixes: a USN's CVEs) and "related" (an ALSA's CVEs, a
+ * CVE's USNs).
+ */
+static void
+osv_aliases(json_t *rec, struct osv_record *r)
+{
+	static const struct {
+		const char	*field;
+		enum alias_kind	 kind;
+	} lists[] = {
+		{ "aliases", ALIAS_SAME },
+		{ "upstream", ALIAS_UPSTREAM },
+		{ "related", ALIAS_RELATED },
+	};
+	json_t	*a;
+	size_t	 i, j;
+
+	osv_alias_add(r, r->id, ALIAS_SAME);
+	for (i = 0; i < NELEM(lists); i++) {
+		json_array_foreach(json_object_get(rec, lists[i].field), j, a) {
+			if (json_is_string(a))
+				osv_alias_add(r, osv_alias_id(json_string_value(a)),
+				    lists[i].kind);
+		}
+	}
+}
+
 static int
 osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
     const struct osv_target *t, const char *pkg, const char *introduced,
@@ -569,6 +627,8 @@ osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 	a.source_severity = raw;
 	a.description = r->description;
 	a.link = r->link;
+	a.aliases = r->aliases;
+	a.naliases = r->naliases;
 	if ((rc = vulndb_add(vdb, feed, &a, cause)) != 0)
 		return rc;
 	(*records)++;
@@ -684,6 +744,7 @@ osv_record_clear(struct osv_record *r)
 	free(r->description);
 	free(r->link);
 	free(r->source_severity_buf);
+	free(r->aliases);
 	memset(r, 0, sizeof *r);
 }
 
@@ -712,6 +773,7 @@ osv_record(struct vulndb *vdb, const char *feed, json_t *rec, struct osv_stats *
 		return fail(cause, HS_EINVAL, "%s: affected is not an array", r.id);
 
 	r.vuln_id = osv_vuln_id(rec, r.id);
+	osv_aliases(rec, &r);
 	r.description = osv_description(rec);
 	r.link = osv_link(rec, r.id);
 	r.severity = SEV_UNKNOWN;

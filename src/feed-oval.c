@@ -182,6 +182,7 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
     enum severity sev, const char *raw, const char *link, char **cause)
 {
 	struct advisory	a;
+	struct advisory_alias al;
 	int		rc;
 
 	memset(&a, 0, sizeof a);
@@ -190,6 +191,13 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
 	a.kind = kind;
 	a.ecosystem = eco;
 	a.vuln_id = vuln_id;
+	/* A CVE of an RHSA definition keeps the RHSA's id. */
+	if (d->advisory_id != NULL && strcmp(d->advisory_id, vuln_id) != 0) {
+		al.id = d->advisory_id;
+		al.kind = ALIAS_RELATED;
+		a.aliases = &al;
+		a.naliases = 1;
+	}
 	a.fixed_version = fixed;
 	a.status = fixed != NULL ? "fixed" : "open";
 	a.severity = sev;

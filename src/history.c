@@ -16,11 +16,17 @@
 #include "util.h"
 
 #define HISTORY_APPID	0x48534831	/* "HSH1" in PRAGMA application_id */
-/* 2: images.warning (an image scanned but not checked) */
-#define HISTORY_SCHEMA	2
+/*
+ * 2: images.warning (an image scanned but not checked).
+ * 3: images.key, tagged, key_given (what an image is matched by across
+ *    builds); packages.location, purl, layer (language packages);
+ *    findings.aliases, ecosystem, location (one finding per vulnerability).
+ */
+#define HISTORY_SCHEMA	3
 #define HISTORY_RETRIES	8		/* whole-transaction retries when busy */
 #define HISTORY_BUSY_MS	60000		/* how long one statement waits for a lock */
 #define HISTORY_MAX_ROWS 10000000	/* bound on rows read back for one build */
+#define HISTORY_MAX_ALIASES 1000	/* aliases read back for one finding */
 
 static const char history_schema[] =
     "CREATE TABLE IF NOT EXISTS builds (\n"
@@ -52,7 +58,8 @@ static const char history_schema[] =
     "  seq INTEGER NOT NULL,\n"
     "  name TEXT NOT NULL, version TEXT NOT NULL,\n"
     "  source_name TEXT NOT NULL, source_version TEXT NOT NULL,\n"
-    "  arch TEXT, ecosystem TEXT NOT NULL);\n"
+    "  arch TEXT, ecosystem TEXT NOT NULL,\n"
+    "  location TEXT, purl TEXT, layer TEXT);\n"
     "CREATE INDEX IF NOT EXISTS packages_inventory ON packages(inventory_id);\n"
     "CREATE TABLE IF NOT EXISTS images (\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -64,9 +71,13 @@ static const char history_schema[] =
     "  inventory_id INTEGER REFERENCES inventories(id),\n"
     "  error TEXT,\n"
     "  seconds REAL,\n"
-    "  warning TEXT);\n"
+    "  warning TEXT,\n"
+    "  key TEXT,\n"
+    "  tagged TEXT,\n"
+    "  key_given INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE INDEX IF NOT EXISTS images_build ON images(build_id);\n"
     "CREATE INDEX IF NOT EXISTS images_name ON images(name, build_id);\n"
+    "CREATE INDEX IF NOT EXISTS images_key ON images(key, build_id);\n"
     "CREATE INDEX IF NOT EXISTS images_inventory ON images(inventory_id);\n"
     "CREATE TABLE IF NOT EXISTS texts (\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -87,16 +98,55 @@ static const char history_schema[] =
     "  link TEXT,\n"
     "  verdict TEXT NOT NULL,\n"
     "  ignore_reason TEXT,\n"
-    "  is_new INTEGER);\n"
+    "  is_new INTEGER,\n"
+    "  aliases TEXT,\n"
+    "  ecosystem TEXT,\n"
+    "  location TEXT);\n"
     "CREATE INDEX IF NOT EXISTS findings_image ON findings(image_id);\n"
     "CREATE INDEX IF NOT EXISTS findings_description ON findings(description_id);\n";
+
+/* The columns schemas 2 and 3 added, as "table", "column TYPE". */
+static const char *history_columns[][2] = {
+	{ "images", "warning TEXT" },
+	{ "images", "key TEXT" },
+	{ "images", "tagged TEXT" },
+	{ "images", "key_given INTEGER NOT NULL DEFAULT 0" },
+	{ "packages", "location TEXT" },
+	{ "packages", "purl TEXT" },
+	{ "packages", "layer TEXT" },
+	{ "findings", "aliases TEXT" },
+	{ "findings", "ecosystem TEXT" },
+	{ "findings", "location TEXT" },
+};
+
+/*
+ * Schema 1 or 2 to 3, in place, after the missing columns are added. An
+ * earlier build's image is keyed by its name, as it was compared then,
+ * unless the build held several of that name: then by its reference, so
+ * each still meets its own successor.
+ */
+static const char history_migrate_3[] =
+    "UPDATE images SET key = CASE WHEN (SELECT count(*) FROM images q WHERE "
+    "q.build_id = images.build_id AND q.name = images.name) > 1 THEN "
+    "images.reference ELSE images.name END WHERE key IS NULL;\n"
+    "CREATE INDEX IF NOT EXISTS images_key ON images(key, build_id);\n"
+    "PRAGMA user_version = 3;\n";
+
+/*
+ * A file opened read only keeps its schema: what schema 3 added is read as
+ * NULL, and an image's key is computed as the migration would store it.
+ */
+#define LEGACY_KEY(t) \
+	"CASE WHEN (SELECT count(*) FROM images q WHERE q.build_id = " t \
+	".build_id AND q.name = " t ".name) > 1 THEN " t ".reference ELSE " t \
+	".name END"
 
 struct history {
 	sqlite3	*db;
 	char	*path;
 	int	 writable;
 	int	 busy;		/* the last error was SQLITE_BUSY / LOCKED */
-	int64_t	 version;	/* the file's schema (1 has no images.warning) */
+	int64_t	 version;	/* the file's schema (1 has no images.warning, 2 no keys) */
 };
 
 static int
@@ -233,12 +283,42 @@ history_check_file(const char *path, int flags, char **cause)
 	return 0;
 }
 
+/* Add column (its declaration) to table unless the table has it. */
+static int
+history_add_column(struct history *h, const char *table, const char *column,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*sql;
+	size_t		 n = strcspn(column, " ");
+	int		 rc, have = 0;
+
+	sql = xasprintf("SELECT count(*) FROM pragma_table_info('%s') WHERE name = "
+	    "'%.*s'", table, (int)n, column);
+	st = h_prepare(h, sql, cause);
+	free(sql);
+	if (st == NULL)
+		return HS_EIO;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return h_fail(h, cause, "read schema");
+	if (have)
+		return 0;
+	sql = xasprintf("ALTER TABLE %s ADD COLUMN %s", table, column);
+	rc = h_exec(h, sql, cause);
+	free(sql);
+	return rc;
+}
+
 /* Create the schema once; another process may be doing the same. */
 static int
 history_setup(struct history *h, char **cause)
 {
 	int64_t	 version = 0;
 	char	*sql;
+	size_t	 i;
 	int	 error;
 
 	if (h_exec(h, "BEGIN IMMEDIATE", cause) != 0)
@@ -254,10 +334,14 @@ history_setup(struct history *h, char **cause)
 		free(sql);
 		if (error != 0)
 			goto fail;
-	} else if (version == 1) {
-		/* Schema 1 to 2 in place: the earlier builds keep no warning. */
-		if (h_exec(h, "ALTER TABLE images ADD COLUMN warning TEXT; "
-		    "PRAGMA user_version = 2", cause) != 0)
+	} else if (version < HISTORY_SCHEMA) {
+		/* The earlier builds keep no warning, key or aliases. */
+		for (i = 0; i < NELEM(history_columns); i++) {
+			if (history_add_column(h, history_columns[i][0],
+			    history_columns[i][1], cause) != 0)
+				goto fail;
+		}
+		if (h_exec(h, history_migrate_3, cause) != 0)
 			goto fail;
 	}
 	h->version = HISTORY_SCHEMA;
@@ -399,13 +483,47 @@ image_name(const struct image_result *r)
 	return r->name != NULL ? r->name : r->reference;
 }
 
-/* --- Diff ------------------------------------------------------------- */
+/* What r is matched by across builds: its key, else its name. */
+static const char *
+image_key(const struct image_result *r)
+{
+	return r->key != NULL ? r->key : image_name(r);
+}
+
+/* --- Aliases, stored one per line ------------------------------------- */
 
 static char *
-finding_key(const char *id, const char *package)
+aliases_join(const struct finding *f)
 {
-	return xasprintf("%s\t%s", id != NULL ? id : "", package != NULL ? package : "");
+	struct buf	b;
+	size_t		i;
+
+	if (f->naliases == 0)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < f->naliases; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "\n" : "", f->aliases[i]);
+	return buf_steal(&b);
 }
+
+static void
+aliases_split(const char *s, struct finding *f)
+{
+	const char	*nl;
+	size_t		 n;
+
+	while (s != NULL && *s != '\0' && f->naliases < HISTORY_MAX_ALIASES) {
+		n = (nl = strchr(s, '\n')) != NULL ? (size_t)(nl - s) : strlen(s);
+		if (n > 0) {
+			f->aliases = xreallocarray(f->aliases, f->naliases + 1,
+			    sizeof *f->aliases);
+			f->aliases[f->naliases++] = xstrndup(s, n);
+		}
+		s = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+/* --- Diff ------------------------------------------------------------- */
 
 struct keyset {
 	char	**v;
@@ -446,6 +564,45 @@ keyset_clear(struct keyset *ks)
 	memset(ks, 0, sizeof *ks);
 }
 
+/*
+ * A finding is the same across builds when package and location match and
+ * one of its ids (the id or an alias) is one of the other's: the record
+ * merge of a later build (USN-3658-1 folded into CVE-2018-1122) is neither
+ * new nor fixed. Its keys are "package\tlocation\tid" for each id.
+ */
+static char *
+finding_key(const struct finding *f, size_t i)
+{
+	const char	*id = i == 0 ? f->id : f->aliases[i - 1];
+
+	return xasprintf("%s\t%s\t%s", f->package != NULL ? f->package : "",
+	    f->location != NULL ? f->location : "", id != NULL ? id : "");
+}
+
+static void
+keyset_add_finding(struct keyset *ks, const struct finding *f)
+{
+	size_t	i;
+
+	for (i = 0; i <= f->naliases; i++)
+		keyset_add(ks, finding_key(f, i));
+}
+
+static int
+keyset_has_finding(const struct keyset *ks, const struct finding *f)
+{
+	char	*key;
+	size_t	 i;
+	int	 found = 0;
+
+	for (i = 0; !found && i <= f->naliases; i++) {
+		key = finding_key(f, i);
+		found = keyset_has(ks, key);
+		free(key);
+	}
+	return found;
+}
+
 static enum verdict
 verdict_parse(const char *s)
 {
@@ -456,10 +613,19 @@ verdict_parse(const char *s)
 	return VERDICT_PASS;
 }
 
-#define FINDING_COLUMNS \
+#define FINDING_COLUMNS_2 \
 	"f.vuln_id, f.package, f.installed_version, f.source_name, f.fixed_version, " \
 	"f.severity, f.source_severity, f.status, f.namespace, t.text, f.link, " \
 	"f.verdict, f.ignore_reason, f.is_new"
+
+/* The finding columns finding_from_row reads, as the file's schema has them. */
+static const char *
+finding_columns(const struct history *h)
+{
+	return h->version >= 3 ?
+	    FINDING_COLUMNS_2 ", f.aliases, f.ecosystem, f.location" :
+	    FINDING_COLUMNS_2 ", NULL, NULL, NULL";
+}
 
 static void
 finding_from_row(sqlite3_stmt *st, int c, struct finding *f)
@@ -483,6 +649,9 @@ finding_from_row(sqlite3_stmt *st, int c, struct finding *f)
 	f->ignore_reason = col_str(st, c + 12);
 	f->is_new = sqlite3_column_type(st, c + 13) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int(st, c + 13);
+	aliases_split((const char *)sqlite3_column_text(st, c + 14), f);
+	f->ecosystem = ecosystem_from_name(col_cstr(st, c + 15));
+	f->location = col_str(st, c + 16);
 }
 
 /* The build row id of job/build (latest of job when build is NULL). */
@@ -518,48 +687,74 @@ build_find(struct history *h, const char *job, const char *build, int64_t *id,
 	    job != NULL ? job : "(any)");
 }
 
+int
+history_has_build(struct history *h, const char *job, const char *build,
+    char **cause)
+{
+	int64_t	id;
+
+	return build_find(h, job, build, &id, cause);
+}
+
+static int
+finding_same(const struct finding *a, const struct finding *b)
+{
+	size_t	i, j;
+
+	if (strcmp(a->package, b->package) != 0 || (a->location == NULL) !=
+	    (b->location == NULL) || (a->location != NULL &&
+	    strcmp(a->location, b->location) != 0))
+		return 0;
+	for (i = 0; i <= a->naliases; i++) {
+		for (j = 0; j <= b->naliases; j++) {
+			if (strcmp(i == 0 ? a->id : a->aliases[i - 1],
+			    j == 0 ? b->id : b->aliases[j - 1]) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Diff one image against the findings st yields (bound by the caller). */
 static int
 diff_image(struct history *h, sqlite3_stmt *st, struct image_result *r, char **cause)
 {
 	struct keyset	 cur = { NULL, 0 }, seen = { NULL, 0 };
-	struct finding	*f;
-	char		*key;
-	size_t		 i, rows = 0;
+	struct finding	*f, prev;
+	size_t		 i, j, rows = 0;
 	int		 rc, found = 0, error = 0;
 
 	for (i = 0; i < r->findings.n; i++)
-		keyset_add(&cur, finding_key(r->findings.v[i].id, r->findings.v[i].package));
+		keyset_add_finding(&cur, &r->findings.v[i]);
 	keyset_sort(&cur);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (++rows > HISTORY_MAX_ROWS) {
 			error = fail(cause, HS_ELIMIT, "%s: too many findings", h->path);
 			goto out;
 		}
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-			found = 1;	/* an image row with no finding */
+		found = 1;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			continue;	/* an image row with no finding */
+		memset(&prev, 0, sizeof prev);
+		finding_from_row(st, 0, &prev);
+		keyset_add_finding(&seen, &prev);
+		if (keyset_has_finding(&cur, &prev)) {
+			finding_clear(&prev);
 			continue;
 		}
-		found = 1;
-		key = finding_key(col_cstr(st, 0), col_cstr(st, 1));
-		keyset_add(&seen, key);
-		if (keyset_has(&cur, key))
-			continue;
 		f = finding_list_add(&r->fixed);
-		finding_from_row(st, 0, f);
+		*f = prev;
 	}
 	if (rc != SQLITE_DONE) {
 		error = h_fail(h, cause, "diff");
 		goto out;
 	}
-	/* A finding fixed in two images of the same name is listed once. */
+	/* A finding fixed in two images of the same key is listed once. */
 	finding_list_sort(&r->fixed);
 	if (r->fixed.n > 1) {
-		size_t	j = 0;
-
+		j = 0;
 		for (i = 1; i < r->fixed.n; i++) {
-			if (strcmp(r->fixed.v[i].id, r->fixed.v[j].id) == 0 &&
-			    strcmp(r->fixed.v[i].package, r->fixed.v[j].package) == 0) {
+			if (finding_same(&r->fixed.v[i], &r->fixed.v[j])) {
 				finding_clear(&r->fixed.v[i]);
 				continue;
 			}
@@ -571,13 +766,7 @@ diff_image(struct history *h, sqlite3_stmt *st, struct image_result *r, char **c
 	r->has_previous = found;
 	for (i = 0; i < r->findings.n; i++) {
 		f = &r->findings.v[i];
-		if (!found)
-			f->is_new = 1;
-		else {
-			key = finding_key(f->id, f->package);
-			f->is_new = !keyset_has(&seen, key);
-			free(key);
-		}
+		f->is_new = !found || !keyset_has_finding(&seen, f);
 	}
 out:
 	sqlite3_reset(st);
@@ -595,6 +784,18 @@ out:
 	"COALESCE((SELECT id FROM builds WHERE job = " j " AND build = " b "), " \
 	"9223372036854775807)"
 
+/*
+ * The images of the history with their keys: the table, or for a file still
+ * at schema 2 (opened read only) the keys the migration would store.
+ */
+static const char *
+images_view(const struct history *h)
+{
+	return h->version >= 3 ? "images" : "(SELECT id, build_id, seq, name, "
+	    "reference, error, " LEGACY_KEY("images") " AS key, NULL AS tagged, "
+	    "0 AS key_given FROM images)";
+}
+
 int
 history_diff_run(struct history *h, struct run_result *rr, const char *against,
     char **cause)
@@ -603,6 +804,8 @@ history_diff_run(struct history *h, struct run_result *rr, const char *against,
 	struct image_result	*r;
 	const char		*job = rr->job != NULL ? rr->job : "default";
 	int64_t			 against_id = 0;
+	const char		*view;
+	char			*sql;
 	size_t			 i, j;
 	int			 error = 0, rc;
 
@@ -639,19 +842,31 @@ history_diff_run(struct history *h, struct run_result *rr, const char *against,
 		}
 	}
 	/*
-	 * The findings of the images of that name in the build compared with:
-	 * the named one, or the last earlier build of the job that scanned it.
+	 * An image's predecessor in a build: the image of the same key; or,
+	 * unless a key was given, the image of the same name and tag (or the
+	 * same reference) that was not keyed by a given key either, when one
+	 * of the two builds held several images of that name and the other
+	 * one. The build compared with: the named one, or the last earlier
+	 * build of the job that scanned a predecessor. Never the images of
+	 * another key: what they hold is not this image's.
 	 */
-	st = h_prepare(h,
-	    "WITH b AS (SELECT CASE WHEN ?3 <> 0 THEN ?3 ELSE ("
-	    "  SELECT bb.id FROM builds bb JOIN images ii ON ii.build_id = bb.id"
-	    "  WHERE bb.job = ?1 AND ii.name = ?2 AND ii.error IS NULL"
-	    "  AND bb.id < " BUILD_BEFORE("?1", "?4") " ORDER BY bb.id DESC LIMIT 1)"
-	    " END AS id)"
-	    " SELECT " FINDING_COLUMNS " FROM b JOIN images i ON i.build_id = b.id"
-	    " LEFT JOIN findings f ON f.image_id = i.id"
+	view = images_view(h);
+	sql = xasprintf(
+	    "WITH cand AS (SELECT q.id, q.build_id, q.seq FROM ("
+	    "  SELECT id, build_id, seq, error FROM %s WHERE key = ?5"
+	    "  UNION SELECT id, build_id, seq, error FROM %s WHERE ?8 = 0 AND"
+	    "  name = ?2 AND key_given = 0 AND (tagged = ?6 OR"
+	    "  (tagged IS NULL AND reference = ?7))) q"
+	    " JOIN builds bb ON bb.id = q.build_id WHERE q.error IS NULL AND"
+	    " (CASE WHEN ?3 <> 0 THEN q.build_id = ?3 ELSE bb.job = ?1 AND"
+	    "  bb.id < " BUILD_BEFORE("?1", "?4") " END)),"
+	    " b AS (SELECT max(build_id) AS id FROM cand)"
+	    " SELECT %s FROM cand c JOIN b ON c.build_id = b.id"
+	    " LEFT JOIN findings f ON f.image_id = c.id"
 	    " LEFT JOIN texts t ON t.id = f.description_id"
-	    " WHERE i.name = ?2 AND i.error IS NULL ORDER BY i.seq, f.seq", cause);
+	    " ORDER BY c.seq, f.seq", view, view, finding_columns(h));
+	st = h_prepare(h, sql, cause);
+	free(sql);
 	if (st == NULL) {
 		error = HS_EIO;
 		goto out;
@@ -661,9 +876,13 @@ history_diff_run(struct history *h, struct run_result *rr, const char *against,
 		if (r->error != NULL)
 			continue;	/* nothing known: claim nothing new or fixed */
 		sqlite3_bind_text(st, 1, job, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, image_name(r), -1, SQLITE_TRANSIENT);
+		bind_str(st, 2, image_name(r));
 		sqlite3_bind_int64(st, 3, against_id);
 		bind_str(st, 4, rr->build);
+		bind_str(st, 5, image_key(r));
+		bind_str(st, 6, r->tagged);
+		bind_str(st, 7, r->reference);
+		sqlite3_bind_int(st, 8, r->key_given);
 		if ((error = diff_image(h, st, r, cause)) != 0)
 			goto out;
 	}
@@ -717,11 +936,11 @@ record_stmts_prepare(struct history *h, struct record_stmts *s, char **cause)
 	    "os_version_id, os_codename, os_pretty_name, os_id_like, os_namespace) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
 	    (s->pkg_add = h_prepare(h, "INSERT INTO packages (inventory_id, seq, name, "
-	    "version, source_name, source_version, arch, ecosystem) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
+	    "version, source_name, source_version, arch, ecosystem, location, purl, "
+	    "layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
 	    (s->image = h_prepare(h, "INSERT INTO images (build_id, seq, reference, "
-	    "name, digest, inventory_id, error, seconds, warning) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
+	    "name, digest, inventory_id, error, seconds, warning, key, tagged, "
+	    "key_given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL ||
 	    (s->text_add = h_prepare(h, "INSERT OR IGNORE INTO texts (text) VALUES (?)",
 	    cause)) == NULL ||
 	    (s->text_find = h_prepare(h, "SELECT id FROM texts WHERE text = ?",
@@ -729,8 +948,8 @@ record_stmts_prepare(struct history *h, struct record_stmts *s, char **cause)
 	    (s->finding = h_prepare(h, "INSERT INTO findings (image_id, seq, vuln_id, "
 	    "package, installed_version, source_name, fixed_version, severity, "
 	    "source_severity, status, namespace, description_id, link, verdict, "
-	    "ignore_reason, is_new) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)", cause)) == NULL)
+	    "ignore_reason, is_new, aliases, ecosystem, location) VALUES (?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL)
 		return HS_EIO;
 	return 0;
 }
@@ -768,6 +987,14 @@ inventory_hash(const struct inventory *inv, char out[72])
 		hash_field(&b, inv->pkgs[i].source_version);
 		hash_field(&b, inv->pkgs[i].arch);
 		hash_field(&b, ecosystem_name(inv->pkgs[i].ecosystem));
+		/* Only when set: an OS inventory hashes as before schema 3. */
+		if (inv->pkgs[i].location != NULL || inv->pkgs[i].purl != NULL ||
+		    inv->pkgs[i].layer != NULL) {
+			buf_add(&b, "\002", 2);
+			hash_field(&b, inv->pkgs[i].location);
+			hash_field(&b, inv->pkgs[i].purl);
+			hash_field(&b, inv->pkgs[i].layer);
+		}
 	}
 	sha256_hex(b.data, b.len, out);
 	buf_free(&b);
@@ -815,6 +1042,9 @@ record_inventory(struct history *h, struct record_stmts *s,
 		    (p->version != NULL ? p->version : ""));
 		bind_str(s->pkg_add, 7, p->arch);
 		bind_str(s->pkg_add, 8, ecosystem_name(p->ecosystem));
+		bind_str(s->pkg_add, 9, p->location);
+		bind_str(s->pkg_add, 10, p->purl);
+		bind_str(s->pkg_add, 11, p->layer);
 		if (step_done(h, s->pkg_add, "store package", cause) != 0)
 			return HS_EIO;
 	}
@@ -846,6 +1076,8 @@ record_finding(struct history *h, struct record_stmts *s, int64_t image_id,
 {
 	sqlite3_stmt	*st = s->finding;
 	int64_t		 text_id = 0;
+	char		*aliases;
+	int		 rc;
 
 	if (f->description != NULL &&
 	    record_text(h, s, f->description, &text_id, cause) != 0)
@@ -868,7 +1100,14 @@ record_finding(struct history *h, struct record_stmts *s, int64_t image_id,
 	bind_str(st, 15, f->ignore_reason);
 	if (f->is_new >= 0)
 		sqlite3_bind_int(st, 16, f->is_new);
-	return step_done(h, st, "store finding", cause);
+	aliases = aliases_join(f);
+	bind_str(st, 17, aliases);
+	bind_str(st, 18, f->ecosystem != ECO_UNKNOWN ? ecosystem_name(f->ecosystem) :
+	    NULL);
+	bind_str(st, 19, f->location);
+	rc = step_done(h, st, "store finding", cause);
+	free(aliases);
+	return rc;
 }
 
 static int
@@ -955,6 +1194,9 @@ record_once(struct history *h, struct run_result *rr, char **build_out, char **c
 		bind_str(s.image, 7, r->error);
 		sqlite3_bind_double(s.image, 8, r->seconds);
 		bind_str(s.image, 9, r->warning);
+		bind_str(s.image, 10, image_key(r));
+		bind_str(s.image, 11, r->tagged);
+		sqlite3_bind_int(s.image, 12, r->key_given);
 		if (step_done(h, s.image, "store image", cause) != 0)
 			goto out;
 		image_id = sqlite3_last_insert_rowid(h->db);
@@ -986,6 +1228,7 @@ int
 history_record(struct history *h, struct run_result *rr, char **cause)
 {
 	char	*build = NULL;
+	size_t	 i;
 	int	 attempt, error;
 
 	if (!h->writable)
@@ -1005,6 +1248,10 @@ history_record(struct history *h, struct run_result *rr, char **cause)
 		free(build);
 	if (rr->job == NULL)
 		rr->job = xstrdup("default");
+	for (i = 0; i < rr->nimages; i++) {	/* as stored */
+		if (rr->images[i].key == NULL)
+			rr->images[i].key = xstrdup(image_key(&rr->images[i]));
+	}
 	return 0;
 }
 
@@ -1160,6 +1407,7 @@ load_inventory(struct history *h, int64_t inv_id, int with_packages,
     struct inventory **out, char **cause)
 {
 	struct inventory	*inv;
+	struct package		*p;
 	sqlite3_stmt		*st;
 	size_t			 rows = 0;
 	int			 rc;
@@ -1191,19 +1439,25 @@ load_inventory(struct history *h, int64_t inv_id, int with_packages,
 		*out = inv;
 		return 0;
 	}
-	st = h_prepare(h, "SELECT name, version, source_name, source_version, arch, "
-	    "ecosystem FROM packages WHERE inventory_id = ? ORDER BY seq", cause);
+	st = h_prepare(h, h->version >= 3 ? "SELECT name, version, source_name, "
+	    "source_version, arch, ecosystem, location, purl, layer FROM packages "
+	    "WHERE inventory_id = ? ORDER BY seq" : "SELECT name, version, "
+	    "source_name, source_version, arch, ecosystem, NULL, NULL, NULL FROM "
+	    "packages WHERE inventory_id = ? ORDER BY seq", cause);
 	if (st == NULL) {
 		inventory_free(inv);
 		return HS_EIO;
 	}
 	sqlite3_bind_int64(st, 1, inv_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && ++rows <= HISTORY_MAX_ROWS) {
-		inventory_add(inv, col_cstr(st, 0), col_cstr(st, 1),
+		p = inventory_add(inv, col_cstr(st, 0), col_cstr(st, 1),
 		    (const char *)sqlite3_column_text(st, 2),
 		    (const char *)sqlite3_column_text(st, 3),
 		    (const char *)sqlite3_column_text(st, 4),
 		    ecosystem_from_name(col_cstr(st, 5)));
+		p->location = col_str(st, 6);
+		p->purl = col_str(st, 7);
+		p->layer = col_str(st, 8);
 	}
 	if (rc != SQLITE_DONE) {
 		if (rc == SQLITE_ROW)
@@ -1230,14 +1484,18 @@ load_images(struct history *h, int64_t build_id, int flags, struct run_result *r
 	char			*sql;
 	int			 rc, error = HS_EIO;
 
-	/* Schema 1 has no warning column. */
+	/* Schema 1 has no warning column, 2 no keys. */
 	sql = xasprintf("SELECT id, reference, name, digest, inventory_id, error, "
-	    "seconds, %s FROM images WHERE build_id = ? ORDER BY seq",
-	    h->version >= 2 ? "warning" : "NULL");
+	    "seconds, %s, %s FROM images WHERE build_id = ? ORDER BY seq",
+	    h->version >= 2 ? "warning" : "NULL", h->version >= 3 ?
+	    "key, tagged, key_given" : LEGACY_KEY("images") ", NULL, 0");
 	st = h_prepare(h, sql, cause);
 	free(sql);
-	fs = h_prepare(h, "SELECT " FINDING_COLUMNS " FROM findings f LEFT JOIN texts t "
-	    "ON t.id = f.description_id WHERE f.image_id = ? ORDER BY f.seq", cause);
+	sql = xasprintf("SELECT %s FROM findings f LEFT JOIN texts t ON t.id = "
+	    "f.description_id WHERE f.image_id = ? ORDER BY f.seq",
+	    finding_columns(h));
+	fs = h_prepare(h, sql, cause);
+	free(sql);
 	if (st == NULL || fs == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, build_id);
@@ -1253,6 +1511,9 @@ load_images(struct history *h, int64_t build_id, int flags, struct run_result *r
 		r->error = col_str(st, 5);
 		r->seconds = sqlite3_column_double(st, 6);
 		r->warning = col_str(st, 7);
+		r->key = col_str(st, 8);
+		r->tagged = col_str(st, 9);
+		r->key_given = sqlite3_column_int(st, 10);
 		if (sqlite3_column_type(st, 4) != SQLITE_NULL &&
 		    load_inventory(h, sqlite3_column_int64(st, 4),
 		    (flags & HISTORY_LOAD_INVENTORY) != 0, &r->inv, cause) != 0)

@@ -32,8 +32,12 @@ void	history_identity(struct run_result *, const char *job, const char *build);
 
 /*
  * Diff rr against the history: set each finding's is_new, each image's
- * has_previous and fixed list, and rr->previous_build. A finding is the same
- * across builds when image name, vulnerability id and package name match.
+ * has_previous and fixed list, and rr->previous_build. An image is compared
+ * with its predecessor: the image of the same key (its name unless
+ * scan_keys said otherwise), or, when neither key was given, of the same
+ * name and tag; an image with none is a first scan, all of its findings new
+ * and none fixed. A finding is the same across builds when package and
+ * location match and one of its ids (id or alias) is one of the other's.
  * against NULL: each image is compared with its last successful scan in an
  * earlier build of rr->job; otherwise with build "against" of that job.
  */
@@ -69,6 +73,10 @@ struct history_build {
 int	history_list(struct history *, const char *job, size_t last,
 	    struct history_build **, size_t *, char **cause);
 void	history_builds_free(struct history_build *, size_t);
+
+/* 0 when job holds build, else HS_ENOENT (or HS_EIO) with *cause. */
+int	history_has_build(struct history *, const char *job, const char *build,
+	    char **cause);
 
 /* The job of the most recent build (allocated), HS_ENOENT when empty. */
 int	history_latest_job(struct history *, char **job, char **cause);

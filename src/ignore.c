@@ -761,11 +761,26 @@ clair_image_match(const char *key, const struct image_result *r)
 	    strncmp(image_short(key), ref, n) == 0;
 }
 
+/* The entry's id is the finding's id or one of its aliases. */
+static int
+entry_id_match(const struct ignore_entry *e, const struct finding *f)
+{
+	size_t	i;
+
+	if (f->id != NULL && strcasecmp(e->id, f->id) == 0)
+		return 1;
+	for (i = 0; i < f->naliases; i++) {
+		if (strcasecmp(e->id, f->aliases[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 entry_match(const struct ignore_entry *e, const struct image_result *r,
     const struct finding *f)
 {
-	if (f->id == NULL || strcasecmp(e->id, f->id) != 0)
+	if (!entry_id_match(e, f))
 		return 0;
 	if (e->package != NULL && !glob_eq(e->package, f->package) &&
 	    !glob_eq(e->package, f->source_name))

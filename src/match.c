@@ -20,9 +20,9 @@
  * the RLSA/ALSA OSV records); CentOS has none, its own namespace is looked
  * up anyway and finds nothing. Red Hat's data brings what the rebuilders'
  * errata lack: CVEs with no fix yet, and one row per CVE. The price: a Red
- * Hat fix may be listed before the rebuild ships it, and one flaw can show
- * twice, under its RLSA/ALSA id and its CVE id. Oracle Linux is not mapped:
- * it changes releases ("0.1.el8") and publishes its own data.
+ * Hat fix may be listed before the rebuild ships it. An RLSA/ALSA and the
+ * CVEs it names are one finding per CVE (match_emit). Oracle Linux is not
+ * mapped: it changes releases ("0.1.el8") and publishes its own data.
  */
 static const struct {
 	const char	*distro;
@@ -55,6 +55,12 @@ match_namespaces(const char *namespace, char *ns[MATCH_MAX_NS])
 	return n;
 }
 
+/* Another id of a row's vulnerability, copied out of the lookup. */
+struct match_alias {
+	char		*id;
+	enum alias_kind	 kind;
+};
+
 /* One advisory row of the package, affecting it or not, copied out of the lookup. */
 struct match_hit {
 	char		*id;
@@ -67,6 +73,8 @@ struct match_hit {
 	enum ecosystem	 ecosystem;
 	const char	*version;	/* the package's version it was compared with */
 	int		 affected;
+	struct match_alias *aliases;
+	size_t		 naliases;
 };
 
 struct match_ctx {
@@ -79,6 +87,9 @@ struct match_ctx {
 	const char		*src_version;
 	int			 src_ok;	/* its versions are valid ones */
 	int			 bin_ok;
+	/* The ids of every row looked at, affecting the package or not. */
+	char			**seen;
+	size_t			  nseen;
 };
 
 /*
@@ -107,6 +118,9 @@ match_hit_clear(struct match_hit *h)
 	free(h->namespace);
 	free(h->description);
 	free(h->link);
+	for (size_t i = 0; i < h->naliases; i++)
+		free(h->aliases[i].id);
+	free(h->aliases);
 	memset(h, 0, sizeof *h);
 }
 
@@ -167,9 +181,16 @@ match_cb(const struct advisory *a, void *arg)
 {
 	struct match_ctx	*ctx = arg;
 	struct match_hit	*h;
-	size_t			 len;
+	size_t			 len, i;
 	int			 affected;
 
+	/* Rows come by id: one entry per id (and namespace) is enough. */
+	if (ctx->nseen == 0 || strcmp(ctx->seen[ctx->nseen - 1], a->vuln_id) != 0) {
+		if ((ctx->nseen & (ctx->nseen - 1)) == 0)
+			ctx->seen = xreallocarray(ctx->seen, ctx->nseen == 0 ? 1 :
+			    ctx->nseen * 2, sizeof *ctx->seen);
+		ctx->seen[ctx->nseen++] = xstrdup(a->vuln_id);
+	}
 	if ((affected = match_affected(ctx, a)) == -1)
 		return 0;
 	/*
@@ -195,6 +216,13 @@ match_cb(const struct advisory *a, void *arg)
 	h->ecosystem = match_ecosystem(ctx->pkg, a);
 	h->version = ctx->version;
 	h->affected = affected;
+	h->aliases = a->naliases > 0 ? xreallocarray(NULL, a->naliases,
+	    sizeof *h->aliases) : NULL;
+	for (i = 0; i < a->naliases; i++) {
+		h->aliases[i].id = xstrdup(a->aliases[i].id);
+		h->aliases[i].kind = a->aliases[i].kind;
+	}
+	h->naliases = a->naliases;
 	return 0;
 }
 
@@ -296,15 +324,287 @@ match_hit_better(const struct match_hit *a, const struct match_hit *b)
 	return r > 0;
 }
 
-/* Turn the rows of one package into findings, one per id. */
+/*
+ * One finding per vulnerability. The records of one package are first one
+ * per id (the rows of an id from several feeds or namespaces, as
+ * match_hit_better chooses); records that name the same vulnerability are
+ * then merged: a USN, DSA, ALSA or GHSA and the CVE it is about are one
+ * finding, carrying the CVE as its id and the others as aliases.
+ *
+ * What a record is about: its own id when that is a CVE; else the CVEs it
+ * is an alias of (OSV aliases), else those it fixes (upstream), else those
+ * it names as related (an ALSA's). A record about one CVE joins that CVE's
+ * finding. A record about no CVE joins a finding one of its ids (its own,
+ * its aliases) already belongs to, else is a finding of its own. A notice
+ * about several CVEs (USN-3658-1: five of procps's) is an alias of each of
+ * their findings; a CVE it names that has no finding of its own becomes
+ * one from the notice, unless the database holds that CVE's own rows for
+ * the package and none of them affects it: then the CVE's own record
+ * decides.
+ */
+struct match_strs {
+	const char	**v;
+	size_t		  n;
+};
+
+static void
+match_strs_add(struct match_strs *s, const char *x)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i], x) == 0)
+			return;
+	}
+	if ((s->n & (s->n - 1)) == 0)
+		s->v = xreallocarray(s->v, s->n == 0 ? 1 : s->n * 2, sizeof *s->v);
+	s->v[s->n++] = x;
+}
+
+static int
+match_strs_has(const struct match_strs *s, const char *x)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i], x) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+match_is_cve(const char *id)
+{
+	return str_starts(id, "CVE-");
+}
+
+/* The rows of one id, reduced to the one that decides. */
+struct match_rec {
+	const struct match_hit	*best;
+	const struct match_hit	*rows;		/* every row of the id */
+	size_t			 nrows;
+	enum severity		 sev;		/* the highest of its deciding rows */
+	struct match_strs	 same;		/* its id and the ids of the same vulnerability */
+	struct match_strs	 cves;		/* the CVEs it is about */
+};
+
+struct match_group {
+	const char		*cve;		/* NULL: a vulnerability without a CVE */
+	size_t			*recs;
+	size_t			 n;
+};
+
+static void
+match_rec_ids(struct match_rec *r)
+{
+	const struct match_hit	*h;
+	enum alias_kind		 kind;
+	size_t			 i, k;
+
+	match_strs_add(&r->same, r->best->id);
+	for (i = 0; i < r->nrows; i++) {
+		h = &r->rows[i];
+		for (k = 0; k < h->naliases; k++) {
+			if (h->aliases[k].kind == ALIAS_SAME)
+				match_strs_add(&r->same, h->aliases[k].id);
+		}
+	}
+	if (match_is_cve(r->best->id)) {
+		match_strs_add(&r->cves, r->best->id);
+		return;
+	}
+	for (kind = ALIAS_SAME; kind <= ALIAS_RELATED && r->cves.n == 0; kind++) {
+		for (i = 0; i < r->nrows; i++) {
+			h = &r->rows[i];
+			for (k = 0; k < h->naliases; k++) {
+				if (h->aliases[k].kind == kind &&
+				    match_is_cve(h->aliases[k].id))
+					match_strs_add(&r->cves, h->aliases[k].id);
+			}
+		}
+	}
+}
+
+static int
+match_group_new(struct match_group **gs, size_t *n, const char *cve)
+{
+	*gs = xreallocarray(*gs, *n + 1, sizeof **gs);
+	memset(&(*gs)[*n], 0, sizeof **gs);
+	(*gs)[*n].cve = cve;
+	return (int)(*n)++;
+}
+
+static void
+match_group_add(struct match_group *g, size_t r)
+{
+	g->recs = xreallocarray(g->recs, g->n + 1, sizeof *g->recs);
+	g->recs[g->n++] = r;
+}
+
+/* The group whose CVE is cve, or -1. */
+static int
+match_group_find(const struct match_group *gs, size_t n, const char *cve)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (gs[i].cve != NULL && strcmp(gs[i].cve, cve) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A group holding a record that shares an id with r, or -1. */
+static int
+match_group_overlap(const struct match_group *gs, size_t n,
+    const struct match_rec *recs, const struct match_rec *r)
+{
+	size_t	i, j, k;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < gs[i].n; j++) {
+			if (recs[gs[i].recs[j]].cves.n > 1)
+				continue;
+			for (k = 0; k < r->same.n; k++) {
+				if (match_strs_has(&recs[gs[i].recs[j]].same,
+				    r->same.v[k]))
+					return (int)i;
+			}
+		}
+	}
+	return -1;
+}
+
+static int
+match_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The id of a group without a CVE: a GHSA when there is one, else the first. */
+static const char *
+match_group_id(const struct match_group *g, const struct match_rec *recs)
+{
+	const char	*id = NULL, *x;
+	size_t		 i, k;
+
+	for (i = 0; i < g->n; i++) {
+		for (k = 0; k < recs[g->recs[i]].same.n; k++) {
+			x = recs[g->recs[i]].same.v[k];
+			if (id == NULL || (str_starts(x, "GHSA-") &&
+			    !str_starts(id, "GHSA-")) || (str_starts(x, "GHSA-") ==
+			    str_starts(id, "GHSA-") && strcmp(x, id) < 0))
+				id = x;
+		}
+	}
+	return id;
+}
+
+/*
+ * How well a record of group g speaks for the group: 0 it is the
+ * vulnerability's own record (its id is the group's: the distribution's
+ * CVE tracker, with its own rating), 1 another record of that one
+ * vulnerability (GHSA-…, a USN about that CVE alone), 2 a notice about
+ * several.
+ */
+static int
+match_rec_tier(const struct match_rec *r, const char *id)
+{
+	if (strcmp(r->best->id, id) == 0)
+		return 0;
+	return r->cves.n > 1 ? 2 : 1;
+}
+
+static void
+match_group_emit(const struct match_ctx *ctx, const struct match_group *g,
+    const struct match_rec *recs, struct finding_list *out)
+{
+	const struct package	*pkg = ctx->pkg;
+	const struct match_rec	*r, *best = NULL, *sevrec = NULL;
+	struct match_strs	 al;
+	struct finding		*f;
+	const char		*id;
+	size_t			 i, k;
+	int			 tier, top = 3, sevtier = 3;
+
+	id = g->cve != NULL ? g->cve : match_group_id(g, recs);
+	for (i = 0; i < g->n; i++) {
+		tier = match_rec_tier(&recs[g->recs[i]], id);
+		if (tier < top)
+			top = tier;
+		if (recs[g->recs[i]].sev != SEV_UNKNOWN && tier < sevtier)
+			sevtier = tier;
+	}
+	for (i = 0; i < g->n; i++) {
+		r = &recs[g->recs[i]];
+		tier = match_rec_tier(r, id);
+		if (tier == top && (best == NULL || match_hit_better(best->best,
+		    r->best)))
+			best = r;
+		if (tier == sevtier && (sevrec == NULL || r->sev > sevrec->sev))
+			sevrec = r;
+	}
+	if (sevrec == NULL)
+		sevrec = best;
+	f = finding_list_add(out);
+	f->id = xstrdup(id);
+	f->package = xstrdup(pkg->name);
+	f->installed_version = xstrdup(pkg->version);
+	f->source_name = xstrdup(pkg->source_name != NULL ?
+	    pkg->source_name : pkg->name);
+	f->fixed_version = dup_or_null(best->best->fixed);
+	f->severity = sevrec->sev;
+	f->source_severity = dup_or_null(sevrec->best->source_severity);
+	f->status = xstrdup(best->best->fixed != NULL ? "fixed" : "open");
+	f->namespace = xstrdup(best->best->namespace);
+	f->description = dup_or_null(best->best->description);
+	f->link = dup_or_null(best->best->link);
+	f->ecosystem = best->best->ecosystem;
+	f->location = dup_or_null(pkg->location);
+	/* Another row may know what the chosen one does not. */
+	for (i = 0; i < g->n; i++) {
+		r = &recs[g->recs[i]];
+		for (k = 0; k < r->nrows; k++) {
+			if (f->description == NULL && r->rows[k].description != NULL)
+				f->description = xstrdup(r->rows[k].description);
+			if (f->link == NULL && r->rows[k].link != NULL)
+				f->link = xstrdup(r->rows[k].link);
+		}
+	}
+	/* Its other ids: the records merged, and what they call the same. */
+	memset(&al, 0, sizeof al);
+	for (i = 0; i < g->n; i++) {
+		r = &recs[g->recs[i]];
+		if (strcmp(r->best->id, id) != 0)
+			match_strs_add(&al, r->best->id);
+		if (r->cves.n > 1)
+			continue;	/* a notice's other ids are other vulnerabilities' */
+		for (k = 0; k < r->same.n; k++) {
+			if (strcmp(r->same.v[k], id) != 0)
+				match_strs_add(&al, r->same.v[k]);
+		}
+	}
+	if (al.n > 1)
+		qsort(al.v, al.n, sizeof *al.v, match_str_cmp);
+	f->aliases = al.n > 0 ? xreallocarray(NULL, al.n, sizeof *f->aliases) : NULL;
+	for (i = 0; i < al.n; i++)
+		f->aliases[i] = xstrdup(al.v[i]);
+	f->naliases = al.n;
+	free(al.v);
+}
+
+/* Turn the rows of one package into findings, one per vulnerability. */
 static void
 match_emit(struct match_ctx *ctx, struct finding_list *out)
 {
-	const struct package	*pkg = ctx->pkg;
 	struct match_hit	*best, *g, *h;
-	struct finding		*f;
+	struct match_rec	*recs = NULL, *r;
+	struct match_group	*gs = NULL;
+	struct match_strs	 seen;
 	enum severity		 sev = SEV_UNKNOWN;
-	size_t			 i, j, k, n;
+	size_t			 i, j, k, n, nrecs = 0, ngs = 0;
+	int			 gi, pass, attached;
 
 	if (ctx->n > 1)
 		qsort(ctx->hits, ctx->n, sizeof *ctx->hits, match_hit_cmp_id);
@@ -325,27 +625,63 @@ match_emit(struct match_ctx *ctx, struct finding_list *out)
 		}
 		if (best == NULL)
 			continue;
-		f = finding_list_add(out);
-		f->id = xstrdup(best->id);
-		f->package = xstrdup(pkg->name);
-		f->installed_version = xstrdup(pkg->version);
-		f->source_name = xstrdup(pkg->source_name != NULL ?
-		    pkg->source_name : pkg->name);
-		f->fixed_version = dup_or_null(best->fixed);
-		f->severity = sev;
-		f->source_severity = dup_or_null(best->source_severity);
-		f->status = xstrdup(best->fixed != NULL ? "fixed" : "open");
-		f->namespace = xstrdup(best->namespace);
-		f->description = dup_or_null(best->description);
-		f->link = dup_or_null(best->link);
-		/* Another of the group may know what the chosen one does not. */
-		for (k = 0; k < n; k++) {
-			if (f->description == NULL && g[k].description != NULL)
-				f->description = xstrdup(g[k].description);
-			if (f->link == NULL && g[k].link != NULL)
-				f->link = xstrdup(g[k].link);
+		recs = xreallocarray(recs, nrecs + 1, sizeof *recs);
+		r = &recs[nrecs++];
+		memset(r, 0, sizeof *r);
+		r->best = best;
+		r->rows = g;
+		r->nrows = n;
+		r->sev = sev;
+		match_rec_ids(r);
+	}
+
+	/* Records about one CVE first, then those about none, then notices. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nrecs; i++) {
+			r = &recs[i];
+			if (r->cves.n != (pass == 0 ? 1u : 0u))
+				continue;
+			gi = r->cves.n == 1 ? match_group_find(gs, ngs, r->cves.v[0]) :
+			    match_group_overlap(gs, ngs, recs, r);
+			if (gi < 0)
+				gi = match_group_new(&gs, &ngs, r->cves.n == 1 ?
+				    r->cves.v[0] : NULL);
+			match_group_add(&gs[gi], i);
 		}
 	}
+	memset(&seen, 0, sizeof seen);
+	for (i = 0; i < ctx->nseen; i++)
+		match_strs_add(&seen, ctx->seen[i]);
+	for (i = 0; i < nrecs; i++) {
+		r = &recs[i];
+		if (r->cves.n < 2)
+			continue;
+		attached = 0;
+		for (k = 0; k < r->cves.n; k++) {
+			if ((gi = match_group_find(gs, ngs, r->cves.v[k])) < 0) {
+				if (match_strs_has(&seen, r->cves.v[k]))
+					continue;	/* its own rows say not affected */
+				gi = match_group_new(&gs, &ngs, r->cves.v[k]);
+			}
+			match_group_add(&gs[gi], i);
+			attached = 1;
+		}
+		if (!attached) {
+			gi = match_group_new(&gs, &ngs, NULL);
+			match_group_add(&gs[gi], i);
+		}
+	}
+	for (i = 0; i < ngs; i++) {
+		match_group_emit(ctx, &gs[i], recs, out);
+		free(gs[i].recs);
+	}
+	free(gs);
+	for (i = 0; i < nrecs; i++) {
+		free(recs[i].same.v);
+		free(recs[i].cves.v);
+	}
+	free(recs);
+	free(seen.v);
 	for (i = 0; i < ctx->n; i++)
 		match_hit_clear(&ctx->hits[i]);
 	ctx->n = 0;
@@ -504,6 +840,9 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		for (j = 0; j < ctxs[i].n; j++)
 			match_hit_clear(&ctxs[i].hits[j]);
 		free(ctxs[i].hits);
+		for (j = 0; j < ctxs[i].nseen; j++)
+			free(ctxs[i].seen[j]);
+		free(ctxs[i].seen);
 	}
 	free(ctxs);
 	free(src.by_name);

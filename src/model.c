@@ -301,6 +301,8 @@ image_result_clear(struct image_result *r)
 {
 	free(r->reference);
 	free(r->name);
+	free(r->key);
+	free(r->tagged);
 	free(r->digest);
 	inventory_free(r->inv);
 	finding_list_clear(&r->findings);

@@ -140,6 +140,14 @@ void	finding_list_clear(struct finding_list *);
 struct image_result {
 	char			*reference;	/* as given: "oci:dir:tag" */
 	char			*name;		/* stable image name: reference without tag/digest */
+	/*
+	 * What the history diff matches an image by across builds: its name,
+	 * or its name with tag or digest (tagged) when one build holds several
+	 * images of that name, or a key the image list gave (KEY=REF, key_given).
+	 */
+	char			*key;
+	char			*tagged;	/* "oci:dir:a", "docker.io/library/alpine:3.20" */
+	int			 key_given;
 	char			*digest;	/* manifest digest, NULL when unknown (dir:) */
 	struct inventory	*inv;		/* NULL when the scan failed early */
 	struct finding_list	 findings;

@@ -298,6 +298,31 @@ cdx_analysis(const struct finding *f)
 	return a;
 }
 
+/*
+ * The finding's aliases as CycloneDX's references: each the same
+ * vulnerability under another id, its source named by the id's prefix
+ * ("USN", "GHSA", "RHSA").
+ */
+static void
+cdx_references(json_t *v, const struct finding *f)
+{
+	json_t	*refs;
+	size_t	 i, n;
+	char	*name;
+
+	if (f->naliases == 0)
+		return;
+	refs = json_array();
+	for (i = 0; i < f->naliases; i++) {
+		n = strcspn(f->aliases[i], "-:");
+		name = xstrndup(f->aliases[i], n > 0 ? n : strlen(f->aliases[i]));
+		json_array_append_new(refs, json_pack("{s:o, s:{s:o}}", "id",
+		    cdx_str(f->aliases[i]), "source", "name", cdx_str(name)));
+		free(name);
+	}
+	json_object_set_new(v, "references", refs);
+}
+
 static json_t *
 cdx_vulnerability(const struct finding *f, size_t n, json_t *affects)
 {
@@ -314,6 +339,7 @@ cdx_vulnerability(const struct finding *f, size_t n, json_t *affects)
 	    str_starts(f->link, "http://")))
 		json_object_set_new(src, "url", cdx_str(f->link));
 	json_object_set_new(v, "source", src);
+	cdx_references(v, f);
 	rating = json_pack("{s:s, s:s}", "severity", cdx_severity(f->severity),
 	    "method", "other");
 	json_object_set_new(v, "ratings", json_pack("[o]", rating));

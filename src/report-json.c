@@ -51,7 +51,8 @@ json_packages(const struct inventory *inv)
 static json_t *
 json_finding(const struct finding *f, int with_verdict)
 {
-	json_t	*o;
+	json_t	*o, *al;
+	size_t	 i;
 
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
 	    "id", f->id,
@@ -65,6 +66,10 @@ json_finding(const struct finding *f, int with_verdict)
 	    "namespace", str_or_null(f->namespace),
 	    "link", str_or_null(f->link),
 	    "description", str_or_null(f->description));
+	al = json_array();
+	for (i = 0; i < f->naliases; i++)
+		json_array_append_new(al, json_string(f->aliases[i]));
+	json_object_set_new(o, "aliases", al);
 	if (with_verdict) {
 		json_object_set_new(o, "verdict", json_string(verdict_name(f->verdict)));
 		json_object_set_new(o, "ignore_reason", str_or_null(f->ignore_reason));
@@ -91,9 +96,10 @@ json_image(const struct image_result *r)
 	json_t	*o, *nw;
 	size_t	 i;
 
-	o = json_pack("{s:s, s:o, s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:o}",
 	    "reference", r->reference,
 	    "name", str_or_null(r->name),
+	    "key", str_or_null(r->key),
 	    "digest", str_or_null(r->digest));
 	if (r->inv != NULL) {
 		json_object_set_new(o, "os", json_os(&r->inv->os));

@@ -58,13 +58,31 @@ junit_case_cmp(const void *va, const void *vb)
 	return strcmp(a->f->package, b->f->package);
 }
 
+/* ", also USN-…, DSA-…" for a finding with aliases, else "". */
+static char *
+junit_also(const struct finding *f)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < f->naliases; i++)
+		buf_printf(&b, "%s%s", i == 0 ? "; also " : ", ", f->aliases[i]);
+	return buf_steal(&b);
+}
+
 static char *
 junit_message(const struct finding *f)
 {
-	return xasprintf("%s (%s) in %s %s: %s%s", f->id, severity_name(f->severity),
+	char	*also, *msg;
+
+	also = junit_also(f);
+	msg = xasprintf("%s (%s) in %s %s: %s%s%s", f->id, severity_name(f->severity),
 	    f->package, f->installed_version != NULL ? f->installed_version : "?",
 	    f->fixed_version != NULL ? "fixed in " : "no fix yet",
-	    f->fixed_version != NULL ? f->fixed_version : "");
+	    f->fixed_version != NULL ? f->fixed_version : "", also);
+	free(also);
+	return msg;
 }
 
 static char *

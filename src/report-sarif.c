@@ -255,6 +255,14 @@ sarif_result(const struct image_result *r, const struct finding *f,
 	    "fixedVersion", sarif_str(f->fixed_version),
 	    "severity", severity_name(f->severity),
 	    "verdict", verdict_name(f->verdict));
+	if (props != NULL && f->naliases > 0) {
+		json_t	*al = json_array();
+		size_t	 i;
+
+		for (i = 0; i < f->naliases; i++)
+			json_array_append_new(al, sarif_str(f->aliases[i]));
+		json_object_set_new(props, "aliases", al);
+	}
 	if (props != NULL)
 		json_object_set_new(o, "properties", props);
 	return o;

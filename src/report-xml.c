@@ -254,6 +254,16 @@ xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
 	if (ecosystem_is_lang(f->ecosystem))
 		report_xw_attr(xw, "ecosystem", ecosystem_name(f->ecosystem));
 	report_xw_attr(xw, "location", f->location);
+	if (f->naliases > 0) {
+		struct buf	b;
+		size_t		i;
+
+		buf_init(&b);
+		for (i = 0; i < f->naliases; i++)
+			buf_printf(&b, "%s%s", i > 0 ? ", " : "", f->aliases[i]);
+		report_xw_attr(xw, "aliases", b.data);
+		buf_free(&b);
+	}
 	report_xw_element(xw, "description", f->description);
 	if (with_verdict && f->verdict == VERDICT_IGNORED)
 		report_xw_element(xw, "ignore-reason", f->ignore_reason != NULL ?

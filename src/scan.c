@@ -59,6 +59,120 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 	}
 }
 
+/* The reference's name with its tag or digest, as the history keys it. */
+static char *
+scan_tagged(const struct image_ref *ref)
+{
+	switch (ref->transport) {
+	case TRANSPORT_DOCKER:
+	case TRANSPORT_DOCKER_DAEMON:
+		if (ref->reference == NULL || strcmp(ref->name, ref->text) == 0)
+			return xstrdup(ref->name);
+		return xasprintf("%s%s%s", ref->name, str_starts(ref->reference,
+		    "sha256:") ? "@" : ":", ref->reference);
+	case TRANSPORT_OCI:
+	case TRANSPORT_OCI_ARCHIVE:
+	case TRANSPORT_DOCKER_ARCHIVE:
+		if (ref->tag != NULL)
+			return xasprintf("%s:%s", ref->name, ref->tag);
+		break;
+	case TRANSPORT_DIR:
+		break;
+	}
+	return xstrdup(ref->name);
+}
+
+/* Set r->name and r->tagged from ref when not known yet. */
+static void
+scan_names(struct image_result *r, const struct image_ref *ref)
+{
+	if (r->name == NULL)
+		r->name = xstrdup(ref->name);
+	if (r->tagged == NULL)
+		r->tagged = scan_tagged(ref);
+}
+
+static int
+scan_key_cmp(const void *va, const void *vb)
+{
+	const struct image_result	*a = *(const struct image_result *const *)va;
+	const struct image_result	*b = *(const struct image_result *const *)vb;
+
+	return strcmp(a->name, b->name);
+}
+
+void
+scan_keys(struct run_result *rr)
+{
+	struct image_result	**v, *r;
+	struct image_ref	 *ref;
+	struct buf		  b;
+	char			 *cause = NULL;
+	size_t			  i, j, k, n = 0;
+
+	v = xcalloc(rr->nimages + 1, sizeof *v);
+	for (i = 0; i < rr->nimages; i++) {
+		r = &rr->images[i];
+		if (r->name == NULL || r->tagged == NULL) {
+			if (image_ref_parse(r->reference, &ref, &cause) == 0)
+				scan_names(r, ref);
+			image_ref_free(ref);
+			free(cause);
+			cause = NULL;
+			if (r->name == NULL)
+				r->name = xstrdup(r->reference);
+			if (r->tagged == NULL)
+				r->tagged = xstrdup(r->reference);
+		}
+		if (r->key_given && r->key != NULL)
+			continue;
+		r->key_given = 0;
+		v[n++] = r;
+	}
+	qsort(v, n, sizeof *v, scan_key_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[j]->name, v[i]->name) == 0; j++)
+			/* nothing */;
+		for (k = i; k < j; k++) {
+			free(v[k]->key);
+			v[k]->key = xstrdup(j - i > 1 ? v[k]->tagged : v[k]->name);
+		}
+		if (j - i == 1)
+			continue;
+		buf_init(&b);
+		for (k = i; k < j && k < i + 4; k++)
+			buf_printf(&b, "%s%s", k > i ? ", " : "", v[k]->tagged);
+		if (j - i > 4)
+			buf_printf(&b, ", …");
+		log_warn("%zu images of %s in this build (%s): each is compared with "
+		    "earlier builds by name and tag; KEY=REF in the list gives a key "
+		    "of your own", j - i, v[i]->name, b.data);
+		buf_free(&b);
+	}
+	free(v);
+}
+
+int
+scan_split_key(const char *text, char **key, char **ref, char **cause)
+{
+	const char	*eq;
+	size_t		 n;
+
+	*key = *ref = NULL;
+	if ((eq = strchr(text, '=')) == NULL ||
+	    (n = strcspn(text, ": \t")) < (size_t)(eq - text)) {
+		*ref = xstrdup(text);
+		return 0;
+	}
+	if (eq == text)
+		return fail(cause, HS_EINVAL, "%s: empty key before '='", text);
+	if (eq[1] == '\0')
+		return fail(cause, HS_EINVAL, "%s: no image reference after '='", text);
+	*key = xstrndup(text, eq - text);
+	*ref = xstrdup(eq + 1);
+	return 0;
+}
+
 int
 scan_image(const struct image_ref *ref, const struct source_options *opts,
     struct vulndb *db, struct image_result *r)
@@ -71,7 +185,10 @@ scan_image(const struct image_ref *ref, const struct source_options *opts,
 	int			 rc;
 
 	free(r->name);
-	r->name = xstrdup(ref->name);
+	r->name = NULL;
+	free(r->tagged);
+	r->tagged = NULL;
+	scan_names(r, ref);
 	if ((rc = source_read(ref, opts, &img, &cause)) != 0)
 		goto out;
 	if (img->manifest_digest != NULL) {

@@ -31,4 +31,19 @@ void	scan_refs_free(struct image_ref **, size_t n);
  */
 void	scan_coverage(struct vulndb *db, struct image_result *r);
 
+/*
+ * Key every image of rr for the history diff: a key the list gave stays;
+ * an image is otherwise keyed by its name, or by its name with tag or
+ * digest when rr holds several images of that name (a warning says so).
+ * Fills each image's name and tagged name from its reference when missing.
+ */
+void	scan_keys(struct run_result *rr);
+
+/*
+ * "KEY=REF" (a list line or an operand) into key and ref; text that is not
+ * one (no '=', or a ':' or space before it) is a reference, *key NULL.
+ * HS_EINVAL with *cause when KEY or REF is empty.
+ */
+int	scan_split_key(const char *text, char **key, char **ref, char **cause);
+
 #endif

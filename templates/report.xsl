@@ -563,9 +563,9 @@
           </xsl:call-template>
         </span>
         <xsl:if test="$all[@new = 'yes']"><span class="tag tag-new">new</span></xsl:if>
-        <xsl:for-each select="alias">
-          <span class="alias"><xsl:value-of select="."/></span>
-        </xsl:for-each>
+        <xsl:if test="@aliases">
+          <div class="muted aliases">also <xsl:value-of select="@aliases"/></div>
+        </xsl:if>
         <xsl:call-template name="desc">
           <xsl:with-param name="text" select="string(($all/description)[1])"/>
         </xsl:call-template>

@@ -469,6 +469,221 @@ test_merge(struct vulndb *vdb)
 	free(cause);
 }
 
+/* Match one package; findings as "id[alias,…]Severity:fixed;". */
+static char *
+match_aliases(struct vulndb *vdb, const char *ns, const char *name,
+    const char *version)
+{
+	struct inventory	*inv;
+	struct finding_list	 fl;
+	struct buf		 b;
+	char			*cause = NULL;
+	size_t			 i, k;
+
+	inv = inventory_new();
+	inv->os.namespace = xstrdup(ns);
+	inventory_add(inv, name, version, NULL, NULL, NULL, ECO_DEB);
+	memset(&fl, 0, sizeof fl);
+	buf_init(&b);
+	if (match_inventory(vdb, inv, &fl, &cause) != 0) {
+		buf_printf(&b, "error: %s", cause);
+		free(cause);
+	}
+	finding_list_sort(&fl);
+	for (i = 0; i < fl.n; i++) {
+		buf_printf(&b, "%s[", fl.v[i].id);
+		for (k = 0; k < fl.v[i].naliases; k++)
+			buf_printf(&b, "%s%s", k > 0 ? "," : "", fl.v[i].aliases[k]);
+		buf_printf(&b, "]%s:%s;", severity_name(fl.v[i].severity),
+		    fl.v[i].fixed_version != NULL ? fl.v[i].fixed_version : "-");
+	}
+	finding_list_clear(&fl);
+	inventory_free(inv);
+	return buf_steal(&b);
+}
+
+/*
+ * Records of one vulnerability are one finding. Hand-made OSV records for
+ * Debian 12, installed version 1.0-1 throughout; each package one case.
+ */
+#define OSV_REC(id, extra, pkg, fixed) \
+	"{\"id\": \"" id "\", \"modified\": \"2024-01-01T00:00:00Z\", " extra \
+	" \"affected\": [{\"package\": {\"ecosystem\": \"Debian:12\", \"name\": \"" \
+	pkg "\"}, \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": " \
+	"[{\"introduced\": \"0\"}, {\"fixed\": \"" fixed "\"}]}]}]}"
+#define SEV(w)	"\"database_specific\": {\"severity\": \"" w "\"},"
+
+static void
+test_aliases(struct vulndb *vdb)
+{
+	static const char recs[] = "[\n"
+	    /* A GHSA naming the CVE as alias: the CVE, the GHSA its alias. */
+	    OSV_REC("CVE-2099-1001", SEV("low"), "al-ghsa", "1.1-1") ",\n"
+	    OSV_REC("GHSA-aaaa-bbbb-cccc", "\"aliases\": [\"CVE-2099-1001\"],",
+		"al-ghsa", "1.1-1") ",\n"
+	    /* A notice of two CVEs; the second's own record: not affected. */
+	    OSV_REC("DSA-9001-1", "\"upstream\": [\"CVE-2099-2001\", \"CVE-2099-2002\"],",
+		"al-multi", "2.0-1") ",\n"
+	    OSV_REC("CVE-2099-2001", SEV("low"), "al-multi", "2.0-1") ",\n"
+	    OSV_REC("CVE-2099-2002", SEV("high"), "al-multi", "0.5-1") ",\n"
+	    /* A notice of two CVEs that have no record: a finding for each. */
+	    OSV_REC("DSA-9002-1", SEV("medium")
+		"\"upstream\": [\"CVE-2099-3001\", \"CVE-2099-3002\"],",
+		"al-split", "2.0-1") ",\n"
+	    /* A USN and Ubuntu's own record of its one CVE. */
+	    OSV_REC("USN-9003-1", "\"upstream\": [\"UBUNTU-CVE-2099-4001\"],",
+		"al-usn", "2.0-1") ",\n"
+	    OSV_REC("UBUNTU-CVE-2099-4001", SEV("low"), "al-usn", "2.0-1") ",\n"
+	    /* No CVE anywhere: merged by the ids they share. */
+	    OSV_REC("GHSA-xxxx-yyyy-zzzz", SEV("high"), "al-nocve", "2.0-1") ",\n"
+	    OSV_REC("PYSEC-2099-1", "\"aliases\": [\"GHSA-xxxx-yyyy-zzzz\"],",
+		"al-nocve", "2.0-1") ",\n"
+	    /* Every CVE of the notice says not affected: the notice stays. */
+	    OSV_REC("DSA-9004-1", "\"related\": [\"CVE-2099-5001\", \"CVE-2099-5002\"],",
+		"al-stay", "2.0-1") ",\n"
+	    OSV_REC("CVE-2099-5001", "", "al-stay", "0.5-1") ",\n"
+	    OSV_REC("CVE-2099-5002", "", "al-stay", "0.5-1") ",\n"
+	    /*
+	     * Severity: the CVE's own rating first, even when lower (a USN
+	     * names its CVE as Canonical's record, UBUNTU-CVE-…).
+	     */
+	    OSV_REC("CVE-2099-7001", SEV("low"), "al-sev", "2.0-1") ",\n"
+	    OSV_REC("USN-9007-1", SEV("high") "\"upstream\": [\"UBUNTU-CVE-2099-7001\"],",
+		"al-sev", "2.0-1") ",\n"
+	    /* ... unless it has none. */
+	    OSV_REC("CVE-2099-8001", "", "al-sev2", "2.0-1") ",\n"
+	    OSV_REC("USN-9008-1", SEV("high") "\"upstream\": [\"UBUNTU-CVE-2099-8001\"],",
+		"al-sev2", "2.0-1") ",\n"
+	    /* The fix: the CVE's own record's, not a notice's later one. */
+	    OSV_REC("CVE-2099-9001", "", "al-fix", "1.5-1") ",\n"
+	    OSV_REC("USN-9009-1", "\"upstream\": [\"CVE-2099-9001\", \"CVE-2099-9002\"],",
+		"al-fix", "3.0-1") ",\n"
+	    /* Two vulnerabilities of one package stay two. */
+	    OSV_REC("CVE-2099-9101", "", "al-two", "2.0-1") ",\n"
+	    OSV_REC("CVE-2099-9102", "\"related\": [\"CVE-2099-9101\"],", "al-two",
+		"2.0-1") "\n"
+	    "]\n";
+	static const struct {
+		const char	*pkg;
+		const char	*want;
+		const char	*why;
+	} cases[] = {
+		{ "al-ghsa", "CVE-2099-1001[GHSA-aaaa-bbbb-cccc]Low:1.1-1;",
+		    "a GHSA aliasing a CVE is that CVE" },
+		{ "al-multi", "CVE-2099-2001[DSA-9001-1]Low:2.0-1;",
+		    "a notice of two CVEs: an alias of the one that affects; the "
+		    "other's own record decides" },
+		{ "al-split", "CVE-2099-3001[DSA-9002-1]Medium:2.0-1;"
+		    "CVE-2099-3002[DSA-9002-1]Medium:2.0-1;",
+		    "a notice of two CVEs without records of their own: one "
+		    "finding per CVE" },
+		{ "al-usn", "CVE-2099-4001[UBUNTU-CVE-2099-4001,USN-9003-1]Low:2.0-1;",
+		    "a USN and Ubuntu's record of its CVE: one finding" },
+		{ "al-nocve", "GHSA-xxxx-yyyy-zzzz[PYSEC-2099-1]High:2.0-1;",
+		    "no CVE: records sharing an id are one, the GHSA's id" },
+		{ "al-stay", "DSA-9004-1[]Unknown:2.0-1;",
+		    "a notice whose CVEs' records all say not affected stays" },
+		{ "al-sev", "CVE-2099-7001[USN-9007-1]Low:2.0-1;",
+		    "severity: the CVE's own record's rating first" },
+		{ "al-sev2", "CVE-2099-8001[USN-9008-1]High:2.0-1;",
+		    "severity: a notice's when the CVE's record has none" },
+		{ "al-fix", "CVE-2099-9001[USN-9009-1]Unknown:1.5-1;"
+		    "CVE-2099-9002[USN-9009-1]Unknown:3.0-1;",
+		    "fix: the CVE's own; the notice's for the CVE it alone names" },
+		{ "al-two", "CVE-2099-9101[]Unknown:2.0-1;CVE-2099-9102[]Unknown:2.0-1;",
+		    "related CVEs of a CVE record are other vulnerabilities" },
+	};
+	char	*path, *got, *cause = NULL;
+	size_t	 i;
+
+	path = tmp_path("aliases.json");
+	write_file(path, recs, sizeof recs - 1);
+	if (!tap_ok(feed_import_file(vdb, path, NULL, NULL, NULL, &cause) == 0,
+	    "import the alias cases"))
+		tap_diag("%s", cause);
+	for (i = 0; i < NELEM(cases); i++) {
+		got = match_aliases(vdb, "debian:bookworm", cases[i].pkg, "1.0-1");
+		if (!tap_ok(strcmp(got, cases[i].want) == 0, "%s: %s", cases[i].pkg,
+		    cases[i].why))
+			tap_diag("want %s, got %s", cases[i].want, got);
+		free(got);
+	}
+	free(path);
+	free(cause);
+}
+
+/*
+ * A database written before the aliases table: read only, it is matched
+ * as before (no merge); a writable open adds the table and forgets the
+ * feeds' hashes and validators, so the next update imports them again.
+ */
+static void
+test_aliases_upgrade(void)
+{
+	static const char recs[] = "[\n"
+	    OSV_REC("USN-9003-1", "\"upstream\": [\"UBUNTU-CVE-2099-4001\"],",
+		"al-usn", "2.0-1") ",\n"
+	    OSV_REC("UBUNTU-CVE-2099-4001", SEV("low"), "al-usn", "2.0-1") "\n"
+	    "]\n";
+	struct vulndb	*vdb = NULL;
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	char		*path, *json, *got, *cause = NULL;
+	int		 rc, tables = -1, hashes = -1;
+
+	path = tmp_path("old-aliases.db");
+	json = tmp_path("old-aliases.json");
+	write_file(json, recs, sizeof recs - 1);
+	rc = vulndb_open(path, VULNDB_CREATE, &vdb, &cause);
+	if (rc == 0)
+		rc = feed_import_file(vdb, json, NULL, NULL, NULL, &cause);
+	vulndb_close(vdb);
+	vdb = NULL;
+	if (rc == 0 && sqlite3_open(path, &db) == SQLITE_OK) {
+		rc = sqlite3_exec(db, "DROP TABLE aliases; UPDATE feeds SET etag = "
+		    "'\"e1\"'", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		sqlite3_close(db);
+	}
+	tap_ok(rc == 0, "a database without the aliases table (%s)",
+	    rc == 0 ? "made" : cause);
+	rc = vulndb_open(path, VULNDB_READ, &vdb, &cause);
+	got = rc == 0 ? match_aliases(vdb, "debian:bookworm", "al-usn", "1.0-1") :
+	    xstrdup(cause);
+	tap_ok(strcmp(got, "CVE-2099-4001[]Low:2.0-1;USN-9003-1[]Unknown:2.0-1;") == 0,
+	    "read only: matched as before, nothing merged (%s)", got);
+	free(got);
+	vulndb_close(vdb);
+	vdb = NULL;
+	rc = vulndb_open(path, VULNDB_WRITE, &vdb, &cause);
+	vulndb_close(vdb);
+	if (rc == 0 && sqlite3_open(path, &db) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM sqlite_master "
+		    "WHERE name = 'aliases'), (SELECT count(*) FROM feeds WHERE sha256 "
+		    "IS NOT NULL OR etag IS NOT NULL)", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			tables = sqlite3_column_int(st, 0);
+			hashes = sqlite3_column_int(st, 1);
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	tap_ok(rc == 0 && tables == 1 && hashes == 0, "writable: the table is "
+	    "added, every feed marked for import again (%d, %d)", tables, hashes);
+	vdb = NULL;
+	rc = vulndb_open(path, VULNDB_WRITE, &vdb, &cause);
+	if (rc == 0)
+		rc = feed_import_file(vdb, json, NULL, NULL, NULL, &cause);
+	got = rc == 0 ? match_aliases(vdb, "debian:bookworm", "al-usn", "1.0-1") :
+	    xstrdup(cause);
+	tap_ok(strcmp(got, "CVE-2099-4001[UBUNTU-CVE-2099-4001,USN-9003-1]Low:2.0-1;")
+	    == 0, "imported again: merged (%s)", got);
+	free(got);
+	vulndb_close(vdb);
+	free(json);
+	free(path);
+	free(cause);
+}
+
 /* Load a fixture with jansson, let fn break it, write it to tmpdir/name. */
 static char *
 mutate(const char *rel, const char *name, void (*fn)(json_t *))
@@ -617,6 +832,8 @@ main(void)
 	test_debian(vdb);
 	test_alpine(vdb);
 	test_merge(vdb);
+	test_aliases(vdb);
+	test_aliases_upgrade();
 	test_malformed(vdb);
 	vulndb_close(vdb);
 

@@ -20,6 +20,8 @@
 
 static char tmpdir[256];
 
+static int	integrity_ok(const char *);
+
 static char *
 tmp_path(const char *name)
 {
@@ -44,6 +46,33 @@ add_finding(struct image_result *r, const char *id, const char *pkg,
 	f->description = xasprintf("description of %s", id);
 	f->link = xasprintf("https://security.alpinelinux.org/vuln/%s", id);
 	return f;
+}
+
+/* A language package of the image's inventory, where it was found. */
+static void
+add_lang(struct image_result *r, const char *name, const char *version,
+    const char *location)
+{
+	struct package	*p;
+
+	p = inventory_add(r->inv, name, version, NULL, NULL, NULL, ECO_NPM);
+	p->location = xstrdup(location);
+	p->purl = xasprintf("pkg:npm/%s@%s", name, version);
+	p->layer = xstrdup("sha256:0000000000000000000000000000000000000000000000000000000000000001");
+}
+
+/* Up to three aliases (NULL ends). */
+static void
+set_aliases(struct finding *f, const char *a, const char *b, const char *c)
+{
+	const char	*v[3] = { a, b, c };
+	size_t		 i;
+
+	for (i = 0; i < 3 && v[i] != NULL; i++) {
+		f->aliases = xreallocarray(f->aliases, f->naliases + 1,
+		    sizeof *f->aliases);
+		f->aliases[f->naliases++] = xstrdup(v[i]);
+	}
 }
 
 static struct image_result *
@@ -86,6 +115,19 @@ find(const struct finding_list *l, const char *id, const char *pkg)
 	return NULL;
 }
 
+static const struct finding *
+find_at(const struct finding_list *l, const char *id, const char *location)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i].id, id) == 0 && l->v[i].location != NULL &&
+		    strcmp(l->v[i].location, location) == 0)
+			return &l->v[i];
+	}
+	return NULL;
+}
+
 static int
 is_new(const struct image_result *r, const char *id, const char *pkg)
 {
@@ -101,7 +143,7 @@ run_text(const struct run_result *rr)
 	struct buf			 b;
 	const struct image_result	*r;
 	const struct finding		*f;
-	size_t				 i, j;
+	size_t				 i, j, k;
 
 	buf_init(&b);
 	buf_printf(&b, "%s|%s|%s|%d\n", rr->job, rr->build, rr->started,
@@ -110,27 +152,37 @@ run_text(const struct run_result *rr)
 		buf_printf(&b, "reason %s\n", rr->reasons[i]);
 	for (i = 0; i < rr->nimages; i++) {
 		r = &rr->images[i];
-		buf_printf(&b, "image %s|%s|%s|%s\n", r->reference, r->name,
-		    r->digest ? r->digest : "-", r->error ? r->error : "-");
+		buf_printf(&b, "image %s|%s|%s|%s|%s|%s|%d\n", r->reference, r->name,
+		    r->digest ? r->digest : "-", r->error ? r->error : "-",
+		    r->key ? r->key : "-", r->tagged ? r->tagged : "-", r->key_given);
 		if (r->inv != NULL) {
 			buf_printf(&b, "os %s %s %s\n", r->inv->os.id, r->inv->os.version_id,
 			    r->inv->os.namespace);
 			for (j = 0; j < r->inv->npkgs; j++)
-				buf_printf(&b, "pkg %s %s %s %s %s %s\n", r->inv->pkgs[j].name,
+				buf_printf(&b, "pkg %s %s %s %s %s %s %s %s %s\n",
+				    r->inv->pkgs[j].name,
 				    r->inv->pkgs[j].version, r->inv->pkgs[j].source_name,
 				    r->inv->pkgs[j].source_version,
 				    r->inv->pkgs[j].arch ? r->inv->pkgs[j].arch : "-",
-				    ecosystem_name(r->inv->pkgs[j].ecosystem));
+				    ecosystem_name(r->inv->pkgs[j].ecosystem),
+				    r->inv->pkgs[j].location ? r->inv->pkgs[j].location : "-",
+				    r->inv->pkgs[j].purl ? r->inv->pkgs[j].purl : "-",
+				    r->inv->pkgs[j].layer ? r->inv->pkgs[j].layer : "-");
 		}
 		for (j = 0; j < r->findings.n; j++) {
 			f = &r->findings.v[j];
-			buf_printf(&b, "f %s %s %s %s %s %s %s %s %s %d %s\n", f->id,
-			    f->package, f->installed_version,
+			buf_printf(&b, "f %s %s %s %s %s %s %s %s %s %d %s %s %s",
+			    f->id, f->package, f->installed_version,
 			    f->fixed_version ? f->fixed_version : "-",
 			    severity_name(f->severity), f->status, f->namespace,
 			    f->description ? f->description : "-",
 			    verdict_name(f->verdict), f->is_new,
-			    f->ignore_reason ? f->ignore_reason : "-");
+			    f->ignore_reason ? f->ignore_reason : "-",
+			    ecosystem_name(f->ecosystem),
+			    f->location ? f->location : "-");
+			for (k = 0; k < f->naliases; k++)
+				buf_printf(&b, " aka %s", f->aliases[k]);
+			buf_adds(&b, "\n");
 		}
 	}
 	return buf_steal(&b);
@@ -333,6 +385,355 @@ test_sequence(void)
 	free(b);
 	free(cause);
 	free(path);
+}
+
+/* --- the new fields, and a finding known by several ids ----------------- */
+
+static void
+test_fields(void)
+{
+	struct history		*h = NULL;
+	struct run_result	*rr, *back = NULL;
+	struct image_result	*a, *w;
+	struct finding		*f;
+	const struct finding	*g;
+	char			*path = tmp_path("fields.db"), *cause = NULL, *t1, *t2;
+	int			 rc;
+
+	if (history_open(path, HISTORY_CREATE, &h, &cause) != 0)
+		exit(1);
+	/* Build 1: two tags of one name (keyed by tag), one image given a key. */
+	rr = new_run("fields", NULL);
+	a = add_image(rr, "oci:/x/multi:a", "oci:/x/multi", NULL);
+	a->key = xstrdup("oci:/x/multi:a");
+	a->tagged = xstrdup("oci:/x/multi:a");
+	add_lang(a, "lodash", "4.17.15", "app/node_modules/lodash/package.json");
+	f = add_finding(a, "CVE-2020-8203", "lodash", "4.17.15", "4.17.19", SEV_HIGH);
+	set_aliases(f, "GHSA-p6mc-m468-83gw", "SNYK-JS-LODASH-590103", NULL);
+	f->ecosystem = ECO_NPM;
+	f->location = xstrdup("app/node_modules/lodash/package.json");
+	add_finding(a, "CVE-2018-1122", "procps", "2:3.3.12-3", "2:3.3.12-3ubuntu1.1",
+	    SEV_LOW);
+	add_finding(a, "USN-3658-1", "procps", "2:3.3.12-3", "2:3.3.12-3ubuntu1.1",
+	    SEV_UNKNOWN);
+	w = add_image(rr, "oci:/x/multi:b", "oci:/x/multi", NULL);
+	w->key = xstrdup("oci:/x/multi:b");
+	w->tagged = xstrdup("oci:/x/multi:b");
+	add_finding(w, "CVE-2021-1", "zlib", "1", "2", SEV_HIGH);
+	w = add_image(rr, "reg/web:7", "reg/web", NULL);
+	w->key = xstrdup("web");
+	w->tagged = xstrdup("reg/web:7");
+	w->key_given = 1;
+	add_finding(w, "CVE-2021-2", "zlib", "1", "2", SEV_HIGH);
+	rc = history_diff_run(h, rr, NULL, &cause);
+	if (rc == 0)
+		rc = history_record(h, rr, &cause);
+	t1 = run_text(rr);
+	run_result_free(rr);
+	if (rc == 0)
+		rc = history_load(h, "fields", "1", HISTORY_LOAD_FINDINGS |
+		    HISTORY_LOAD_INVENTORY, &back, &cause);
+	t2 = back != NULL ? run_text(back) : xstrdup("");
+	tap_ok(rc == 0 && strcmp(t1, t2) == 0, "keys, a package's location, purl and "
+	    "layer, a finding's aliases, ecosystem and location load back unchanged");
+	if (rc != 0 || strcmp(t1, t2) != 0)
+		tap_diag("stored:\n%s\nloaded:\n%s", t1, t2);
+	free(t1);
+	free(t2);
+	run_result_free(back);
+
+	/*
+	 * Build 2: multi:a alone (keyed by its name now), the lodash finding
+	 * under its GHSA id with the CVE as an alias, the USN merged into the
+	 * CVE; web's key now names another reference; lodash also found at a
+	 * second location.
+	 */
+	rr = new_run("fields", NULL);
+	a = add_image(rr, "oci:/x/multi:a", "oci:/x/multi", NULL);
+	a->key = xstrdup("oci:/x/multi");
+	a->tagged = xstrdup("oci:/x/multi:a");
+	f = add_finding(a, "GHSA-p6mc-m468-83gw", "lodash", "4.17.15", "4.17.19",
+	    SEV_HIGH);
+	set_aliases(f, "CVE-2020-8203", NULL, NULL);
+	f->location = xstrdup("app/node_modules/lodash/package.json");
+	f = add_finding(a, "CVE-2020-8203", "lodash", "4.17.15", "4.17.19", SEV_HIGH);
+	f->location = xstrdup("lib/node_modules/lodash/package.json");
+	f = add_finding(a, "CVE-2018-1122", "procps", "2:3.3.12-3",
+	    "2:3.3.12-3ubuntu1.1", SEV_LOW);
+	set_aliases(f, "USN-3658-1", NULL, NULL);
+	w = add_image(rr, "reg/web:8", "reg/web", NULL);
+	w->key = xstrdup("web");
+	w->tagged = xstrdup("reg/web:8");
+	w->key_given = 1;
+	add_finding(w, "CVE-2021-2", "zlib", "1", "2", SEV_HIGH);
+	a = &rr->images[0];
+	rc = history_diff_run(h, rr, NULL, &cause);
+	g = find_at(&a->findings, "GHSA-p6mc-m468-83gw",
+	    "app/node_modules/lodash/package.json");
+	tap_ok(rc == 0 && a->has_previous && g != NULL && g->is_new == 0,
+	    "another id of the same finding, given as alias, is not new; the image "
+	    "alone meets its predecessor keyed by name and tag");
+	g = find_at(&a->findings, "CVE-2020-8203", "lib/node_modules/lodash/package.json");
+	tap_ok(g != NULL && g->is_new == 1, "the same vulnerability in the same "
+	    "package at another location is new");
+	tap_ok(is_new(a, "CVE-2018-1122", "procps") == 0 && a->fixed.n == 0,
+	    "two records merged into one finding: nothing new, nothing fixed (%zu)",
+	    a->fixed.n);
+	w = &rr->images[1];
+	tap_ok(w->has_previous && is_new(w, "CVE-2021-2", "zlib") == 0 &&
+	    w->fixed.n == 0, "a given key follows the key, whatever the reference");
+	run_result_free(rr);
+	history_close(h);
+	free(cause);
+	free(path);
+}
+
+/* --- schema 1 and 2 files migrated in place ----------------------------- */
+
+/* The schema of history files written before schema 3, as it was. */
+static const char legacy_schema[] =
+    "CREATE TABLE IF NOT EXISTS builds (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  job TEXT NOT NULL,\n"
+    "  build TEXT NOT NULL,\n"
+    "  build_url TEXT,\n"
+    "  started TEXT NOT NULL,\n"
+    "  recorded TEXT NOT NULL,\n"
+    "  db_path TEXT,\n"
+    "  previous_build TEXT,\n"
+    "  exit_status INTEGER NOT NULL DEFAULT 0,\n"
+    "  policy_failed INTEGER NOT NULL DEFAULT 0,\n"
+    "  policy_summary TEXT,\n"
+    "  UNIQUE (job, build));\n"
+    "CREATE TABLE IF NOT EXISTS reasons (\n"
+    "  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  text TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS reasons_build ON reasons(build_id);\n"
+    "CREATE TABLE IF NOT EXISTS inventories (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  sha256 TEXT NOT NULL UNIQUE,\n"
+    "  os_id TEXT, os_version_id TEXT, os_codename TEXT,\n"
+    "  os_pretty_name TEXT, os_id_like TEXT, os_namespace TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS packages (\n"
+    "  inventory_id INTEGER NOT NULL REFERENCES inventories(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  name TEXT NOT NULL, version TEXT NOT NULL,\n"
+    "  source_name TEXT NOT NULL, source_version TEXT NOT NULL,\n"
+    "  arch TEXT, ecosystem TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS packages_inventory ON packages(inventory_id);\n"
+    "CREATE TABLE IF NOT EXISTS images (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  reference TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  digest TEXT,\n"
+    "  inventory_id INTEGER REFERENCES inventories(id),\n"
+    "  error TEXT,\n"
+    "  seconds REAL,\n"
+    "  warning TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS images_build ON images(build_id);\n"
+    "CREATE INDEX IF NOT EXISTS images_name ON images(name, build_id);\n"
+    "CREATE INDEX IF NOT EXISTS images_inventory ON images(inventory_id);\n"
+    "CREATE TABLE IF NOT EXISTS texts (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  text TEXT NOT NULL UNIQUE);\n"
+    "CREATE TABLE IF NOT EXISTS findings (\n"
+    "  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  vuln_id TEXT NOT NULL,\n"
+    "  package TEXT NOT NULL,\n"
+    "  installed_version TEXT,\n"
+    "  source_name TEXT,\n"
+    "  fixed_version TEXT,\n"
+    "  severity TEXT NOT NULL,\n"
+    "  source_severity TEXT,\n"
+    "  status TEXT,\n"
+    "  namespace TEXT,\n"
+    "  description_id INTEGER REFERENCES texts(id),\n"
+    "  link TEXT,\n"
+    "  verdict TEXT NOT NULL,\n"
+    "  ignore_reason TEXT,\n"
+    "  is_new INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS findings_image ON findings(image_id);\n"
+    "CREATE INDEX IF NOT EXISTS findings_description ON findings(description_id);\n";
+
+static void
+legacy_exec(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		tap_diag("%s: %s", sql, err);
+		exit(1);
+	}
+}
+
+static int64_t
+legacy_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * A build stored by a hullscan before schema 3: two tags of one name, and a
+ * USN and the CVE it fixes as two findings of one package.
+ */
+static void
+legacy_write(const char *path, int version)
+{
+	sqlite3	*db;
+	char	*sql;
+
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		exit(1);
+	legacy_exec(db, legacy_schema);
+	if (version == 1)
+		legacy_exec(db, "ALTER TABLE images DROP COLUMN warning");
+	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = %d",
+	    0x48534831, version);
+	legacy_exec(db, sql);
+	free(sql);
+	legacy_exec(db,
+	    "INSERT INTO builds (id, job, build, started, recorded) VALUES "
+	    "(1, 'm', '1', '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');"
+	    "INSERT INTO images (id, build_id, seq, reference, name) VALUES "
+	    "(1, 1, 0, 'oci:/x/multi:a', 'oci:/x/multi'),"
+	    "(2, 1, 1, 'oci:/x/multi:b', 'oci:/x/multi'),"
+	    "(3, 1, 2, 'reg/app:1', 'reg/app');"
+	    "INSERT INTO findings (image_id, seq, vuln_id, package, severity, verdict)"
+	    " VALUES (1, 0, 'CVE-2018-1122', 'procps', 'Low', 'pass'),"
+	    "(1, 1, 'USN-3658-1', 'procps', 'Unknown', 'pass'),"
+	    "(2, 0, 'CVE-2021-2', 'zlib', 'High', 'pass'),"
+	    "(3, 0, 'CVE-2021-3', 'openssl', 'High', 'pass');");
+	sqlite3_close(db);
+}
+
+/* The next build, as hullscan now writes it: keys, the USN merged. */
+static struct run_result *
+legacy_next(void)
+{
+	struct run_result	*rr = new_run("m", NULL);
+	struct image_result	*r;
+	struct finding		*f;
+
+	r = add_image(rr, "oci:/x/multi:a", "oci:/x/multi", NULL);
+	r->key = xstrdup("oci:/x/multi:a");
+	r->tagged = xstrdup("oci:/x/multi:a");
+	f = add_finding(r, "CVE-2018-1122", "procps", "2:3.3.12-3", NULL, SEV_LOW);
+	set_aliases(f, "USN-3658-1", NULL, NULL);
+	r = add_image(rr, "oci:/x/multi:b", "oci:/x/multi", NULL);
+	r->key = xstrdup("oci:/x/multi:b");
+	r->tagged = xstrdup("oci:/x/multi:b");
+	add_finding(r, "CVE-2021-2", "zlib", "1", NULL, SEV_HIGH);
+	r = add_image(rr, "reg/app:2", "reg/app", NULL);
+	r->key = xstrdup("reg/app");
+	r->tagged = xstrdup("reg/app:2");
+	add_finding(r, "CVE-2021-3", "openssl", "1", NULL, SEV_HIGH);
+	return rr;
+}
+
+/* Every image met its predecessor, nothing new, nothing fixed. */
+static int
+legacy_quiet(const struct run_result *rr)
+{
+	size_t	i, j;
+
+	for (i = 0; i < rr->nimages; i++) {
+		if (!rr->images[i].has_previous || rr->images[i].fixed.n != 0)
+			return 0;
+		for (j = 0; j < rr->images[i].findings.n; j++) {
+			if (rr->images[i].findings.v[j].is_new != 0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+test_migrate(void)
+{
+	struct history		*h = NULL;
+	struct run_result	*rr, *back = NULL;
+	char			*path, *cause = NULL;
+	int			 version, rc;
+
+	for (version = 1; version <= 2; version++) {
+		path = tmp_path(version == 1 ? "schema1.db" : "schema2.db");
+		legacy_write(path, version);
+
+		/* Read only: the file stays as it is; keys computed on the fly. */
+		rc = history_open(path, HISTORY_READ, &h, &cause);
+		if (rc == 0)
+			rc = history_load(h, "m", "1", HISTORY_LOAD_FINDINGS, &back,
+			    &cause);
+		tap_ok(rc == 0 && back->nimages == 3 &&
+		    strcmp(back->images[0].key, "oci:/x/multi:a") == 0 &&
+		    strcmp(back->images[2].key, "reg/app") == 0 &&
+		    back->images[0].findings.n == 2,
+		    "schema %d read only: loads, two tags of one name keyed by "
+		    "reference, the other by name (%s)", version,
+		    rc == 0 ? "ok" : cause);
+		run_result_free(back);
+		back = NULL;
+		rr = legacy_next();
+		rc = rc == 0 ? history_diff_run(h, rr, NULL, &cause) : rc;
+		tap_ok(rc == 0 && legacy_quiet(rr), "schema %d read only: the next "
+		    "build (keys by tag, the USN merged into its CVE) shows nothing "
+		    "new or fixed", version);
+		run_result_free(rr);
+		history_close(h);
+		h = NULL;
+		tap_ok(legacy_int(path, "PRAGMA user_version") == version,
+		    "schema %d read only: the file is not migrated", version);
+
+		/* Writable: migrated in place, then the same diff, then recorded. */
+		rc = history_open(path, HISTORY_CREATE, &h, &cause);
+		tap_ok(rc == 0 && legacy_int(path, "PRAGMA user_version") == 3 &&
+		    legacy_int(path, "SELECT count(*) FROM images WHERE key = "
+		    "reference AND name = 'oci:/x/multi'") == 2 &&
+		    legacy_int(path, "SELECT count(*) FROM images WHERE key = name "
+		    "AND reference = 'reg/app:1'") == 1 &&
+		    legacy_int(path, "SELECT count(*) FROM findings WHERE aliases IS "
+		    "NULL AND location IS NULL AND ecosystem IS NULL") == 4 &&
+		    legacy_int(path, "SELECT count(*) FROM pragma_table_info('packages') "
+		    "WHERE name IN ('location', 'purl', 'layer')") == 3 &&
+		    legacy_int(path, "SELECT count(*) FROM pragma_table_info('images') "
+		    "WHERE name = 'warning'") == 1,
+		    "schema %d migrated in place to 3: keys, new columns", version);
+		rr = legacy_next();
+		rc = rc == 0 ? history_diff_run(h, rr, NULL, &cause) : rc;
+		tap_ok(rc == 0 && legacy_quiet(rr) && rr->previous_build != NULL &&
+		    strcmp(rr->previous_build, "1") == 0, "schema %d migrated: the "
+		    "next build shows nothing new or fixed", version);
+		rc = rc == 0 ? history_record(h, rr, &cause) : rc;
+		run_result_free(rr);
+		rr = legacy_next();
+		rc = rc == 0 ? history_diff_run(h, rr, NULL, &cause) : rc;
+		tap_ok(rc == 0 && legacy_quiet(rr) && strcmp(rr->previous_build,
+		    "2") == 0, "schema %d migrated: and the one after", version);
+		run_result_free(rr);
+		history_close(h);
+		h = NULL;
+		tap_ok(integrity_ok(path), "schema %d migrated: integrity_check ok",
+		    version);
+		free(path);
+	}
+	free(cause);
 }
 
 /* --- a file that is not a history is never written ---------------------- */
@@ -923,6 +1324,45 @@ test_policy(void)
 	run_result_free(rr);
 	policy_free(p);
 
+	/* An ignore entry or a VEX statement names any id of a finding. */
+	{
+		char	*ya = tmp_path("ignore-alias.yaml");
+		char	*va = tmp_path("alias.vex.json");
+
+		write_file(ya, "ignore:\n  - id: usn-9999-1\n    reason: the USN's "
+		    "fix is backported\n    expires: 2099-12-31\n");
+		write_file(va, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", "
+		    "\"@id\": \"https://example.com/vex/1\", \"author\": \"a\", "
+		    "\"timestamp\": \"2024-03-01T12:00:00Z\", \"version\": 1, "
+		    "\"statements\": [{\"vulnerability\": {\"name\": "
+		    "\"GHSA-aaaa-bbbb-cccc\"}, \"products\": [{\"@id\": "
+		    "\"reg.example/team/*\"}], \"status\": \"not_affected\", "
+		    "\"justification\": \"vulnerable_code_not_in_execute_path\"}]}\n");
+		p = policy_new();
+		policy_set_fail_on(p, "low", &cause);
+		status = policy_load_ignore(p, ya, &cause);
+		if (status == 0)
+			status = policy_load_ignore(p, va, &cause);
+		tap_ok(status == 0, "an ignore file and a VEX document naming aliases "
+		    "load (%s)", status == 0 ? "ok" : cause);
+		rr = policy_run();
+		set_aliases(&rr->images[0].findings.v[0], "USN-9999-1", NULL, NULL);
+		set_aliases(&rr->images[1].findings.v[1], "GHSA-aaaa-bbbb-cccc", NULL,
+		    NULL);
+		policy_apply(p, rr);
+		tap_ok(verdict_of(rr, 0, "CVE-2019-14697") == VERDICT_IGNORED &&
+		    strstr(reason_of(rr, 0, "CVE-2019-14697"), "backported") != NULL &&
+		    verdict_of(rr, 1, "CVE-2019-14697") == VERDICT_FAIL,
+		    "an ignore entry naming a finding's alias ignores it, and only it");
+		tap_ok(verdict_of(rr, 1, "CVE-2020-28928") == VERDICT_IGNORED &&
+		    strstr(reason_of(rr, 1, "CVE-2020-28928"), "not_affected") != NULL,
+		    "a VEX statement naming a finding's alias ignores it");
+		run_result_free(rr);
+		policy_free(p);
+		free(ya);
+		free(va);
+	}
+
 	/* Malformed files: one clear error each. */
 	{
 		static const struct {
@@ -1119,6 +1559,8 @@ main(int argc, char **argv)
 	(void)tap_no_fixtures;
 
 	test_sequence();
+	test_fields();
+	test_migrate();
 	test_corrupt();
 	test_policy();
 	test_shard();

@@ -7,7 +7,7 @@
 # version order they rest on is checked with dpkg --compare-versions.
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd dpkg /usr/bin/python3
+need_cmd dpkg sqlite3 /usr/bin/python3
 
 OSV=$FIXTURES/feeds/ubuntu-osv-bionic
 STATUS=$FIXTURES/dpkg/trivy-ubuntu1804-status/status
@@ -67,9 +67,11 @@ same "os: ubuntu 18.04, namespace ubuntu:18.04" "ubuntu 18.04 ubuntu:18.04" \
 #   lz4: liblz4-1 0.0~r131-2ubuntu3          apt: apt, libapt-pkg5.0 1.6.3ubuntu0.1
 #   e2fsprogs: e2fsprogs, libcom-err2, libss2, libext2fs2 1.44.1-1
 #   coreutils 8.28-1ubuntu1;  git: deinstall ok config-files (not installed)
-# Records (Ubuntu:18.04:LTS entries only; ids: UBUNTU-CVE-X is CVE-X, a USN keeps its id):
+# Records (Ubuntu:18.04:LTS entries only; ids: UBUNTU-CVE-X is CVE-X; a USN
+# is merged into the finding of each CVE its "upstream" names, and is a CVE
+# finding of its own only for a CVE with no 18.04 entry of its own):
 #   UBUNTU-CVE-2019-18276  bash fixed 4.4.18-2ubuntu1.3 > installed        -> bash
-#   USN-5380-1             the same fix                                     -> bash
+#   USN-5380-1             the same fix, upstream CVE-2019-18276    -> merged into it
 #   UBUNTU-CVE-2016-9401   bash fixed 4.4-5ubuntu1 < installed              -> none
 #   UBUNTU-CVE-2016-3189   bzip2 fixed 1.0.6-8.1 == installed               -> none
 #   UBUNTU-CVE-2019-12900  bzip2 fixed 1.0.6-8.1ubuntu0.1 (clamav: not installed)
@@ -78,7 +80,9 @@ same "os: ubuntu 18.04, namespace ubuntu:18.04" "ubuntu 18.04 ubuntu:18.04" \
 #   UBUNTU-CVE-2023-4016, USN-6477-1  procps only in Ubuntu:Pro:18.04:LTS    -> none
 #   UBUNTU-CVE-2016-2781   coreutils only in Ubuntu:Pro:18.04:LTS, no fix   -> none
 #   UBUNTU-CVE-2013-4235   shadow only in Ubuntu:Pro:18.04:LTS, no fix      -> none
-#   USN-5745-1             shadow fixed 1:4.5-1ubuntu2.4 > 1:4.5-1ubuntu1   -> passwd, login
+#   USN-5745-1             shadow fixed 1:4.5-1ubuntu2.4 > 1:4.5-1ubuntu1, upstream
+#                          CVE-2013-4235 (its own record: Pro only)
+#                                                   -> passwd, login as CVE-2013-4235
 #   UBUNTU-CVE-2024-2236   libgcrypt20, no fixed event: every version       -> libgcrypt20, open
 #   UBUNTU-CVE-2021-33560  libgcrypt20 fixed 1.8.1-4ubuntu1.3; the Pro:FIPS entries
 #                          are other archives                               -> libgcrypt20
@@ -87,7 +91,8 @@ same "os: ubuntu 18.04, namespace ubuntu:18.04" "ubuntu 18.04 ubuntu:18.04" \
 #   UBUNTU-CVE-2022-1271   gzip fixed 1.6-5ubuntu1.2; xz-utils fixed 5.2.2-1.3ubuntu0.1,
 #                          compared with the source version 5.1.1alpha+20120614-2
 #                                                              -> gzip, liblzma5
-#   USN-5378-1 (gzip), USN-5378-2 (xz-utils): the same fixes   -> gzip; liblzma5
+#   USN-5378-1 (gzip), USN-5378-2 (xz-utils): the same fixes, upstream CVE-2022-1271
+#                                                    -> merged into gzip's, liblzma5's
 #   UBUNTU-CVE-2019-5094   e2fsprogs fixed 1.44.1-1ubuntu1.2    -> its 4 binaries
 #   UBUNTU-CVE-2018-20482  tar fixed 1.29b-2ubuntu0.2 > 1.29b-2 -> tar
 #   UBUNTU-CVE-2021-3520   lz4 fixed 0.0~r131-2ubuntu3.1        -> liblz4-1
@@ -108,11 +113,9 @@ CVE-2018-0495 CVE-2022-1271 USN-5378-1 USN-5378-2 CVE-2019-5094 CVE-2018-20482 C
 CVE-2019-3462 CVE-2016-6321 CVE-2099-0001"
 WANT="apt CVE-2019-3462 1.6.6ubuntu0.1 fixed
 bash CVE-2019-18276 4.4.18-2ubuntu1.3 fixed
-bash USN-5380-1 4.4.18-2ubuntu1.3 fixed
 bzip2 CVE-2019-12900 1.0.6-8.1ubuntu0.1 fixed
 e2fsprogs CVE-2019-5094 1.44.1-1ubuntu1.2 fixed
 gzip CVE-2022-1271 1.6-5ubuntu1.2 fixed
-gzip USN-5378-1 1.6-5ubuntu1.2 fixed
 libapt-pkg5.0 CVE-2019-3462 1.6.6ubuntu0.1 fixed
 libbz2-1.0 CVE-2019-12900 1.0.6-8.1ubuntu0.1 fixed
 libcom-err2 CVE-2019-5094 1.44.1-1ubuntu1.2 fixed
@@ -121,10 +124,9 @@ libgcrypt20 CVE-2021-33560 1.8.1-4ubuntu1.3 fixed
 libgcrypt20 CVE-2024-2236 None open
 liblz4-1 CVE-2021-3520 0.0~r131-2ubuntu3.1 fixed
 liblzma5 CVE-2022-1271 5.2.2-1.3ubuntu0.1 fixed
-liblzma5 USN-5378-2 5.2.2-1.3ubuntu0.1 fixed
 libss2 CVE-2019-5094 1.44.1-1ubuntu1.2 fixed
-login USN-5745-1 1:4.5-1ubuntu2.4 fixed
-passwd USN-5745-1 1:4.5-1ubuntu2.4 fixed
+login CVE-2013-4235 1:4.5-1ubuntu2.4 fixed
+passwd CVE-2013-4235 1:4.5-1ubuntu2.4 fixed
 tar CVE-2018-20482 1.29b-2ubuntu0.2 fixed"
 for kind in dir oci; do
 	got=$(/usr/bin/python3 -c 'import json, sys
@@ -133,6 +135,148 @@ print("\n".join(sorted(" ".join(str(f[k]) for k in ("package", "id", "fixed_vers
     for f in r["images"][0]["findings"] if f["id"] in sys.argv[2].split())))' "$T/$kind.json" "$CHOSEN")
 	same "$kind: the findings of the 23 chosen records, exactly" "$WANT" "$got"
 done
+same "bash: one finding, CVE-2019-18276, with its record and USN as aliases" \
+    "CVE-2019-18276 Low UBUNTU-CVE-2019-18276,USN-5380-1" \
+    "$(json_query "$T/oci.json" '"\n".join(" ".join((f["id"], f["severity"], ",".join(f["aliases"])))
+    for f in r["images"][0]["findings"] if f["package"] == "bash")')"
+
+# --- one finding per vulnerability, by a second route ---------------------------
+# Python reads the OSV records and the status file itself: a record's 18.04
+# entry affects each installed binary of its source package whose source
+# version dpkg puts below the fix. That gives the findings one per record.
+# It then merges them by what the records say: a record is about its CVE
+# (UBUNTU-CVE-X: CVE-X), else the CVEs in its aliases, else upstream, else
+# related; one finding per (binary, CVE), the other records' ids and the
+# record's own id as aliases; a USN naming several CVEs is an alias of each,
+# and a finding of a CVE of its own only where no 18.04 entry of that CVE's
+# record names the source package. Severity: Ubuntu's priority from the
+# CVE's own record. The scan must give exactly that.
+/usr/bin/python3 - "$OSV" "$T/git.json" "$STATUS" "$T/oci.json" >"$T/merge" 2>&1 <<'PY' || true
+import glob, json, subprocess, sys
+osv, extra, status, report = sys.argv[1:5]
+recs = [json.load(open(f)) for f in sorted(glob.glob(osv + "/*.json")) + [extra]]
+inst = {}
+for st in open(status).read().split("\n\n"):
+    d = dict(l.split(": ", 1) for l in st.splitlines() if ": " in l and not l.startswith(" "))
+    if d.get("Status") != "install ok installed":
+        continue
+    src = d.get("Source", d["Package"])
+    inst[d["Package"]] = (src.split(" (")[0], src.split("(")[1].rstrip(")") if "(" in src else d["Version"])
+def norm(i):
+    return i[len("UBUNTU-"):] if i.startswith("UBUNTU-CVE-") else i
+def vuln_id(r):
+    i = r["id"]
+    if i.startswith("UBUNTU-CVE-") or i.startswith("CVE-"):
+        return norm(i)
+    for a in r.get("aliases") or []:
+        if a.startswith("CVE-"):
+            return a
+    up = [a for a in r.get("upstream") or [] if a.startswith("CVE-")]
+    return up[0] if len(up) == 1 else i
+def cves(r):
+    v = vuln_id(r)
+    if v.startswith("CVE-"):
+        return [v]
+    for k in ("aliases", "upstream", "related"):
+        c = sorted({norm(x) for x in r.get(k) or [] if norm(x).startswith("CVE-")})
+        if c:
+            return c
+    return []
+def lt(a, b):
+    return subprocess.call(["dpkg", "--compare-versions", a, "lt", b]) == 0
+def priority(r, entry):
+    p = (entry.get("ecosystem_specific") or {}).get("ubuntu_priority")
+    for s in r.get("severity") or []:
+        if s.get("type") == "Ubuntu":
+            p = p or s["score"]
+    return p.capitalize() if p else None
+raw, entries = [], {}
+for r in recs:
+    for e in r.get("affected", []):
+        if e["package"]["ecosystem"] != "Ubuntu:18.04:LTS":
+            continue
+        src = e["package"]["name"]
+        entries.setdefault(src, set()).add(vuln_id(r))
+        fixed = [ev["fixed"] for rg in e.get("ranges", []) for ev in rg["events"] if "fixed" in ev]
+        fixed = fixed[0] if fixed else None
+        for b, (s, sv) in inst.items():
+            if s == src and (fixed is None or lt(sv, fixed)):
+                raw.append((b, r, e, fixed))
+want, owned = {}, set()
+for b in sorted({x[0] for x in raw}):
+    mine = [x for x in raw if x[0] == b]
+    groups = {}
+    for _, r, e, fixed in mine:
+        if len(cves(r)) == 1:
+            groups.setdefault(cves(r)[0], []).append((r, e, fixed))
+    for _, r, e, fixed in mine:
+        c = cves(r)
+        if len(c) == 0:
+            groups.setdefault(vuln_id(r), []).append((r, e, fixed))
+        elif len(c) > 1:
+            for x in c:
+                if x in groups or x not in entries[inst[b][0]]:
+                    groups.setdefault(x, []).append((r, e, fixed))
+    for key, g in groups.items():
+        own = [m for m in g if vuln_id(m[0]) == key]
+        al = sorted({vuln_id(m[0]) for m in g if vuln_id(m[0]) != key} |
+                    {m[0]["id"] for m in g if len(cves(m[0])) <= 1 and m[0]["id"] != key})
+        if own:
+            owned.add((b, key))
+        top = own or [m for m in g if len(cves(m[0])) <= 1] or g
+        fx = top[0][2]
+        for m in top[1:]:
+            if fx is not None and (m[2] is None or lt(fx, m[2])):
+                fx = m[2]
+        sev = priority(own[0][0], own[0][1]) if own else None
+        want[(b, key)] = (fx, al, sev)
+got = {(f["package"], f["id"]): (f["fixed_version"], f["aliases"], f["severity"])
+       for f in json.load(open(report))["images"][0]["findings"]}
+bad = []
+for k in sorted(set(want) | set(got)):
+    w, g = want.get(k), got.get(k)
+    if w is None or g is None or w[0] != g[0] or w[1] != g[1] or (w[2] is not None and w[2] != g[2]):
+        bad.append("%s %s: want %s, got %s" % (k[0], k[1], w, g))
+notices = [(x[0], x[1]) for x in raw if not vuln_id(x[1]).startswith("CVE-")]
+dups = sum(1 for b, r in notices if any((b, c) in owned for c in cves(r)))
+print(len(raw), len(want), len(notices), dups, len(want) - len(owned), len(bad))
+for x in bad:
+    print(x)
+PY
+set -- $(head -1 "$T/merge")
+if [ "${6:-x}" = 0 ] && [ "${1:-0}" -gt "${2:-0}" ] && [ "$(json_query "$T/oci.json" 'len(r["images"][0]["findings"])')" = "${2:-}" ]; then
+	ok "one finding per vulnerability: $1 findings of single records are $2; of their $3 USN findings $4 duplicated a CVE's own finding and are its aliases now, the others are the $5 findings of CVEs only a USN names for 18.04; ids, fixes, aliases, severities as the records say"
+else
+	not_ok "one finding per vulnerability"; diag "$(head -30 "$T/merge")"
+fi
+same "no finding is a USN any more (each is an alias)" "0" \
+    "$(json_query "$T/oci.json" 'sum(f["id"].startswith("USN-") for f in r["images"][0]["findings"])')"
+
+# Each report names a finding's aliases: bash's CVE-2019-18276 is also
+# UBUNTU-CVE-2019-18276 and USN-5380-1.
+expect_status "oci image: SARIF, JUnit, CycloneDX and HTML reports" 0 "$HULLSCAN" scan -q \
+    --no-history --db "$DB" --sarif "$T/u.sarif" --junit "$T/u.xml" --cyclonedx "$T/u.cdx" \
+    --html "$T/html" --templates "$top_srcdir/templates" "oci:$T/oci:bionic"
+AKA="UBUNTU-CVE-2019-18276 USN-5380-1"
+same "SARIF: the result's aliases property" "$AKA" "$(json_query "$T/u.sarif" '" ".join(
+    a for x in r["runs"][0]["results"] if x["ruleId"] == "CVE-2019-18276" for a in x["properties"]["aliases"])')"
+same "CycloneDX: the vulnerability's references" "$AKA" "$(json_query "$T/u.cdx" '" ".join(
+    x["id"] for v in r["vulnerabilities"] if v["id"] == "CVE-2019-18276" for x in v["references"])')"
+same "JUnit: the case's message" \
+    "CVE-2019-18276 (Low) in bash 4.4.18-2ubuntu1: fixed in 4.4.18-2ubuntu1.3; also UBUNTU-CVE-2019-18276, USN-5380-1" \
+    "$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E
+for c in E.parse(sys.argv[1]).iter("testcase"):
+    if c.get("name") == "CVE-2019-18276 bash":
+        print(c.find("system-out").text)' "$T/u.xml")"
+grep -q '>also UBUNTU-CVE-2019-18276, USN-5380-1<' "$T/html/index.html" &&
+	ok "HTML: the finding's aliases under its id" || not_ok "HTML: the finding's aliases"
+CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
+if [ -f "$CDX_SCHEMAS/bom-1.5.SNAPSHOT.schema.json" ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	check "CycloneDX with references valid against the 1.5 schema" \
+		/usr/bin/python3 "$top_srcdir/tests/cdx-schema.py" "$CDX_SCHEMAS" "$T/u.cdx"
+else
+	skip "the CycloneDX 1.5 schema is not in $CDX_SCHEMAS (bootstrap.sh fetches it with npm)"
+fi
 
 # --- the whole scan -------------------------------------------------------------
 # Every finding's id is one of the imported records' ids; its namespace is
@@ -183,6 +327,34 @@ if diff <(json_query "$T/dir.json" 'sorted((f["package"], f["id"]) for f in r["i
 else
 	not_ok "dir: root and OCI image give the same findings"
 fi
+
+# --- the merge across an upgrade: nothing new, nothing fixed ---------------------
+# Build 1 as the hullscan before this one saw it: a database without the
+# aliases table (nothing merged: every USN a finding of its own) and a
+# history at schema 2 (the columns schema 3 added dropped again). Build 2:
+# the database with aliases, the history migrated in place by the scan.
+cp "$DB" "$T/old.db"
+sqlite3 "$T/old.db" "DROP TABLE aliases"
+expect_status "build 1: unmerged findings" 0 "$HULLSCAN" scan -q --db "$T/old.db" \
+    --history "$T/h.db" --job up --json "$T/up1.json" "oci:$T/oci:bionic"
+sqlite3 "$T/h.db" "DROP INDEX images_key;
+ALTER TABLE images DROP COLUMN key; ALTER TABLE images DROP COLUMN tagged;
+ALTER TABLE images DROP COLUMN key_given; ALTER TABLE packages DROP COLUMN location;
+ALTER TABLE packages DROP COLUMN purl; ALTER TABLE packages DROP COLUMN layer;
+ALTER TABLE findings DROP COLUMN aliases; ALTER TABLE findings DROP COLUMN ecosystem;
+ALTER TABLE findings DROP COLUMN location; PRAGMA user_version = 2"
+same "build 1: as many findings as records affect, USNs among them" \
+    "$(head -1 "$T/merge" | cut -d' ' -f1) $(head -1 "$T/merge" | cut -d' ' -f3)" \
+    "$(json_query "$T/up1.json" '"%d %d" % (len(r["images"][0]["findings"]),
+    sum(f["id"].startswith("USN-") for f in r["images"][0]["findings"]))')"
+expect_status "build 2: merged, --fail-on-new unknown passes" 0 "$HULLSCAN" scan -q --db "$DB" \
+    --history "$T/h.db" --job up --json "$T/up2.json" --fail-on-new unknown "oci:$T/oci:bionic"
+same "build 2: the history migrated to schema 3" 3 "$(sqlite3 "$T/h.db" "PRAGMA user_version")"
+same "build 2: against build 1, 0 new, 0 fixed, every finding still open" \
+    "True 0 0 $(head -1 "$T/merge" | cut -d' ' -f2)" \
+    "$(json_query "$T/up2.json" '" ".join(str(x) for x in (r["images"][0]["diff"]["has_previous"],
+    len(r["images"][0]["diff"]["new"]), len(r["images"][0]["diff"]["fixed"]),
+    len(r["images"][0]["findings"])))')"
 
 # Ubuntu OVAL (Canonical's CVE OVAL, claircore's xenial excerpt): its
 # criterion comments name source packages ("libmspack package in xenial was
