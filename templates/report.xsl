@@ -23,7 +23,7 @@
   -->
   <xsl:key name="vuln" match="image/finding" use="concat(../@index, '␟', @id)"/>
   <xsl:key name="line" match="image/finding" use="concat(../@index, '␟', @id, '␟',
-      @installed, '␟', @fixed, '␟', @verdict, '␟', @location, '␟', @source)"/>
+      @installed, '␟', @fixed, '␟', @verdict, '␟', @source, '␟', @ecosystem)"/>
   <xsl:key name="gone" match="image/fixed" use="concat(../@index, '␟', @id)"/>
   <xsl:key name="pkg" match="image/finding | image/fixed"
       use="concat(name(), '␟', ../@index, '␟', @id, '␟', @package)"/>
@@ -313,17 +313,18 @@
     </li>
   </xsl:template>
 
-  <!-- Package names of a set, distinct, comma separated; at most eight. -->
+  <!-- Package names of a set, distinct, comma separated; at most $cap. -->
   <xsl:template name="names">
     <xsl:param name="set"/>
+    <xsl:param name="cap" select="8"/>
     <xsl:for-each select="$set[generate-id() = generate-id(key('pkg', concat(name(), '␟',
         ../@index, '␟', @id, '␟', @package))[count(. | $set) = count($set)][1])]">
-      <xsl:if test="position() &lt;= 8">
+      <xsl:if test="position() &lt;= $cap">
         <xsl:if test="position() &gt; 1">, </xsl:if>
         <xsl:value-of select="@package"/>
       </xsl:if>
-      <xsl:if test="position() = 9 and last() &gt; 8">
-        <xsl:text>, +</xsl:text><xsl:value-of select="last() - 8"/>
+      <xsl:if test="position() = $cap + 1 and last() &gt; $cap">
+        <xsl:text>, +</xsl:text><xsl:value-of select="last() - $cap"/>
       </xsl:if>
     </xsl:for-each>
   </xsl:template>
@@ -539,6 +540,7 @@
   </xsl:template>
 
   <xsl:variable name="line-cap" select="4"/>
+  <xsl:variable name="place-cap" select="3"/>
 
   <!-- One vulnerability of an image: one row, its packages listed in it. -->
   <xsl:template match="finding" mode="vuln">
@@ -550,10 +552,13 @@
         <xsl:otherwise>ignored</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <!-- Packages at the same versions (binaries of one source) share a line. -->
+    <!--
+      Packages at the same versions share a line: binaries of one source, or
+      one library wherever it was copied (its places listed under it).
+    -->
     <xsl:variable name="lines" select="$all[generate-id() = generate-id(key('line',
         concat(../@index, '␟', @id, '␟', @installed, '␟', @fixed, '␟', @verdict, '␟',
-        @location, '␟', @source))[1])]"/>
+        @source, '␟', @ecosystem))[1])]"/>
     <tr class="v-{$verdict}">
       <td class="vuln">
         <span class="vid">
@@ -608,17 +613,18 @@
     </tr>
   </xsl:template>
 
-  <!-- Packages of one vulnerability at the same versions and place. -->
+  <!-- Packages of one vulnerability at the same versions, and their places. -->
   <xsl:template match="finding" mode="line">
     <xsl:param name="verdict"/>
     <xsl:variable name="same" select="key('line', concat(../@index, '␟', @id, '␟',
-        @installed, '␟', @fixed, '␟', @verdict, '␟', @location, '␟', @source))"/>
+        @installed, '␟', @fixed, '␟', @verdict, '␟', @source, '␟', @ecosystem))"/>
+    <xsl:variable name="places" select="$same[@location]"/>
     <li>
       <span class="pkg">
-        <xsl:for-each select="$same">
-          <xsl:if test="position() &gt; 1">, </xsl:if>
-          <xsl:value-of select="@package"/>
-        </xsl:for-each>
+        <xsl:call-template name="names">
+          <xsl:with-param name="set" select="$same"/>
+          <xsl:with-param name="cap" select="count($same)"/>
+        </xsl:call-template>
       </span>
       <xsl:if test="@source and @source != @package">
         <span class="muted small"> source <xsl:value-of select="@source"/></span>
@@ -633,8 +639,26 @@
         <xsl:when test="@fixed"><span class="ver"><xsl:value-of select="@fixed"/></span></xsl:when>
         <xsl:otherwise><span class="muted">no fix yet</span></xsl:otherwise>
       </xsl:choose>
-      <xsl:if test="@location">
-        <div class="loc"><xsl:value-of select="@location"/></div>
+      <xsl:for-each select="$places">
+        <xsl:if test="position() &lt;= $place-cap">
+          <div class="loc"><xsl:value-of select="@location"/></div>
+        </xsl:if>
+      </xsl:for-each>
+      <xsl:if test="count($places) &gt; $place-cap">
+        <details class="more">
+          <summary>
+            <xsl:value-of select="count($places) - $place-cap"/>
+            <xsl:choose>
+              <xsl:when test="count($places) - $place-cap = 1"> more place</xsl:when>
+              <xsl:otherwise> more places</xsl:otherwise>
+            </xsl:choose>
+          </summary>
+          <xsl:for-each select="$places">
+            <xsl:if test="position() &gt; $place-cap">
+              <div class="loc"><xsl:value-of select="@location"/></div>
+            </xsl:if>
+          </xsl:for-each>
+        </details>
       </xsl:if>
       <xsl:if test="@verdict = 'ignored' and $verdict != 'ignored'">
         <div class="muted small">

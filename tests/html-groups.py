@@ -6,7 +6,7 @@ usage: html-groups.py REPORT.XML INDEX.HTML
 The expected grouping is computed here from the model (report.xml) with
 ElementTree, not by the templates: per image, one row per vulnerability
 (image, id); the row lists every finding's package (and location) of that
-vulnerability and no other; each description is written once per row; one
+vulnerability and no other (each package once a line, each place once); each description is written once per row; one
 longer than 160 characters is inside a closed <details>; a severity block
 is open exactly when it holds a failing finding or is High or Critical; a
 vulnerability sits in the block of its worst finding. Prints what differs;
@@ -95,11 +95,11 @@ for img in model.findall("image"):
             vids.append(vid)
             if vid in got:
                 errors.append("image %s: %s has two rows" % (idx, vid))
-            pk = []
+            pk = set()
             for li in next(tr.all("td", "affected")).all("li"):
                 names = next(li.all("span", "pkg")).string().split(", ")
-                loc = next(li.all("div", "loc"), None)
-                pk += [(n, loc.string() if loc else None) for n in names]
+                locs = [d.string() for d in li.all("div", "loc")] or [None]
+                pk |= set((n, l) for n in names for l in locs)
             got[vid] = (sev, sorted(pk), list(td.all(cls="desc")))
         fails = any(f.get("verdict") == "fail" for v in vids for f in want.get(v, []))
         is_open = "open" in blk.attrs
@@ -117,7 +117,7 @@ for img in model.findall("image"):
         if sev != worst.get("severity"):
             errors.append("image %s: %s in the %s block, its worst finding is %s"
                           % (idx, vid, sev, worst.get("severity")))
-        wpk = sorted((f.get("package"), f.get("location")) for f in fs)
+        wpk = sorted(set((f.get("package"), f.get("location")) for f in fs))
         if pk != wpk:
             errors.append("image %s: %s lists %s, want %s" % (idx, vid, pk, wpk))
         text = next((d.text for f in fs for d in f.findall("description") if d.text), None)
