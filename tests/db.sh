@@ -302,7 +302,7 @@ for cmd in "import $A/main.json" "remove alpine-secdb:v3.10/community" "update -
 	fi
 done
 expect_status "db import --lock-wait -1: exit 2" 2 "$HULLSCAN" db import --db "$L" --lock-wait -1 "$A/main.json"
-grep -q "^hullscan: db import: --lock-wait: not a number of seconds (0-86400): -1$" "$T/err" &&
+[ "$(cat "$T/err")" = "hullscan: db import: --lock-wait: not a number of seconds (0-86400): -1 (see hullscan db import --help)" ] &&
 	ok "a bad --lock-wait is named" || { not_ok "bad --lock-wait message"; diag "$(cat "$T/err")"; }
 
 # A lock that cannot be taken: one line naming it, exit 2, the database as it was.
