@@ -684,14 +684,17 @@ run_tests(const char *tdir)
 	free(p);
 	free(q);
 
-	/* 300 images of 100 findings: every writer in bounded time. */
+	/*
+	 * 300 images of 100 findings: every writer ends, and in linear time (a
+	 * quadratic writer takes minutes); speed itself is make bench's business.
+	 */
 	big = build_big(300);
 	q = xasprintf("%s/big", dir);
 	/* CPU time, not wall time: the machine may be shared. */
 	t0 = cpu_seconds();
 	rc = write_all(big, q, tdir);
 	t0 = cpu_seconds() - t0;
-	tap_ok(rc == 0 && t0 < 60, "300 images x 100 findings written in %.1f s of CPU", t0);
+	tap_ok(rc == 0 && t0 < 120, "300 images x 100 findings written in %.1f s of CPU", t0);
 	free(q);
 	run_result_free(big);
 
