@@ -7,6 +7,7 @@
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
+#include "sbom.h"
 #include "scan.h"
 #include "source.h"
 #include "util.h"
@@ -69,22 +70,37 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 	struct inventory	*inv = NULL;
 	char			*cause = NULL;
 	double			 start = now_mono();
+	char			*name = NULL;
 	int			 rc;
 
-	if ((rc = image_ref_parse(text, &ref, &cause)) != 0)
-		goto out;
-	free(r->name);
-	r->name = xstrdup(ref->name);
-	if ((rc = source_read(ref, opts, &img, &cause)) != 0)
-		goto out;
-	if (img->manifest_digest != NULL) {
-		free(r->digest);
-		r->digest = xstrdup(img->manifest_digest);
+	if (str_starts(text, "sbom:")) {
+		/* An SBOM is an inventory already: no layers, no analyzers. */
+		if ((rc = sbom_read(text + 5, &inv, &name, &cause)) != 0) {
+			/* Its causes start with the path: "sbom:PATH: why". */
+			char	*c = xasprintf("sbom:%s", cause);
+
+			free(cause);
+			cause = c;
+			goto out;
+		}
+		free(r->name);
+		r->name = name != NULL ? name : xstrdup(text + 5);
+	} else {
+		if ((rc = image_ref_parse(text, &ref, &cause)) != 0)
+			goto out;
+		free(r->name);
+		r->name = xstrdup(ref->name);
+		if ((rc = source_read(ref, opts, &img, &cause)) != 0)
+			goto out;
+		if (img->manifest_digest != NULL) {
+			free(r->digest);
+			r->digest = xstrdup(img->manifest_digest);
+		}
+		if ((rc = scan_rootfs(img, opts, &rfs, &cause)) != 0)
+			goto out;
+		if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
+			goto out;
 	}
-	if ((rc = scan_rootfs(img, opts, &rfs, &cause)) != 0)
-		goto out;
-	if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
-		goto out;
 	if (db != NULL && inv->os.namespace != NULL) {
 		if ((rc = match_inventory(db, inv, &r->findings, &cause)) != 0)
 			goto out;

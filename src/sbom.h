@@ -1,0 +1,17 @@
+/* SBOMs in: CycloneDX and SPDX JSON documents as inventories. */
+#ifndef HULLSCAN_SBOM_H
+#define HULLSCAN_SBOM_H
+
+#include "model.h"
+
+/*
+ * Read the SBOM at path into *out: its packages by purl (OS and language
+ * ones; others are skipped), the OS from an operating-system component or
+ * package, else from the OS packages' distro qualifier. *name is the
+ * document's subject (CycloneDX metadata.component, SPDX's CONTAINER
+ * package), NULL when none. A file that is neither format, or too large,
+ * is an error naming it.
+ */
+int	sbom_read(const char *path, struct inventory **out, char **name, char **cause);
+
+#endif
