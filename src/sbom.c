@@ -330,10 +330,17 @@ sbom_read(const char *path, struct inventory **out, char **name, char **cause)
 	*name = NULL;
 	memset(&c, 0, sizeof c);
 	c.path = path;
-	if ((r = file_read(path, SBOM_MAX_BYTES, &data, &len, cause)) != 0)
+	if ((r = file_read(path, SBOM_MAX_BYTES, &data, &len, cause)) != 0) {
+		/* The caller names the file: "sbom:PATH: why". */
+		size_t	n = strlen(path);
+
+		if (cause != NULL && *cause != NULL && strncmp(*cause, path, n) == 0 &&
+		    strncmp(*cause + n, ": ", 2) == 0)
+			memmove(*cause, *cause + n + 2, strlen(*cause + n + 2) + 1);
 		return r;
+	}
 	if ((root = json_loadb(data, len, 0, &err)) == NULL) {
-		r = fail(cause, HS_EINVAL, "%s: not JSON: %s at line %d", path, err.text,
+		r = fail(cause, HS_EINVAL, "not JSON: %s at line %d", err.text,
 		    err.line);
 		goto out;
 	}
@@ -347,10 +354,8 @@ sbom_read(const char *path, struct inventory **out, char **name, char **cause)
 		r = sbom_spdx(&c, root, name, cause);
 	else
 		r = fail(cause, HS_EINVAL, "neither a CycloneDX nor an SPDX JSON document");
-	if (r != 0) {
-		cause_prefix(cause, "%s", path);
+	if (r != 0)
 		goto out;
-	}
 	sbom_os_from_distro(&c);
 	if (c.inv->os.id != NULL)
 		pkg_os_namespace(&c.inv->os);

@@ -10,7 +10,7 @@
  * package, else from the OS packages' distro qualifier. *name is the
  * document's subject (CycloneDX metadata.component, SPDX's CONTAINER
  * package), NULL when none. A file that is neither format, or too large,
- * is an error naming it.
+ * is an error; the cause does not name the file (the caller does).
  */
 int	sbom_read(const char *path, struct inventory **out, char **name, char **cause);
 

@@ -75,14 +75,8 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 
 	if (str_starts(text, "sbom:")) {
 		/* An SBOM is an inventory already: no layers, no analyzers. */
-		if ((rc = sbom_read(text + 5, &inv, &name, &cause)) != 0) {
-			/* Its causes start with the path: "sbom:PATH: why". */
-			char	*c = xasprintf("sbom:%s", cause);
-
-			free(cause);
-			cause = c;
+		if ((rc = sbom_read(text + 5, &inv, &name, &cause)) != 0)
 			goto out;
-		}
 		free(r->name);
 		r->name = name != NULL ? name : xstrdup(text + 5);
 	} else {
