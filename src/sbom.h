@@ -2,6 +2,7 @@
 #ifndef HULLSCAN_SBOM_H
 #define HULLSCAN_SBOM_H
 
+#include <stdio.h>
 #include "model.h"
 
 /*
@@ -13,5 +14,8 @@
  * is an error; the cause does not name the file (the caller does).
  */
 int	sbom_read(const char *path, struct inventory **out, char **name, char **cause);
+/* The same from an open stream; path only names it in debug messages. */
+int	sbom_read_file(FILE *, const char *path, struct inventory **out, char **name,
+	    char **cause);
 
 #endif
