@@ -28,6 +28,7 @@ struct sbom_ctx {
 	struct inventory	*inv;
 	int			 os_seen;
 	char			*name;		/* the document's subject */
+	int			 containers;	/* images it describes */
 	char			*distro;	/* first distro qualifier of an OS purl */
 	size_t			 skipped;	/* components with no usable purl */
 };
@@ -220,6 +221,10 @@ cdx_component(struct sbom_ctx *c, const json_t *comp, int depth, char **cause)
 	if (depth > 32)
 		return fail(cause, HS_EINVAL, "components nested more than 32 deep");
 	type = json_string_value(json_object_get(comp, "type"));
+	/* hullscan's SBOM of several images nests each image's packages. */
+	if (type != NULL && strcmp(type, "container") == 0 && ++c->containers > 1)
+		return fail(cause, HS_EINVAL, "it describes several images (container "
+		    "components): give one SBOM per image");
 	if (type != NULL && strcmp(type, "operating-system") == 0) {
 		sbom_os(c, json_string_value(json_object_get(comp, "name")),
 		    json_string_value(json_object_get(comp, "version")));
@@ -256,9 +261,13 @@ spdx_package(struct sbom_ctx *c, const json_t *p, char **cause)
 		return 0;
 	}
 	n = json_string_value(json_object_get(p, "name"));
-	if (purpose != NULL && strcmp(purpose, "CONTAINER") == 0 && c->name == NULL &&
-	    n != NULL && *n != '\0')
-		c->name = xstrdup(n);
+	if (purpose != NULL && strcmp(purpose, "CONTAINER") == 0) {
+		if (++c->containers > 1)
+			return fail(cause, HS_EINVAL, "it describes several images "
+			    "(CONTAINER packages): give one SBOM per image");
+		if (c->name == NULL && n != NULL && *n != '\0')
+			c->name = xstrdup(n);
+	}
 	loc = json_string_value(json_object_get(p, "sourceInfo"));
 	if (loc != NULL && str_starts(loc, "hullscan location: "))
 		loc += strlen("hullscan location: ");

@@ -155,6 +155,17 @@ for f in old badpk garbage neither missing; do
 		not_ok "sbom:$f.json: message"; diag "$(cat "$T/err")"; fi
 done
 
+# An SBOM of two images (hullscan's own, of a two-image scan) is refused:
+# one image's packages are never mixed with another's.
+"$HULLSCAN" scan -q --no-history --no-match --cyclonedx "$T/two.cdx.json" --spdx \
+    "$T/two.spdx.json" "oci:$T/alpine-old" "dir:$T/ubuntu" >/dev/null 2>&1 || true
+for f in cdx spdx; do
+	expect_status "two images in one $f SBOM: exit 3" 3 "$HULLSCAN" scan -q --no-history \
+	    "sbom:$T/two.$f.json"
+	if grep -q "several images" "$T/err"; then ok "two images in one $f SBOM: says so"; else
+		not_ok "two images in one $f SBOM: $(cat "$T/err")"; fi
+done
+
 # A million components: streamed, refused past 500,000 packages with one
 # line, in bounded memory.
 $PY - "$T/big.json" <<'EOF'
