@@ -55,6 +55,25 @@ fetch_schemas() {
 	rm -rf "$tmp"
 }
 
+# cdxgen (CycloneDX's SBOM generator, npm, pinned) for tests/sbom-in.sh: SBOMs
+# written by another tool, over the fixtures' root filesystems, read as sbom:.
+CDXGEN=@cyclonedx/cdxgen@12.8.4
+fetch_cdxgen() {
+	dest=$top/.tools/cdxgen
+	[ -x "$dest/node_modules/.bin/cdxgen" ] && return 0
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "bootstrap: npm not found: the cdxgen SBOM test will be skipped"
+		return 0
+	fi
+	mkdir -p "$dest"
+	if (cd "$dest" && timeout 300 npm install --silent --no-audit --no-fund \
+	    "$CDXGEN" >/dev/null 2>&1); then
+		echo "bootstrap: $CDXGEN"
+	else
+		echo "bootstrap: could not install $CDXGEN: the cdxgen SBOM test will be skipped"
+	fi
+}
+
 # build DIR [configure options]: an out-of-tree build.
 build() {
 	dir=$1; shift
@@ -72,6 +91,7 @@ demo)
 check)
 	install_packages
 	fetch_schemas
+	fetch_cdxgen
 	build build --enable-werror
 	# The whole suite once more under AddressSanitizer and UBSan.
 	build build-asan --enable-asan --enable-ubsan

@@ -617,11 +617,13 @@ sbom_read_file(FILE *f, const char *path, struct inventory **out, char **name,
 		goto out;
 	}
 	if (sb.bom_format != NULL && strcmp(sb.bom_format, "CycloneDX") == 0) {
+		/* 1.7 (cdxgen's default) keeps components as 1.4-1.6 have them. */
 		if (sb.spec_version == NULL || (strcmp(sb.spec_version, "1.4") != 0 &&
 		    strcmp(sb.spec_version, "1.5") != 0 &&
-		    strcmp(sb.spec_version, "1.6") != 0)) {
-			r = fail(cause, HS_EINVAL, "CycloneDX specVersion %s: 1.4, 1.5 "
-			    "or 1.6 are read", sb.spec_version != NULL ?
+		    strcmp(sb.spec_version, "1.6") != 0 &&
+		    strcmp(sb.spec_version, "1.7") != 0)) {
+			r = fail(cause, HS_EINVAL, "CycloneDX specVersion %s: 1.4 to "
+			    "1.7 are read", sb.spec_version != NULL ?
 			    sb.spec_version : "missing");
 			goto out;
 		}

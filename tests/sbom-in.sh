@@ -142,6 +142,36 @@ got=$(grep -v '^#' "$T/out" | cut -f1,2)
 if [ "$got" = "$want" ] && [ -n "$want" ]; then ok "spdx-spec's example: $want"; else
 	not_ok "spdx-spec's example: got '$got', want '$want'"; fi
 
+# An SBOM written by another tool: cdxgen (CycloneDX's generator, installed
+# by bootstrap.sh) over the npm fixture's root filesystem. Its 56 components
+# are the fixture's expected list, and sbom: reads every one of them.
+CDXGEN=${HULLSCAN_CDXGEN:-$top_srcdir/.tools/cdxgen/node_modules/.bin/cdxgen}
+if [ -x "$CDXGEN" ]; then
+	mkdir -p "$T/npmroot"
+	tar -xzf "$FIXTURES/lang/npm/app.tar.gz" -C "$T/npmroot"
+	for spec in 1.6 1.7; do
+		CDXGEN_NO_BANNER=1 FETCH_LICENSE=false timeout 300 "$CDXGEN" -t js \
+		    --spec-version $spec --no-install-deps -o "$T/cdxgen-$spec.json" \
+		    "$T/npmroot" >"$T/cdxgen.log" 2>&1 || true
+		if [ ! -s "$T/cdxgen-$spec.json" ]; then
+			not_ok "cdxgen $spec wrote no SBOM"; diag "$(tail -5 "$T/cdxgen.log")"; continue
+		fi
+		expect_status "cdxgen's CycloneDX $spec SBOM as sbom:" 0 "$HULLSCAN" inventory \
+		    "sbom:$T/cdxgen-$spec.json"
+		check "cdxgen $spec: hullscan reads the fixture's 56 npm packages" $PY -c '
+import json, sys
+exp = sorted(tuple(l.split("\t")[:2]) for l in open(sys.argv[1]) if not l.startswith("#"))
+got = sorted(tuple(l.split("\t")[:2]) for l in open(sys.argv[2]) if not l.startswith("#")
+             and l.rstrip("\n").split("\t")[5] == "npm")
+assert len(exp) == 56 and got == exp, (len(got), [x for x in exp if x not in got][:3])' \
+		    "$FIXTURES/lang/npm/expected-packages.tsv" "$T/out"
+	done
+elif [ "${CI:-}" = true ]; then
+	not_ok "cdxgen is not installed (bootstrap.sh installs it)"
+else
+	skip "cdxgen is not installed (bootstrap.sh installs it)"
+fi
+
 # Bad SBOMs: one line naming the file, exit 3 for that image, others scanned.
 printf '{"bomFormat":"CycloneDX","specVersion":"1.2","components":[]}' >"$T/old.json"
 printf '{"spdxVersion":"SPDX-2.3","packages":{}}' >"$T/badpk.json"
