@@ -15,7 +15,7 @@ mode=${1:-check}
 
 PACKAGES="build-essential autoconf automake libtool pkg-config
 libcurl4-openssl-dev libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev
-libarchive-dev libssl-dev libyaml-dev
+libarchive-dev libssl-dev libyaml-dev libyajl-dev
 python3 python3-jwt python3-cryptography python3-jsonschema skopeo buildah podman umoci rpm
 docker-registry apache2-utils nginx-light chromium zstd bzip2 xz-utils
 dpkg-dev curl ca-certificates sqlite3"
@@ -58,6 +58,25 @@ fetch_schemas() {
 	rm -rf "$tmp"
 }
 
+# cdxgen (CycloneDX's SBOM generator, npm, pinned) for tests/sbom-in.sh: SBOMs
+# written by another tool, over the fixtures' root filesystems, read as sbom:.
+CDXGEN=@cyclonedx/cdxgen@12.8.4
+fetch_cdxgen() {
+	dest=$top/.tools/cdxgen
+	[ -x "$dest/node_modules/.bin/cdxgen" ] && return 0
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "bootstrap: npm not found: the cdxgen SBOM test will be skipped"
+		return 0
+	fi
+	mkdir -p "$dest"
+	if (cd "$dest" && timeout 300 npm install --silent --no-audit --no-fund \
+	    "$CDXGEN" >/dev/null 2>&1); then
+		echo "bootstrap: $CDXGEN"
+	else
+		echo "bootstrap: could not install $CDXGEN: the cdxgen SBOM test will be skipped"
+	fi
+}
+
 # The options DIR was configured with, as config.status says them.
 configured_with() {
 	(cd "$1" && ./config.status --config) 2>/dev/null
@@ -98,6 +117,7 @@ demo)
 check)
 	install_packages
 	fetch_schemas
+	fetch_cdxgen
 	build build --enable-werror
 	# The whole suite once more under AddressSanitizer and UBSan.
 	build build-asan --enable-asan --enable-ubsan

@@ -55,6 +55,7 @@ static const struct option hist_options[] = {
 	{ "junit", required_argument, NULL, CMD_OPT_JUNIT },
 	{ "sarif", required_argument, NULL, CMD_OPT_SARIF },
 	{ "cyclonedx", required_argument, NULL, CMD_OPT_CYCLONEDX },
+	{ "spdx", required_argument, NULL, CMD_OPT_SPDX },
 	{ "html", required_argument, NULL, CMD_OPT_HTML },
 	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES },
 	{ "fail-on", required_argument, NULL, O_FAIL_ON },
@@ -116,8 +117,8 @@ static const char *history_usage =
     "  -q, --quiet (warnings and errors only), -v, --verbose (debug messages)\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE,\n"
     "  --fail-on-unchecked\n"
-    "report options: --json FILE, --junit FILE, --sarif FILE, --cyclonedx FILE, --html DIR,\n"
-    "  --templates DIR\n"
+    "report options: --json FILE, --junit FILE, --sarif FILE, --cyclonedx FILE, --spdx FILE,\n"
+    "  --html DIR, --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
 
 static int

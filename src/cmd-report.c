@@ -27,6 +27,9 @@ cmd_report_option(struct cmd_reports *cr, int ch, const char *arg)
 	case CMD_OPT_CYCLONEDX:
 		cr->cyclonedx = arg;
 		return 1;
+	case CMD_OPT_SPDX:
+		cr->spdx = arg;
+		return 1;
 	case CMD_OPT_HTML:
 		cr->html = arg;
 		return 1;
@@ -64,6 +67,8 @@ cmd_reports_write(const struct cmd_reports *cr, const struct run_result *rr)
 	if (cr->cyclonedx != NULL)
 		failed += report_done(report_cyclonedx_write(rr, cr->cyclonedx, &cause),
 		    &cause);
+	if (cr->spdx != NULL)
+		failed += report_done(report_spdx_write(rr, cr->spdx, &cause), &cause);
 	if (cr->html != NULL)
 		failed += report_done(report_html_write(rr, cr->html, cr->templates,
 		    &cause), &cause);

@@ -35,6 +35,7 @@ enum {
 	CMD_OPT_JUNIT,
 	CMD_OPT_SARIF,
 	CMD_OPT_CYCLONEDX,
+	CMD_OPT_SPDX,
 	CMD_OPT_HTML,
 	CMD_OPT_TEMPLATES,
 	CMD_OPT_MAX_DB_AGE,
@@ -81,6 +82,7 @@ struct cmd_reports {
 	const char	*junit;
 	const char	*sarif;
 	const char	*cyclonedx;
+	const char	*spdx;
 	const char	*html;
 	const char	*templates;
 };
@@ -89,6 +91,7 @@ struct cmd_reports {
 	{ "junit", required_argument, NULL, CMD_OPT_JUNIT }, \
 	{ "sarif", required_argument, NULL, CMD_OPT_SARIF }, \
 	{ "cyclonedx", required_argument, NULL, CMD_OPT_CYCLONEDX }, \
+	{ "spdx", required_argument, NULL, CMD_OPT_SPDX }, \
 	{ "html", required_argument, NULL, CMD_OPT_HTML }, \
 	{ "templates", required_argument, NULL, CMD_OPT_TEMPLATES }
 #define CMD_REPORT_USAGE \
@@ -97,6 +100,7 @@ struct cmd_reports {
 	"  --html DIR           write the HTML report: index.html, report.css, trend.svg\n" \
 	"  --sarif FILE         write the SARIF 2.1.0 report (Warnings NG, code scanning)\n" \
 	"  --cyclonedx FILE     write a CycloneDX 1.5 SBOM with the vulnerabilities (- for stdout)\n" \
+	"  --spdx FILE          write an SPDX 2.3 JSON SBOM (- for stdout)\n" \
 	"  --templates DIR      HTML templates (default $HULLSCAN_TEMPLATES, else the installed ones)\n"
 /* 1 handled, 0 not ours. */
 int	cmd_report_option(struct cmd_reports *, int ch, const char *arg);

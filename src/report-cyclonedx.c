@@ -132,6 +132,14 @@ cdx_purl(const struct os_info *os, const struct package *p)
 	return buf_steal(&b);
 }
 
+char *
+report_purl(const struct os_info *os, const struct package *p)
+{
+	if (p->purl != NULL)
+		return xstrdup(p->purl);
+	return cdx_purl(os, p);
+}
+
 static char *
 cdx_ref(size_t image, int several, const char *what)
 {
@@ -199,7 +207,7 @@ cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
 	}
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];
-		purl = cdx_purl(&inv->os, p);
+		purl = report_purl(&inv->os, p);
 		refs[i] = cdx_ref(k, several, purl);
 		c = json_pack("{s:s, s:s, s:o, s:o, s:s}", "type", "library", "bom-ref",
 		    refs[i], "name", cdx_str(p->name), "version", cdx_str(p->version),

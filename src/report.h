@@ -12,6 +12,14 @@ int	report_junit_write(const struct run_result *, const char *path, char **cause
 int	report_sarif_write(const struct run_result *, const char *path, char **cause);
 /* CycloneDX 1.5 JSON: the images' SBOM and their vulnerabilities (report-cyclonedx.c). */
 int	report_cyclonedx_write(const struct run_result *, const char *path, char **cause);
+/* SPDX 2.3 JSON: the images' SBOM (report-spdx.c). */
+int	report_spdx_write(const struct run_result *, const char *path, char **cause);
+/*
+ * A package's purl as the SBOMs write it: the analyzer's own (language
+ * packages), else pkg:TYPE/DISTRO/NAME@VERSION with arch, distro and an rpm's
+ * epoch as qualifiers.
+ */
+char	*report_purl(const struct os_info *, const struct package *);
 /*
  * HTML: index.html, report.css and trend.svg in dir, rendered by the XSLT
  * templates in templates_dir (NULL: report_templates_dir(NULL)).

@@ -7,6 +7,7 @@
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
+#include "sbom.h"
 #include "scan.h"
 #include "source.h"
 #include "util.h"
@@ -77,6 +78,7 @@ scan_tagged(const struct image_ref *ref)
 			return xasprintf("%s:%s", ref->name, ref->tag);
 		break;
 	case TRANSPORT_DIR:
+	case TRANSPORT_SBOM:
 		break;
 	}
 	return xstrdup(ref->name);
@@ -182,23 +184,37 @@ scan_image(const struct image_ref *ref, const struct source_options *opts,
 	struct inventory	*inv = NULL;
 	char			*cause = NULL;
 	double			 start = now_mono();
+	char			*name = NULL;
 	int			 rc;
 
 	free(r->name);
 	r->name = NULL;
 	free(r->tagged);
 	r->tagged = NULL;
-	scan_names(r, ref);
-	if ((rc = source_read(ref, opts, &img, &cause)) != 0)
-		goto out;
-	if (img->manifest_digest != NULL) {
-		free(r->digest);
-		r->digest = xstrdup(img->manifest_digest);
+	if (ref->transport == TRANSPORT_SBOM) {
+		/* An SBOM is an inventory already: no layers, no analyzers. */
+		if ((rc = sbom_read(ref->path, &inv, &name, &cause)) != 0)
+			goto out;
+		/* Its subject is the image: the history compares the two. */
+		if (name != NULL) {
+			r->name = name;
+			r->tagged = xstrdup(name);
+			name = NULL;
+		}
+		scan_names(r, ref);
+	} else {
+		scan_names(r, ref);
+		if ((rc = source_read(ref, opts, &img, &cause)) != 0)
+			goto out;
+		if (img->manifest_digest != NULL) {
+			free(r->digest);
+			r->digest = xstrdup(img->manifest_digest);
+		}
+		if ((rc = scan_rootfs(img, opts, &rfs, &cause)) != 0)
+			goto out;
+		if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
+			goto out;
 	}
-	if ((rc = scan_rootfs(img, opts, &rfs, &cause)) != 0)
-		goto out;
-	if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
-		goto out;
 	if (db != NULL && inv->os.namespace != NULL) {
 		if ((rc = match_inventory(db, inv, &r->findings, &cause)) != 0)
 			goto out;

@@ -50,6 +50,7 @@ static const struct {
 	{ "oci:", TRANSPORT_OCI },
 	{ "docker-daemon:", TRANSPORT_DOCKER_DAEMON },
 	{ "dir:", TRANSPORT_DIR },
+	{ "sbom:", TRANSPORT_SBOM },
 };
 
 const char *
@@ -404,6 +405,15 @@ image_ref_parse(const char *text, struct image_ref **out, char **cause)
 			goto out;
 		break;
 	case TRANSPORT_DIR:
+		ref->path = xstrdup(rest);
+		ref->name = xstrdup(text);
+		break;
+	case TRANSPORT_SBOM:
+		/* The whole rest is the path: an SBOM has no tag. */
+		if (*rest == '\0') {
+			fail(cause, HS_EINVAL, "%s: empty path", text);
+			goto out;
+		}
 		ref->path = xstrdup(rest);
 		ref->name = xstrdup(text);
 		break;

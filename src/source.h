@@ -18,6 +18,7 @@ enum transport {
 	TRANSPORT_OCI_ARCHIVE,		/* oci-archive:file.tar[:tag] */
 	TRANSPORT_DOCKER_DAEMON,	/* docker-daemon:name:tag */
 	TRANSPORT_DIR,			/* dir:/path */
+	TRANSPORT_SBOM,			/* sbom:file.json: an inventory, no image */
 };
 
 struct image_ref {
