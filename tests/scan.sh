@@ -439,7 +439,7 @@ mistyped "oci-archiv:$T/deb-oci.tar" oci-archive:
 mistyped "OCI:$T/alpine" oci:
 mistyped "docker:$T/x" docker://
 expect_status "ftp://host/x: exit 2" 2 "$HULLSCAN" scan --no-match --no-history "ftp://host/x"
-grep -q '^hullscan: ftp://host/x: unknown transport "ftp://" (transports: docker://, .*dir:)$' "$T/err" &&
+grep -q '^hullscan: ftp://host/x: unknown transport "ftp://" (transports: docker://, .*dir:, sbom:)$' "$T/err" &&
 	ok "ftp://: the transports listed" || { not_ok "ftp://: the transports listed"; diag "$(cat "$T/err")"; }
 # In a list, every bad line is named and nothing is scanned.
 printf 'oci:%s/alpine:3.10.3\nocii:/x\n%s/empty.txt\n' "$T" "$T" >"$T/typo.txt"
