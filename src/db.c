@@ -22,7 +22,7 @@
  * PRAGMA user_version is the schema version below.
  */
 #define VULNDB_APPLICATION_ID	0x48534442
-#define VULNDB_SCHEMA_VERSION	2
+#define VULNDB_SCHEMA_VERSION	3
 
 /*
  * Schema, version 2. A feed is replaced whole on each import, so every row
@@ -44,6 +44,15 @@
  * such a reader must refuse the file. A writable open migrates a version 1
  * file (ALTER TABLE, then user_version 2); a read-only one reads it as it is,
  * every last_affected NULL (version 1 importers skipped those ranges).
+ *
+ * Version 3 added what language advisories (OSV records of npm, PyPI, Go,
+ * crates.io, …) need: advisories.limit_version (OSV's "limit": versions at
+ * or above it are outside the range, though it is no fix), informational
+ * (RustSec's "unmaintained", "unsound", "notice": not a vulnerability) and
+ * aliases (the record's other ids, newline-separated: the GHSA, PYSEC or GO
+ * id of a finding that carries the CVE). A version 2 reader would take a
+ * limited range for an open one and an informational notice for a flaw, so
+ * it must refuse the file: a version of its own again, migrated the same way.
  */
 static const char vulndb_schema[] =
 	"CREATE TABLE feeds ("
@@ -75,7 +84,10 @@ static const char vulndb_schema[] =
 	"  status TEXT NOT NULL,"
 	"  severity TEXT NOT NULL,"
 	"  source_severity TEXT,"
-	"  last_affected TEXT);"
+	"  last_affected TEXT,"
+	"  limit_version TEXT,"
+	"  informational TEXT,"
+	"  aliases TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
 	"CREATE INDEX advisories_feed ON advisories (feed);";
 
@@ -90,6 +102,7 @@ enum {
 	ST_ADD_VULN,
 	ST_LOOKUP,
 	ST_LOOKUP_V1,
+	ST_LOOKUP_V2,
 	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
 	ST_FEED_RECORDS,
@@ -109,19 +122,28 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
 	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
 	    " vuln_id, introduced, fixed_version, status, severity, source_severity,"
-	    " last_affected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    " last_affected, limit_version, informational, aliases)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected"
+	    " v.description, v.link, a.last_affected, a.limit_version, a.informational,"
+	    " a.aliases"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
 	/* A version 1 file opened read-only: no last_affected column. */
 	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, NULL"
+	    " v.description, v.link, NULL, NULL, NULL, NULL"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+	/* A version 2 file opened read-only: none of the language columns. */
+	[ST_LOOKUP_V2] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, a.last_affected, NULL, NULL, NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
@@ -223,7 +245,7 @@ db_not_ours(void)
 }
 
 /*
- * Bring a writable version 1 file to version 2 in one transaction; the
+ * Bring a writable version 1 or 2 file to version 3 in one transaction; the
  * version is read again inside it, as another process may have done it first.
  */
 static int
@@ -237,8 +259,12 @@ db_migrate(struct vulndb *vdb, char **cause)
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return db_fail(vdb, cause, "read schema version");
 	}
-	if (version == 1 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
-	    " last_affected TEXT; PRAGMA user_version = 2;", cause) != 0) {
+	if ((version == 1 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
+	    " last_affected TEXT; PRAGMA user_version = 2;", cause) != 0) ||
+	    (version <= 2 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
+	    " limit_version TEXT; ALTER TABLE advisories ADD COLUMN informational"
+	    " TEXT; ALTER TABLE advisories ADD COLUMN aliases TEXT;"
+	    " PRAGMA user_version = 3;", cause) != 0)) {
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return HS_ERR;
 	}
@@ -632,6 +658,9 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 	sqlite3_bind_text(st, 10, severity_name(a->severity), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 11, a->source_severity);
 	bind_text_or_null(st, 12, a->last_affected);
+	bind_text_or_null(st, 13, a->limit_version);
+	bind_text_or_null(st, 14, a->informational);
+	bind_text_or_null(st, 15, a->aliases);
 	return db_step_done(vdb, st, cause);
 }
 
@@ -664,6 +693,9 @@ db_lookup_row(sqlite3_stmt *st, struct advisory *a)
 	a->description = column_text(st, 10);
 	a->link = column_text(st, 11);
 	a->last_affected = column_text(st, 12);
+	a->limit_version = column_text(st, 13);
+	a->informational = column_text(st, 14);
+	a->aliases = column_text(st, 15);
 	return a->vuln_id != NULL && a->status != NULL;
 }
 
@@ -689,14 +721,22 @@ db_lookup_walk(struct vulndb *vdb, sqlite3_stmt *st, vulndb_cb cb, void *arg,
 	return r;
 }
 
+/* The lookup statement a file of this schema version answers. */
+static int
+db_lookup_st(const struct vulndb *vdb)
+{
+	if (vdb->version >= 3)
+		return ST_LOOKUP;
+	return vdb->version == 2 ? ST_LOOKUP_V2 : ST_LOOKUP_V1;
+}
+
 int
 vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
     const char *package, vulndb_cb cb, void *arg, char **cause)
 {
 	sqlite3_stmt		*st;
 
-	if ((st = db_stmt(vdb, vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1,
-	    cause)) == NULL)
+	if ((st = db_stmt(vdb, db_lookup_st(vdb), cause)) == NULL)
 		return HS_ERR;
 	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, kind);
@@ -723,7 +763,7 @@ db_lookup_many_stmt(struct vulndb *vdb, char **cause)
 		sqlite3_clear_bindings(vdb->st[ST_LOOKUP_MANY]);
 		return vdb->st[ST_LOOKUP_MANY];
 	}
-	one = vulndb_sql[vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1];
+	one = vulndb_sql[db_lookup_st(vdb)];
 	if ((where = strstr(one, " WHERE ")) == NULL) {
 		fail(cause, HS_ERR, "%s: no lookup statement", vdb->path);
 		return NULL;

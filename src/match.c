@@ -67,11 +67,19 @@ struct match_hit {
 	enum ecosystem	 ecosystem;
 	const char	*version;	/* the package's version it was compared with */
 	int		 affected;
+	char		*informational;
+	char		*aliases;	/* newline-separated */
 };
 
 struct match_ctx {
 	const struct package	*pkg;
 	const char		*version;	/* the one the advisory names */
+	/*
+	 * A language package: its name as its ecosystem's advisories write
+	 * it, and its version in the form the ecosystem's order takes.
+	 */
+	char			*lang_name;
+	char			*lang_version;
 	struct match_hit	*hits;
 	size_t			 n;
 	size_t			 cap;
@@ -107,6 +115,8 @@ match_hit_clear(struct match_hit *h)
 	free(h->namespace);
 	free(h->description);
 	free(h->link);
+	free(h->informational);
+	free(h->aliases);
 	memset(h, 0, sizeof *h);
 }
 
@@ -117,8 +127,47 @@ match_ecosystem(const struct package *pkg, const struct advisory *a)
 }
 
 /*
- * Is version inside [introduced, fixed), or [introduced, last_affected]?
- * -1 when a bound cannot be compared.
+ * version_cmp, with an advisory's Go versions put in the form the order
+ * takes (OSV writes them without the "v" the packages' versions have).
+ */
+static int
+match_cmp(enum ecosystem eco, const char *a, const char *b, int *r)
+{
+	char	*na, *nb;
+	int	 rc;
+
+	if (eco != ECO_GO)
+		return version_cmp(eco, a, b, r);
+	na = ecosystem_version(eco, a);
+	nb = ecosystem_version(eco, b);
+	rc = version_cmp(eco, na, nb, r);
+	free(na);
+	free(nb);
+	return rc;
+}
+
+/* One bound's comparison; -1 (warned) when it is not a version of eco. */
+static int
+match_bound(const struct match_ctx *ctx, const struct advisory *a,
+    enum ecosystem eco, const char *what, const char *bound, int installed_first,
+    int *r)
+{
+	int	rc;
+
+	rc = installed_first ? match_cmp(eco, ctx->version, bound, r) :
+	    match_cmp(eco, bound, ctx->version, r);
+	if (rc != 0) {
+		log_warn("%s: %s: %s version %s of %s is not a valid %s version;"
+		    " advisory skipped", a->namespace, a->vuln_id, what, bound,
+		    a->package, ecosystem_name(eco));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Is version inside [introduced, fixed), or [introduced, last_affected],
+ * and below limit_version? -1 when a bound cannot be compared.
  */
 static int
 match_affected(const struct match_ctx *ctx, const struct advisory *a)
@@ -127,34 +176,28 @@ match_affected(const struct match_ctx *ctx, const struct advisory *a)
 	int		r;
 
 	if (a->introduced != NULL) {
-		if (version_cmp(eco, a->introduced, ctx->version, &r) != 0) {
-			log_warn("%s: %s: introduced version %s is not a valid %s"
-			    " version; advisory skipped", a->namespace, a->vuln_id,
-			    a->introduced, ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "introduced", a->introduced, 0, &r) != 0)
 			return -1;
-		}
 		if (r > 0)
 			return 0;
 	}
 	if (a->fixed_version != NULL) {
-		if (version_cmp(eco, ctx->version, a->fixed_version, &r) != 0) {
-			log_warn("%s: %s: fixed version %s of %s is not a valid %s"
-			    " version; advisory skipped", a->namespace, a->vuln_id,
-			    a->fixed_version, a->package, ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "fixed", a->fixed_version, 1, &r) != 0)
 			return -1;
-		}
 		if (r >= 0)
 			return 0;
 	}
 	if (a->last_affected != NULL) {
-		if (version_cmp(eco, ctx->version, a->last_affected, &r) != 0) {
-			log_warn("%s: %s: last affected version %s of %s is not a"
-			    " valid %s version; advisory skipped", a->namespace,
-			    a->vuln_id, a->last_affected, a->package,
-			    ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "last affected", a->last_affected, 1,
+		    &r) != 0)
 			return -1;
-		}
 		if (r > 0)
+			return 0;
+	}
+	if (a->limit_version != NULL) {
+		if (match_bound(ctx, a, eco, "limit", a->limit_version, 1, &r) != 0)
+			return -1;
+		if (r >= 0)
 			return 0;
 	}
 	return 1;
@@ -195,6 +238,8 @@ match_cb(const struct advisory *a, void *arg)
 	h->ecosystem = match_ecosystem(ctx->pkg, a);
 	h->version = ctx->version;
 	h->affected = affected;
+	h->informational = dup_or_null(a->informational);
+	h->aliases = dup_or_null(a->aliases);
 	return 0;
 }
 
@@ -291,9 +336,58 @@ match_hit_better(const struct match_hit *a, const struct match_hit *b)
 
 	if (a->fixed == NULL || b->fixed == NULL)
 		return a->fixed == NULL && b->fixed != NULL;
-	if (version_cmp(b->ecosystem, b->fixed, a->fixed, &r) != 0)
+	if (match_cmp(b->ecosystem, b->fixed, a->fixed, &r) != 0)
 		return 0;
 	return r > 0;
+}
+
+/* Add alias to f once, unless it is f's id. */
+static void
+match_alias_add(struct finding *f, const char *alias, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || (strlen(f->id) == len && strncmp(f->id, alias, len) == 0))
+		return;
+	for (i = 0; i < f->naliases; i++) {
+		if (strlen(f->aliases[i]) == len &&
+		    strncmp(f->aliases[i], alias, len) == 0)
+			return;
+	}
+	f->aliases = xreallocarray(f->aliases, f->naliases + 1, sizeof *f->aliases);
+	f->aliases[f->naliases++] = xstrndup(alias, len);
+}
+
+/*
+ * What the affecting rows of one id say together: every alias any of them
+ * names, and whether they are all notices (RustSec's informational
+ * records): one vulnerability among them makes the finding one.
+ */
+static void
+match_merge(struct finding *f, const struct match_hit *g, size_t n)
+{
+	const char	*p;
+	size_t		 k, len;
+	int		 notice = 1;
+
+	for (k = 0; k < n; k++) {
+		if (!g[k].affected)
+			continue;
+		for (p = g[k].aliases; p != NULL && *p != '\0'; p += len) {
+			len = strcspn(p, "\n");
+			match_alias_add(f, p, len);
+			if (p[len] == '\n')
+				len++;
+		}
+		if (g[k].informational == NULL)
+			notice = 0;
+		else if (notice && f->informational == NULL)
+			f->informational = xstrdup(g[k].informational);
+	}
+	if (!notice) {
+		free(f->informational);
+		f->informational = NULL;
+	}
 }
 
 /* Turn the rows of one package into findings, one per id. */
@@ -338,6 +432,9 @@ match_emit(struct match_ctx *ctx, struct finding_list *out)
 		f->namespace = xstrdup(best->namespace);
 		f->description = dup_or_null(best->description);
 		f->link = dup_or_null(best->link);
+		f->ecosystem = pkg->ecosystem;
+		f->location = dup_or_null(pkg->location);
+		match_merge(f, g, n);
 		/* Another of the group may know what the chosen one does not. */
 		for (k = 0; k < n; k++) {
 			if (f->description == NULL && g[k].description != NULL)
@@ -362,10 +459,35 @@ match_version_ok(const struct package *pkg, const char *version)
 	return 0;
 }
 
+/*
+ * A language package's name as its advisories write it. A Maven package
+ * an analyzer named by its artifact alone has its group in its purl
+ * (pkg:maven/org.yaml/snakeyaml@1.33): advisories name "group:artifact".
+ */
+static char *
+match_lang_name(const struct package *pkg)
+{
+	const char	*p, *slash;
+	size_t		 n;
+
+	if (pkg->ecosystem == ECO_MAVEN && strchr(pkg->name, ':') == NULL &&
+	    pkg->purl != NULL && str_starts(pkg->purl, "pkg:maven/")) {
+		p = pkg->purl + strlen("pkg:maven/");
+		n = strcspn(p, "@?#");
+		if ((slash = memchr(p, '/', n)) != NULL && slash > p &&
+		    (size_t)(slash - p) + 1 < n)
+			return xasprintf("%.*s:%.*s", (int)(slash - p), p,
+			    (int)(n - (size_t)(slash - p) - 1), slash + 1);
+	}
+	return ecosystem_package_name(pkg->ecosystem, pkg->name);
+}
+
 static const char *
 match_key(const struct match_ctx *ctx, int source)
 {
-	return source ? ctx->src_name : ctx->pkg->name;
+	if (source)
+		return ctx->src_name;
+	return ctx->lang_name != NULL ? ctx->lang_name : ctx->pkg->name;
 }
 
 static int
@@ -378,8 +500,8 @@ match_walk_cmp_src(const void *a, const void *b)
 static int
 match_walk_cmp_bin(const void *a, const void *b)
 {
-	return strcmp((*(struct match_ctx *const *)a)->pkg->name,
-	    (*(struct match_ctx *const *)b)->pkg->name);
+	return strcmp(match_key(*(struct match_ctx *const *)a, 0),
+	    match_key(*(struct match_ctx *const *)b, 0));
 }
 
 static int
@@ -402,7 +524,10 @@ match_walk_cb(const struct advisory *a, void *arg)
 		ctx = w->by_name[lo];
 		if (strcmp(match_key(ctx, w->source), a->package) != 0)
 			break;
-		ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
+		if (ctx->lang_version != NULL)
+			ctx->version = ctx->lang_version;
+		else
+			ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
 		match_cb(a, ctx);
 	}
 	return 0;
@@ -419,6 +544,8 @@ match_walk_run(struct vulndb *vdb, const char *ns, struct match_walk *w,
 
 	if (w->n == 0)
 		return 0;
+	qsort(w->by_name, w->n, sizeof *w->by_name, w->source ?
+	    match_walk_cmp_src : match_walk_cmp_bin);
 	names = xreallocarray(NULL, w->n, sizeof *names);
 	for (i = 0; i < w->n; i++)
 		names[i] = match_key(w->by_name[i], w->source);
@@ -448,31 +575,55 @@ match_covered(struct vulndb *vdb, const char *namespace, char **names)
 	return covered;
 }
 
+/*
+ * Every package against the advisories of its namespace: the OS's packages
+ * against the distribution's (when it is known), each language package
+ * against its ecosystem's ("npm", "pypi", …), whatever the distribution,
+ * and whether or not there is one.
+ */
 int
 match_inventory(struct vulndb *vdb, const struct inventory *inv,
     struct finding_list *out, char **cause)
 {
 	struct match_ctx	*ctxs, *ctx;
-	struct match_walk	 src, bin;
+	struct match_walk	 src, bin, lang[ECO_LAST + 1];
 	const struct package	*pkg;
 	char			*ns[MATCH_MAX_NS];
-	size_t			 i, j, k, n = 0, nns;
-	int			 rc = 0;
+	size_t			 i, j, k, n = 0, nns = 0;
+	int			 rc = 0, e, os;
 
-	if (inv->os.namespace == NULL || *inv->os.namespace == '\0') {
-		log_debug("no advisory namespace for this operating system: nothing"
-		    " to match");
-		return 0;
-	}
+	os = inv->os.namespace != NULL && *inv->os.namespace != '\0';
+	if (!os)
+		log_debug("no advisory namespace for this operating system: its"
+		    " packages are not matched");
 	ctxs = xcalloc(inv->npkgs + 1, sizeof *ctxs);
 	memset(&src, 0, sizeof src);
 	memset(&bin, 0, sizeof bin);
+	memset(lang, 0, sizeof lang);
 	src.source = 1;
 	src.by_name = xcalloc(inv->npkgs + 1, sizeof *src.by_name);
 	bin.by_name = xcalloc(inv->npkgs + 1, sizeof *bin.by_name);
 	for (i = 0; i < inv->npkgs; i++) {
 		pkg = &inv->pkgs[i];
 		if (pkg->name == NULL || pkg->version == NULL)
+			continue;
+		if (ecosystem_is_lang(pkg->ecosystem)) {
+			ctx = &ctxs[n++];
+			ctx->pkg = pkg;
+			ctx->src_name = pkg->name;
+			ctx->src_version = pkg->version;
+			ctx->lang_name = match_lang_name(pkg);
+			ctx->lang_version = ecosystem_version(pkg->ecosystem,
+			    pkg->version);
+			if (!match_version_ok(pkg, ctx->lang_version))
+				continue;
+			if (lang[pkg->ecosystem].by_name == NULL)
+				lang[pkg->ecosystem].by_name = xcalloc(inv->npkgs + 1,
+				    sizeof *lang[pkg->ecosystem].by_name);
+			lang[pkg->ecosystem].by_name[lang[pkg->ecosystem].n++] = ctx;
+			continue;
+		}
+		if (!os)
 			continue;
 		ctx = &ctxs[n++];
 		ctx->pkg = pkg;
@@ -489,25 +640,30 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		if (ctx->bin_ok)
 			bin.by_name[bin.n++] = ctx;
 	}
-	qsort(src.by_name, src.n, sizeof *src.by_name, match_walk_cmp_src);
-	qsort(bin.by_name, bin.n, sizeof *bin.by_name, match_walk_cmp_bin);
 
 	/* A few statements for the whole inventory, not two per package. */
-	nns = match_namespaces(inv->os.namespace, ns);
+	if (os)
+		nns = match_namespaces(inv->os.namespace, ns);
 	for (k = 0; rc == 0 && k < nns; k++) {
 		if ((rc = match_walk_run(vdb, ns[k], &src, cause)) == 0)
 			rc = match_walk_run(vdb, ns[k], &bin, cause);
 	}
+	for (e = ECO_NPM; rc == 0 && e <= ECO_LAST; e++)
+		rc = match_walk_run(vdb, ecosystem_name(e), &lang[e], cause);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
 			match_emit(&ctxs[i], out);
 		for (j = 0; j < ctxs[i].n; j++)
 			match_hit_clear(&ctxs[i].hits[j]);
 		free(ctxs[i].hits);
+		free(ctxs[i].lang_name);
+		free(ctxs[i].lang_version);
 	}
 	free(ctxs);
 	free(src.by_name);
 	free(bin.by_name);
+	for (e = 0; e <= ECO_LAST; e++)
+		free(lang[e].by_name);
 	for (k = 0; k < nns; k++)
 		free(ns[k]);
 	if (rc != 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
@@ -36,27 +37,58 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	return 0;
 }
 
+/*
+ * Whether the image's packages were all checked: the OS's against its
+ * distribution's advisories, each ecosystem's language packages against
+ * that ecosystem's. An image with language packages only (distroless,
+ * scratch) needs no operating system.
+ */
 void
 scan_coverage(struct vulndb *db, struct image_result *r)
 {
 	const struct inventory	*inv = r->inv;
+	struct buf		 b;
 	char			*names;
+	size_t			 i, nos = 0, nlang[ECO_LAST + 1] = { 0 };
+	int			 e;
 
 	free(r->warning);
 	r->warning = NULL;
 	if (inv == NULL || inv->npkgs == 0)
 		return;
-	if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
-		r->warning = xasprintf("operating system not recognised (%s): its %zu "
+	for (i = 0; i < inv->npkgs; i++) {
+		e = inv->pkgs[i].ecosystem;
+		if (ecosystem_is_lang(e))
+			nlang[e]++;
+		else
+			nos++;
+	}
+	buf_init(&b);
+	if (nos == 0)
+		;
+	else if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
+		buf_printf(&b, "operating system not recognised (%s): its %zu "
 		    "packages were not checked", inv->os.id != NULL ? inv->os.id :
-		    "no os-release", inv->npkgs);
+		    "no os-release", nos);
 	else {
 		if (match_covered(db, inv->os.namespace, &names) == 0)
-			r->warning = xasprintf("the vulnerability database holds no "
+			buf_printf(&b, "the vulnerability database holds no "
 			    "advisories for %s: its %zu packages were not checked",
-			    names, inv->npkgs);
+			    names, nos);
 		free(names);
 	}
+	for (e = ECO_NPM; e <= ECO_LAST; e++) {
+		if (nlang[e] == 0 ||
+		    vulndb_has_namespace(db, ecosystem_name(e)) != 0)
+			continue;
+		buf_printf(&b, "%sthe vulnerability database holds no advisories "
+		    "for %s: its %zu %s packages were not checked", b.len > 0 ?
+		    "; " : "", ecosystem_name(e), nlang[e], ecosystem_name(e));
+	}
+	if (b.len > 0)
+		r->warning = buf_steal(&b);
+	else
+		buf_free(&b);
 }
 
 int
@@ -85,7 +117,7 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 		goto out;
 	if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
 		goto out;
-	if (db != NULL && inv->os.namespace != NULL) {
+	if (db != NULL) {
 		if ((rc = match_inventory(db, inv, &r->findings, &cause)) != 0)
 			goto out;
 		finding_list_sort(&r->findings);
