@@ -244,6 +244,45 @@ db_not_ours(void)
 	return "not a hullscan vulnerability database";
 }
 
+/* The advisories columns versions 2 and 3 added. */
+static const char *vulndb_advisory_columns[] = {
+	"last_affected", "limit_version", "informational", "aliases",
+};
+
+/* Add the advisories columns a file lacks (inside the caller's transaction). */
+static int
+db_add_columns(struct vulndb *vdb, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	char		*sql;
+	size_t		 i;
+	int		 have[NELEM(vulndb_advisory_columns)] = { 0 };
+
+	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(advisories)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read schema");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 1)) == NULL)
+			continue;
+		for (i = 0; i < NELEM(vulndb_advisory_columns); i++)
+			have[i] |= strcmp(name, vulndb_advisory_columns[i]) == 0;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < NELEM(vulndb_advisory_columns); i++) {
+		if (have[i])
+			continue;
+		sql = xasprintf("ALTER TABLE advisories ADD COLUMN %s TEXT",
+		    vulndb_advisory_columns[i]);
+		if (db_exec(vdb, sql, cause) != 0) {
+			free(sql);
+			return HS_ERR;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
 /*
  * Bring a writable version 1 or 2 file to version 3 in one transaction; the
  * version is read again inside it, as another process may have done it first.
@@ -259,12 +298,8 @@ db_migrate(struct vulndb *vdb, char **cause)
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return db_fail(vdb, cause, "read schema version");
 	}
-	if ((version == 1 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
-	    " last_affected TEXT; PRAGMA user_version = 2;", cause) != 0) ||
-	    (version <= 2 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
-	    " limit_version TEXT; ALTER TABLE advisories ADD COLUMN informational"
-	    " TEXT; ALTER TABLE advisories ADD COLUMN aliases TEXT;"
-	    " PRAGMA user_version = 3;", cause) != 0)) {
+	if (version < VULNDB_SCHEMA_VERSION && (db_add_columns(vdb, cause) != 0 ||
+	    db_exec(vdb, "PRAGMA user_version = 3", cause) != 0)) {
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return HS_ERR;
 	}
