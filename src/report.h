@@ -24,6 +24,11 @@ int	report_html_write(const struct run_result *, const char *dir,
  */
 const char *report_templates_dir(const char *given);
 
+/* A package's package URL (pkg:deb/debian/…, pkg:npm/…), allocated. */
+char	*report_purl(const struct os_info *, const struct package *);
+/* A finding's package URL: a language package's, else NULL (allocated). */
+char	*report_finding_purl(const struct finding *);
+
 /* The XML form of the run result that the HTML templates read (report-xml.c). */
 int	report_xml_write(const struct run_result *, const char *path, char **cause);
 int	report_xml_render(const struct run_result *, char **data, size_t *len,

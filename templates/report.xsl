@@ -443,6 +443,9 @@
         <xsl:if test="@source and @source != @package">
           <div class="muted small">source <xsl:value-of select="@source"/></div>
         </xsl:if>
+        <xsl:if test="@ecosystem">
+          <div class="muted small"><xsl:value-of select="@ecosystem"/><xsl:if test="@location"> · <xsl:value-of select="@location"/></xsl:if></div>
+        </xsl:if>
       </td>
       <td class="ver"><xsl:value-of select="@installed"/></td>
       <td class="ver">
