@@ -6,7 +6,11 @@
  * ecosystem, name, version, location, id, fixed version ("-" when none),
  * severity, aliases (sorted, comma-separated, "-") and the informational
  * kind ("-"). "lang-match --orders" prints the language ecosystems whose
- * version order hullscan has, comma-separated.
+ * version order hullscan has, comma-separated. With "--reports DIR" after
+ * the two arguments, and optionally "--fail-on SEV" and "--ignore FILE", it
+ * also gives the findings their verdicts, as one image "lang/app:1" of a
+ * run, writes report.json, junit.xml, report.sarif and bom.cdx.json in DIR,
+ * prints the policy's reasons to stderr and exits with its status.
  */
 #include "config.h"
 
@@ -16,6 +20,8 @@
 
 #include "db.h"
 #include "match.h"
+#include "policy.h"
+#include "report.h"
 #include "util.h"
 #include "version.h"
 
@@ -38,6 +44,12 @@ main(int argc, char **argv)
 	struct inventory	*inv;
 	struct finding_list	 fl;
 	struct package		*p;
+	struct run_result	*rr;
+	struct image_result	*r;
+	struct policy		*pol;
+	const char		*dir = NULL;
+	char			*path;
+	int			 a, status;
 	const struct finding	*f;
 	FILE			*in;
 	char			 line[4096], *field[4], *cause = NULL, *s;
@@ -51,9 +63,23 @@ main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
-	if (argc != 3) {
-		fprintf(stderr, "usage: lang-match DB PACKAGES.tsv\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: lang-match DB PACKAGES.tsv [--reports DIR"
+		    " [--fail-on SEV] [--ignore FILE]...]\n");
 		return 2;
+	}
+	pol = policy_new();
+	policy_set_today(pol, "2026-12-01");
+	for (a = 3; a + 1 < argc; a += 2) {
+		if (strcmp(argv[a], "--reports") == 0)
+			dir = argv[a + 1];
+		else if ((strcmp(argv[a], "--fail-on") == 0 &&
+		    policy_set_fail_on(pol, argv[a + 1], &cause) != 0) ||
+		    (strcmp(argv[a], "--ignore") == 0 &&
+		    policy_load_ignore(pol, argv[a + 1], &cause) != 0)) {
+			fprintf(stderr, "lang-match: %s\n", cause);
+			return 2;
+		}
 	}
 	if (vulndb_open(argv[1], VULNDB_READ, &vdb, &cause) != 0) {
 		fprintf(stderr, "lang-match: %s\n", cause);
@@ -101,8 +127,50 @@ main(int argc, char **argv)
 		printf("%s\t%s\n", f->naliases == 0 ? "-" : "",
 		    or_dash(f->informational));
 	}
-	finding_list_clear(&fl);
-	inventory_free(inv);
+	if (dir == NULL) {
+		finding_list_clear(&fl);
+		inventory_free(inv);
+		policy_free(pol);
+		vulndb_close(vdb);
+		return 0;
+	}
+	rr = run_result_new();
+	rr->started = xstrdup("2026-12-01T10:00:00Z");
+	rr->db_path = xstrdup(argv[1]);
+	r = run_result_add(rr, "docker://registry.example.com/lang/app:1");
+	r->name = xstrdup("registry.example.com/lang/app");
+	r->inv = inv;
+	r->findings = fl;
+	status = policy_apply(pol, rr);
+	rr->exit_status = status;
+	for (i = 0; i < rr->nreasons; i++)
+		fprintf(stderr, "reason: %s\n", rr->reasons[i]);
+	for (i = 0; i < r->findings.n; i++) {
+		if (r->findings.v[i].verdict == VERDICT_IGNORED)
+			fprintf(stderr, "ignored: %s %s %s: %s\n", r->findings.v[i].id,
+			    r->findings.v[i].package, or_dash(r->findings.v[i].location),
+			    r->findings.v[i].ignore_reason);
+	}
+	path = xasprintf("%s/report.json", dir);
+	if (report_json_write(rr, path, &cause) != 0)
+		status = 2;
+	free(path);
+	path = xasprintf("%s/junit.xml", dir);
+	if (status != 2 && report_junit_write(rr, path, &cause) != 0)
+		status = 2;
+	free(path);
+	path = xasprintf("%s/report.sarif", dir);
+	if (status != 2 && report_sarif_write(rr, path, &cause) != 0)
+		status = 2;
+	free(path);
+	path = xasprintf("%s/bom.cdx.json", dir);
+	if (status != 2 && report_cyclonedx_write(rr, path, &cause) != 0)
+		status = 2;
+	free(path);
+	if (status == 2)
+		fprintf(stderr, "lang-match: %s\n", cause);
+	run_result_free(rr);
+	policy_free(pol);
 	vulndb_close(vdb);
-	return 0;
+	return status;
 }

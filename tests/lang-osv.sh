@@ -258,4 +258,184 @@ grep -q "bad.yaml.*line" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] &&
   echo 'affected: []'; } >"$T/bomb.yaml"
 expect_status "a YAML alias bomb (10^13 values): refused, exit 2" 2 timeout 20 "$HULLSCAN" db import --db "$T/bomb.db" "$T/bomb.yaml"
 
+# --- 7. Policy and reports of the distroless image ---------------------------------
+# The image's findings through the policy (ignore entries by a GHSA alias, by a
+# language purl, an OpenVEX statement on a purl subcomponent) and every report.
+if has_order npm && has_order pypi && has_order maven && has_order cargo; then
+	# The fat jar as a package of its own: snakeyaml inside it nests under it.
+	printf 'maven\tcom.example:app-fat\t1.0\tusr/share/java/app-fat.jar\n' >>"$T/pkgs.tsv"
+	cat >"$T/ignore.yaml" <<'YAML'
+ignore:
+  - id: GHSA-29mw-wpgm-hmr9
+    package: lodash
+    reason: by the GHSA id, an alias of the finding's CVE
+    expires: 2027-01-01
+  - id: CVE-2022-1471
+    package: pkg:maven/org.yaml/snakeyaml@1.33
+    reason: by purl, both copies
+    expires: 2027-01-01
+  - id: GHSA-9wx4-h78v-vm56
+    package: pkg:pypi/Requests@2.28.1
+    reason: by purl, the name as PyPI normalises it
+    expires: 2027-01-01
+  - id: CVE-2020-8203
+    package: pkg:npm/lodash@4.17.14
+    reason: another version, must not ignore
+    expires: 2027-01-01
+YAML
+	cat >"$T/vex.json" <<'JSON'
+{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1",
+ "author": "test", "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+ "statements": [{"vulnerability": {"name": "GHSA-xvch-5gv4-984h"},
+   "products": [{"@id": "pkg:oci/app?repository_url=registry.example.com/lang/app",
+                 "subcomponents": [{"@id": "pkg:npm/minimist@1.2.5"}]}],
+   "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+JSON
+	mkdir -p "$T/r"
+	"$LM" "$DB" "$T/pkgs.tsv" --reports "$T/r" --fail-on high --ignore "$T/ignore.yaml" \
+	    --ignore "$T/vex.json" >"$T/r/lines" 2>"$T/r/err" && r=0 || r=$?
+	[ "$r" -eq 1 ] && ok "--fail-on high: the policy fails (exit 1)" ||
+		{ not_ok "--fail-on high: exit $r"; diag "$(tail -3 "$T/r/err")"; }
+	got=$(sed -n 's/^ignored: \([^ ]*\) \([^ ]*\) \([^:]*\):.*/\1 \2 \3/p' "$T/r/err" | sort | tr '\n' ';')
+	want="CVE-2020-28500 lodash app/node_modules/lodash/package.json;CVE-2021-44906 minimist app/node_modules/minimist/package.json;CVE-2022-1471 org.yaml:snakeyaml usr/share/java/app-fat.jar!/BOOT-INF/lib/snakeyaml-1.33.jar;CVE-2022-1471 org.yaml:snakeyaml usr/share/java/snakeyaml-1.33.jar;CVE-2024-35195 requests usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO;"
+	[ "$got" = "$want" ] && ok "ignored: by GHSA alias, by purls (both snakeyaml copies, Requests), by VEX on a purl; not the other lodash version" ||
+		{ not_ok "ignored"; diag "got:  $got"; diag "want: $want"; }
+	grep -q "CVE-2020-8203 lodash" "$T/r/err" && ok "... CVE-2020-8203 on lodash 4.17.15 still fails (the entry names 4.17.14)" ||
+		not_ok "CVE-2020-8203 on lodash should fail"
+	"$LM" "$DB" "$T/pkgs.tsv" --reports "$T/r" --fail-on unknown >/dev/null 2>"$T/r/err2" || true
+	notices=$(awk -F'\t' '$9 != "-" {print $5 " " $2}' "$T/got.all" | sort -u)
+	bad=$(while read -r id pkg; do grep -F "reason: docker://registry.example.com/lang/app:1: $id $pkg " "$T/r/err2" || true; done <<<"$notices")
+	if [ -n "$notices" ] && [ -z "$bad" ] && grep -q '^reason:' "$T/r/err2"; then
+		ok "--fail-on unknown: $(wc -l <<<"$notices") RustSec notices never fail; the Unknown vulnerabilities do"
+	else
+		not_ok "--fail-on unknown and notices"; diag "$bad"
+	fi
+	"$LM" "$DB" "$T/pkgs.tsv" --reports "$T/r" --fail-on high --ignore "$T/ignore.yaml" \
+	    --ignore "$T/vex.json" >/dev/null 2>&1 || true
+	if "$PY" - "$top_srcdir/data/report.schema.json" "$T/r/report.json" >"$T/err" 2>&1 <<'PY'
+import json, re, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, schema)
+img = doc["images"][0]
+errors = []
+# Package URLs by the purl specification, built here from name and version.
+def enc(s, keep=""):
+    return "".join(c if c.isascii() and (c.isalnum() or c in ".-_~:" + keep) else
+                   "".join("%%%02X" % b for b in c.encode()) for c in s)
+def purl(eco, name, version):
+    if eco == "pypi": return "pkg:pypi/%s@%s" % (re.sub(r"[-_.]+", "-", name).lower(), enc(version))
+    if eco == "maven":
+        g, a = name.split(":")
+        return "pkg:maven/%s/%s@%s" % (enc(g), enc(a), enc(version))
+    if eco == "go": return "pkg:golang/%s@%s" % (enc(name, "/"), enc(version))
+    if eco == "npm": return "pkg:npm/%s@%s" % (enc(name, "/"), enc(version))
+    return "pkg:%s/%s@%s" % (eco, enc(name), enc(version))
+for p in img["packages"]:
+    if p["purl"] != purl(p["ecosystem"], p["name"], p["version"]):
+        errors.append("package purl %s for %s %s" % (p["purl"], p["name"], p["version"]))
+    if not p["location"]:
+        errors.append("no location: " + p["name"])
+for f in img["findings"]:
+    if f["purl"] != purl(f["ecosystem"], f["package"], f["installed_version"]) or not f["location"]:
+        errors.append("finding %s %s: purl %s location %s" % (f["id"], f["package"], f["purl"], f["location"]))
+if img["os"]["namespace"] is not None:
+    errors.append("an OS namespace")
+l = [f for f in img["findings"] if f["id"] == "CVE-2020-28500" and f["package"] == "lodash"]
+if not l or "GHSA-29mw-wpgm-hmr9" not in l[0]["aliases"]:
+    errors.append("lodash CVE-2020-28500 and its GHSA alias: %r" % l)
+print("\n".join(errors[:10]))
+sys.exit(1 if errors else 0)
+PY
+	then ok "report.json: valid against data/report.schema.json; purls (by the purl spec), locations, aliases"
+	else not_ok "report.json"; diag "$(tail -8 "$T/err")"; fi
+	if "$PY" - "$T/r/junit.xml" "$T/got.all" >"$T/err" 2>&1 <<'PY'
+import sys, xml.etree.ElementTree as ET
+cases = [c.get("name") for c in ET.parse(sys.argv[1]).iter("testcase") if c.get("name") != "scan"]
+errors = []
+if len(cases) != len(set(cases)): errors.append("duplicate case names")
+got = [l.rstrip("\n").split("\t") for l in open(sys.argv[2])]
+for eco, name, version, loc, fid, *_ in got:
+    plain = "%s %s" % (fid, name)
+    twice = sum(1 for g in got if g[4] == fid and g[1] == name) > 1
+    want = "%s at %s" % (plain, loc) if twice else plain
+    if want not in cases: errors.append("no case %r" % want)
+    for c in cases:
+        if c.startswith(plain) and version in c.split(" at ")[0]:
+            errors.append("a version in case %r" % c)
+print("\n".join(errors[:10]))
+sys.exit(1 if errors else 0)
+PY
+	then ok "junit.xml: one case per finding, no version in any name, the two snakeyaml copies told apart by location"
+	else not_ok "junit.xml"; diag "$(head -8 "$T/err")"; fi
+	if "$PY" - "$T/r/report.sarif" >"$T/err" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+errors = []
+sy = [r for r in run["results"] if r["properties"]["package"] == "org.yaml:snakeyaml"]
+uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sy}
+fps = {json.dumps(r["partialFingerprints"]) for r in sy}
+if uris != {"registry.example.com/lang/app/usr/share/java/snakeyaml-1.33.jar",
+            "registry.example.com/lang/app/usr/share/java/app-fat.jar!/BOOT-INF/lib/snakeyaml-1.33.jar"}:
+    errors.append("uris %r" % uris)
+if len(fps) != 2: errors.append("fingerprints not distinct")
+if any(r["properties"].get("purl") != "pkg:maven/org.yaml/snakeyaml@1.33" for r in sy):
+    errors.append("purl")
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+PY
+	then ok "report.sarif: a language finding's artifact is its file in the image; two copies, two fingerprints"
+	else not_ok "report.sarif"; diag "$(cat "$T/err")"; fi
+	SARIF_SCHEMA=$top_srcdir/../shared/schemas/sarif-schema-2.1.0.json
+	if [ -f "$SARIF_SCHEMA" ]; then
+		check "report.sarif: valid against the SARIF 2.1.0 schema" "$PY" -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+if "Root" in schema.get("definitions", {}) and "properties" not in schema:
+    schema["$ref"] = "#/definitions/Root"
+jsonschema.Draft7Validator(schema).validate(json.load(open(sys.argv[2])))' "$SARIF_SCHEMA" "$T/r/report.sarif"
+	else
+		skip "report.sarif: no SARIF schema at $SARIF_SCHEMA"
+	fi
+	if "$PY" - "$T/r/bom.cdx.json" >"$T/err" 2>&1 <<'PY'
+import json, sys
+bom = json.load(open(sys.argv[1]))
+errors = []
+fat = [c for c in bom["components"] if c.get("name") == "com.example:app-fat"]
+inner = fat[0].get("components", []) if fat else []
+# the fat jar holds snakeyaml and jackson-databind (lang/java/expected.tsv)
+if sorted(c["purl"] for c in inner) != ["pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.14.0",
+                                        "pkg:maven/org.yaml/snakeyaml@1.33"]:
+    errors.append("nested: %r" % inner)
+if not any(c.get("purl") == "pkg:maven/org.yaml/snakeyaml@1.33" for c in bom["components"]):
+    errors.append("the standalone snakeyaml is not top-level")
+refs = set()
+def walk(cs):
+    for c in cs:
+        refs.add(c["bom-ref"])
+        walk(c.get("components", []))
+walk(bom["components"])
+for v in bom["vulnerabilities"]:
+    for a in v["affects"]:
+        if a["ref"] not in refs:
+            errors.append("unknown ref " + a["ref"])
+for c in bom["components"]:
+    if c.get("type") == "library" and not c.get("evidence", {}).get("occurrences"):
+        errors.append("no occurrence: " + c["name"])
+print("\n".join(errors[:10]))
+sys.exit(1 if errors else 0)
+PY
+	then ok "bom.cdx.json: purls, locations as evidence, the jars in the fat jar nested in it, every affects ref known"
+	else not_ok "bom.cdx.json"; diag "$(cat "$T/err")"; fi
+	CDX_SCHEMAS=${HULLSCAN_CDX_SCHEMAS:-$top_srcdir/.schemas/cyclonedx}
+	if [ -f "$CDX_SCHEMAS/bom-1.5.SNAPSHOT.schema.json" ]; then
+		check "bom.cdx.json: valid against the CycloneDX 1.5 schema" \
+			"$PY" "$top_srcdir/tests/cdx-schema.py" "$CDX_SCHEMAS" "$T/r/bom.cdx.json"
+	else
+		skip "bom.cdx.json: the CycloneDX 1.5 schema is not in $CDX_SCHEMAS"
+	fi
+else
+	skip "policy and reports: not every order (npm, pypi, maven, cargo) yet"
+fi
+
 done_testing
