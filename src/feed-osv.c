@@ -399,7 +399,7 @@ osv_cvss_severity(double score)
  * Severity from an OSV severity[] array. The vendor's own rating (Ubuntu's
  * priority) wins over CVSS: it weighs the flaw in the distribution's build,
  * and it is what the distribution's users read. Otherwise the highest CVSS v3
- * base score, computed from the vector. CVSS v4 and v2 vectors are not scored.
+ * or v4 base score, computed from the vector. CVSS v2 vectors are not scored.
  */
 static void
 osv_severity_array(json_t *arr, enum severity *sev, const char **raw)
@@ -417,8 +417,10 @@ osv_severity_array(json_t *arr, enum severity *sev, const char **raw)
 		score = json_string_value(json_object_get(e, "score"));
 		if (type == NULL || score == NULL)
 			continue;
-		if (strcmp(type, "CVSS_V3") == 0 && !vendor) {
-			if (feed_cvss3_score(score, &v) != 0)
+		if ((strcmp(type, "CVSS_V3") == 0 || strcmp(type, "CVSS_V4") == 0) &&
+		    !vendor) {
+			if ((type[6] == '3' ? feed_cvss3_score(score, &v) :
+			    feed_cvss4_score(score, &v)) != 0)
 				continue;
 			s = osv_cvss_severity(v);
 			if (best_raw == NULL || s > best) {

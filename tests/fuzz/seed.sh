@@ -80,7 +80,10 @@ docker-archive)
 	HULLSCAN_FUZZ_SEEDS=$dir "$FUZZ_BIN" -runs=0 "$dir" >/dev/null 2>&1 || true ;;
 feed-debian)	copy "$F"/feeds/debian-tracker/* ;;
 feed-secdb)	copy "$F"/feeds/alpine-secdb-excerpts/* $(find "$F/feeds/alpine-secdb" -type f) ;;
-feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | head -20) ;;
+feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | head -20) \
+		"$F"/lang/osv/ghsa/*.json "$F"/lang/osv/pypa/*/*.yaml \
+		$(ls "$F"/lang/osv/govulndb/*.json | head -40) $(ls "$F"/lang/osv/rustsec/crates/*.json | head -40)
+	cp "$top_srcdir"/tests/fuzz/seeds/feed-osv/* "$dir/" ;;
 feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 ;;
 feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
 ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
