@@ -153,6 +153,7 @@ inventory_free(struct inventory *inv)
 	for (i = 0; i < inv->npkgs; i++)
 		package_clear(&inv->pkgs[i]);
 	free(inv->pkgs);
+	free(inv->warning);
 	free(inv);
 }
 
@@ -168,6 +169,7 @@ inventory_add(struct inventory *inv, const char *name, const char *version,
 		inv->pkgs = xreallocarray(inv->pkgs, inv->npkgs == 0 ? 1 :
 		    inv->npkgs * 2, sizeof *inv->pkgs);
 	p = &inv->pkgs[inv->npkgs++];
+	memset(p, 0, sizeof *p);
 	p->name = xstrdup(name);
 	p->version = xstrdup(version);
 	p->source_name = xstrdup(source_name != NULL && *source_name != '\0' ?
