@@ -176,4 +176,244 @@ EOF
 ok "two layers: each package's layer is the last one holding its file, purls encoded ($(tail -1 "$T/chk"))" ||
 { not_ok "two layers: layer column"; diag "$(head -20 "$T/chk")"; }
 
+
+# --- PyPI: Debian's requests egg-info directory and pip's dist-info -----------
+PYDIST=usr/lib/python3/dist-packages
+grep -v '^#' "$L/python/expected.tsv" | cut -f1-3 | LC_ALL=C sort >"$T/py.want"
+tar -C "$L/python" -cf "$T/py.tar" usr
+rm -rf "$T/py"; $MKOCI "$T/py" t "$T/py.tar" >/dev/null
+inv "oci:$T/py:t"
+same "pypi: expected.tsv's requests and pip (name, version, metadata file)" \
+	"$(cat "$T/py.want")" "$(rows pypi)"
+
+# Names as written; purls by packaging's canonicalize_name (PEP 503); the
+# other forms: an egg-info file, an egg's EGG-INFO, CRLF headers, continuation lines.
+mkdir -p "$T/py2/$PYDIST" "$T/py2/opt/eggs/Zope.Interface-5.0-py3.11.egg/EGG-INFO" \
+	"$T/py2/srv/venv/lib/python3.11/site-packages/Foo__Bar-2.0rc1.dist-info"
+printf 'Metadata-Version: 1.1\nName: PyYAML\nVersion: 5.3.1\nSummary: YAML\n  parser\n' \
+	>"$T/py2/$PYDIST/PyYAML-5.3.1.egg-info"
+printf 'Metadata-Version: 1.0\nName: Zope.Interface\nVersion: 5.0\n' \
+	>"$T/py2/opt/eggs/Zope.Interface-5.0-py3.11.egg/EGG-INFO/PKG-INFO"
+printf 'Metadata-Version: 2.1\r\nname: Foo__Bar\r\nversion: 2.0rc1\r\nDescription-Content-Type: text/plain\r\n\r\nName: not-this\r\n' \
+	>"$T/py2/srv/venv/lib/python3.11/site-packages/Foo__Bar-2.0rc1.dist-info/METADATA"
+inv "dir:$T/py2"
+$PY - "$T/out" "$T/py2" <<'PYEOF' >"$T/chk" 2>&1 &&
+import os, sys
+from email.parser import HeaderParser
+from urllib.parse import quote
+from packaging.utils import canonicalize_name
+out, root = sys.argv[1:]
+want = set()
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        if f == "METADATA" and d.endswith(".dist-info") or f == "PKG-INFO" or f.endswith(".egg-info"):
+            h = HeaderParser().parse(open(p, newline=""))
+            name, ver = h["Name"].strip(), h["Version"].strip()
+            want.add((name, ver, os.path.relpath(p, root),
+                      "pkg:pypi/%s@%s" % (quote(canonicalize_name(name), safe=""), quote(ver, safe=""))))
+got = set()
+for l in open(out):
+    f = l.rstrip("\n").split("\t")
+    if not l.startswith("#") and f[5] == "pypi":
+        got.add((f[0], f[1], f[6], f[7]))
+for r in sorted(want - got): print("missing:", r)
+for r in sorted(got - want): print("unexpected:", r)
+print("%d expected, %d read" % (len(want), len(got)))
+sys.exit(want != got or len(want) != 3)
+PYEOF
+ok "pypi: egg-info file, EGG-INFO, CRLF dist-info; purls by packaging's canonicalize_name ($(tail -1 "$T/chk"))" ||
+{ not_ok "pypi: other metadata forms"; diag "$(cat "$T/chk")"; }
+
+# --- OS-owned files are the OS package's, not language packages ---------------
+# owned_check ROOT TOOL: each metadata file under ROOT is expected as a pypi
+# package exactly when TOOL (dpkg, rpm, apk, md5sums) says no OS package owns
+# it; $T/out is hullscan's inventory of the image.
+owned_check() {
+	$PY - "$T/out" "$1" "$2" <<'PYEOF'
+import os, subprocess, sys
+from email.parser import HeaderParser
+out, root, tool = sys.argv[1:]
+def owned(rel):
+    p = "/" + rel
+    if tool == "dpkg":
+        return subprocess.run(["dpkg-query", "--admindir", root + "/var/lib/dpkg", "-S", p],
+                              capture_output=True).returncode == 0
+    if tool == "rpm":
+        return subprocess.run(["rpm", "--dbpath", root + "/var/lib/rpm", "--define", "_db_backend sqlite",
+                               "-qf", p], capture_output=True).returncode == 0
+    if tool == "apk":
+        r = subprocess.run(["chroot", root, "/sbin/apk", "info", "--who-owns", p], capture_output=True, text=True)
+        return r.returncode == 0 and "owned by" in r.stdout
+    if tool == "md5sums":
+        d = root + "/var/lib/dpkg/status.d"
+        return any(l.split(None, 1)[1].strip() == rel for f in os.listdir(d) if f.endswith(".md5sums")
+                   for l in open(os.path.join(d, f)))
+want, owned_n = set(), 0
+for d, _, files in os.walk(root):
+    for f in files:
+        p = os.path.join(d, f)
+        rel = os.path.relpath(p, root)
+        if f == "METADATA" and d.endswith(".dist-info") or f == "PKG-INFO" and d.endswith(".egg-info"):
+            if owned(rel):
+                owned_n += 1
+                continue
+            h = HeaderParser().parse(open(p, errors="replace"))
+            want.add((h["Name"], h["Version"], rel))
+got = {tuple(l.split("\t")[i] for i in (0, 1, 6)) for l in open(out)
+       if not l.startswith("#") and l.split("\t")[5] == "pypi"}
+for r in sorted(want - got): print("missing:", r)
+for r in sorted(got - want): print("unexpected:", r)
+print("%d metadata files owned by %s, %d pypi packages expected, %d read" % (owned_n, tool, len(want), len(got)))
+sys.exit(want != got or owned_n == 0)
+PYEOF
+}
+
+# dpkg: Debian's python3-requests and python3-pip unpacked by dpkg itself (which
+# writes their .list files): the real packages when apt can fetch them, else
+# packages built here from the fixture's files.
+R=$T/deb-root
+mkdir -p "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates" "$R/etc" "$T/debs"
+: >"$R/var/lib/dpkg/status"
+printf 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n' >"$R/etc/os-release"
+if (cd "$T/debs" && timeout 120 apt-get download python3-requests python3-pip) >"$T/apt.log" 2>&1; then
+	deb_from="Debian's own packages"
+else
+	deb_from="packages built from the fixture (apt-get download failed)"
+	for p in requests:python3-requests:2.28.1+dfsg-1 pip:python3-pip:23.0.1+dfsg-1; do
+		IFS=: read -r d n v <<<"$p"
+		mkdir -p "$T/pkg-$n/DEBIAN" "$T/pkg-$n/$PYDIST"
+		cp -r "$L/python/$PYDIST/$d-"* "$T/pkg-$n/$PYDIST/"
+		printf 'Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' \
+			"$n" "$v" >"$T/pkg-$n/DEBIAN/control"
+		dpkg-deb -b "$T/pkg-$n" "$T/debs/$n.deb" >/dev/null
+	done
+fi
+if dpkg --root="$R" --log="$T/dpkg-run.log" --force-depends --unpack "$T"/debs/*.deb >"$T/dpkg.log" 2>&1; then
+	ok "dpkg --unpack into a root of its own ($deb_from)"
+else
+	not_ok "dpkg --unpack"; diag "$(cat "$T/apt.log" "$T/dpkg.log")"
+fi
+# A pip install on top: the same pip, in /usr/local, that no package lists.
+mkdir -p "$R/usr/local/lib/python3.11/dist-packages"
+cp -r "$L/python/$PYDIST/pip-23.0.1.dist-info" "$R/usr/local/lib/python3.11/dist-packages/"
+tar -C "$R" -cf "$T/deb-root.tar" .
+rm -rf "$T/deb"; $MKOCI "$T/deb" t "$T/deb-root.tar" >/dev/null
+inv "oci:$T/deb:t"
+if owned_check "$R" dpkg >"$T/chk" 2>&1; then
+	ok "dpkg: pypi packages are the metadata files dpkg-query -S does not own ($(tail -1 "$T/chk"))"
+else
+	not_ok "dpkg-owned files"; diag "$(cat "$T/chk")"
+fi
+check "dpkg: python3-requests reported as the deb it is" grep -q '^python3-requests	.*	deb	' "$T/out"
+check "dpkg: requests is not also a pypi package" sh -c "! grep -q '^requests	.*	pypi	' '$T/out'"
+
+# Without python3-requests.list, its egg-info is nobody's: a pypi package again.
+rm "$R/var/lib/dpkg/info/python3-requests.list"
+inv "dir:$R"
+if owned_check "$R" dpkg >"$T/chk" 2>&1 && grep -q '^requests	.*	pypi	' "$T/out"; then
+	ok "dpkg: without the .list, requests is a pypi package ($(tail -1 "$T/chk"))"
+else
+	not_ok "dpkg: without the .list"; diag "$(cat "$T/chk")"
+fi
+
+# distroless: status.d/NAME and NAME.md5sums, no info/ (the md5sums dpkg wrote)
+R2=$T/distroless
+mkdir -p "$R2/var/lib/dpkg/status.d" "$R2/etc"
+cp "$R/etc/os-release" "$R2/etc/"
+cp -r "$R/usr" "$R2/"
+$PY - "$R/var/lib/dpkg/status" "$R2/var/lib/dpkg/status.d" <<'PYEOF'
+import sys
+for st in open(sys.argv[1]).read().strip().split("\n\n"):
+    name = st.split("\n", 1)[0].split(": ", 1)[1]
+    open("%s/%s" % (sys.argv[2], name), "w").write(
+        "\n".join(l for l in st.split("\n") if not l.startswith("Status:")) + "\n")
+PYEOF
+cp "$R/var/lib/dpkg/info/python3-requests.md5sums" "$R2/var/lib/dpkg/status.d/"
+inv "dir:$R2"
+if owned_check "$R2" md5sums >"$T/chk" 2>&1; then
+	ok "distroless status.d md5sums: requests is python3-requests' ($(tail -1 "$T/chk"))"
+else
+	not_ok "distroless md5sums"; diag "$(cat "$T/chk")"
+fi
+
+# rpm: a package holding the egg-info, installed (--justdb) into an SQLite rpmdb
+RR=$T/rpm-root
+SP=usr/lib/python3.9/site-packages
+mkdir -p "$T/top" "$RR/etc" "$RR/$SP" "$RR/usr/local/$SP"
+printf 'ID="rhel"\nVERSION_ID="9.3"\n' >"$RR/etc/os-release"
+cat >"$T/req.spec" <<SPEC
+Name: python3-requests
+Version: 2.28.1
+Release: 1.el9
+Summary: t
+License: ASL 2.0
+BuildArch: noarch
+%description
+t
+%install
+mkdir -p %{buildroot}/$SP
+cp -r $L/python/$PYDIST/requests-2.28.1.egg-info %{buildroot}/$SP/
+%files
+/$SP/requests-2.28.1.egg-info
+SPEC
+if ! command -v rpmbuild >/dev/null; then
+	skip "rpmbuild is not installed"
+elif rpmbuild -bb --quiet --define "_topdir $T/top" "$T/req.spec" >"$T/rpmbuild.log" 2>&1 &&
+    rpm --initdb --dbpath "$RR/var/lib/rpm" --define '_db_backend sqlite' &&
+    rpm -i --justdb --nodeps --nosignature --dbpath "$RR/var/lib/rpm" \
+	--define '_db_backend sqlite' "$T"/top/RPMS/noarch/*.rpm >>"$T/rpmbuild.log" 2>&1; then
+	cp -r "$L/python/$PYDIST/requests-2.28.1.egg-info" "$RR/$SP/"
+	cp -r "$L/python/$PYDIST/requests-2.28.1.egg-info" "$RR/usr/local/$SP/"
+	inv "dir:$RR"
+	if owned_check "$RR" rpm >"$T/chk" 2>&1; then
+		ok "rpm: pypi packages are the metadata files rpm -qf does not own ($(tail -1 "$T/chk"))"
+	else
+		not_ok "rpm-owned files"; diag "$(cat "$T/chk")"
+	fi
+else
+	not_ok "rpmbuild / rpm -i --justdb"; diag "$(tail -20 "$T/rpmbuild.log")"
+fi
+
+# The file lists pkg_rpmdb_files reads are rpm's own (rpm -qa FILENAMES).
+for d in amazonlinux2023-plain-sqlite cbl-mariner-2.0-sqlite; do
+	mkdir -p "$T/fx/$d"; cp "$FIXTURES/rpmdb/$d/rpmdb.sqlite" "$T/fx/$d/"
+	rpm -qa --dbpath "$T/fx/$d" --define '_db_backend sqlite' --qf '[%{=NAME}\t%{FILENAMES}\n]' 2>/dev/null |
+	    awk -F'\t' '$1 != "gpg-pubkey" && $2 != "(none)"' | LC_ALL=C sort >"$T/files.want"
+	"$top_builddir/tests/rpmdb-dump" -f "$FIXTURES/rpmdb/$d/rpmdb.sqlite" | LC_ALL=C sort >"$T/files.got"
+	if [ -s "$T/files.want" ] && cmp -s "$T/files.want" "$T/files.got"; then
+		ok "rpmdb $d: the file lists rpm -qa prints ($(wc -l <"$T/files.got") files)"
+	else
+		not_ok "rpmdb $d: file lists"; diag "$(diff "$T/files.want" "$T/files.got" | head)"
+	fi
+done
+
+# apk: Alpine 3.20's minirootfs with one more installed package whose F:/R:
+# lines list a dist-info; Alpine's own apk (chroot) says who owns what.
+A=$T/alpine
+ASP=usr/lib/python3.12/site-packages
+mkdir -p "$A"
+tar -C "$A" -xzf "$FIXTURES/images/alpine-minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz"
+{
+	echo "C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA="; echo "P:py3-requests"; echo "V:2.31.0-r1"
+	echo "A:noarch"; echo "S:1"; echo "I:1"; echo "T:t"; echo "U:t"; echo "L:Apache-2.0"
+	echo "o:py3-requests"; echo "t:1"
+	echo "F:$ASP/requests-2.31.0.dist-info"; echo "R:METADATA"; echo
+} >>"$A/lib/apk/db/installed"
+mkdir -p "$A/$ASP/requests-2.31.0.dist-info" "$A/opt/venv/$ASP/requests-2.31.0.dist-info"
+printf 'Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\n' >"$A/$ASP/requests-2.31.0.dist-info/METADATA"
+cp "$A/$ASP/requests-2.31.0.dist-info/METADATA" "$A/opt/venv/$ASP/requests-2.31.0.dist-info/"
+if [ "$(id -u)" -eq 0 ] && chroot "$A" /sbin/apk info --who-owns /sbin/apk >/dev/null 2>&1; then
+	tar -C "$A" -cf "$T/alpine.tar" .
+	rm -rf "$T/apk"; $MKOCI "$T/apk" t "$T/alpine.tar" >/dev/null
+	inv "oci:$T/apk:t"
+	if owned_check "$A" apk >"$T/chk" 2>&1; then
+		ok "apk: pypi packages are the metadata files apk info --who-owns does not own ($(tail -1 "$T/chk"))"
+	else
+		not_ok "apk-owned files"; diag "$(cat "$T/chk")"
+	fi
+	check "apk: py3-requests reported as the apk it is" grep -q '^py3-requests	2.31.0-r1	.*	apk	' "$T/out"
+else
+	skip "apk-owned files: a chroot into the minirootfs needs root"
+fi
 done_testing
