@@ -305,7 +305,7 @@ npm_lockfile(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base)
 		return;
 	}
 	if (kf->type == KEPT_TOOBIG) {
-		pkg_note(ctx, "%s: %zu bytes, larger than the file size limit: its "
+		pkg_note(ctx, "%s: %zu bytes, over the --max-file-size limit: its "
 		    "packages are not listed", kf->path, kf->len);
 		return;
 	}
@@ -339,7 +339,7 @@ npm_analyze(struct pkg_ctx *ctx)
 		if (strcmp(base, "package.json") != 0)
 			continue;
 		if (kf->type == KEPT_TOOBIG) {
-			pkg_note(ctx, "%s: %zu bytes, larger than the file size "
+			pkg_note(ctx, "%s: %zu bytes, over the --max-file-size "
 			    "limit: not read", kf->path, kf->len);
 			continue;
 		}

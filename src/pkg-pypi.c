@@ -137,7 +137,7 @@ pypi_analyze(struct pkg_ctx *ctx)
 		if (pypi_want(kf->path, base) == WANT_NO)
 			continue;
 		if (kf->type == KEPT_TOOBIG) {
-			pkg_note(ctx, "%s: %zu bytes, larger than the file size "
+			pkg_note(ctx, "%s: %zu bytes, over the --max-file-size "
 			    "limit: not read", kf->path, kf->len);
 			continue;
 		}

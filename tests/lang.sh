@@ -416,4 +416,115 @@ if [ "$(id -u)" -eq 0 ] && chroot "$A" /sbin/apk info --who-owns /sbin/apk >/dev
 else
 	skip "apk-owned files: a chroot into the minirootfs needs root"
 fi
+
+# --- hostile: what cannot be read is a warning; the image's other packages stay
+# one_warning WHAT: stderr is one "hullscan: warning: REF: ..." line naming WHAT.
+one_warning() {
+	[ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^hullscan: warning: .*$1" "$T/err"
+}
+# A 1 GiB lockfile (sparse: no disk, and a tar of a few MiB) of an app with
+# no node_modules, beside the fixture's app.
+H=$T/huge
+mkdir -p "$H/app2"
+tar -C "$H" -xzf "$L/npm/app.tar.gz"
+truncate -s 1G "$H/app2/package-lock.json"
+start=$(date +%s)
+inv "dir:$H"
+same "a 1 GiB lockfile (dir:): the other app's 56 packages still listed" \
+	"$(cat "$T/npm.want")" "$(rows npm)"
+check "a 1 GiB lockfile (dir:): one warning naming it and its size" \
+	one_warning "app2/package-lock.json: 1073741824 bytes, over the --max-file-size limit"
+tar -C "$H" --sparse -cf "$T/huge.tar" app app2
+rm -rf "$T/huge.oci"; $MKOCI "$T/huge.oci" t "$T/huge.tar" >/dev/null
+inv "oci:$T/huge.oci:t"
+same "a 1 GiB lockfile (layer of $(($(stat -c %s "$T/huge.tar") / 1024)) KiB): the 56 packages still listed" \
+	"$(cat "$T/npm.want")" "$(rows npm)"
+check "a 1 GiB lockfile (layer): one warning naming it" \
+	one_warning "app2/package-lock.json: 1073741824 bytes, over the --max-file-size limit"
+check "both read in under 20 s" test $(( $(date +%s) - start )) -lt 20
+# The same streamed through gzip: a 3 MiB lockfile over --max-file-size 1.
+rm -f "$H/app2/package-lock.json"
+$PY -c 'import sys; sys.stdout.write("{\"lockfileVersion\": 3, \"packages\": {" + ",".join("\"node_modules/p%d\": {\"version\": \"1.0.%d\"}" % (i, i) for i in range(60000)) + "}}")' \
+	>"$H/app2/package-lock.json"
+tar -C "$H" -czf "$T/lock3.tar.gz" app app2
+rm -rf "$T/lock3"; $MKOCI "$T/lock3" t "$T/lock3.tar.gz" >/dev/null
+expect_status "a $(($(stat -c %s "$H/app2/package-lock.json") / 1048576)) MiB lockfile, scan --max-file-size 1: exit 0" 0 \
+	"$HULLSCAN" scan --no-match --no-history --max-file-size 1 --json "$T/lock3.json" "oci:$T/lock3:t"
+check "scan: one warning naming the lockfile" sh -c \
+	"[ \$(grep -c '^hullscan: warning:' '$T/err') -eq 1 ] &&
+	 grep -q 'warning: .*app2/package-lock.json: [0-9]* bytes, over the --max-file-size limit' '$T/err'"
+check "scan: the JSON report has the warning and the 56 packages" $PY -c '
+import json, sys
+i = json.load(open(sys.argv[1]))["images"][0]
+n = sum(1 for p in i["packages"] if p.get("ecosystem") == "npm")
+sys.exit(not (n == 56 and any("package-lock.json" in w for w in i["warnings"])))' "$T/lock3.json"
+# Under the default limit the same layer, cached by that scan, is read again:
+# the lockfile's 60,000 packages. Then the cache holds it whole, and a
+# smaller limit leaves it out again.
+expect_status "the same lockfile under the default limit: exit 0" 0 "$HULLSCAN" inventory "oci:$T/lock3:t"
+check "the 60,000 packages of the lockfile are listed" \
+	test "$(awk -F'\t' '$7 == "app2/package-lock.json"' "$T/out" | wc -l)" -eq 60000
+expect_status "scan --max-file-size 1 again, from the cache: exit 0" 0 \
+	"$HULLSCAN" scan --no-match --no-history --max-file-size 1 --json "$T/lock3.json" "oci:$T/lock3:t"
+check "the lockfile is left out again, with the warning" sh -c \
+	"grep -q 'warning: .*app2/package-lock.json: [0-9]* bytes, over the --max-file-size limit' '$T/err' &&
+	 grep -q '56 packages' '$T/err'"
+
+# package.json files that are not what they should be; other packages still listed
+B=$T/bad
+mkdir -p "$B/app/node_modules/numver" "$B/app/node_modules/nover" "$B/app/node_modules/deep" \
+	"$B/app/node_modules/notjson" "$B/app/node_modules/ctl" "$B/app/node_modules/fine" \
+	"$B/$PYDIST/broken-1.0.dist-info"
+echo '{"name":"numver","version":1.2}' >"$B/app/node_modules/numver/package.json"
+echo '{"name":"nover"}' >"$B/app/node_modules/nover/package.json"
+$PY -c 'print("{\"name\":\"deep\",\"version\":\"1.0.0\",\"x\":" + "[" * 100000 + "]" * 100000 + "}")' \
+	>"$B/app/node_modules/deep/package.json"
+echo 'not json' >"$B/app/node_modules/notjson/package.json"
+printf '{"name":"ctl","version":"1.0\\n0"}' >"$B/app/node_modules/ctl/package.json"
+echo '{"name":"fine","version":"1.0.0"}' >"$B/app/node_modules/fine/package.json"
+printf 'Metadata-Version: 2.1\nSummary: no name\n' >"$B/$PYDIST/broken-1.0.dist-info/METADATA"
+inv "dir:$B"
+same "malformed package.json and METADATA: the good package is still listed" \
+	"fine	1.0.0	app/node_modules/fine/package.json" "$(rows npm)"
+check "one warning line, naming the first three files and counting the rest" sh -c \
+	"[ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'ctl/package.json: \"version\" holds a blank or a control' '$T/err' &&
+	 grep -q 'and 3 more files not read' '$T/err'"
+diag "$(cat "$T/err")"
+expect_status "the same with -v: every file named" 0 "$HULLSCAN" inventory -v "dir:$B"
+for f in numver nover deep notjson ctl; do
+	check "-v names app/node_modules/$f/package.json" grep -q "app/node_modules/$f/package.json: " "$T/err"
+done
+check "-v names the METADATA without a Name" grep -q "broken-1.0.dist-info/METADATA: no Name header" "$T/err"
+
+# node_modules nested 150 deep (a layer: every level; dir: walks 64 directories deep)
+$PY - "$T/nest.tar" <<'PYEOF'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    p = "app"
+    for i in range(150):
+        p += "/node_modules/n%d" % i
+        d = b'{"name":"n%d","version":"1.0.%d"}' % (i, i)
+        m = tarfile.TarInfo(p + "/package.json"); m.size = len(d); t.addfile(m, io.BytesIO(d))
+PYEOF
+rm -rf "$T/nest"; $MKOCI "$T/nest" t "$T/nest.tar" >/dev/null
+start=$(date +%s)
+inv "oci:$T/nest:t"
+check "node_modules 150 deep in a layer: all 150 packages" test "$(rows npm | wc -l)" -eq 150
+mkdir -p "$T/nestdir"; tar -C "$T/nestdir" -xf "$T/nest.tar"
+inv "dir:$T/nestdir"
+check "node_modules 150 deep in dir: the 31 within 64 directories, in bounded time" sh -c \
+	"[ \$(awk -F'\t' '\$6 == \"npm\"' '$T/out' | wc -l) -eq 31 ] && [ $(( $(date +%s) - start )) -lt 30 ]"
+
+# lockfile v1 "dependencies" nested 300 deep: a warning, other packages stay
+$PY -c '
+d = {"version": "1.0.0"}
+for i in range(300):
+    d = {"version": "1.0.0", "dependencies": {"n%d" % i: d}}
+import json; print(json.dumps({"lockfileVersion": 1, "dependencies": {"top": d}}))' >"$T/deep-lock.json"
+mkdir -p "$T/dl/svc" "$T/dl/app/node_modules/fine"
+cp "$T/deep-lock.json" "$T/dl/svc/package-lock.json"
+cp "$B/app/node_modules/fine/package.json" "$T/dl/app/node_modules/fine/"
+inv "dir:$T/dl"
+check "a v1 lockfile nested 300 deep: one warning, the other app's package listed" sh -c \
+	"grep -q '^fine	1.0.0	' '$T/out' && grep -q 'svc/package-lock.json: \"dependencies\" nested more than 256 levels' '$T/err'"
 done_testing
