@@ -89,6 +89,23 @@ npm_want(const char *path, const char *base)
 	return WANT_NO;
 }
 
+/* npm reads JSON with a UTF-8 byte order mark (some editors write one): so do we. */
+static json_t *
+npm_load(const char *data, size_t len, char **cause)
+{
+	json_t		*root;
+	json_error_t	 err;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if ((root = json_loadb(data, len, 0, &err)) == NULL)
+		fail(cause, HS_EINVAL, "line %d column %d: %s", err.line, err.column,
+		    err.text);
+	return root;
+}
+
 /* Name and version are printed in TSV and compared: no blanks, no control characters. */
 static int
 npm_field(json_t *root, const char *key, char **out, char **cause)
@@ -117,13 +134,11 @@ pkg_npm_package_json(const char *data, size_t len, char **name, char **version,
     char **cause)
 {
 	json_t		*root;
-	json_error_t	 err;
 	int		 r;
 
 	*name = *version = NULL;
-	if ((root = json_loadb(data, len, 0, &err)) == NULL)
-		return fail(cause, HS_EINVAL, "line %d column %d: %s", err.line,
-		    err.column, err.text);
+	if ((root = npm_load(data, len, cause)) == NULL)
+		return HS_EINVAL;
 	if (!json_is_object(root))
 		r = fail(cause, HS_EINVAL, "not a JSON object");
 	else if ((r = npm_field(root, "name", name, cause)) == 0 &&
@@ -239,12 +254,10 @@ pkg_npm_lockfile(const char *data, size_t len, pkg_lock_fn fn, void *arg,
 {
 	struct npm_lock	 l = { fn, arg };
 	json_t		*root, *pkgs, *deps;
-	json_error_t	 err;
 	int		 r = 0;
 
-	if ((root = json_loadb(data, len, 0, &err)) == NULL)
-		return fail(cause, HS_EINVAL, "line %d column %d: %s", err.line,
-		    err.column, err.text);
+	if ((root = npm_load(data, len, cause)) == NULL)
+		return HS_EINVAL;
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return fail(cause, HS_EINVAL, "not a JSON object");

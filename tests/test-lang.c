@@ -79,6 +79,7 @@ package_json(void)
 		const char	*err;
 	} cases[] = {
 		{ "{\"name\":\"lodash\",\"version\":\"4.17.15\"}", "lodash", "4.17.15", NULL },
+		{ "\xef\xbb\xbf{\"name\":\"bom\",\"version\":\"1.0.0\"}", "bom", "1.0.0", NULL },
 		{ "{\"version\":\"1.0.0\",\"name\":\"@types/node\",\"x\":[1,{}]}",
 		    "@types/node", "1.0.0", NULL },
 		{ "{\"name\":\"a\",\"version\":1.2}", NULL, NULL, "\"version\" is not a string" },
