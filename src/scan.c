@@ -37,6 +37,22 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	return 0;
 }
 
+/* The inventory's own warning (files not read), then what coverage adds. */
+static void
+scan_warning(struct image_result *r, char *coverage)
+{
+	const char	*own = r->inv != NULL ? r->inv->warning : NULL;
+
+	free(r->warning);
+	if (own != NULL && coverage != NULL)
+		r->warning = xasprintf("%s; %s", own, coverage);
+	else if (own != NULL)
+		r->warning = xstrdup(own);
+	else
+		r->warning = coverage != NULL ? xstrdup(coverage) : NULL;
+	free(coverage);
+}
+
 /*
  * Whether the image's packages were all checked: the OS's against its
  * distribution's advisories, each ecosystem's language packages against
@@ -52,10 +68,10 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 	size_t			 i, nos = 0, nlang[ECO_LAST + 1] = { 0 };
 	int			 e;
 
-	free(r->warning);
-	r->warning = NULL;
-	if (inv == NULL || inv->npkgs == 0)
+	if (inv == NULL || inv->npkgs == 0) {
+		scan_warning(r, NULL);
 		return;
+	}
 	for (i = 0; i < inv->npkgs; i++) {
 		e = inv->pkgs[i].ecosystem;
 		if (ecosystem_is_lang(e))
@@ -85,10 +101,8 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 		    "for %s: its %zu %s packages were not checked", b.len > 0 ?
 		    "; " : "", ecosystem_name(e), nlang[e], ecosystem_name(e));
 	}
-	if (b.len > 0)
-		r->warning = buf_steal(&b);
-	else
-		buf_free(&b);
+	scan_warning(r, b.len > 0 ? buf_steal(&b) : NULL);
+	buf_free(&b);
 }
 
 int
@@ -126,6 +140,8 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 	inv = NULL;
 	if (db != NULL)
 		scan_coverage(db, r);
+	else
+		scan_warning(r, NULL);
 out:
 	if (rc != 0) {
 		free(r->error);
