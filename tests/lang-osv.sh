@@ -442,4 +442,46 @@ else
 	skip "policy and reports: not every order (npm, pypi, maven) yet"
 fi
 
+# --- 8. hullscan scan: an image of npm and Python packages, no operating system ----
+# The analyzers' inventory as the JSON report lists it is the input of the
+# second route; its findings must be the scan's.
+if has_order npm && has_order pypi && "$HULLSCAN" inventory --help 2>&1 | grep -q . &&
+    tar -C "$L/python" -cf "$T/py.tar" usr 2>/dev/null; then
+	"$PY" "$top_srcdir/tests/mkoci.py" "$T/e2e" t "$L/npm/app.tar.gz" "$T/py.tar" >/dev/null
+	expect_status "scan of an image with no OS, npm and Python packages: exit 0" 0 \
+	    "$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 87600 --json "$T/e2e.json" "oci:$T/e2e:t"
+	"$PY" - "$T/e2e.json" "$T/e2e.pkgs" "$T/e2e.got" <<'PY'
+import json, sys
+img = json.load(open(sys.argv[1]))["images"][0]
+with open(sys.argv[2], "w") as f:
+    for p in img["packages"]:
+        f.write("\t".join([p["ecosystem"], p["name"], p["version"], p["location"] or ""]) + "\n")
+with open(sys.argv[3], "w") as f:
+    for x in img["findings"]:
+        f.write("\t".join([x["ecosystem"], x["package"], x["installed_version"], x["location"] or "-",
+                           x["id"], x["fixed_version"] or "-", x["severity"],
+                           ",".join(sorted(x["aliases"])) or "-", x["informational"] or "-"]) + "\n")
+print(len(img["packages"]), len(img["findings"]), img["warnings"])
+PY
+	npkgs=$(awk -F'\t' '$1 == "npm" || $1 == "pypi"' "$T/e2e.pkgs" | wc -l)
+	"$PY" "$EXPECT" findings "npm,pypi" "$T/e2e.pkgs" "$O/ghsa" "$O/pypa" >"$T/e2e.want"
+	if [ "$npkgs" -eq 58 ] && [ -s "$T/e2e.want" ] &&
+	    diff <(sort "$T/e2e.want") <(sort "$T/e2e.got") >"$T/e2e.diff"; then
+		ok "scan: the $(wc -l <"$T/e2e.got") findings of the 58 npm and PyPI packages the analyzers found, as computed independently"
+	else
+		not_ok "scan: $npkgs packages; findings differ"; diag "$(head -20 "$T/e2e.diff")"
+	fi
+	"$PY" -c 'import json,sys; sys.exit(1 if json.load(open(sys.argv[1]))["images"][0]["warnings"] else 0)' "$T/e2e.json" &&
+		ok "scan: no OS, but every package checked: no warning" || not_ok "scan: a warning: $(cat "$T/err")"
+	"$HULLSCAN" db import -q --db "$T/go-only.db" "$T/govulndb.zip" 2>/dev/null || true
+	expect_status "scan against a database of Go advisories only: exit 0" 0 \
+	    "$HULLSCAN" scan --db "$T/go-only.db" --no-history --max-db-age 87600 --json "$T/e2e2.json" "oci:$T/e2e:t"
+	grep -q "holds no advisories for npm: its 56 npm packages were not checked; the vulnerability database holds no advisories for pypi: its 2 pypi packages were not checked" "$T/err" &&
+		ok "... warned: npm's 56 and PyPI's 2 packages not checked" || { not_ok "not-checked warning"; diag "$(cat "$T/err")"; }
+	expect_status "scan --fail-on high: exit 1 (lodash's High findings)" 1 \
+	    "$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 87600 --fail-on high "oci:$T/e2e:t"
+else
+	skip "scan: no npm or PyPI order, or no inventory of them yet"
+fi
+
 done_testing
