@@ -52,6 +52,13 @@ expect_status "db import of the four zips" 0 \
 same_ns() { "$PY" -c 'import sqlite3,sys; print(" ".join(r[0] for r in sqlite3.connect(sys.argv[1]).execute("select distinct namespace from advisories order by 1")))' "$1"; }
 got=$(same_ns "$DB")
 [ "$got" = "cargo go maven npm pypi" ] && ok "namespaces: $got" || not_ok "namespaces: $got"
+# db update takes them from a feed list as it takes the distributions' exports.
+printf 'osv-go osv file://%s\nosv-pypa osv file://%s\n' "$T/govulndb.zip" "$T/pypa.zip" >"$T/feeds.conf"
+expect_status "db update of two language zips from a feed list" 0 \
+    "$HULLSCAN" db update -q --db "$T/upd.db" --feeds "$T/feeds.conf"
+got=$("$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(" ".join("%s:%d" % r for r in c.execute("select f.name, count(*) from advisories a join feeds f on f.id = a.feed group by 1 order by 1")))' "$T/upd.db")
+want="osv-go:$("$PY" "$EXPECT" rows "$ORDERS" "$O/govulndb") osv-pypa:$("$PY" "$EXPECT" rows "$ORDERS" "$O/pypa")"
+[ "$got" = "$want" ] && ok "db update: $got rows" || not_ok "db update: $got, want $want"
 
 # --- 3. The inventories of lang/ as one distroless image --------------------------
 {
