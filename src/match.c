@@ -454,6 +454,9 @@ match_version_ok(const struct package *pkg, const char *version)
 {
 	if (pkg->ecosystem == ECO_UNKNOWN || version_valid(pkg->ecosystem, version))
 		return 1;
+	/* An ecosystem with no order at all: scan_coverage() says so, once. */
+	if (!version_has_order(pkg->ecosystem))
+		return 0;
 	log_warn("%s %s: not a valid %s version; package not matched", pkg->name,
 	    version, ecosystem_name(pkg->ecosystem));
 	return 0;

@@ -11,6 +11,7 @@
 #include "scan.h"
 #include "source.h"
 #include "util.h"
+#include "version.h"
 
 /* Build the merged view: a root directory for dir:, else the layers in order. */
 static int
@@ -94,12 +95,17 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 		free(names);
 	}
 	for (e = ECO_NPM; e <= ECO_LAST; e++) {
-		if (nlang[e] == 0 ||
-		    vulndb_has_namespace(db, ecosystem_name(e)) != 0)
+		if (nlang[e] == 0)
 			continue;
-		buf_printf(&b, "%sthe vulnerability database holds no advisories "
-		    "for %s: its %zu %s packages were not checked", b.len > 0 ?
-		    "; " : "", ecosystem_name(e), nlang[e], ecosystem_name(e));
+		if (!version_has_order(e))
+			buf_printf(&b, "%sno %s version order in this hullscan: its"
+			    " %zu %s packages were not checked", b.len > 0 ? "; " :
+			    "", ecosystem_name(e), nlang[e], ecosystem_name(e));
+		else if (vulndb_has_namespace(db, ecosystem_name(e)) == 0)
+			buf_printf(&b, "%sthe vulnerability database holds no "
+			    "advisories for %s: its %zu %s packages were not checked",
+			    b.len > 0 ? "; " : "", ecosystem_name(e), nlang[e],
+			    ecosystem_name(e));
 	}
 	scan_warning(r, b.len > 0 ? buf_steal(&b) : NULL);
 	buf_free(&b);

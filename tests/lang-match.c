@@ -10,7 +10,8 @@
  * the two arguments, and optionally "--fail-on SEV" and "--ignore FILE", it
  * also gives the findings their verdicts, as one image "lang/app:1" of a
  * run, writes report.json, junit.xml, report.sarif and bom.cdx.json in DIR,
- * prints the policy's reasons to stderr and exits with its status.
+ * prints the image's warning (scan_coverage) and the policy's reasons to
+ * stderr and exits with its status.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "match.h"
 #include "policy.h"
 #include "report.h"
+#include "scan.h"
 #include "util.h"
 #include "version.h"
 
@@ -141,6 +143,9 @@ main(int argc, char **argv)
 	r->name = xstrdup("registry.example.com/lang/app");
 	r->inv = inv;
 	r->findings = fl;
+	scan_coverage(vdb, r);
+	if (r->warning != NULL)
+		fprintf(stderr, "warning: %s\n", r->warning);
 	status = policy_apply(pol, rr);
 	rr->exit_status = status;
 	for (i = 0; i < rr->nreasons; i++)
