@@ -702,23 +702,6 @@ osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 	return 0;
 }
 
-/* version_cmp with OSV's versions put in the form the ecosystem's order takes. */
-static int
-osv_cmp(enum ecosystem eco, const char *a, const char *b, int *r)
-{
-	char	*na, *nb;
-	int	 rc;
-
-	if (eco != ECO_GO)
-		return version_cmp(eco, a, b, r);
-	na = ecosystem_version(eco, a);
-	nb = ecosystem_version(eco, b);
-	rc = version_cmp(eco, na, nb, r);
-	free(na);
-	free(nb);
-	return rc;
-}
-
 /* Is v inside one of the entry's intervals (-1: cannot tell)? */
 static int
 osv_covered(const struct osv_entry *e, const char *v)
@@ -730,13 +713,13 @@ osv_covered(const struct osv_entry *e, const char *v)
 
 	for (i = 0; i < e->niv; i++) {
 		iv = &e->iv[i];
-		if (iv->intro != NULL && (osv_cmp(eco, iv->intro, v, &r) != 0 || r > 0))
+		if (iv->intro != NULL && (version_cmp(eco, iv->intro, v, &r) != 0 || r > 0))
 			continue;
-		if (iv->fixed != NULL && (osv_cmp(eco, v, iv->fixed, &r) != 0 || r >= 0))
+		if (iv->fixed != NULL && (version_cmp(eco, v, iv->fixed, &r) != 0 || r >= 0))
 			continue;
-		if (iv->last != NULL && (osv_cmp(eco, v, iv->last, &r) != 0 || r > 0))
+		if (iv->last != NULL && (version_cmp(eco, v, iv->last, &r) != 0 || r > 0))
 			continue;
-		if (iv->limit != NULL && (osv_cmp(eco, v, iv->limit, &r) != 0 || r >= 0))
+		if (iv->limit != NULL && (version_cmp(eco, v, iv->limit, &r) != 0 || r >= 0))
 			continue;
 		return 1;
 	}
@@ -766,7 +749,7 @@ osv_event_before(enum ecosystem eco, const struct osv_event *a,
 		return !(b->type == OSV_INTRODUCED && strcmp(b->v, "0") == 0);
 	if (b->type == OSV_INTRODUCED && strcmp(b->v, "0") == 0)
 		return 0;
-	if (osv_cmp(eco, a->v, b->v, &r) != 0) {
+	if (version_cmp(eco, a->v, b->v, &r) != 0) {
 		*ok = 0;
 		return 0;
 	}
@@ -834,8 +817,8 @@ osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 		else if ((s = json_string_value(json_object_get(ev, "limit"))) != NULL) {
 			if (strchr(s, '*') != NULL)
 				nolimit = 1;
-			else if (limit == NULL || (osv_cmp(e->t->ecosystem, s, limit,
-			    &cmp) == 0 && cmp > 0) || osv_cmp(e->t->ecosystem, s,
+			else if (limit == NULL || (version_cmp(e->t->ecosystem, s, limit,
+			    &cmp) == 0 && cmp > 0) || version_cmp(e->t->ecosystem, s,
 			    limit, &cmp) != 0)
 				limit = s;
 			continue;
@@ -894,17 +877,13 @@ osv_versions(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 {
 	json_t		*x;
 	const char	*s;
-	char		*norm;
 	size_t		 i;
-	int		 rc, valid;
+	int		 rc;
 
 	json_array_foreach(versions, i, x) {
 		if ((s = json_string_value(x)) == NULL || *s == '\0')
 			continue;
-		norm = ecosystem_version(e->t->ecosystem, s);
-		valid = version_valid(e->t->ecosystem, norm);
-		free(norm);
-		if (!valid) {
+		if (!version_valid(e->t->ecosystem, s)) {
 			st->bad_listed++;
 			continue;
 		}

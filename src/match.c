@@ -75,11 +75,11 @@ struct match_ctx {
 	const struct package	*pkg;
 	const char		*version;	/* the one the advisory names */
 	/*
-	 * A language package: its name as its ecosystem's advisories write
-	 * it, and its version in the form the ecosystem's order takes.
+	 * A language package: its name as its ecosystem's advisories write it
+	 * (Go's versions need no help: the order reads "v1.20.4", OSV's
+	 * "1.20.4" and the toolchain's "go1.20.4" alike).
 	 */
 	char			*lang_name;
-	char			*lang_version;
 	struct match_hit	*hits;
 	size_t			 n;
 	size_t			 cap;
@@ -126,26 +126,6 @@ match_ecosystem(const struct package *pkg, const struct advisory *a)
 	return pkg->ecosystem != ECO_UNKNOWN ? pkg->ecosystem : a->ecosystem;
 }
 
-/*
- * version_cmp, with an advisory's Go versions put in the form the order
- * takes (OSV writes them without the "v" the packages' versions have).
- */
-static int
-match_cmp(enum ecosystem eco, const char *a, const char *b, int *r)
-{
-	char	*na, *nb;
-	int	 rc;
-
-	if (eco != ECO_GO)
-		return version_cmp(eco, a, b, r);
-	na = ecosystem_version(eco, a);
-	nb = ecosystem_version(eco, b);
-	rc = version_cmp(eco, na, nb, r);
-	free(na);
-	free(nb);
-	return rc;
-}
-
 /* One bound's comparison; -1 (warned) when it is not a version of eco. */
 static int
 match_bound(const struct match_ctx *ctx, const struct advisory *a,
@@ -154,8 +134,8 @@ match_bound(const struct match_ctx *ctx, const struct advisory *a,
 {
 	int	rc;
 
-	rc = installed_first ? match_cmp(eco, ctx->version, bound, r) :
-	    match_cmp(eco, bound, ctx->version, r);
+	rc = installed_first ? version_cmp(eco, ctx->version, bound, r) :
+	    version_cmp(eco, bound, ctx->version, r);
 	if (rc != 0) {
 		log_warn("%s: %s: %s version %s of %s is not a valid %s version;"
 		    " advisory skipped", a->namespace, a->vuln_id, what, bound,
@@ -336,7 +316,7 @@ match_hit_better(const struct match_hit *a, const struct match_hit *b)
 
 	if (a->fixed == NULL || b->fixed == NULL)
 		return a->fixed == NULL && b->fixed != NULL;
-	if (match_cmp(b->ecosystem, b->fixed, a->fixed, &r) != 0)
+	if (version_cmp(b->ecosystem, b->fixed, a->fixed, &r) != 0)
 		return 0;
 	return r > 0;
 }
@@ -527,10 +507,7 @@ match_walk_cb(const struct advisory *a, void *arg)
 		ctx = w->by_name[lo];
 		if (strcmp(match_key(ctx, w->source), a->package) != 0)
 			break;
-		if (ctx->lang_version != NULL)
-			ctx->version = ctx->lang_version;
-		else
-			ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
+		ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
 		match_cb(a, ctx);
 	}
 	return 0;
@@ -616,9 +593,7 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 			ctx->src_name = pkg->name;
 			ctx->src_version = pkg->version;
 			ctx->lang_name = match_lang_name(pkg);
-			ctx->lang_version = ecosystem_version(pkg->ecosystem,
-			    pkg->version);
-			if (!match_version_ok(pkg, ctx->lang_version))
+			if (!match_version_ok(pkg, pkg->version))
 				continue;
 			if (lang[pkg->ecosystem].by_name == NULL)
 				lang[pkg->ecosystem].by_name = xcalloc(inv->npkgs + 1,
@@ -660,7 +635,6 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 			match_hit_clear(&ctxs[i].hits[j]);
 		free(ctxs[i].hits);
 		free(ctxs[i].lang_name);
-		free(ctxs[i].lang_version);
 	}
 	free(ctxs);
 	free(src.by_name);

@@ -71,59 +71,6 @@ ecosystem_package_name(enum ecosystem e, const char *name)
 	return out;
 }
 
-/* "go1.21rc2" to "v1.21.0-rc.2", "go1.20" to "v1.20.0"; NULL when not of that form. */
-static char *
-ecosystem_go_toolchain(const char *v)
-{
-	static const char	*tags[] = { "rc", "beta", "alpha" };
-	unsigned long		 n[3] = { 0, 0, 0 }, pre = 0;
-	const char		*p = v + 2, *tag = NULL;
-	char			*end;
-	size_t			 i, k;
-
-	for (k = 0; k < 3; k++) {
-		if (*p < '0' || *p > '9')
-			return NULL;
-		n[k] = strtoul(p, &end, 10);
-		p = end;
-		if (*p != '.')
-			break;
-		p++;
-	}
-	if (k == 0 || k == 3)
-		return NULL;	/* "go1" or a fourth part */
-	for (i = 0; *p != '\0' && i < NELEM(tags); i++) {
-		if (strncmp(p, tags[i], strlen(tags[i])) == 0) {
-			tag = tags[i];
-			p += strlen(tags[i]);
-			if (*p < '0' || *p > '9')
-				return NULL;
-			pre = strtoul(p, &end, 10);
-			p = end;
-			break;
-		}
-	}
-	if (*p != '\0')
-		return NULL;
-	if (tag != NULL)
-		return xasprintf("v%lu.%lu.%lu-%s.%lu", n[0], n[1], n[2], tag, pre);
-	return xasprintf("v%lu.%lu.%lu", n[0], n[1], n[2]);
-}
-
-char *
-ecosystem_version(enum ecosystem e, const char *v)
-{
-	char	*out;
-
-	if (e != ECO_GO)
-		return xstrdup(v);
-	if (strncmp(v, "go", 2) == 0 && (out = ecosystem_go_toolchain(v)) != NULL)
-		return out;
-	if (v[0] >= '0' && v[0] <= '9')
-		return xasprintf("v%s", v);
-	return xstrdup(v);
-}
-
 /* The purl types of the language ecosystems: their names but Go's. */
 static const char *
 ecosystem_purl_type(enum ecosystem e)

@@ -41,12 +41,6 @@ int		 ecosystem_is_lang(enum ecosystem);
  */
 char		*ecosystem_package_name(enum ecosystem, const char *name);
 /*
- * A version as the ecosystem's order takes it, allocated: Go's with its "v"
- * ("0.17.19" of an OSV record and "go1.20.4" of a toolchain are "v0.17.19"
- * and "v1.20.4"); a copy for every other ecosystem.
- */
-char		*ecosystem_version(enum ecosystem, const char *version);
-/*
  * The package URL of a language package ("pkg:npm/%40scope/name@1.0.0",
  * "pkg:maven/org.yaml/snakeyaml@1.33", "pkg:golang/golang.org/x/sys@v0.1.0",
  * "pkg:pypi/jinja2@3.1.2"), allocated; version NULL leaves "@…" out. NULL
