@@ -236,6 +236,13 @@ r["affected"][0]["ranges"] = [{"type": "ECOSYSTEM", "events": [{"introduced": "0
 save("last", r)
 r = copy.deepcopy(r); r["id"] = "HS-WITHDRAWN"; r["withdrawn"] = "2024-01-01T00:00:00Z"
 save("withdrawn", r)
+# a notice in RustSec's form on an npm package, with a Critical vector
+r = copy.deepcopy(q); r["id"] = "HS-NOTICE"; r["aliases"] = []; r.pop("database_specific", None)
+r["severity"] = [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]
+r["affected"] = [{"package": {"ecosystem": "npm", "name": "qs"},
+    "database_specific": {"informational": "unmaintained"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]
+save("notice", r)
 EOF
 expect_status "db import of the hand-made records" 0 "$HULLSCAN" db import --db "$T/made.db" "$T"/made/*.json
 printf 'npm\tqs\t6.7.0\ta\nnpm\tqs\t6.7.2\tb\nnpm\tqs\t6.7.3\tc\nnpm\tlodash\t4.17.15\td\npypi\trequests\t2.28.1\te\nmaven\torg.yaml:snakeyaml\t1.33\tf\nmaven\torg.yaml:snakeyaml\t1.34\tg\n' >"$T/made.tsv"
@@ -244,7 +251,8 @@ for c in "limit:npm:HS-LIMIT on qs 6.7.0 only (limit 6.7.2 excludes 6.7.2)" \
     "listed:npm:HS-LISTED on qs 6.7.0 and lodash 4.17.15 (listed versions)" \
     "git:pypi:HS-GIT on requests 2.28.1 (GIT range: its version list)" \
     "last:maven:HS-LAST on snakeyaml 1.33 only (last_affected, Maven:URL)" \
-    "withdrawn:maven:HS-WITHDRAWN: none (withdrawn)"; do
+    "withdrawn:maven:HS-WITHDRAWN: none (withdrawn)" \
+    "notice:npm:HS-NOTICE on every qs, a notice: severity Unknown despite its vector"; do
 	f=${c%%:*} rest=${c#*:} eco=${rest%%:*} desc=${rest#*:}
 	if ! has_order "$eco"; then skip "$desc: no $eco order yet"; continue; fi
 	"$HULLSCAN" db import --db "$T/one.$f.db" "$T/made/$f.json" >/dev/null 2>&1 || true
@@ -253,6 +261,14 @@ for c in "limit:npm:HS-LIMIT on qs 6.7.0 only (limit 6.7.2 excludes 6.7.2)" \
 	if [ "$got" = "$want" ] && { [ -n "$want" ] || [ "$f" = withdrawn ]; }; then ok "$desc"; else
 		not_ok "$desc"; diag "got: $got"; diag "want: $want"; fi
 done
+
+if has_order npm; then
+	mkdir -p "$T/rn"
+	"$LM" "$T/one.notice.db" "$T/made.tsv" --reports "$T/rn" --fail-on unknown >/dev/null 2>"$T/rn/err" && r=0 || r=$?
+	v=$("$PY" -c 'import json,sys; print(" ".join(sorted({f["verdict"] + "/" + f["severity"] + "/" + str(f["informational"]) for f in json.load(open(sys.argv[1]))["images"][0]["findings"]})))' "$T/rn/report.json")
+	[ "$r" -eq 0 ] && [ "$v" = "pass/Unknown/unmaintained" ] &&
+		ok "--fail-on unknown: the notice passes (exit 0; $v)" || { not_ok "notice and --fail-on: exit $r, $v"; diag "$(cat "$T/rn/err")"; }
+fi
 
 # --- 6. Bad records: one line naming the file, nothing imported --------------------
 printf 'id: HS-BAD\naffected:\n- package: {ecosystem: npm, name: x}\n  ranges: [\n' >"$T/bad.yaml"
