@@ -62,6 +62,28 @@ row "oval (rhel-8 v2, 3.5 MB)" "$F/redhat-oval/rhel-8.oval.v2.xml"
 row "oval (RHEL 3 v1, 4 MB)" "$F/redhat-oval/Red_Hat_Enterprise_Linux_3.xml"
 row "csaf (7 documents)" "$F"/redhat-csaf-vex/*.json
 
+# The whole Go vulndb (4291 real records): its zip and the same records as one
+# JSON array against jansson parsing that array alone (the floor).
+echo "== OSV: the whole Go vulndb (lang/osv/govulndb, 4291 records)"
+"$PY" - "$FIXTURES/lang/osv/govulndb" "$T/go.zip" "$T/go.json" <<'EOF'
+import glob, json, os, sys, zipfile
+files = sorted(glob.glob(sys.argv[1] + "/GO-*.json"))
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    for p in files:
+        z.write(p, os.path.basename(p))
+json.dump([json.load(open(p)) for p in files], open(sys.argv[3], "w"))
+EOF
+floor=9999
+for _ in 1 2 3; do
+	t=$("$T/jansson-parse" "$T/go.json")
+	floor=$("$PY" -c 'import sys; print("%.3f" % min(float(sys.argv[1]), float(sys.argv[2])))' "$t" "$floor")
+done
+echo "jansson parse of the records as one array (floor, best of 3): $floor s"
+row "osv (Go vulndb, zip)" "$T/go.zip"
+row "osv (Go vulndb, one JSON array)" "$T/go.json"
+imp=$(best3 "$HULLSCAN" db import --db "$T/b.db" "$T/go.zip")
+echo "Go vulndb zip import: $imp s, $("$PY" -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$imp" "$floor")x the jansson floor"
+
 echo "== synthetic-sized Debian tracker (~$MB MB, built from the real excerpts)"
 mkdir -p "$T/www/tracker/data"
 "$PY" - "$MB" "$F/debian-tracker/vunnel_debian.json" "$F/debian-tracker/clair_fetcher_debian_test.json" \

@@ -22,7 +22,7 @@
  * PRAGMA user_version is the schema version below.
  */
 #define VULNDB_APPLICATION_ID	0x48534442
-#define VULNDB_SCHEMA_VERSION	2
+#define VULNDB_SCHEMA_VERSION	3
 
 /*
  * Schema, version 2. A feed is replaced whole on each import, so every row
@@ -45,13 +45,20 @@
  * file (ALTER TABLE, then user_version 2); a read-only one reads it as it is,
  * every last_affected NULL (version 1 importers skipped those ranges).
  *
+ * Version 3 added what language advisories (OSV records of npm, PyPI, Go,
+ * crates.io, …) need: advisories.limit_version (OSV's "limit": versions at
+ * or above it are outside the range, though it is no fix) and informational
+ * (RustSec's "unmaintained", "unsound", "notice": not a vulnerability). A
+ * version 2 reader would take a limited range for an open one and an
+ * informational notice for a flaw, so it must refuse the file: a version of
+ * its own again, migrated the same way.
+ *
  * The aliases table (another id of a feed's vulnerability: OSV aliases,
- * upstream, related; an RHSA's CVEs) is an extra, like the feeds columns:
- * a reader without it merges no records, which is what hullscan did before
- * it, so a file with it is still version 2 and every reader of version 2
- * reads it. A writable open of a file without it creates it and forgets
- * the feeds' validators and hashes, so the next "db update" imports every
- * feed again and fills it.
+ * upstream, related; an RHSA's CVEs) is an extra, like the feeds columns: a
+ * reader without it merges no records, which is what hullscan did before it.
+ * A writable open of a file without it creates it and forgets the feeds'
+ * validators and hashes, so the next "db update" imports every feed again
+ * and fills it.
  */
 #define VULNDB_ALIASES_TABLE \
 	"CREATE TABLE IF NOT EXISTS aliases (" \
@@ -91,7 +98,9 @@ static const char vulndb_schema[] =
 	"  status TEXT NOT NULL,"
 	"  severity TEXT NOT NULL,"
 	"  source_severity TEXT,"
-	"  last_affected TEXT);"
+	"  last_affected TEXT,"
+	"  limit_version TEXT,"
+	"  informational TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
 	"CREATE INDEX advisories_feed ON advisories (feed);"
 	VULNDB_ALIASES_TABLE;
@@ -108,6 +117,8 @@ enum {
 	ST_LOOKUP,
 	ST_LOOKUP_V1,
 	ST_LOOKUP_NA,
+	ST_LOOKUP_V2,
+	ST_LOOKUP_V2NA,
 	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
 	ST_FEED_RECORDS,
@@ -137,19 +148,35 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
 	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
 	    " vuln_id, introduced, fixed_version, status, severity, source_severity,"
-	    " last_affected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    " last_affected, limit_version, informational)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, " LOOKUP_ALIASES
+	    " v.description, v.link, a.last_affected, a.limit_version, a.informational, "
+	    LOOKUP_ALIASES
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
 	/* A version 1 file opened read-only: no last_affected column. */
 	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, NULL, NULL"
+	    " v.description, v.link, NULL, NULL, NULL, NULL"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+	/* A version 2 file opened read-only: none of the language columns. */
+	[ST_LOOKUP_V2] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, a.last_affected, NULL, NULL, " LOOKUP_ALIASES
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+	/* The same without the aliases table. */
+	[ST_LOOKUP_V2NA] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, a.last_affected, NULL, NULL, NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
@@ -157,10 +184,11 @@ static const char *vulndb_sql[ST_MAX] = {
 	    " checked_at = ?5 WHERE name = ?1",
 	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
 	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
-	/* A version 2 file without the aliases table, opened read-only. */
+	/* A version 3 file without the aliases table, opened read-only. */
 	[ST_LOOKUP_NA] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, NULL"
+	    " v.description, v.link, a.last_affected, a.limit_version, a.informational,"
+	    " NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
@@ -266,8 +294,47 @@ db_not_ours(void)
 	return "not a hullscan vulnerability database";
 }
 
+/* The advisories columns versions 2 and 3 added. */
+static const char *vulndb_advisory_columns[] = {
+	"last_affected", "limit_version", "informational",
+};
+
+/* Add the advisories columns a file lacks (inside the caller's transaction). */
+static int
+db_add_columns(struct vulndb *vdb, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+	char		*sql;
+	size_t		 i;
+	int		 have[NELEM(vulndb_advisory_columns)] = { 0 };
+
+	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(advisories)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read schema");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 1)) == NULL)
+			continue;
+		for (i = 0; i < NELEM(vulndb_advisory_columns); i++)
+			have[i] |= strcmp(name, vulndb_advisory_columns[i]) == 0;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < NELEM(vulndb_advisory_columns); i++) {
+		if (have[i])
+			continue;
+		sql = xasprintf("ALTER TABLE advisories ADD COLUMN %s TEXT",
+		    vulndb_advisory_columns[i]);
+		if (db_exec(vdb, sql, cause) != 0) {
+			free(sql);
+			return HS_ERR;
+		}
+		free(sql);
+	}
+	return 0;
+}
+
 /*
- * Bring a writable version 1 file to version 2 in one transaction; the
+ * Bring a writable version 1 or 2 file to version 3 in one transaction; the
  * version is read again inside it, as another process may have done it first.
  */
 static int
@@ -281,8 +348,8 @@ db_migrate(struct vulndb *vdb, char **cause)
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return db_fail(vdb, cause, "read schema version");
 	}
-	if (version == 1 && db_exec(vdb, "ALTER TABLE advisories ADD COLUMN"
-	    " last_affected TEXT; PRAGMA user_version = 2;", cause) != 0) {
+	if (version < VULNDB_SCHEMA_VERSION && (db_add_columns(vdb, cause) != 0 ||
+	    db_exec(vdb, "PRAGMA user_version = 3", cause) != 0)) {
 		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
 		return HS_ERR;
 	}
@@ -755,6 +822,8 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 	sqlite3_bind_text(st, 10, severity_name(a->severity), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 11, a->source_severity);
 	bind_text_or_null(st, 12, a->last_affected);
+	bind_text_or_null(st, 13, a->limit_version);
+	bind_text_or_null(st, 14, a->informational);
 	return db_step_done(vdb, st, cause);
 }
 
@@ -812,7 +881,9 @@ db_lookup_row(struct vulndb *vdb, sqlite3_stmt *st, struct advisory *a)
 	a->description = column_text(st, 10);
 	a->link = column_text(st, 11);
 	a->last_affected = column_text(st, 12);
-	db_lookup_aliases(vdb, column_text(st, 13), a);
+	a->limit_version = column_text(st, 13);
+	a->informational = column_text(st, 14);
+	db_lookup_aliases(vdb, column_text(st, 15), a);
 	return a->vuln_id != NULL && a->status != NULL;
 }
 
@@ -822,6 +893,8 @@ db_lookup_stmt(const struct vulndb *vdb)
 {
 	if (vdb->version < 2)
 		return ST_LOOKUP_V1;
+	if (vdb->version == 2)
+		return vdb->has_aliases ? ST_LOOKUP_V2 : ST_LOOKUP_V2NA;
 	return vdb->has_aliases ? ST_LOOKUP : ST_LOOKUP_NA;
 }
 
@@ -846,6 +919,8 @@ db_lookup_walk(struct vulndb *vdb, sqlite3_stmt *st, vulndb_cb cb, void *arg,
 	sqlite3_reset(st);
 	return r;
 }
+
+/* The lookup statement a file of this schema version answers. */
 
 int
 vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,

@@ -49,6 +49,13 @@ struct advisory {
 	 * last_affected) when no fixed version is known; NULL when none.
 	 */
 	const char	*last_affected;
+	/*
+	 * OSV's "limit": an exclusive upper bound of the range that is not a
+	 * fix (installed < limit_version); NULL when none.
+	 */
+	const char	*limit_version;
+	/* RustSec's informational kinds ("unmaintained", "unsound", "notice"); NULL: a vulnerability. */
+	const char	*informational;
 	const char	*status;	/* "fixed", "open" */
 	enum severity	 severity;
 	const char	*source_severity;

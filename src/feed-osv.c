@@ -8,15 +8,20 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <yaml.h>
 
 #include "db.h"
 #include "feed.h"
 #include "util.h"
+#include "version.h"
 
 #define OSV_LINK		"https://osv.dev/vulnerability/"
 #define OSV_MAX_ENTRY		((size_t)64 << 20)	/* one record inside a zip */
 #define OSV_MAX_ENTRIES		4000000			/* records in one zip */
 #define OSV_MAX_DESC		512
+#define OSV_MAX_EVENTS		1000	/* a range's events sorted; more keep their order */
+#define OSV_MAX_DEPTH		64	/* nesting of a YAML record */
+#define OSV_MAX_ALIASES		64
 
 /*
  * What an import skipped, reported once per file: a scan that silently misses
@@ -26,10 +31,14 @@ struct osv_stats {
 	int64_t	records;	/* OSV records read */
 	int64_t	withdrawn;
 	int64_t	ecosystem;	/* affected[] of an ecosystem we do not scan */
-	int64_t	semver;		/* SEMVER ranges: no semver order in hullscan yet */
+	int64_t	semver;		/* SEMVER ranges of an OS ecosystem: not its order */
 	int64_t	git;		/* GIT ranges: commits, not package versions */
-	int64_t	versions_only;	/* affected[] listing versions but no range */
+	int64_t	versions_only;	/* OS affected[] listing versions but no range */
 	int64_t	empty;		/* introduced == fixed: never affected */
+	int64_t	listed;		/* rows of listed versions no range covers */
+	int64_t	bad_listed;	/* listed versions not valid in the ecosystem's order */
+	int64_t	goos;		/* Go entries only for systems images are not (windows) */
+	int64_t	informational;	/* RustSec notices (unmaintained, unsound) */
 };
 
 /* One record's fields every row repeats. */
@@ -52,6 +61,43 @@ struct osv_target {
 	enum ecosystem	 ecosystem;
 	enum pkg_kind	 kind;
 };
+
+/*
+ * The language ecosystems, by OSV's name. Their advisories have the
+ * ecosystem's own namespace ("npm", "pypi", …) whatever the distribution,
+ * and name packages the way inventories do after ecosystem_package_name().
+ * Maven and Packagist may name another repository (":https://…").
+ */
+static const struct {
+	const char	*osv;
+	enum ecosystem	 ecosystem;
+	int		 repo;	/* ":<repository URL>" may follow */
+} osv_lang[] = {
+	{ "npm", ECO_NPM, 0 },
+	{ "PyPI", ECO_PYPI, 0 },
+	{ "Maven", ECO_MAVEN, 1 },
+	{ "Go", ECO_GO, 0 },
+	{ "crates.io", ECO_CARGO, 0 },
+	{ "RubyGems", ECO_GEM, 0 },
+	{ "Packagist", ECO_COMPOSER, 1 },
+	{ "NuGet", ECO_NUGET, 0 },
+};
+
+static enum ecosystem
+osv_lang_ecosystem(const char *eco)
+{
+	size_t	i, n;
+
+	if (eco == NULL)
+		return ECO_UNKNOWN;
+	for (i = 0; i < NELEM(osv_lang); i++) {
+		n = strlen(osv_lang[i].osv);
+		if (strncmp(eco, osv_lang[i].osv, n) == 0 && (eco[n] == '\0' ||
+		    (osv_lang[i].repo && eco[n] == ':' && eco[n + 1] != '\0')))
+			return osv_lang[i].ecosystem;
+	}
+	return ECO_UNKNOWN;
+}
 
 static const struct {
 	const char	*number;
@@ -143,6 +189,11 @@ osv_target(const char *eco, struct osv_target *t)
 	size_t		 i;
 
 	memset(t, 0, sizeof *t);
+	if ((t->ecosystem = osv_lang_ecosystem(eco)) != ECO_UNKNOWN) {
+		t->namespace = xstrdup(ecosystem_name(t->ecosystem));
+		t->kind = PKG_BINARY;
+		return 0;
+	}
 	if (str_starts(eco, "Ubuntu:"))
 		return osv_ubuntu(eco, t);
 	if (str_starts(eco, "Debian:")) {
@@ -350,7 +401,7 @@ osv_cvss_severity(double score)
  * Severity from an OSV severity[] array. The vendor's own rating (Ubuntu's
  * priority) wins over CVSS: it weighs the flaw in the distribution's build,
  * and it is what the distribution's users read. Otherwise the highest CVSS v3
- * base score, computed from the vector. CVSS v4 and v2 vectors are not scored.
+ * or v4 base score, computed from the vector. CVSS v2 vectors are not scored.
  */
 static void
 osv_severity_array(json_t *arr, enum severity *sev, const char **raw)
@@ -368,8 +419,10 @@ osv_severity_array(json_t *arr, enum severity *sev, const char **raw)
 		score = json_string_value(json_object_get(e, "score"));
 		if (type == NULL || score == NULL)
 			continue;
-		if (strcmp(type, "CVSS_V3") == 0 && !vendor) {
-			if (feed_cvss3_score(score, &v) != 0)
+		if ((strcmp(type, "CVSS_V3") == 0 || strcmp(type, "CVSS_V4") == 0) &&
+		    !vendor) {
+			if ((type[6] == '3' ? feed_cvss3_score(score, &v) :
+			    feed_cvss4_score(score, &v)) != 0)
 				continue;
 			s = osv_cvss_severity(v);
 			if (best_raw == NULL || s > best) {
@@ -518,12 +571,15 @@ osv_link(json_t *rec, const char *id)
  * several CVEs ("related", or a USN's "upstream" UBUNTU-CVE records); the
  * record's other ids are kept as aliases (osv_aliases), and the matcher
  * merges such a notice into the findings of the CVEs it names.
+ * A language record without a CVE (PYSEC-, GO-, RUSTSEC-) that GitHub's
+ * database also holds is that GHSA: the same flaw from two feeds is then one
+ * finding, under the id both name.
  */
 static const char *
-osv_vuln_id(json_t *rec, const char *id)
+osv_vuln_id(json_t *rec, const char *id, int lang)
 {
 	json_t		*list, *a;
-	const char	*s, *cve = NULL;
+	const char	*s, *cve = NULL, *ghsa = NULL;
 	size_t		 i;
 	int		 ncve = 0;
 
@@ -535,7 +591,11 @@ osv_vuln_id(json_t *rec, const char *id)
 	json_array_foreach(list, i, a) {
 		if ((s = json_string_value(a)) != NULL && str_starts(s, "CVE-"))
 			return s;
+		if (s != NULL && ghsa == NULL && str_starts(s, "GHSA-"))
+			ghsa = s;
 	}
+	if (lang && ghsa != NULL && !str_starts(id, "GHSA-"))
+		return ghsa;
 	list = json_object_get(rec, "upstream");
 	json_array_foreach(list, i, a) {
 		if ((s = json_string_value(a)) != NULL && str_starts(s, "CVE-")) {
@@ -601,30 +661,45 @@ osv_aliases(json_t *rec, struct osv_record *r)
 	}
 }
 
+/* What one affected[] entry's rows share. */
+struct osv_entry {
+	const struct osv_target	*t;
+	const char		*pkg;		/* canonical name */
+	enum severity		 sev;
+	const char		*raw;
+	const char		*informational;
+	/* The intervals written so far, for the versions[] list to skip. */
+	struct osv_interval {
+		const char	*intro, *fixed, *last, *limit;
+	}			*iv;
+	size_t			 niv;
+};
+
 static int
 osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
-    const struct osv_target *t, const char *pkg, const char *introduced,
-    const char *fixed, const char *last, enum severity sev, const char *raw,
-    int64_t *records, char **cause)
+    struct osv_entry *e, const char *introduced, const char *fixed,
+    const char *last, const char *limit, int64_t *records, char **cause)
 {
 	struct advisory	a;
 	int		rc;
 
 	memset(&a, 0, sizeof a);
-	a.namespace = t->namespace;
-	a.package = pkg;
-	a.kind = t->kind;
-	a.ecosystem = t->ecosystem;
+	a.namespace = e->t->namespace;
+	a.package = e->pkg;
+	a.kind = e->t->kind;
+	a.ecosystem = e->t->ecosystem;
 	a.vuln_id = r->vuln_id;
 	/* "0" is OSV's "every version": an open lower bound. */
 	a.introduced = introduced != NULL && strcmp(introduced, "0") != 0 ?
 	    introduced : NULL;
 	a.fixed_version = fixed;
 	a.last_affected = last;
+	a.limit_version = limit;
+	a.informational = e->informational;
 	/* Past last_affected the package is safe, but no fix version is named. */
 	a.status = fixed != NULL ? "fixed" : "open";
-	a.severity = sev;
-	a.source_severity = raw;
+	a.severity = e->sev;
+	a.source_severity = e->raw;
 	a.description = r->description;
 	a.link = r->link;
 	a.aliases = r->aliases;
@@ -632,57 +707,241 @@ osv_add(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 	if ((rc = vulndb_add(vdb, feed, &a, cause)) != 0)
 		return rc;
 	(*records)++;
+	if (ecosystem_is_lang(e->t->ecosystem)) {
+		if ((e->niv & (e->niv - 1)) == 0)
+			e->iv = xreallocarray(e->iv, e->niv == 0 ? 1 : e->niv * 2,
+			    sizeof *e->iv);
+		e->iv[e->niv].intro = a.introduced;
+		e->iv[e->niv].fixed = fixed;
+		e->iv[e->niv].last = last;
+		e->iv[e->niv].limit = limit;
+		e->niv++;
+	}
+	return 0;
+}
+
+/* Is v inside one of the entry's intervals (-1: cannot tell)? */
+static int
+osv_covered(const struct osv_entry *e, const char *v)
+{
+	const struct osv_interval	*iv;
+	enum ecosystem			 eco = e->t->ecosystem;
+	size_t				 i;
+	int				 r;
+
+	for (i = 0; i < e->niv; i++) {
+		iv = &e->iv[i];
+		if (iv->intro != NULL && (version_cmp(eco, iv->intro, v, &r) != 0 || r > 0))
+			continue;
+		if (iv->fixed != NULL && (version_cmp(eco, v, iv->fixed, &r) != 0 || r >= 0))
+			continue;
+		if (iv->last != NULL && (version_cmp(eco, v, iv->last, &r) != 0 || r > 0))
+			continue;
+		if (iv->limit != NULL && (version_cmp(eco, v, iv->limit, &r) != 0 || r >= 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+enum osv_ev {
+	OSV_INTRODUCED,
+	OSV_FIXED,
+	OSV_LAST,
+	OSV_LIMIT,
+};
+
+struct osv_event {
+	enum osv_ev	 type;
+	const char	*v;
+};
+
+/* a before b in the ecosystem's order? "0" before everything. */
+static int
+osv_event_before(enum ecosystem eco, const struct osv_event *a,
+    const struct osv_event *b, int *ok)
+{
+	int	r;
+
+	if (a->type == OSV_INTRODUCED && strcmp(a->v, "0") == 0)
+		return !(b->type == OSV_INTRODUCED && strcmp(b->v, "0") == 0);
+	if (b->type == OSV_INTRODUCED && strcmp(b->v, "0") == 0)
+		return 0;
+	if (version_cmp(eco, a->v, b->v, &r) != 0) {
+		*ok = 0;
+		return 0;
+	}
+	return r < 0;
+}
+
+/*
+ * Sort the events by version, as OSV's evaluation reads them (a stable
+ * insertion sort: a range has a few events). When some version is not one
+ * of the ecosystem's, the listed order stays: records list them in order.
+ */
+static void
+osv_events_sort(enum ecosystem eco, struct osv_event *ev, size_t n)
+{
+	struct osv_event	*sorted, x;
+	size_t			 i, j;
+	int			 ok = 1;
+
+	if (n < 2 || n > OSV_MAX_EVENTS)
+		return;
+	sorted = xreallocarray(NULL, n, sizeof *sorted);
+	memcpy(sorted, ev, n * sizeof *sorted);
+	for (i = 1; i < n && ok; i++) {
+		x = sorted[i];
+		for (j = i; j > 0 && osv_event_before(eco, &x, &sorted[j - 1], &ok); j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = x;
+	}
+	if (ok)
+		memcpy(ev, sorted, n * sizeof *ev);
+	free(sorted);
+}
+
+/*
+ * One SEMVER or ECOSYSTEM range, as OSV's evaluation reads it: the events
+ * in version order, an "introduced" making the versions from it affected
+ * until a "fixed" (exclusive) or "last_affected" (inclusive); an interval
+ * still open at the end has no fix. "limit" events bound the whole range
+ * (below any of them; "*" is no bound): every row carries the highest.
+ */
+static int
+osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
+    struct osv_entry *e, json_t *range, struct osv_stats *st,
+    int64_t *records, char **cause)
+{
+	json_t			*events, *ev;
+	struct osv_event	*v;
+	const char		*intro = NULL, *limit = NULL, *s;
+	size_t			 i, n = 0;
+	int			 open = 0, rc = 0, cmp, nolimit = 0;
+
+	events = json_object_get(range, "events");
+	if (!json_is_array(events))
+		return fail(cause, HS_EINVAL, "%s: %s: range without events", r->id,
+		    e->pkg);
+	v = xcalloc(json_array_size(events) + 1, sizeof *v);
+	json_array_foreach(events, i, ev) {
+		if ((s = json_string_value(json_object_get(ev, "introduced"))) != NULL)
+			v[n].type = OSV_INTRODUCED;
+		else if ((s = json_string_value(json_object_get(ev, "fixed"))) != NULL)
+			v[n].type = OSV_FIXED;
+		else if ((s = json_string_value(json_object_get(ev,
+		    "last_affected"))) != NULL)
+			v[n].type = OSV_LAST;
+		else if ((s = json_string_value(json_object_get(ev, "limit"))) != NULL) {
+			if (strchr(s, '*') != NULL)
+				nolimit = 1;
+			else if (limit == NULL || (version_cmp(e->t->ecosystem, s, limit,
+			    &cmp) == 0 && cmp > 0) || version_cmp(e->t->ecosystem, s,
+			    limit, &cmp) != 0)
+				limit = s;
+			continue;
+		} else
+			continue;
+		v[n++].v = s;
+	}
+	if (nolimit)
+		limit = NULL;
+	osv_events_sort(e->t->ecosystem, v, n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		switch (v[i].type) {
+		case OSV_INTRODUCED:
+			if (!open)
+				intro = v[i].v;
+			open = 1;
+			break;
+		case OSV_FIXED:
+			if (!open)
+				break;
+			if (intro != NULL && strcmp(intro, v[i].v) == 0)
+				st->empty++;
+			else
+				rc = osv_add(vdb, feed, r, e, intro, v[i].v, NULL,
+				    limit, records, cause);
+			open = 0;
+			break;
+		case OSV_LAST:
+			if (open)
+				rc = osv_add(vdb, feed, r, e, intro, NULL, v[i].v,
+				    limit, records, cause);
+			open = 0;
+			break;
+		case OSV_LIMIT:
+			break;
+		}
+	}
+	if (rc == 0 && open)
+		rc = osv_add(vdb, feed, r, e, intro, NULL, NULL, limit, records,
+		    cause);
+	free(v);
+	return rc;
+}
+
+/*
+ * The versions[] list of a language entry: a version no range of the entry
+ * covers is affected alone, a row [v, v] (no fix named). osv.dev writes the
+ * list from the ranges, so most add nothing; GIT-only entries and GitHub's
+ * "= 1.2.3" ones add rows. A version the ecosystem's order refuses would
+ * only warn at every scan: it is dropped here, counted.
+ */
+static int
+osv_versions(struct vulndb *vdb, const char *feed, const struct osv_record *r,
+    struct osv_entry *e, json_t *versions, struct osv_stats *st,
+    int64_t *records, char **cause)
+{
+	json_t		*x;
+	const char	*s;
+	size_t		 i;
+	int		 rc;
+
+	json_array_foreach(versions, i, x) {
+		if ((s = json_string_value(x)) == NULL || *s == '\0')
+			continue;
+		if (!version_valid(e->t->ecosystem, s)) {
+			st->bad_listed++;
+			continue;
+		}
+		if (osv_covered(e, s))
+			continue;
+		if ((rc = osv_add(vdb, feed, r, e, s, NULL, s, NULL, records,
+		    cause)) != 0)
+			return rc;
+		st->listed++;
+	}
 	return 0;
 }
 
 /*
- * One ECOSYSTEM range: events in order, each "introduced" opening an
- * interval that the next "fixed" (exclusive) or "last_affected" (inclusive)
- * closes; an interval still open at the end has no fix.
+ * Go records list the packages of a module a flaw is in, with the systems
+ * it is in when not all ("goos": ["windows"]). Images run Linux: an entry
+ * every package of which is for other systems only does not apply.
  */
 static int
-osv_range(struct vulndb *vdb, const char *feed, const struct osv_record *r,
-    const struct osv_target *t, const char *pkg, json_t *range,
-    enum severity sev, const char *raw, struct osv_stats *st, int64_t *records,
-    char **cause)
+osv_go_other_os(json_t *aff)
 {
-	json_t		*events, *ev;
-	const char	*intro = NULL, *s;
-	size_t		 i;
-	int		 open = 0, rc;
+	json_t		*imports, *imp, *goos, *g;
+	const char	*s;
+	size_t		 i, j;
 
-	events = json_object_get(range, "events");
-	if (!json_is_array(events))
-		return fail(cause, HS_EINVAL, "%s: %s: range without events", r->id, pkg);
-	json_array_foreach(events, i, ev) {
-		if ((s = json_string_value(json_object_get(ev, "introduced"))) != NULL) {
-			if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL,
-			    NULL, sev, raw, records, cause)) != 0)
-				return rc;
-			intro = s;
-			open = 1;
-		} else if ((s = json_string_value(json_object_get(ev, "fixed"))) != NULL) {
-			if (intro != NULL && strcmp(intro, s) == 0)
-				st->empty++;
-			else if ((rc = osv_add(vdb, feed, r, t, pkg, intro, s, NULL,
-			    sev, raw, records, cause)) != 0)
-				return rc;
-			intro = NULL;
-			open = 0;
-		} else if ((s = json_string_value(json_object_get(ev,
-		    "last_affected"))) != NULL) {
-			if ((rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, s, sev,
-			    raw, records, cause)) != 0)
-				return rc;
-			intro = NULL;
-			open = 0;
+	imports = json_object_get(json_object_get(aff, "ecosystem_specific"),
+	    "imports");
+	if (!json_is_array(imports) || json_array_size(imports) == 0)
+		return 0;
+	json_array_foreach(imports, i, imp) {
+		goos = json_object_get(imp, "goos");
+		if (!json_is_array(goos) || json_array_size(goos) == 0)
+			return 0;
+		json_array_foreach(goos, j, g) {
+			if ((s = json_string_value(g)) != NULL &&
+			    strcmp(s, "linux") == 0)
+				return 0;
 		}
-		/* "limit" only bounds GIT ranges. */
 	}
-	if (open && (rc = osv_add(vdb, feed, r, t, pkg, intro, NULL, NULL, sev,
-	    raw, records, cause)) != 0)
-		return rc;
-	return 0;
+	return 1;
 }
 
 static int
@@ -690,17 +949,18 @@ osv_affected(struct vulndb *vdb, const char *feed, const struct osv_record *r,
     json_t *aff, struct osv_stats *st, int64_t *records, char **cause)
 {
 	struct osv_target	 t;
-	json_t			*pkg, *ranges, *range, *versions;
-	const char		*eco, *name, *type, *raw = r->source_severity;
-	enum severity		 sev = r->severity;
+	struct osv_entry	 e;
+	json_t			*pkg, *ranges, *range, *versions, *sevs;
+	const char		*eco, *name, *type, *info;
+	char			*canon = NULL;
 	size_t			 i;
-	int			 rc = 0, used = 0;
+	int			 rc = 0, used = 0, lang;
 
 	pkg = json_object_get(aff, "package");
 	eco = json_string_value(json_object_get(pkg, "ecosystem"));
 	name = json_string_value(json_object_get(pkg, "name"));
 	if (eco == NULL || name == NULL || *name == '\0') {
-		/* affected[] may name only a purl (language packages): not ours. */
+		/* affected[] may name only a purl: not ours. */
 		st->ecosystem++;
 		return 0;
 	}
@@ -708,7 +968,32 @@ osv_affected(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 		st->ecosystem++;
 		return 0;
 	}
-	osv_affected_severity(aff, &sev, &raw);
+	lang = ecosystem_is_lang(t.ecosystem);
+	if (t.ecosystem == ECO_GO && osv_go_other_os(aff)) {
+		st->goos++;
+		free(t.namespace);
+		return 0;
+	}
+	memset(&e, 0, sizeof e);
+	e.t = &t;
+	e.pkg = name;
+	if (lang)
+		e.pkg = canon = ecosystem_package_name(t.ecosystem, name);
+	e.sev = r->severity;
+	e.raw = r->source_severity;
+	if (lang && (sevs = json_object_get(aff, "severity")) != NULL &&
+	    json_is_array(sevs))
+		osv_severity_array(sevs, &e.sev, &e.raw);
+	osv_affected_severity(aff, &e.sev, &e.raw);
+	info = json_string_value(json_object_get(json_object_get(aff,
+	    "database_specific"), "informational"));
+	if (lang && info != NULL && *info != '\0') {
+		/* A notice, not a flaw: no severity, whatever a vector says. */
+		e.informational = info;
+		e.sev = SEV_UNKNOWN;
+		e.raw = NULL;
+		st->informational++;
+	}
 
 	ranges = json_object_get(aff, "ranges");
 	json_array_foreach(ranges, i, range) {
@@ -718,22 +1003,29 @@ osv_affected(struct vulndb *vdb, const char *feed, const struct osv_record *r,
 			    r->id, name);
 			break;
 		}
-		if (strcmp(type, "SEMVER") == 0) {
+		if (strcmp(type, "SEMVER") == 0 && !lang) {
 			st->semver++;
 			continue;
 		}
-		if (strcmp(type, "ECOSYSTEM") != 0) {
+		if (strcmp(type, "ECOSYSTEM") != 0 && strcmp(type, "SEMVER") != 0) {
 			st->git++;
 			continue;
 		}
 		used = 1;
-		if ((rc = osv_range(vdb, feed, r, &t, name, range, sev, raw, st,
-		    records, cause)) != 0)
+		if ((rc = osv_range(vdb, feed, r, &e, range, st, records,
+		    cause)) != 0)
 			break;
 	}
 	versions = json_object_get(aff, "versions");
-	if (rc == 0 && !used && json_is_array(versions) && json_array_size(versions) > 0)
-		st->versions_only++;
+	if (rc == 0 && json_is_array(versions) && json_array_size(versions) > 0) {
+		if (lang)
+			rc = osv_versions(vdb, feed, r, &e, versions, st, records,
+			    cause);
+		else if (!used)
+			st->versions_only++;
+	}
+	free(e.iv);
+	free(canon);
 	free(t.namespace);
 	return rc;
 }
@@ -746,6 +1038,21 @@ osv_record_clear(struct osv_record *r)
 	free(r->source_severity_buf);
 	free(r->aliases);
 	memset(r, 0, sizeof *r);
+}
+
+/* Does any affected[] entry name a language ecosystem? */
+static int
+osv_record_lang(json_t *affected)
+{
+	json_t	*aff;
+	size_t	 i;
+
+	json_array_foreach(affected, i, aff) {
+		if (osv_lang_ecosystem(json_string_value(json_object_get(
+		    json_object_get(aff, "package"), "ecosystem"))) != ECO_UNKNOWN)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -772,22 +1079,28 @@ osv_record(struct vulndb *vdb, const char *feed, json_t *rec, struct osv_stats *
 	if (affected != NULL && !json_is_array(affected))
 		return fail(cause, HS_EINVAL, "%s: affected is not an array", r.id);
 
-	r.vuln_id = osv_vuln_id(rec, r.id);
+	r.vuln_id = osv_vuln_id(rec, r.id, osv_record_lang(affected));
 	osv_aliases(rec, &r);
 	r.description = osv_description(rec);
 	r.link = osv_link(rec, r.id);
 	r.severity = SEV_UNKNOWN;
-	if ((sevs = json_object_get(rec, "severity")) != NULL && json_is_array(sevs))
+	/*
+	 * GitHub's own rating (database_specific.severity of a GHSA record)
+	 * first: it is what GitHub shows, and it weighs the CVSS vectors the
+	 * record carries. Then the vendor's or CVSS's, then a summary's word.
+	 */
+	r.source_severity = json_string_value(json_object_get(
+	    json_object_get(rec, "database_specific"), "severity"));
+	if (osv_severity_word(r.source_severity, &r.severity) != 0) {
+		r.source_severity = NULL;
+		r.severity = SEV_UNKNOWN;
+	}
+	if (r.source_severity == NULL &&
+	    (sevs = json_object_get(rec, "severity")) != NULL && json_is_array(sevs))
 		osv_severity_array(sevs, &r.severity, &r.source_severity);
 	if (r.source_severity == NULL && osv_summary_severity(json_string_value(
 	    json_object_get(rec, "summary")), &r.severity, &r.source_severity_buf) == 0)
 		r.source_severity = r.source_severity_buf;
-	if (r.source_severity == NULL) {
-		r.source_severity = json_string_value(json_object_get(
-		    json_object_get(rec, "database_specific"), "severity"));
-		if (osv_severity_word(r.source_severity, &r.severity) != 0)
-			r.source_severity = NULL;
-	}
 
 	json_array_foreach(affected, i, aff) {
 		if ((rc = osv_affected(vdb, feed, &r, aff, st, records, cause)) != 0)
@@ -827,7 +1140,156 @@ osv_json(struct vulndb *vdb, const char *feed, const char *what, const char *dat
 	return rc;
 }
 
-/* osv.dev's per-ecosystem export: all.zip, one <ID>.json per record. */
+/*
+ * YAML records (the PyPA repository's own form) as the JSON tree the rest
+ * reads: mappings to objects, sequences to arrays, every scalar a string
+ * but a plain "~", "null" or empty one. An alias is the node it names, so a
+ * tree is bounded in depth and in values (a file of aliases to aliases
+ * would otherwise grow without end).
+ */
+struct osv_yaml {
+	yaml_document_t	*doc;
+	size_t		 values;	/* made so far */
+	size_t		 max_values;
+};
+
+static json_t *
+osv_yaml_node(struct osv_yaml *y, yaml_node_t *n, int depth)
+{
+	yaml_node_pair_t	*p;
+	yaml_node_item_t	*it;
+	yaml_node_t		*k;
+	json_t			*o, *v;
+	const char		*s;
+
+	if (n == NULL || depth > OSV_MAX_DEPTH || ++y->values > y->max_values)
+		return NULL;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		s = (const char *)n->data.scalar.value;
+		if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    (n->data.scalar.length == 0 || strcmp(s, "~") == 0 ||
+		    strcmp(s, "null") == 0))
+			return json_null();
+		return json_stringn_nocheck(s, n->data.scalar.length);
+	case YAML_SEQUENCE_NODE:
+		o = json_array();
+		for (it = n->data.sequence.items.start;
+		    it < n->data.sequence.items.top; it++) {
+			if ((v = osv_yaml_node(y, yaml_document_get_node(y->doc, *it),
+			    depth + 1)) == NULL) {
+				json_decref(o);
+				return NULL;
+			}
+			json_array_append_new(o, v);
+		}
+		return o;
+	case YAML_MAPPING_NODE:
+		o = json_object();
+		for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+		    p++) {
+			k = yaml_document_get_node(y->doc, p->key);
+			if (k == NULL || k->type != YAML_SCALAR_NODE ||
+			    (v = osv_yaml_node(y, yaml_document_get_node(y->doc,
+			    p->value), depth + 1)) == NULL) {
+				json_decref(o);
+				return NULL;
+			}
+			json_object_setn_new_nocheck(o, (const char *)k->data.scalar.value,
+			    k->data.scalar.length, v);
+		}
+		return o;
+	default:
+		return NULL;
+	}
+}
+
+/* Each document of a YAML stream: a record or a list of records. */
+static int
+osv_yaml(struct vulndb *vdb, const char *feed, const char *what, const char *data,
+    size_t len, struct osv_stats *st, int64_t *records, char **cause)
+{
+	yaml_parser_t	 parser;
+	yaml_document_t	 doc;
+	yaml_node_t	*top;
+	struct osv_yaml	 y;
+	json_t		*root, *rec;
+	size_t		 i, ndoc;
+	int		 rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return fail(cause, HS_ERR, "cannot start the YAML parser");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	for (ndoc = 0; rc == 0; ndoc++) {
+		if (!yaml_parser_load(&parser, &doc)) {
+			rc = fail(cause, HS_EINVAL, "line %zu column %zu: %s%s%s",
+			    parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem != NULL ? parser.problem : "invalid YAML",
+			    parser.context != NULL ? " " : "",
+			    parser.context != NULL ? parser.context : "");
+			break;
+		}
+		if ((top = yaml_document_get_root_node(&doc)) == NULL) {
+			yaml_document_delete(&doc);
+			if (ndoc == 0)
+				rc = fail(cause, HS_EINVAL, "no YAML document");
+			break;
+		}
+		memset(&y, 0, sizeof y);
+		y.doc = &doc;
+		y.max_values = 100000 + 4 * len;
+		root = osv_yaml_node(&y, top, 0);
+		yaml_document_delete(&doc);
+		if (root == NULL) {
+			rc = fail(cause, HS_EINVAL, "document %zu: nested deeper than"
+			    " %d, more than %zu values, or a key that is not a"
+			    " scalar", ndoc + 1, OSV_MAX_DEPTH, y.max_values);
+			break;
+		}
+		if (json_is_array(root)) {
+			json_array_foreach(root, i, rec) {
+				if ((rc = osv_record(vdb, feed, rec, st, records,
+				    cause)) != 0) {
+					cause_prefix(cause, "record %zu", i);
+					break;
+				}
+			}
+		} else
+			rc = osv_record(vdb, feed, root, st, records, cause);
+		json_decref(root);
+	}
+	yaml_parser_delete(&parser);
+	if (rc != 0 && what != NULL)
+		cause_prefix(cause, "%s", what);
+	return rc;
+}
+
+/* JSON text starts with "{" or "[" (after blanks); anything else is YAML. */
+static int
+osv_is_json(const char *data, size_t len)
+{
+	size_t	i = 0;
+
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' ||
+	    data[i] == '\r'))
+		i++;
+	return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+static int
+osv_text(struct vulndb *vdb, const char *feed, const char *what, const char *data,
+    size_t len, struct osv_stats *st, int64_t *records, char **cause)
+{
+	if (osv_is_json(data, len))
+		return osv_json(vdb, feed, what, data, len, st, records, cause);
+	return osv_yaml(vdb, feed, what, data, len, st, records, cause);
+}
+
+/*
+ * osv.dev's per-ecosystem export: all.zip, one <ID>.json per record; a zip
+ * of a repository of YAML records (.yaml, .yml) reads the same way.
+ */
 static int
 osv_zip(struct vulndb *vdb, const char *feed, const char *data, size_t len,
     struct osv_stats *st, int64_t *records, char **cause)
@@ -857,7 +1319,8 @@ osv_zip(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		}
 		path = archive_entry_pathname(ae);
 		if (archive_entry_filetype(ae) != AE_IFREG || path == NULL ||
-		    !str_ends(path, ".json"))
+		    (!str_ends(path, ".json") && !str_ends(path, ".yaml") &&
+		    !str_ends(path, ".yml")))
 			continue;
 		size = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
 		if (size < 0 || (uint64_t)size > OSV_MAX_ENTRY) {
@@ -879,8 +1342,8 @@ osv_zip(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 			    archive_error_string(ar));
 			goto out;
 		}
-		if ((rc = osv_json(vdb, feed, path, b.data, b.len, st, records,
-		    cause)) != 0)
+		if ((rc = (str_ends(path, ".json") ? osv_json : osv_yaml)(vdb,
+		    feed, path, b.data, b.len, st, records, cause)) != 0)
 			goto out;
 	}
 	if (r != ARCHIVE_EOF)
@@ -903,39 +1366,45 @@ osv_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 	if (len >= 4 && memcmp(data, "PK\003\004", 4) == 0)
 		rc = osv_zip(vdb, feed, data, len, &st, records, cause);
 	else
-		rc = osv_json(vdb, feed, NULL, data, len, &st, records, cause);
+		rc = osv_text(vdb, feed, NULL, data, len, &st, records, cause);
 	if (rc != 0)
 		return rc;
 	if (st.semver + st.versions_only > 0) {
-		log_warn("%s: %lld SEMVER ranges (no semver order yet) and %lld"
-		    " version-list entries skipped", feed, (long long)st.semver,
-		    (long long)st.versions_only);
+		log_warn("%s: %lld SEMVER ranges of distribution packages (not their"
+		    " order) and %lld version-list entries skipped", feed,
+		    (long long)st.semver, (long long)st.versions_only);
 	}
-	log_debug("%s: %lld OSV records, %lld rows; skipped %lld withdrawn, %lld"
-	    " entries of other ecosystems, %lld GIT ranges, %lld empty ranges",
+	log_debug("%s: %lld OSV records, %lld rows (%lld of listed versions no"
+	    " range covers, %lld informational); skipped %lld withdrawn, %lld"
+	    " entries of other ecosystems, %lld Go entries for other systems,"
+	    " %lld GIT ranges, %lld empty ranges, %lld listed versions not valid",
 	    feed, (long long)st.records, (long long)*records,
-	    (long long)st.withdrawn, (long long)st.ecosystem, (long long)st.git,
-	    (long long)st.empty);
+	    (long long)st.listed, (long long)st.informational,
+	    (long long)st.withdrawn, (long long)st.ecosystem, (long long)st.goos,
+	    (long long)st.git, (long long)st.empty, (long long)st.bad_listed);
 	return 0;
 }
 
-/* A JSON object with OSV's "affected" beside an "id", or an osv.dev zip. */
+/*
+ * A JSON object with OSV's "affected" beside an "id", a YAML record (keys
+ * "id:" and "affected:" at the start of a line), or an osv.dev zip.
+ */
 static int
 osv_detect(const char *data, size_t len)
 {
-	size_t	i = 0, n;
+	size_t	n;
 
 	if (len >= 4 && memcmp(data, "PK\003\004", 4) == 0)
 		return 1;
-	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' ||
-	    data[i] == '\r'))
-		i++;
-	if (i == len || (data[i] != '{' && data[i] != '['))
-		return 0;
 	n = len < 65536 ? len : 65536;
-	return memmem(data, n, "\"affected\"", 10) != NULL &&
-	    memmem(data, n, "\"id\"", 4) != NULL &&
-	    memmem(data, n, "\"csaf_version\"", 14) == NULL;
+	if (osv_is_json(data, len))
+		return memmem(data, n, "\"affected\"", 10) != NULL &&
+		    memmem(data, n, "\"id\"", 4) != NULL &&
+		    memmem(data, n, "\"csaf_version\"", 14) == NULL;
+	return ((n >= 3 && memcmp(data, "id:", 3) == 0) ||
+	    memmem(data, n, "\nid:", 4) != NULL) &&
+	    ((n >= 9 && memcmp(data, "affected:", 9) == 0) ||
+	    memmem(data, n, "\naffected:", 10) != NULL);
 }
 
 const struct feed_format feed_format_osv = {

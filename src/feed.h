@@ -38,6 +38,8 @@ extern const struct feed_format feed_format_csaf;
 
 /* CVSS v3.0/v3.1 base score of a vector ("CVSS:3.1/AV:N/…"); HS_EINVAL when malformed. */
 int	feed_cvss3_score(const char *vector, double *score);
+/* CVSS v4.0 base score of a vector ("CVSS:4.0/AV:N/…"), threat and environmental metrics honoured. */
+int	feed_cvss4_score(const char *vector, double *score);
 
 /* Largest feed file read (the whole Debian tracker JSON is tens of MB). */
 #define FEED_MAX_SIZE	((size_t)1 << 30)

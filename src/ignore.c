@@ -137,6 +137,85 @@ entry_check_expiry(struct ignore_file *f, struct ignore_entry *e)
 	    e->image != NULL ? e->image : "", e->expires);
 }
 
+static char	*purl_qualifier(const char *, const char *);
+
+/*
+ * The package a purl names ("pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS"),
+ * into e: a language package's whole name as its advisories write it
+ * ("@scope/name", "group:artifact", a Go module path) with its ecosystem,
+ * any other's last segment; its version, with an rpm's epoch qualifier put
+ * back. -1 when s is no package URL.
+ */
+static int
+purl_package(const char *s, size_t len, struct ignore_entry *e)
+{
+	const char	*rest, *end, *slash, *at, *q, *name;
+	char		*path, *quals = NULL, *epoch, *v, *dec;
+	size_t		 n;
+	enum ecosystem	 eco;
+
+	if (len < 4 || strncmp(s, "pkg:", 4) != 0)
+		return -1;
+	rest = s + 4;
+	end = s + len;
+	n = strcspn(rest, "?#");
+	if (n > (size_t)(end - rest))
+		n = end - rest;
+	path = xstrndup(rest, n);
+	if (rest + n < end && rest[n] == '?') {
+		q = rest + n + 1;
+		quals = xstrndup(q, strcspn(q, "#"));
+	}
+	if ((slash = strchr(path, '/')) == NULL || slash[1] == '\0') {
+		free(path);
+		free(quals);
+		return -1;
+	}
+	at = strrchr(path, '@');
+	if (at != NULL && at < slash)
+		at = NULL;
+	n = (at != NULL ? (size_t)(at - path) : strlen(path));
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	eco = ecosystem_from_purl_type(path, slash - path);
+	free(e->package);
+	if (eco != ECO_UNKNOWN) {
+		/* Namespace and name, decoded: "%40scope/name", "org.yaml/snakeyaml". */
+		name = slash + 1;
+		dec = fetch_unescape(name, path + n - name, NULL);
+		if (eco == ECO_MAVEN && (q = strrchr(dec, '/')) != NULL)
+			dec[q - dec] = ':';
+		e->package = ecosystem_package_name(eco, dec);
+		free(dec);
+		e->ecosystem = eco;
+	} else {
+		q = path + n;
+		while (q > slash + 1 && q[-1] != '/')
+			q--;
+		e->package = fetch_unescape(q, path + n - q, NULL);
+	}
+	if (at != NULL) {
+		v = fetch_unescape(at + 1, strlen(at + 1), NULL);
+		if (str_starts(path, "rpm/") &&
+		    (epoch = purl_qualifier(quals, "epoch")) != NULL) {
+			if (strcmp(epoch, "0") != 0) {
+				free(e->version);
+				e->version = xasprintf("%s:%s", epoch, v);
+				free(v);
+				v = NULL;
+			}
+			free(epoch);
+		}
+		if (v != NULL) {
+			free(e->version);
+			e->version = v;
+		}
+	}
+	free(path);
+	free(quals);
+	return 0;
+}
+
 /* One entry of hullscan's own list: {id, image, package, reason, expires}. */
 static int
 own_entry(struct ignore_file *f, yaml_node_t *n, char **cause)
@@ -186,6 +265,12 @@ own_entry(struct ignore_file *f, yaml_node_t *n, char **cause)
 				continue;	/* empty: any */
 			return fail(cause, HS_EINVAL, "%s:%d: %s is empty", f->path,
 			    node_line(v), key);
+		}
+		if (slot == &e->package && str_starts(val, "pkg:")) {
+			if (purl_package(val, strlen(val), e) != 0)
+				return fail(cause, HS_EINVAL, "%s:%d: package: %s is "
+				    "not a package URL", f->path, node_line(v), val);
+			continue;
 		}
 		*slot = xstrdup(val);
 	}
@@ -430,7 +515,7 @@ vex_component(struct ignore_file *f, size_t st, const char *id,
     struct ignore_entry *e, char **cause)
 {
 	const char	*rest, *q, *at, *slash;
-	char		*path, *quals = NULL, *epoch, *v;
+	char		*path, *quals = NULL;
 	size_t		 n;
 
 	if (!str_starts(id, "pkg:")) {
@@ -469,26 +554,11 @@ vex_component(struct ignore_file *f, size_t st, const char *id,
 			if ((e->image = purl_qualifier(quals, "repository_url")) == NULL)
 				e->image = fetch_unescape(q, path + n - q, NULL);
 		}
-	} else {
-		free(e->package);
-		e->package = fetch_unescape(q, path + n - q, NULL);
-		if (at != NULL) {
-			v = fetch_unescape(at + 1, strlen(at + 1), NULL);
-			if (str_starts(path, "rpm/") &&
-			    (epoch = purl_qualifier(quals, "epoch")) != NULL) {
-				if (strcmp(epoch, "0") != 0) {
-					free(e->version);
-					e->version = xasprintf("%s:%s", epoch, v);
-					free(v);
-					v = NULL;
-				}
-				free(epoch);
-			}
-			if (v != NULL) {
-				free(e->version);
-				e->version = v;
-			}
-		}
+	} else if (purl_package(id, strlen(id), e) != 0) {
+		free(path);
+		free(quals);
+		return fail(cause, HS_EINVAL, "%s: statements[%zu]: %s is not a package "
+		    "URL", f->path, st, id);
 	}
 	free(path);
 	free(quals);
@@ -761,7 +831,7 @@ clair_image_match(const char *key, const struct image_result *r)
 	    strncmp(image_short(key), ref, n) == 0;
 }
 
-/* The entry's id is the finding's id or one of its aliases. */
+/* Does the entry's id name the finding: its id, or one of its aliases (GHSA-…)? */
 static int
 entry_id_match(const struct ignore_entry *e, const struct finding *f)
 {
@@ -770,10 +840,34 @@ entry_id_match(const struct ignore_entry *e, const struct finding *f)
 	if (f->id != NULL && strcasecmp(e->id, f->id) == 0)
 		return 1;
 	for (i = 0; i < f->naliases; i++) {
-		if (strcasecmp(e->id, f->aliases[i]) == 0)
+		if (f->aliases[i] != NULL && strcasecmp(e->id, f->aliases[i]) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * A language package's purl names a package of its ecosystem, by the name
+ * its advisories write ("Jinja2" is "jinja2"); a Maven finding named by its
+ * artifact alone matches "group:artifact" by the artifact.
+ */
+static int
+entry_lang_match(const struct ignore_entry *e, const struct finding *f)
+{
+	const char	*colon;
+	char		*canon;
+	int		 r;
+
+	if (f->package == NULL || (f->ecosystem != ECO_UNKNOWN &&
+	    f->ecosystem != e->ecosystem))
+		return 0;
+	canon = ecosystem_package_name(e->ecosystem, f->package);
+	r = strcmp(canon, e->package) == 0;
+	free(canon);
+	if (!r && e->ecosystem == ECO_MAVEN && strchr(f->package, ':') == NULL &&
+	    (colon = strrchr(e->package, ':')) != NULL)
+		r = strcmp(colon + 1, f->package) == 0;
+	return r;
 }
 
 static int
@@ -782,7 +876,10 @@ entry_match(const struct ignore_entry *e, const struct image_result *r,
 {
 	if (!entry_id_match(e, f))
 		return 0;
-	if (e->package != NULL && !glob_eq(e->package, f->package) &&
+	if (e->package != NULL && e->ecosystem != ECO_UNKNOWN) {
+		if (!entry_lang_match(e, f))
+			return 0;
+	} else if (e->package != NULL && !glob_eq(e->package, f->package) &&
 	    !glob_eq(e->package, f->source_name))
 		return 0;
 	if (e->version != NULL && (f->installed_version == NULL ||

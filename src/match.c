@@ -75,11 +75,18 @@ struct match_hit {
 	int		 affected;
 	struct match_alias *aliases;
 	size_t		 naliases;
+	char		*informational;
 };
 
 struct match_ctx {
 	const struct package	*pkg;
 	const char		*version;	/* the one the advisory names */
+	/*
+	 * A language package: its name as its ecosystem's advisories write it
+	 * (Go's versions need no help: the order reads "v1.20.4", OSV's
+	 * "1.20.4" and the toolchain's "go1.20.4" alike).
+	 */
+	char			*lang_name;
 	struct match_hit	*hits;
 	size_t			 n;
 	size_t			 cap;
@@ -120,6 +127,7 @@ match_hit_clear(struct match_hit *h)
 	free(h->link);
 	for (size_t i = 0; i < h->naliases; i++)
 		free(h->aliases[i].id);
+	free(h->informational);
 	free(h->aliases);
 	memset(h, 0, sizeof *h);
 }
@@ -130,9 +138,28 @@ match_ecosystem(const struct package *pkg, const struct advisory *a)
 	return pkg->ecosystem != ECO_UNKNOWN ? pkg->ecosystem : a->ecosystem;
 }
 
+/* One bound's comparison; -1 (warned) when it is not a version of eco. */
+static int
+match_bound(const struct match_ctx *ctx, const struct advisory *a,
+    enum ecosystem eco, const char *what, const char *bound, int installed_first,
+    int *r)
+{
+	int	rc;
+
+	rc = installed_first ? version_cmp(eco, ctx->version, bound, r) :
+	    version_cmp(eco, bound, ctx->version, r);
+	if (rc != 0) {
+		log_warn("%s: %s: %s version %s of %s is not a valid %s version;"
+		    " advisory skipped", a->namespace, a->vuln_id, what, bound,
+		    a->package, ecosystem_name(eco));
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Is version inside [introduced, fixed), or [introduced, last_affected]?
- * -1 when a bound cannot be compared.
+ * Is version inside [introduced, fixed), or [introduced, last_affected],
+ * and below limit_version? -1 when a bound cannot be compared.
  */
 static int
 match_affected(const struct match_ctx *ctx, const struct advisory *a)
@@ -141,34 +168,28 @@ match_affected(const struct match_ctx *ctx, const struct advisory *a)
 	int		r;
 
 	if (a->introduced != NULL) {
-		if (version_cmp(eco, a->introduced, ctx->version, &r) != 0) {
-			log_warn("%s: %s: introduced version %s is not a valid %s"
-			    " version; advisory skipped", a->namespace, a->vuln_id,
-			    a->introduced, ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "introduced", a->introduced, 0, &r) != 0)
 			return -1;
-		}
 		if (r > 0)
 			return 0;
 	}
 	if (a->fixed_version != NULL) {
-		if (version_cmp(eco, ctx->version, a->fixed_version, &r) != 0) {
-			log_warn("%s: %s: fixed version %s of %s is not a valid %s"
-			    " version; advisory skipped", a->namespace, a->vuln_id,
-			    a->fixed_version, a->package, ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "fixed", a->fixed_version, 1, &r) != 0)
 			return -1;
-		}
 		if (r >= 0)
 			return 0;
 	}
 	if (a->last_affected != NULL) {
-		if (version_cmp(eco, ctx->version, a->last_affected, &r) != 0) {
-			log_warn("%s: %s: last affected version %s of %s is not a"
-			    " valid %s version; advisory skipped", a->namespace,
-			    a->vuln_id, a->last_affected, a->package,
-			    ecosystem_name(eco));
+		if (match_bound(ctx, a, eco, "last affected", a->last_affected, 1,
+		    &r) != 0)
 			return -1;
-		}
 		if (r > 0)
+			return 0;
+	}
+	if (a->limit_version != NULL) {
+		if (match_bound(ctx, a, eco, "limit", a->limit_version, 1, &r) != 0)
+			return -1;
+		if (r >= 0)
 			return 0;
 	}
 	return 1;
@@ -223,6 +244,7 @@ match_cb(const struct advisory *a, void *arg)
 		h->aliases[i].kind = a->aliases[i].kind;
 	}
 	h->naliases = a->naliases;
+	h->informational = dup_or_null(a->informational);
 	return 0;
 }
 
@@ -526,7 +548,7 @@ match_group_emit(const struct match_ctx *ctx, const struct match_group *g,
 	struct finding		*f;
 	const char		*id;
 	size_t			 i, k;
-	int			 tier, top = 3, sevtier = 3;
+	int			 tier, top = 3, sevtier = 3, notice;
 
 	id = g->cve != NULL ? g->cve : match_group_id(g, recs);
 	for (i = 0; i < g->n; i++) {
@@ -560,8 +582,31 @@ match_group_emit(const struct match_ctx *ctx, const struct match_group *g,
 	f->namespace = xstrdup(best->best->namespace);
 	f->description = dup_or_null(best->best->description);
 	f->link = dup_or_null(best->best->link);
-	f->ecosystem = best->best->ecosystem;
+	f->ecosystem = pkg->ecosystem != ECO_UNKNOWN ? pkg->ecosystem :
+	    best->best->ecosystem;
 	f->location = dup_or_null(pkg->location);
+	/*
+	 * RustSec's informational records (unmaintained, unsound): a notice,
+	 * not a vulnerability, when every affecting row of the group is one.
+	 */
+	notice = 1;
+	for (i = 0; i < g->n && notice; i++) {
+		r = &recs[g->recs[i]];
+		for (k = 0; k < r->nrows; k++) {
+			if (!r->rows[k].affected)
+				continue;
+			if (r->rows[k].informational == NULL) {
+				notice = 0;
+				break;
+			}
+			if (f->informational == NULL)
+				f->informational = xstrdup(r->rows[k].informational);
+		}
+	}
+	if (!notice) {
+		free(f->informational);
+		f->informational = NULL;
+	}
 	/* Another row may know what the chosen one does not. */
 	for (i = 0; i < g->n; i++) {
 		r = &recs[g->recs[i]];
@@ -693,15 +738,43 @@ match_version_ok(const struct package *pkg, const char *version)
 {
 	if (pkg->ecosystem == ECO_UNKNOWN || version_valid(pkg->ecosystem, version))
 		return 1;
+	/* An ecosystem with no order at all: scan_coverage() says so, once. */
+	if (!version_has_order(pkg->ecosystem))
+		return 0;
 	log_warn("%s %s: not a valid %s version; package not matched", pkg->name,
 	    version, ecosystem_name(pkg->ecosystem));
 	return 0;
 }
 
+/*
+ * A language package's name as its advisories write it. A Maven package
+ * an analyzer named by its artifact alone has its group in its purl
+ * (pkg:maven/org.yaml/snakeyaml@1.33): advisories name "group:artifact".
+ */
+static char *
+match_lang_name(const struct package *pkg)
+{
+	const char	*p, *slash;
+	size_t		 n;
+
+	if (pkg->ecosystem == ECO_MAVEN && strchr(pkg->name, ':') == NULL &&
+	    pkg->purl != NULL && str_starts(pkg->purl, "pkg:maven/")) {
+		p = pkg->purl + strlen("pkg:maven/");
+		n = strcspn(p, "@?#");
+		if ((slash = memchr(p, '/', n)) != NULL && slash > p &&
+		    (size_t)(slash - p) + 1 < n)
+			return xasprintf("%.*s:%.*s", (int)(slash - p), p,
+			    (int)(n - (size_t)(slash - p) - 1), slash + 1);
+	}
+	return ecosystem_package_name(pkg->ecosystem, pkg->name);
+}
+
 static const char *
 match_key(const struct match_ctx *ctx, int source)
 {
-	return source ? ctx->src_name : ctx->pkg->name;
+	if (source)
+		return ctx->src_name;
+	return ctx->lang_name != NULL ? ctx->lang_name : ctx->pkg->name;
 }
 
 static int
@@ -714,8 +787,8 @@ match_walk_cmp_src(const void *a, const void *b)
 static int
 match_walk_cmp_bin(const void *a, const void *b)
 {
-	return strcmp((*(struct match_ctx *const *)a)->pkg->name,
-	    (*(struct match_ctx *const *)b)->pkg->name);
+	return strcmp(match_key(*(struct match_ctx *const *)a, 0),
+	    match_key(*(struct match_ctx *const *)b, 0));
 }
 
 static int
@@ -755,6 +828,8 @@ match_walk_run(struct vulndb *vdb, const char *ns, struct match_walk *w,
 
 	if (w->n == 0)
 		return 0;
+	qsort(w->by_name, w->n, sizeof *w->by_name, w->source ?
+	    match_walk_cmp_src : match_walk_cmp_bin);
 	names = xreallocarray(NULL, w->n, sizeof *names);
 	for (i = 0; i < w->n; i++)
 		names[i] = match_key(w->by_name[i], w->source);
@@ -784,31 +859,53 @@ match_covered(struct vulndb *vdb, const char *namespace, char **names)
 	return covered;
 }
 
+/*
+ * Every package against the advisories of its namespace: the OS's packages
+ * against the distribution's (when it is known), each language package
+ * against its ecosystem's ("npm", "pypi", …), whatever the distribution,
+ * and whether or not there is one.
+ */
 int
 match_inventory(struct vulndb *vdb, const struct inventory *inv,
     struct finding_list *out, char **cause)
 {
 	struct match_ctx	*ctxs, *ctx;
-	struct match_walk	 src, bin;
+	struct match_walk	 src, bin, lang[ECO_LAST + 1];
 	const struct package	*pkg;
 	char			*ns[MATCH_MAX_NS];
-	size_t			 i, j, k, n = 0, nns;
-	int			 rc = 0;
+	size_t			 i, j, k, n = 0, nns = 0;
+	int			 rc = 0, e, os;
 
-	if (inv->os.namespace == NULL || *inv->os.namespace == '\0') {
-		log_debug("no advisory namespace for this operating system: nothing"
-		    " to match");
-		return 0;
-	}
+	os = inv->os.namespace != NULL && *inv->os.namespace != '\0';
+	if (!os)
+		log_debug("no advisory namespace for this operating system: its"
+		    " packages are not matched");
 	ctxs = xcalloc(inv->npkgs + 1, sizeof *ctxs);
 	memset(&src, 0, sizeof src);
 	memset(&bin, 0, sizeof bin);
+	memset(lang, 0, sizeof lang);
 	src.source = 1;
 	src.by_name = xcalloc(inv->npkgs + 1, sizeof *src.by_name);
 	bin.by_name = xcalloc(inv->npkgs + 1, sizeof *bin.by_name);
 	for (i = 0; i < inv->npkgs; i++) {
 		pkg = &inv->pkgs[i];
 		if (pkg->name == NULL || pkg->version == NULL)
+			continue;
+		if (ecosystem_is_lang(pkg->ecosystem)) {
+			ctx = &ctxs[n++];
+			ctx->pkg = pkg;
+			ctx->src_name = pkg->name;
+			ctx->src_version = pkg->version;
+			ctx->lang_name = match_lang_name(pkg);
+			if (!match_version_ok(pkg, pkg->version))
+				continue;
+			if (lang[pkg->ecosystem].by_name == NULL)
+				lang[pkg->ecosystem].by_name = xcalloc(inv->npkgs + 1,
+				    sizeof *lang[pkg->ecosystem].by_name);
+			lang[pkg->ecosystem].by_name[lang[pkg->ecosystem].n++] = ctx;
+			continue;
+		}
+		if (!os)
 			continue;
 		ctx = &ctxs[n++];
 		ctx->pkg = pkg;
@@ -825,15 +922,16 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		if (ctx->bin_ok)
 			bin.by_name[bin.n++] = ctx;
 	}
-	qsort(src.by_name, src.n, sizeof *src.by_name, match_walk_cmp_src);
-	qsort(bin.by_name, bin.n, sizeof *bin.by_name, match_walk_cmp_bin);
 
 	/* A few statements for the whole inventory, not two per package. */
-	nns = match_namespaces(inv->os.namespace, ns);
+	if (os)
+		nns = match_namespaces(inv->os.namespace, ns);
 	for (k = 0; rc == 0 && k < nns; k++) {
 		if ((rc = match_walk_run(vdb, ns[k], &src, cause)) == 0)
 			rc = match_walk_run(vdb, ns[k], &bin, cause);
 	}
+	for (e = ECO_NPM; rc == 0 && e <= ECO_LAST; e++)
+		rc = match_walk_run(vdb, ecosystem_name(e), &lang[e], cause);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
 			match_emit(&ctxs[i], out);
@@ -843,10 +941,13 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		for (j = 0; j < ctxs[i].nseen; j++)
 			free(ctxs[i].seen[j]);
 		free(ctxs[i].seen);
+		free(ctxs[i].lang_name);
 	}
 	free(ctxs);
 	free(src.by_name);
 	free(bin.by_name);
+	for (e = 0; e <= ECO_LAST; e++)
+		free(lang[e].by_name);
 	for (k = 0; k < nns; k++)
 		free(ns[k]);
 	if (rc != 0)

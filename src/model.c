@@ -37,6 +37,109 @@ ecosystem_is_lang(enum ecosystem e)
 	return e >= ECO_NPM && e <= ECO_LAST;
 }
 
+char *
+ecosystem_package_name(enum ecosystem e, const char *name)
+{
+	char	*out, *p;
+	size_t	 i, n;
+
+	out = xstrdup(name);
+	switch (e) {
+	case ECO_PYPI:
+		/* PEP 503: lower case, each run of "-", "_" and "." one "-". */
+		for (i = 0, n = 0; name[i] != '\0'; i++) {
+			if (name[i] == '-' || name[i] == '_' || name[i] == '.') {
+				if (n == 0 || out[n - 1] != '-')
+					out[n++] = '-';
+				continue;
+			}
+			out[n++] = name[i] >= 'A' && name[i] <= 'Z' ?
+			    name[i] - 'A' + 'a' : name[i];
+		}
+		out[n] = '\0';
+		break;
+	case ECO_COMPOSER:
+	case ECO_NUGET:
+		for (p = out; *p != '\0'; p++) {
+			if (*p >= 'A' && *p <= 'Z')
+				*p = *p - 'A' + 'a';
+		}
+		break;
+	default:
+		break;
+	}
+	return out;
+}
+
+/* The purl types of the language ecosystems: their names but Go's. */
+static const char *
+ecosystem_purl_type(enum ecosystem e)
+{
+	return e == ECO_GO ? "golang" : ecosystem_name(e);
+}
+
+enum ecosystem
+ecosystem_from_purl_type(const char *type, size_t len)
+{
+	int	e;
+
+	for (e = ECO_NPM; e <= ECO_LAST; e++) {
+		if (strlen(ecosystem_purl_type(e)) == len &&
+		    strncasecmp(type, ecosystem_purl_type(e), len) == 0)
+			return e;
+	}
+	return ECO_UNKNOWN;
+}
+
+/* s[0..len) percent-encoded but for unreserved characters, ':' and keep. */
+static void
+purl_encode(struct buf *b, const char *s, size_t len, int keep)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+		    c == '~' || c == ':' || (keep != 0 && c == keep))
+			buf_add(b, (const char *)&c, 1);
+		else
+			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
+char *
+ecosystem_purl(enum ecosystem e, const char *name, const char *version)
+{
+	struct buf	 b;
+	const char	*colon;
+	char		*canon;
+
+	if (!ecosystem_is_lang(e) || name == NULL || *name == '\0')
+		return NULL;
+	canon = ecosystem_package_name(e, name);
+	buf_init(&b);
+	buf_printf(&b, "pkg:%s/", ecosystem_purl_type(e));
+	if (e == ECO_MAVEN && (colon = strchr(canon, ':')) != NULL) {
+		/* "group:artifact": the group is the purl's namespace. */
+		purl_encode(&b, canon, colon - canon, 0);
+		buf_adds(&b, "/");
+		purl_encode(&b, colon + 1, strlen(colon + 1), 0);
+	} else if (e == ECO_NPM || e == ECO_GO || e == ECO_COMPOSER)
+		/* "@scope/name", a module path, "vendor/name": namespace and name. */
+		purl_encode(&b, canon, strlen(canon), '/');
+	else
+		purl_encode(&b, canon, strlen(canon), 0);
+	if (version != NULL) {
+		buf_adds(&b, "@");
+		purl_encode(&b, version, strlen(version), 0);
+	}
+	free(canon);
+	return buf_steal(&b);
+}
+
 enum ecosystem
 ecosystem_from_name(const char *s)
 {
@@ -153,6 +256,7 @@ inventory_free(struct inventory *inv)
 	for (i = 0; i < inv->npkgs; i++)
 		package_clear(&inv->pkgs[i]);
 	free(inv->pkgs);
+	free(inv->warning);
 	free(inv);
 }
 
@@ -243,6 +347,7 @@ finding_clear(struct finding *f)
 		free(f->aliases[i]);
 	free(f->aliases);
 	free(f->location);
+	free(f->informational);
 	memset(f, 0, sizeof *f);
 }
 

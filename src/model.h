@@ -33,6 +33,22 @@ const char	*ecosystem_name(enum ecosystem);	/* "deb", "apk", "rpm", "npm", "pypi
 enum ecosystem	 ecosystem_from_name(const char *);
 /* An application's package (npm, PyPI, …), not one of the OS's. */
 int		 ecosystem_is_lang(enum ecosystem);
+/*
+ * The name advisories of a language ecosystem use for a package, allocated:
+ * PyPI's PEP 503 normal form ("Jinja2" and "jinja_2" are "jinja2"),
+ * Composer's and NuGet's lower case, the others as written. A copy of name
+ * for every other ecosystem.
+ */
+char		*ecosystem_package_name(enum ecosystem, const char *name);
+/*
+ * The package URL of a language package ("pkg:npm/%40scope/name@1.0.0",
+ * "pkg:maven/org.yaml/snakeyaml@1.33", "pkg:golang/golang.org/x/sys@v0.1.0",
+ * "pkg:pypi/jinja2@3.1.2"), allocated; version NULL leaves "@…" out. NULL
+ * for an OS ecosystem (its purl names the distribution).
+ */
+char		*ecosystem_purl(enum ecosystem, const char *name, const char *version);
+/* The ecosystem of a purl type ("npm", "pypi", "golang", …); ECO_UNKNOWN if none. */
+enum ecosystem	 ecosystem_from_purl_type(const char *type, size_t len);
 
 /* One severity scale for every source; order matters (higher is worse). */
 enum severity {
@@ -85,6 +101,11 @@ struct inventory {
 	struct os_info	 os;
 	struct package	*pkgs;
 	size_t		 npkgs;
+	/*
+	 * Files an analyzer found but could not read (over the size limit,
+	 * malformed), one line: their packages are missing. NULL when none.
+	 */
+	char		*warning;
 };
 struct inventory *inventory_new(void);
 void	inventory_free(struct inventory *);
@@ -124,6 +145,12 @@ struct finding {
 	/* The package's ecosystem and location in the image (language packages). */
 	enum ecosystem	 ecosystem;
 	char		*location;		/* NULL for OS packages */
+	/*
+	 * Not a vulnerability but a notice about the package (RustSec's
+	 * "unmaintained", "unsound", "notice"): reported, severity Unknown,
+	 * never failing --fail-on or --fail-on-new. NULL for a vulnerability.
+	 */
+	char		*informational;
 };
 void	finding_clear(struct finding *);
 

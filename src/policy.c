@@ -182,6 +182,13 @@ apply_finding(const struct policy *p, struct run_result *rr,
 		f->ignore_reason = xstrdup("no fix available (--ignore-unfixed)");
 		return;
 	}
+	/*
+	 * A notice (RustSec's unmaintained or unsound crates) is no flaw to
+	 * gate a build on: it is reported, and an ignore entry may silence it,
+	 * but no threshold fails it.
+	 */
+	if (f->informational != NULL)
+		return;
 
 	buf_init(&why);
 	if (p->fail_on >= 0 && (int)f->severity >= p->fail_on)

@@ -20,6 +20,11 @@ struct ignore_entry {
 	int	 clair;		/* image is a clair-scanner key: name without tag */
 	char	*digest;	/* OpenVEX pkg:oci@DIGEST: the image's manifest digest */
 	char	*version;	/* OpenVEX package purl@VERSION: the installed version */
+	/*
+	 * A language package's purl (pkg:npm/lodash@4.17.15): its ecosystem,
+	 * and package is then its name as its advisories write it.
+	 */
+	enum ecosystem	 ecosystem;
 	char	*origin;	/* "file:line", "file: statements[N]" */
 };
 

@@ -84,14 +84,20 @@ purl_distro(const struct os_info *os)
 /*
  * The package URL of p: pkg:deb/debian/NAME@VERSION?arch=…&distro=…,
  * pkg:apk/alpine/…, pkg:rpm/rhel/NAME@VERSION-RELEASE?arch=…&epoch=N&distro=…
- * (an rpm epoch is a qualifier, not part of the version).
+ * (an rpm epoch is a qualifier, not part of the version); a language
+ * package's own (the analyzer's, else pkg:npm/…, pkg:golang/…).
  */
-static char *
-cdx_purl(const struct os_info *os, const struct package *p)
+char *
+report_purl(const struct os_info *os, const struct package *p)
 {
 	struct buf	 b;
 	const char	*type, *version = p->version, *colon;
 	char		*epoch = NULL, *distro;
+
+	if (p->purl != NULL && *p->purl != '\0')
+		return xstrdup(p->purl);
+	if (ecosystem_is_lang(p->ecosystem))
+		return ecosystem_purl(p->ecosystem, p->name, p->version);
 
 	/* The ecosystems' names are their purl types. */
 	type = p->ecosystem != ECO_UNKNOWN ? ecosystem_name(p->ecosystem) : "generic";
@@ -130,14 +136,6 @@ cdx_purl(const struct os_info *os, const struct package *p)
 	free(epoch);
 	b.data[--b.len] = '\0';		/* the last '&', or a '?' with nothing after */
 	return buf_steal(&b);
-}
-
-char *
-report_purl(const struct os_info *os, const struct package *p)
-{
-	if (p->purl != NULL)
-		return xstrdup(p->purl);
-	return cdx_purl(os, p);
 }
 
 static char *
@@ -184,8 +182,38 @@ cdx_container(const struct image_result *r, const char *ref)
 }
 
 /*
+ * The component of the archive holding a package found inside another one
+ * ("app.jar!/BOOT-INF/lib/x.jar" is in the package found at "app.jar"), or
+ * -1 when the outer archive is no package of the inventory.
+ */
+static ssize_t
+cdx_parent(const struct inventory *inv, size_t i)
+{
+	const char	*loc = inv->pkgs[i].location, *bang, *p;
+	size_t		 j, n;
+
+	if (loc == NULL)
+		return -1;
+	for (bang = NULL, p = loc; (p = strstr(p, "!/")) != NULL; p += 2)
+		bang = p;
+	if (bang == NULL)
+		return -1;
+	n = bang - loc;
+	for (j = 0; j < inv->npkgs; j++) {
+		if (j != i && inv->pkgs[j].location != NULL &&
+		    strlen(inv->pkgs[j].location) == n &&
+		    strncmp(inv->pkgs[j].location, loc, n) == 0)
+			return (ssize_t)j;
+	}
+	return -1;
+}
+
+/*
  * The image's OS and packages into comps, their refs into deps (image → OS
- * → packages), and each package's bom-ref into refs[i].
+ * → packages), and each package's bom-ref into refs[i]. A language package
+ * carries where it was found as evidence; one found inside an archive that
+ * is itself a package (a jar in a fat jar) is nested in that one's
+ * components.
  */
 static void
 cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
@@ -193,9 +221,11 @@ cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
 {
 	const struct inventory	*inv = r->inv;
 	const struct package	*p;
-	json_t			*c, *props, *on, *os_on = json_array();
+	json_t			*c, *props, *on, *os_on = json_array(), **pc, *sub;
 	char			*purl, *os_ref = NULL;
 	size_t			 i;
+	ssize_t			 parent;
+	char			*nested;
 
 	if (inv->os.id != NULL) {
 		os_ref = cdx_ref(k, several, "os");
@@ -205,13 +235,23 @@ cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
 		cdx_set(c, "description", inv->os.pretty_name);
 		json_array_append_new(comps, c);
 	}
+	pc = xcalloc(inv->npkgs + 1, sizeof *pc);
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];
 		purl = report_purl(&inv->os, p);
 		refs[i] = cdx_ref(k, several, purl);
+		/* Two copies of one package (two places) need two bom-refs. */
+		if (p->location != NULL) {
+			free(refs[i]);
+			refs[i] = several ? xasprintf("image-%zu/%s#%s", k + 1, purl,
+			    p->location) : xasprintf("%s#%s", purl, p->location);
+		}
 		c = json_pack("{s:s, s:s, s:o, s:o, s:s}", "type", "library", "bom-ref",
 		    refs[i], "name", cdx_str(p->name), "version", cdx_str(p->version),
 		    "purl", purl);
+		if (p->location != NULL)
+			json_object_set_new(c, "evidence", json_pack("{s:[{s:o}]}",
+			    "occurrences", "location", cdx_str(p->location)));
 		props = json_array();
 		if (strcmp(p->source_name, p->name) != 0 ||
 		    strcmp(p->source_version, p->version) != 0) {
@@ -219,11 +259,34 @@ cdx_packages(const struct image_result *r, size_t k, int several, json_t *comps,
 			cdx_property(props, "hullscan:source_version", p->source_version);
 		}
 		cdx_property(props, "hullscan:ecosystem", ecosystem_name(p->ecosystem));
+		cdx_property(props, "hullscan:layer", p->layer);
 		cdx_set_properties(c, props);
-		json_array_append_new(comps, c);
+		pc[i] = c;
 		json_array_append_new(os_on, json_string(refs[i]));
 		free(purl);
 	}
+	/*
+	 * Nest each package in its archive's (an outer location is shorter,
+	 * so there is no cycle); the others are top-level.
+	 */
+	nested = xcalloc(inv->npkgs + 1, sizeof *nested);
+	for (i = 0; i < inv->npkgs; i++) {
+		if ((parent = cdx_parent(inv, i)) < 0)
+			continue;
+		if ((sub = json_object_get(pc[parent], "components")) == NULL) {
+			sub = json_array();
+			json_object_set_new(pc[parent], "components", sub);
+		}
+		json_array_append(sub, pc[i]);
+		nested[i] = 1;
+	}
+	for (i = 0; i < inv->npkgs; i++) {
+		if (!nested[i])
+			json_array_append(comps, pc[i]);
+		json_decref(pc[i]);
+	}
+	free(nested);
+	free(pc);
 	on = json_array();
 	if (os_ref != NULL) {
 		json_array_append_new(on, json_string(os_ref));
@@ -251,7 +314,9 @@ cdx_affects(const struct image_result *r, char **refs, const char *image_ref,
 
 	for (i = 0; i < r->inv->npkgs; i++) {
 		if (strcmp(r->inv->pkgs[i].name, f->package) == 0 &&
-		    strcmp(r->inv->pkgs[i].version, f->installed_version) == 0)
+		    strcmp(r->inv->pkgs[i].version, f->installed_version) == 0 &&
+		    (f->location == NULL || (r->inv->pkgs[i].location != NULL &&
+		    strcmp(r->inv->pkgs[i].location, f->location) == 0)))
 			json_array_append_new(a, json_pack("{s:s, s:[{s:o, s:s}]}",
 			    "ref", refs[i], "versions", "version",
 			    cdx_str(f->installed_version), "status", "affected"));

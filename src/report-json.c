@@ -28,6 +28,16 @@ json_os(const struct os_info *os)
 	    "namespace", str_or_null(os->namespace));
 }
 
+/* An allocated string as a JSON value, freed. */
+static json_t *
+str_take(char *s)
+{
+	json_t	*j = str_or_null(s);
+
+	free(s);
+	return j;
+}
+
 static json_t *
 json_packages(const struct inventory *inv)
 {
@@ -37,13 +47,29 @@ json_packages(const struct inventory *inv)
 
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}",
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o,"
+		    " s:o}",
 		    "name", p->name,
 		    "version", p->version,
 		    "source_name", p->source_name,
 		    "source_version", p->source_version,
 		    "arch", str_or_null(p->arch),
-		    "ecosystem", ecosystem_name(p->ecosystem)));
+		    "ecosystem", ecosystem_name(p->ecosystem),
+		    "purl", str_take(report_purl(&inv->os, p)),
+		    "location", str_or_null(p->location)));
+	}
+	return a;
+}
+
+static json_t *
+json_aliases(const struct finding *f)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < f->naliases; i++) {
+		if (f->aliases[i] != NULL)
+			json_array_append_new(a, json_string(f->aliases[i]));
 	}
 	return a;
 }
@@ -51,8 +77,7 @@ json_packages(const struct inventory *inv)
 static json_t *
 json_finding(const struct finding *f, int with_verdict)
 {
-	json_t	*o, *al;
-	size_t	 i;
+	json_t	*o;
 
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
 	    "id", f->id,
@@ -66,10 +91,11 @@ json_finding(const struct finding *f, int with_verdict)
 	    "namespace", str_or_null(f->namespace),
 	    "link", str_or_null(f->link),
 	    "description", str_or_null(f->description));
-	al = json_array();
-	for (i = 0; i < f->naliases; i++)
-		json_array_append_new(al, json_string(f->aliases[i]));
-	json_object_set_new(o, "aliases", al);
+	json_object_set_new(o, "aliases", json_aliases(f));
+	json_object_set_new(o, "ecosystem", json_string(ecosystem_name(f->ecosystem)));
+	json_object_set_new(o, "purl", str_take(report_finding_purl(f)));
+	json_object_set_new(o, "location", str_or_null(f->location));
+	json_object_set_new(o, "informational", str_or_null(f->informational));
 	if (with_verdict) {
 		json_object_set_new(o, "verdict", json_string(verdict_name(f->verdict)));
 		json_object_set_new(o, "ignore_reason", str_or_null(f->ignore_reason));
@@ -115,9 +141,10 @@ json_image(const struct image_result *r)
 	nw = json_array();
 	for (i = 0; i < r->findings.n; i++) {
 		if (r->findings.v[i].is_new == 1)
-			json_array_append_new(nw, json_pack("{s:s, s:s}",
+			json_array_append_new(nw, json_pack("{s:s, s:s, s:o}",
 			    "id", r->findings.v[i].id,
-			    "package", r->findings.v[i].package));
+			    "package", r->findings.v[i].package,
+			    "location", str_or_null(r->findings.v[i].location)));
 	}
 	json_object_set_new(o, "diff", json_pack("{s:b, s:o, s:o}",
 	    "has_previous", r->has_previous,

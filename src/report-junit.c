@@ -16,6 +16,10 @@
  * same): package "hullscan", class the whole reference. A finding's case is
  * "<vulnerability id> <package>": no version or digest, so Jenkins follows
  * it from build to build as long as the image is listed the same way.
+ * Two copies of one language package (ms under node_modules twice, a jar
+ * standalone and inside a fat jar) are told apart by where they are:
+ * "<id> <package> at <location>", for those only, so a package found once
+ * keeps its name when it moves.
  */
 #define JUNIT_PACKAGE	"hullscan"
 #define JUNIT_DOT	"\xe2\x80\xa4"	/* U+2024 ONE DOT LEADER */
@@ -55,7 +59,11 @@ junit_case_cmp(const void *va, const void *vb)
 		return (int)b->f->severity - (int)a->f->severity;
 	if ((r = strcmp(a->f->id, b->f->id)) != 0)
 		return r;
-	return strcmp(a->f->package, b->f->package);
+	if ((r = strcmp(a->f->package, b->f->package)) != 0)
+		return r;
+	if (a->f->location == NULL || b->f->location == NULL)
+		return (a->f->location != NULL) - (b->f->location != NULL);
+	return strcmp(a->f->location, b->f->location);
 }
 
 /* ", also USN-…, DSA-…" for a finding with aliases, else "". */
@@ -89,6 +97,7 @@ static char *
 junit_body(const struct finding *f)
 {
 	struct buf	b;
+	size_t		i;
 
 	buf_init(&b);
 	buf_printf(&b, "%s\n", f->description != NULL ? f->description :
@@ -99,9 +108,35 @@ junit_body(const struct finding *f)
 		buf_printf(&b, "Source package: %s\n", f->source_name);
 	if (f->namespace != NULL)
 		buf_printf(&b, "Namespace: %s\n", f->namespace);
+	if (ecosystem_is_lang(f->ecosystem))
+		buf_printf(&b, "Ecosystem: %s\n", ecosystem_name(f->ecosystem));
+	if (f->location != NULL)
+		buf_printf(&b, "Location: %s\n", f->location);
+	for (i = 0; i < f->naliases; i++)
+		buf_printf(&b, "%s%s%s", i == 0 ? "Also known as: " : ", ",
+		    f->aliases[i], i + 1 == f->naliases ? "\n" : "");
+	if (f->informational != NULL)
+		buf_printf(&b, "Informational (%s): not a vulnerability; never fails"
+		    " the policy.\n", f->informational);
 	if (f->is_new == 1)
 		buf_adds(&b, "New since the previous build.\n");
 	return buf_steal(&b);
+}
+
+/* Does another case name f's id and package at another location? */
+static int
+junit_copies(const struct junit_case *v, size_t n, const struct finding *f)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].f != f && v[i].f->location != NULL &&
+		    strcmp(v[i].f->id, f->id) == 0 &&
+		    strcmp(v[i].f->package, f->package) == 0 &&
+		    strcmp(v[i].f->location, f->location) != 0)
+			return 1;
+	}
+	return 0;
 }
 
 /* Build the sorted, de-duplicated case list of one image. */
@@ -125,11 +160,16 @@ junit_cases(const struct image_result *r, size_t *ncases)
 	if (n > 1)
 		qsort(v, n, sizeof *v, junit_case_cmp);
 	for (i = 0; i < n; i++) {
-		base = xasprintf("%s %s", v[i].f->id, v[i].f->package);
+		if (v[i].f->location != NULL && junit_copies(v, n, v[i].f))
+			base = xasprintf("%s %s at %s", v[i].f->id, v[i].f->package,
+			    v[i].f->location);
+		else
+			base = xasprintf("%s %s", v[i].f->id, v[i].f->package);
 		/* Two cases of one name (two versions of a package) get a suffix. */
 		for (k = 1, j = 0; j < i; j++) {
-			if (strcmp(v[j].f->id, v[i].f->id) == 0 &&
-			    strcmp(v[j].f->package, v[i].f->package) == 0)
+			if (strcmp(v[j].name, base) == 0 ||
+			    (strncmp(v[j].name, base, strlen(base)) == 0 &&
+			    strncmp(v[j].name + strlen(base), " (", 2) == 0))
 				k++;
 		}
 		if (k > 1) {

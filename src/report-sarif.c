@@ -199,6 +199,11 @@ sarif_fingerprint(const char *image, const struct finding *f)
 	buf_adds(&b, f->id);
 	buf_add(&b, "\n", 1);
 	buf_adds(&b, f->package);
+	if (f->location != NULL) {
+		/* Two copies of one package are two results. */
+		buf_add(&b, "\n", 1);
+		buf_adds(&b, f->location);
+	}
 	sha256_hex(b.data, b.len, hex);
 	buf_free(&b);
 	return xstrdup(hex + strlen("sha256:"));
@@ -215,7 +220,13 @@ sarif_result(const struct image_result *r, const struct finding *f,
 	    f->package, f->installed_version != NULL ? f->installed_version : "?",
 	    f->fixed_version != NULL ? "fixed in " : "no fix yet",
 	    f->fixed_version != NULL ? f->fixed_version : "");
-	uri = sarif_uri(sarif_image_name(r));
+	/* A language package's artifact is the file it was found in, in the image. */
+	if (f->location != NULL) {
+		fqn = xasprintf("%s/%s", sarif_image_name(r), f->location);
+		uri = sarif_uri(fqn);
+		free(fqn);
+	} else
+		uri = sarif_uri(sarif_image_name(r));
 	fqn = xasprintf("%s/%s", sarif_image_name(r), f->package);
 	fp = sarif_fingerprint(sarif_image_name(r), f);
 	o = json_pack("{s:o, s:I, s:s, s:o, s:[{s:{s:{s:o}, s:{s:i}}, s:[{s:o, s:o, s:s}]}],"
@@ -262,6 +273,14 @@ sarif_result(const struct image_result *r, const struct finding *f,
 		for (i = 0; i < f->naliases; i++)
 			json_array_append_new(al, sarif_str(f->aliases[i]));
 		json_object_set_new(props, "aliases", al);
+	}
+	if (props != NULL && ecosystem_is_lang(f->ecosystem)) {
+		json_object_set_new(props, "ecosystem",
+		    json_string(ecosystem_name(f->ecosystem)));
+		json_object_set_new(props, "location", sarif_str(f->location));
+		if ((fp = report_finding_purl(f)) != NULL)
+			json_object_set_new(props, "purl", sarif_str(fp));
+		free(fp);
 	}
 	if (props != NULL)
 		json_object_set_new(o, "properties", props);

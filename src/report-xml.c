@@ -209,6 +209,14 @@ report_output(const char *path, const char *data, size_t len, char **cause)
 	return file_write_atomic(path, data, len, cause);
 }
 
+char *
+report_finding_purl(const struct finding *f)
+{
+	if (!ecosystem_is_lang(f->ecosystem))
+		return NULL;
+	return ecosystem_purl(f->ecosystem, f->package, f->installed_version);
+}
+
 int
 report_still_open(const struct image_result *r, const struct finding *fixed)
 {
@@ -234,6 +242,8 @@ static void
 xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
     int with_verdict)
 {
+	size_t	i;
+
 	report_xw_start(xw, element);
 	report_xw_attr(xw, "id", f->id);
 	report_xw_attr(xw, "severity", severity_name(f->severity));
@@ -256,7 +266,6 @@ xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
 	report_xw_attr(xw, "location", f->location);
 	if (f->naliases > 0) {
 		struct buf	b;
-		size_t		i;
 
 		buf_init(&b);
 		for (i = 0; i < f->naliases; i++)
@@ -264,7 +273,10 @@ xml_finding(struct report_xw *xw, const char *element, const struct finding *f,
 		report_xw_attr(xw, "aliases", b.data);
 		buf_free(&b);
 	}
+	report_xw_attr(xw, "informational", f->informational);
 	report_xw_element(xw, "description", f->description);
+	for (i = 0; i < f->naliases; i++)
+		report_xw_element(xw, "alias", f->aliases[i]);
 	if (with_verdict && f->verdict == VERDICT_IGNORED)
 		report_xw_element(xw, "ignore-reason", f->ignore_reason != NULL ?
 		    f->ignore_reason : "ignored");

@@ -15,12 +15,6 @@ int	report_cyclonedx_write(const struct run_result *, const char *path, char **c
 /* SPDX 2.3 JSON: the images' SBOM (report-spdx.c). */
 int	report_spdx_write(const struct run_result *, const char *path, char **cause);
 /*
- * A package's purl as the SBOMs write it: the analyzer's own (language
- * packages), else pkg:TYPE/DISTRO/NAME@VERSION with arch, distro and an rpm's
- * epoch as qualifiers.
- */
-char	*report_purl(const struct os_info *, const struct package *);
-/*
  * HTML: index.html, report.css and trend.svg in dir, rendered by the XSLT
  * templates in templates_dir (NULL: report_templates_dir(NULL)).
  */
@@ -31,6 +25,11 @@ int	report_html_write(const struct run_result *, const char *dir,
  * NULL: the ones built into the binary (embed.h), wherever it runs from.
  */
 const char *report_templates_dir(const char *given);
+
+/* A package's package URL (pkg:deb/debian/…, pkg:npm/…), allocated. */
+char	*report_purl(const struct os_info *, const struct package *);
+/* A finding's package URL: a language package's, else NULL (allocated). */
+char	*report_finding_purl(const struct finding *);
 
 /* The XML form of the run result that the HTML templates read (report-xml.c). */
 int	report_xml_write(const struct run_result *, const char *path, char **cause);

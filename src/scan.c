@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "match.h"
 #include "pkg.h"
 #include "rootfs.h"
@@ -11,6 +12,7 @@
 #include "scan.h"
 #include "source.h"
 #include "util.h"
+#include "version.h"
 
 /* Build the merged view: a root directory for dir:, else the layers in order. */
 static int
@@ -37,27 +39,77 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	return 0;
 }
 
+/* The inventory's own warning (files not read), then what coverage adds. */
+static void
+scan_warning(struct image_result *r, char *coverage)
+{
+	const char	*own = r->inv != NULL ? r->inv->warning : NULL;
+
+	free(r->warning);
+	if (own != NULL && coverage != NULL)
+		r->warning = xasprintf("%s; %s", own, coverage);
+	else if (own != NULL)
+		r->warning = xstrdup(own);
+	else
+		r->warning = coverage != NULL ? xstrdup(coverage) : NULL;
+	free(coverage);
+}
+
+/*
+ * Whether the image's packages were all checked: the OS's against its
+ * distribution's advisories, each ecosystem's language packages against
+ * that ecosystem's. An image with language packages only (distroless,
+ * scratch) needs no operating system.
+ */
 void
 scan_coverage(struct vulndb *db, struct image_result *r)
 {
 	const struct inventory	*inv = r->inv;
+	struct buf		 b;
 	char			*names;
+	size_t			 i, nos = 0, nlang[ECO_LAST + 1] = { 0 };
+	int			 e;
 
-	free(r->warning);
-	r->warning = NULL;
-	if (inv == NULL || inv->npkgs == 0)
+	if (inv == NULL || inv->npkgs == 0) {
+		scan_warning(r, NULL);
 		return;
-	if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
-		r->warning = xasprintf("operating system not recognised (%s): its %zu "
+	}
+	for (i = 0; i < inv->npkgs; i++) {
+		e = inv->pkgs[i].ecosystem;
+		if (ecosystem_is_lang(e))
+			nlang[e]++;
+		else
+			nos++;
+	}
+	buf_init(&b);
+	if (nos == 0)
+		;
+	else if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
+		buf_printf(&b, "operating system not recognised (%s): its %zu "
 		    "packages were not checked", inv->os.id != NULL ? inv->os.id :
-		    "no os-release", inv->npkgs);
+		    "no os-release", nos);
 	else {
 		if (match_covered(db, inv->os.namespace, &names) == 0)
-			r->warning = xasprintf("the vulnerability database holds no "
+			buf_printf(&b, "the vulnerability database holds no "
 			    "advisories for %s: its %zu packages were not checked",
-			    names, inv->npkgs);
+			    names, nos);
 		free(names);
 	}
+	for (e = ECO_NPM; e <= ECO_LAST; e++) {
+		if (nlang[e] == 0)
+			continue;
+		if (!version_has_order(e))
+			buf_printf(&b, "%sno %s version order in this hullscan: its"
+			    " %zu %s packages were not checked", b.len > 0 ? "; " :
+			    "", ecosystem_name(e), nlang[e], ecosystem_name(e));
+		else if (vulndb_has_namespace(db, ecosystem_name(e)) == 0)
+			buf_printf(&b, "%sthe vulnerability database holds no "
+			    "advisories for %s: its %zu %s packages were not checked",
+			    b.len > 0 ? "; " : "", ecosystem_name(e), nlang[e],
+			    ecosystem_name(e));
+	}
+	scan_warning(r, b.len > 0 ? buf_steal(&b) : NULL);
+	buf_free(&b);
 }
 
 /* The reference's name with its tag or digest, as the history keys it. */
@@ -215,7 +267,7 @@ scan_image(const struct image_ref *ref, const struct source_options *opts,
 		if ((rc = pkg_analyze(rfs, &inv, &cause)) != 0)
 			goto out;
 	}
-	if (db != NULL && inv->os.namespace != NULL) {
+	if (db != NULL) {
 		if ((rc = match_inventory(db, inv, &r->findings, &cause)) != 0)
 			goto out;
 		finding_list_sort(&r->findings);
@@ -224,6 +276,8 @@ scan_image(const struct image_ref *ref, const struct source_options *opts,
 	inv = NULL;
 	if (db != NULL)
 		scan_coverage(db, r);
+	else
+		scan_warning(r, NULL);
 out:
 	if (rc != 0) {
 		free(r->error);

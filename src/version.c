@@ -1,4 +1,4 @@
-/* Version order of dpkg, apk-tools 2.x and rpm: pure functions, no allocation. */
+/* Version order of dpkg, apk-tools 2.x and rpm, the dispatch, and shared helpers. */
 #include "config.h"
 
 #include <limits.h>
@@ -6,12 +6,7 @@
 
 #include "util.h"
 #include "version.h"
-
-/* A borrowed piece of a version string; past len reads as NUL. */
-struct vpart {
-	const char	*p;
-	size_t		 len;
-};
+#include "version-impl.h"
 
 static int
 v_isdigit(int c)
@@ -570,41 +565,220 @@ version_cmp_rpm(const char *a, const char *b)
 	return 0;
 }
 
+/* --- helpers shared with version-*.c --- */
+
+int
+vi_alldigits(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (!vi_digit((unsigned char)p[i]))
+			return 0;
+	}
+	return len > 0;
+}
+
+int
+vi_numcmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int	r;
+
+	while (alen > 0 && *a == '0') {
+		a++;
+		alen--;
+	}
+	while (blen > 0 && *b == '0') {
+		b++;
+		blen--;
+	}
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	if (alen == 0)
+		return 0;
+	r = memcmp(a, b, alen);
+	return vi_sign(r);
+}
+
+int
+vi_bytecmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t	n = alen < blen ? alen : blen;
+	int	r;
+
+	if (n > 0 && (r = memcmp(a, b, n)) != 0)
+		return vi_sign(r);
+	return alen < blen ? -1 : alen > blen;
+}
+
+int
+vi_bytecasecmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t	i, n = alen < blen ? alen : blen;
+	int	ca, cb;
+
+	for (i = 0; i < n; i++) {
+		ca = vi_tolower((unsigned char)a[i]);
+		cb = vi_tolower((unsigned char)b[i]);
+		if (ca != cb)
+			return ca < cb ? -1 : 1;
+	}
+	return alen < blen ? -1 : alen > blen;
+}
+
+int
+vi_caseeq(const char *p, size_t len, const char *w)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (w[i] == '\0' || vi_tolower((unsigned char)p[i]) != w[i])
+			return 0;
+	}
+	return w[len] == '\0';
+}
+
+size_t
+vi_space(const char *p, const char *end, enum vi_space kind)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 n = end - p;
+
+	if (n == 0)
+		return 0;
+	switch (u[0]) {
+	case ' ': case '\t': case '\n': case '\v': case '\r':
+		return 1;
+	case '\f':
+		return kind != VI_SPACE_PHP;
+	case 0x1c: case 0x1d: case 0x1e: case 0x1f:
+		return kind == VI_SPACE_PY;
+	}
+	if (kind != VI_SPACE_JS && kind != VI_SPACE_PY)
+		return 0;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)		/* U+00A0 */
+		return 2;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0x85)		/* U+0085 */
+		return kind == VI_SPACE_PY ? 2 : 0;
+	if (n < 3)
+		return 0;
+	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)	/* U+1680 */
+		return 3;
+	if (u[0] == 0xe2 && u[1] == 0x80 &&
+	    (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+		return u[2] >= 0x80 ? 3 : 0;	/* U+2000-200A, 2028, 2029, 202F */
+	if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)	/* U+205F */
+		return 3;
+	if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)	/* U+3000 */
+		return 3;
+	if (u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)	/* U+FEFF */
+		return kind == VI_SPACE_JS ? 3 : 0;
+	return 0;
+}
+
+/* The start of the UTF-8 character that ends at end (a continuation-byte walk, at most 4). */
+static const char *
+vi_prevchar(const char *start, const char *end)
+{
+	const char	*q = end - 1;
+	int		 k = 0;
+
+	while (q > start && k < 3 && ((unsigned char)*q & 0xc0) == 0x80) {
+		q--;
+		k++;
+	}
+	return q;
+}
+
+void
+vi_trim(const char **pp, const char **endp, enum vi_space kind)
+{
+	const char	*p = *pp, *end = *endp, *q;
+	size_t		 n;
+
+	while ((n = vi_space(p, end, kind)) != 0)
+		p += n;
+	while (end > p) {
+		q = vi_prevchar(p, end);
+		if (vi_space(q, end, kind) != (size_t)(end - q))
+			break;
+		end = q;
+	}
+	*pp = p;
+	*endp = end;
+}
+
+size_t
+vi_utf16len(const char *p, size_t len, size_t max)
+{
+	size_t	i, n = 0;
+	int	c;
+
+	for (i = 0; i < len && n <= max; i++) {
+		c = (unsigned char)p[i];
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
 /* --- dispatch --- */
+
+/* Each ecosystem's pair of functions, in enum order. */
+static const struct {
+	enum ecosystem	  eco;
+	int		(*valid)(const char *);
+	int		(*cmp)(const char *, const char *);
+} version_orders[] = {
+	{ ECO_DEB, version_valid_deb, version_cmp_deb },
+	{ ECO_APK, version_valid_apk, version_cmp_apk },
+	{ ECO_RPM, version_valid_rpm, version_cmp_rpm },
+	{ ECO_NPM, version_valid_npm, version_cmp_npm },
+	{ ECO_PYPI, version_valid_pypi, version_cmp_pypi },
+	{ ECO_MAVEN, version_valid_maven, version_cmp_maven },
+	{ ECO_GO, version_valid_go, version_cmp_go },
+};
+
+int
+version_has_order(enum ecosystem eco)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(version_orders); i++) {
+		if (version_orders[i].eco == eco)
+			return 1;
+	}
+	return 0;
+}
 
 int
 version_valid(enum ecosystem eco, const char *s)
 {
-	switch (eco) {
-	case ECO_DEB:
-		return version_valid_deb(s);
-	case ECO_APK:
-		return version_valid_apk(s);
-	case ECO_RPM:
-		return version_valid_rpm(s);
-	default:
+	size_t	i;
+
+	if (s == NULL)
 		return 0;
+	for (i = 0; i < NELEM(version_orders); i++) {
+		if (version_orders[i].eco == eco)
+			return version_orders[i].valid(s);
 	}
+	return 0;
 }
 
 int
 version_cmp(enum ecosystem eco, const char *a, const char *b, int *result)
 {
+	size_t	i;
+
 	*result = 0;
-	if (!version_valid(eco, a) || !version_valid(eco, b))
-		return HS_EINVAL;
-	switch (eco) {
-	case ECO_DEB:
-		*result = version_cmp_deb(a, b);
-		break;
-	case ECO_APK:
-		*result = version_cmp_apk(a, b);
-		break;
-	case ECO_RPM:
-		*result = version_cmp_rpm(a, b);
-		break;
-	default:
-		return HS_EINVAL;
+	for (i = 0; i < NELEM(version_orders); i++) {
+		if (version_orders[i].eco != eco)
+			continue;
+		if (a == NULL || b == NULL || !version_orders[i].valid(a) ||
+		    !version_orders[i].valid(b))
+			return HS_EINVAL;
+		*result = version_orders[i].cmp(a, b);
+		return 0;
 	}
-	return 0;
+	return HS_EINVAL;
 }

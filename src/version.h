@@ -11,6 +11,8 @@
  */
 int	version_cmp(enum ecosystem, const char *a, const char *b, int *result);
 int	version_valid(enum ecosystem, const char *);
+/* Whether the ecosystem has a version order here. */
+int	version_has_order(enum ecosystem);
 
 /* The comparators themselves, for callers that know what they hold. */
 int	version_cmp_deb(const char *, const char *);	/* dpkg --compare-versions */
@@ -21,5 +23,34 @@ int	version_valid_apk(const char *);
 int	version_valid_rpm(const char *);
 /* rpmvercmp() itself: one version or release string, no epoch or '-' split. */
 int	version_rpmvercmp(const char *, const char *);
+
+/*
+ * Language ecosystems (version-semver.c, version-pypi.c, version-maven.c).
+ * Each comparator answers for any two strings, valid or not, in bounded
+ * time and stack; only versions its version_valid_* accepts are meaningful.
+ *
+ * npm: node-semver 7's compare() with its loose grammar, which npm applies
+ *   to package.json ("v1.2.3", "=1.2.3", "1.2.3beta", leading zeros); at
+ *   most 256 characters and numbers up to 2^53 - 1, as node-semver.
+ *   Build metadata does not count.
+ * pypi: PEP 440 as pypa/packaging sorts it (epochs, pre, post, dev, local),
+ *   ASCII letters only, as packaging after 23.0.
+ * maven: ComparableVersion of Maven master (540897d3), at most 256
+ *   characters as later Maven; a version whose number part Maven cannot
+ *   parse ("a٨b1") is invalid. Letters fold case in ASCII only.
+ * go: golang.org/x/mod/semver with the "v" optional (OSV writes "1.20.4",
+ *   "1.21.0-0"); a toolchain tag "go1.20.4", "go1.21rc2", "go1.20-pre4"
+ *   reads as golang.org/x/vuln's GoTagToSemver makes it (v1.20.4,
+ *   v1.21.0-rc.2, v1.20.0-pre.4; "go1.0" is none). "+incompatible" and
+ *   other build metadata do not count.
+ */
+int	version_cmp_npm(const char *, const char *);
+int	version_cmp_pypi(const char *, const char *);
+int	version_cmp_maven(const char *, const char *);
+int	version_cmp_go(const char *, const char *);
+int	version_valid_npm(const char *);
+int	version_valid_pypi(const char *);
+int	version_valid_maven(const char *);
+int	version_valid_go(const char *);
 
 #endif

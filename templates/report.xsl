@@ -599,6 +599,9 @@
             </ul>
           </details>
         </xsl:if>
+        <xsl:if test="@ecosystem">
+          <div class="muted small"><xsl:value-of select="@ecosystem"/><xsl:if test="@location"> · <xsl:value-of select="@location"/></xsl:if></div>
+        </xsl:if>
       </td>
       <td>
         <xsl:choose>

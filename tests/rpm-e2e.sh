@@ -313,7 +313,7 @@ same "libuuid: exactly HS-ABOVE, HS-LAST-EQ, HS-STREAM, HS-TWICE" "$UUID_WANT" "
 same "libuuid: HS-LAST-EQ is open (no fixed version named)" "open" \
     "$(json_query "$T/uuid.json" '[f["status"] for f in r["images"][0]["findings"] if f["id"] == "HS-LAST-EQ"][0]')"
 
-# --- 5. Schema version 2 (last_affected) and older files ------------------------
+# --- 5. Schema version 3 (last_affected, then the language columns) and older files ------------------------
 # A version 1 file (no last_affected column) is read as it is, and migrated by
 # the first writable open; a file newer than this hullscan is refused.
 cp "$DB2" "$T/v1.db"
@@ -332,15 +332,15 @@ same "a read-only open leaves it at version 1" 1 \
     "$(/usr/bin/python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$T/v1.db")"
 expect_status "a version 1 database: db import migrates it" 0 \
     "$HULLSCAN" db import --db "$T/v1.db" "$T/hs.json"
-same "migrated: version 2 with advisories.last_affected" "2 1" \
-    "$(/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA user_version").fetchone()[0], sum(1 for r in c.execute("PRAGMA table_info(advisories)") if r[1]=="last_affected"))' "$T/v1.db")"
+same "migrated: version 3 with advisories.last_affected, limit_version, informational, aliases" "3 4" \
+    "$(/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute("PRAGMA user_version").fetchone()[0], sum(1 for r in c.execute("PRAGMA table_info(advisories)") if r[1] in ("last_affected", "limit_version", "informational", "aliases")))' "$T/v1.db")"
 scan "$T/v1.db" "$T/v1b.json" "oci:$T/oci:uuid" 2>/dev/null || true
 same "migrated: the same findings as a new database" "$UUID_WANT" "$(findings "$T/v1b.json")"
-cp "$DB2" "$T/v3.db"
-/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 3"); c.commit()' "$T/v3.db"
-expect_status "a version 3 database: refused (exit 4)" 4 scan "$T/v3.db" "$T/v3.json" "oci:$T/oci:uuid"
-grep -q "schema version 3 is newer" "$T/err" && ok "... naming its schema version: $(head -1 "$T/err")" ||
-	{ not_ok "version 3 message"; diag "$(cat "$T/err")"; }
+cp "$DB2" "$T/v4.db"
+/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 4"); c.commit()' "$T/v4.db"
+expect_status "a version 4 database: refused (exit 4)" 4 scan "$T/v4.db" "$T/v4.json" "oci:$T/oci:uuid"
+grep -q "schema version 4 is newer" "$T/err" && ok "... naming its schema version: $(head -1 "$T/err")" ||
+	{ not_ok "version 4 message"; diag "$(cat "$T/err")"; }
 
 # --- 6. The CBL-Mariner SQLite fixture: detected, inventoried, nothing to match --
 # No importer writes a mariner:2.0 namespace yet (Mariner's OVAL is not read):

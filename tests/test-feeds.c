@@ -212,6 +212,60 @@ test_cvss(void)
 	    "a CVSS v2 vector is not scored as v3");
 }
 
+/*
+ * CVSS v4.0 base scores against FIRST's calculator: tests/cvss4-vectors.txt
+ * (base, threat, environmental and supplemental metrics); malformed vectors
+ * refused.
+ */
+static void
+test_cvss4(void)
+{
+	static const char	*bad[] = {
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
+		"CVSS:4.0/AV:N/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+		"CVSS:4.0/AV:X/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/ZZ:1",
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/",
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/SA:N",
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+		"CVSS:4.0/AV:NN/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+	};
+	const char	*top = getenv("top_srcdir");
+	char		*path, *data, *cause = NULL, *line, *next, *sep;
+	size_t		 len, i;
+	double		 want, got;
+	int		 n = 0, differ = 0;
+
+	path = xasprintf("%s/tests/cvss4-vectors.txt", top != NULL ? top : "..");
+	if (file_read(path, 1 << 20, &data, &len, &cause) != 0) {
+		tap_ok(0, "%s", cause);
+		free(cause);
+		free(path);
+		return;
+	}
+	for (line = data; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line == '#' || (sep = strstr(line, " - ")) == NULL)
+			continue;
+		*sep = '\0';
+		want = strtod(sep + 3, NULL);
+		n++;
+		if (feed_cvss4_score(line, &got) != 0 ||
+		    (long)(got * 10 + 0.5) != (long)(want * 10 + 0.5)) {
+			if (differ++ < 3)
+				tap_diag("%s: FIRST's calculator says %.1f, got %.1f",
+				    line, want, got);
+		}
+	}
+	tap_ok(n > 150 && differ == 0, "%d CVSS v4.0 vectors score as FIRST's"
+	    " calculator does (%d differ)", n, differ);
+	for (i = 0; i < NELEM(bad); i++)
+		tap_ok(feed_cvss4_score(bad[i], &got) != 0, "refused: %s", bad[i]);
+	free(data);
+	free(path);
+}
+
 /* Write data to tmpdir/name with every "from" replaced by "to"; the path. */
 static char *
 rewrite(const char *rel, const char *name, const char *from, const char *to)
@@ -664,6 +718,7 @@ main(int argc, char **argv)
 		tap_no_fixtures();
 	}
 	test_cvss();
+	test_cvss4();
 	test_osv();
 	test_oval();
 	test_csaf();

@@ -1,8 +1,10 @@
 #!/bin/bash
 # hullscan vercmp: exit statuses and messages, then the CLI against the real
 # tools: dpkg --compare-versions on every dpkg vector row, rpm's own
-# rpm.vercmp on a sample of the rpm rows, and (as root) apk 2.14.4 from the
-# Alpine edge minirootfs on a sample of the apk rows.
+# rpm.vercmp on a sample of the rpm rows, (as root) apk 2.14.4 from the
+# Alpine edge minirootfs on a sample of the apk rows, and random version
+# pairs of the language ecosystems against node's semver and Python's
+# packaging.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
 # --- the command itself ---
@@ -10,7 +12,7 @@ expect_status "vercmp with no arguments is a usage error" 2 "$HULLSCAN" vercmp
 expect_status "vercmp with one version is a usage error" 2 "$HULLSCAN" vercmp deb 1.0
 expect_status "vercmp with an unknown ecosystem" 2 "$HULLSCAN" vercmp foo 1 2
 check "unknown ecosystem: one-line message" \
-	grep -qx "hullscan: vercmp: unknown ecosystem 'foo' (deb, apk or rpm)" "$T/err"
+	grep -qx "hullscan: vercmp: unknown ecosystem 'foo' (deb, apk, rpm, npm, pypi, maven, go)" "$T/err"
 expect_status "vercmp --help" 0 "$HULLSCAN" vercmp --help
 check "vercmp --help prints the usage" grep -q '^usage: hullscan vercmp' "$T/out"
 
@@ -44,7 +46,27 @@ rpm 1:1.0-1 2.0-1 >
 rpm 1.0~rc1 1.0 <
 rpm 1.0^git1 1.0 >
 rpm 1.0 1.0 =
+npm 1.2.3-rc.1 1.2.3 <
+npm v1.2.3 =1.2.3 =
+npm 1.2.3+build.1 1.2.3 =
+pypi 1.0rc1 1.0 <
+pypi 1!0.1 2.0 >
+pypi 1.0.post1 1.0+local >
+maven 1.0-SNAPSHOT 1.0 <
+maven 1.0-sp1 1.0 >
+maven 1.0.RELEASE 1.0 =
+go v1.2.3+incompatible v1.2.3 =
+go 1.21.0-0 1.21.0 <
+go go1.21rc2 v1.21.0-rc.1 >
+go go1.20.4 1.20.4 =
 EOF
+expect_status "invalid npm version exits 2" 2 "$HULLSCAN" vercmp npm 1.2 1.2.3
+check "invalid npm version: message names it" \
+	grep -qx "hullscan: vercmp: invalid npm version '1.2'" "$T/err"
+expect_status "invalid pypi version exits 2" 2 "$HULLSCAN" vercmp pypi 1.0 "french toast"
+expect_status "invalid go version exits 2" 2 "$HULLSCAN" vercmp go v1.2-pre v1.2.0
+expect_status "a maven version longer than 256 characters exits 2" 2 \
+	"$HULLSCAN" vercmp maven "1$(printf '.0%.0s' $(seq 200))" 1
 
 need_fixtures
 
@@ -159,6 +181,86 @@ else
 			not_ok "apk validity: $bad of $n disagree with apk version -c"
 		fi
 	fi
+fi
+
+# --- language ecosystems: random pairs against the real implementations ---
+# cross ECO LABEL CMD...: 1500 pairs from tests/random-versions.py (a fixed
+# seed), answered by CMD ("<", "=", ">" or "invalid" a line) and by hullscan.
+cross() {
+	eco=$1 label=$2; shift 2
+	/usr/bin/python3 "$top_srcdir/tests/random-versions.py" "$eco" 1500 15 >"$T/$eco-pairs"
+	if ! "$@" <"$T/$eco-pairs" >"$T/$eco-answers" 2>"$T/$eco-oracle-err"; then
+		not_ok "$eco: $label did not answer"; diag "$(head -c 1000 "$T/$eco-oracle-err")"
+		return
+	fi
+	n=0; bad=0; inv=0
+	# (split by hand: a tab-split read would lose an empty version)
+	while IFS= read -r pair <&3 && IFS= read -r want <&4; do
+		n=$((n + 1))
+		a=${pair%%$'\t'*}; b=${pair#*$'\t'}
+		set +e; got=$("$HULLSCAN" vercmp -- "$eco" "$a" "$b" 2>/dev/null); st=$?; set -e
+		[ "$st" -eq 2 ] && got=invalid
+		[ "$want" = invalid ] && inv=$((inv + 1))
+		if [ "$got" != "$want" ]; then
+			bad=$((bad + 1)); [ "$bad" -le 20 ] && diag "$eco '$a' vs '$b': $label says $want, hullscan '$got'"
+		fi
+	done 3<"$T/$eco-pairs" 4<"$T/$eco-answers"
+	if [ "$n" -eq 1500 ] && [ "$bad" -eq 0 ]; then
+		ok "$eco: hullscan vercmp agrees with $label on $n random pairs ($inv with an invalid version)"
+	else
+		not_ok "$eco: $bad of $n random pairs disagree with $label"
+	fi
+}
+
+# npm: node-semver's loose compare(), the copy npm itself carries.
+semver_js=""
+if command -v node >/dev/null 2>&1; then
+	groot=$(npm root -g 2>/dev/null || true)
+	for d in "$groot/semver" "$groot/npm/node_modules/semver" \
+	    /usr/share/nodejs/semver /usr/lib/node_modules/npm/node_modules/semver; do
+		if [ -f "$d/package.json" ]; then semver_js=$d; break; fi
+	done
+fi
+if [ -z "$semver_js" ]; then
+	skip "npm oracle: no node with a semver module (npm carries one)"
+else
+	cat >"$T/semver-oracle.js" <<'EOF'
+const semver = require(process.argv[2]);
+const lines = require('fs').readFileSync(0, 'utf8').split('\n');
+lines.pop();
+for (const l of lines) {
+	const [a, b] = l.split('\t');
+	if (semver.valid(a, true) === null || semver.valid(b, true) === null) {
+		console.log('invalid');
+		continue;
+	}
+	const c = semver.compare(a, b, true);
+	console.log(c < 0 ? '<' : c > 0 ? '>' : '=');
+}
+EOF
+	ver=$(node -p "require('$semver_js/package.json').version")
+	cross npm "node semver $ver (loose)" node "$T/semver-oracle.js" "$semver_js"
+fi
+
+# pypi: Debian's python3-packaging (bootstrap.sh installs it).
+if ! /usr/bin/python3 -c 'import packaging.version' 2>/dev/null; then
+	if [ "${CI:-}" = true ]; then not_ok "python3-packaging is not installed (set-up should have)"
+	else skip "pypi oracle: python3-packaging is not installed"; fi
+else
+	cat >"$T/pep440-oracle.py" <<'EOF'
+import sys
+from packaging.version import Version, InvalidVersion
+for line in sys.stdin.buffer.read().decode("utf-8").split("\n")[:-1]:
+    a, b = line.split("\t")
+    try:
+        va, vb = Version(a), Version(b)
+    except InvalidVersion:
+        print("invalid")
+        continue
+    print("<" if va < vb else ">" if va > vb else "=")
+EOF
+	ver=$(/usr/bin/python3 -c 'import packaging; print(packaging.__version__)')
+	cross pypi "packaging $ver" /usr/bin/python3 "$T/pep440-oracle.py"
 fi
 
 done_testing

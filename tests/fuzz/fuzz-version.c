@@ -1,6 +1,8 @@
 /*
- * Fuzz target: the version orders (dpkg, apk, rpm). Besides not crashing,
- * each order must be one: cmp(a, a) == 0 and cmp(a, b) == -cmp(b, a).
+ * Fuzz target: the version orders (dpkg, apk, rpm and the language
+ * ecosystems). Besides not crashing, each order must be one: cmp(a, a) == 0
+ * and cmp(a, b) == -cmp(b, a), for valid versions through version_cmp and
+ * for anything through the raw comparators.
  */
 #include "config.h"
 
@@ -30,7 +32,17 @@ order(const char *what, int ab, int ba, const char *a, const char *b)
 int
 FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 {
-	static const enum ecosystem	 ecos[] = { ECO_DEB, ECO_APK, ECO_RPM };
+	static const enum ecosystem	 ecos[] = { ECO_DEB, ECO_APK, ECO_RPM,
+	    ECO_NPM, ECO_PYPI, ECO_MAVEN, ECO_GO };
+	static const struct {
+		const char	*name;
+		int		(*cmp)(const char *, const char *);
+	}				 raw[] = {
+		{ "npm (raw)", version_cmp_npm },
+		{ "pypi (raw)", version_cmp_pypi },
+		{ "maven (raw)", version_cmp_maven },
+		{ "go (raw)", version_cmp_go },
+	};
 	char				*s, *a, *b, *sep;
 	int				 ab, ba, aa, i;
 
@@ -62,6 +74,8 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 	ab = version_rpmvercmp(a, b);
 	ba = version_rpmvercmp(b, a);
 	order("rpmvercmp", ab, ba, a, b);
+	for (i = 0; i < (int)NELEM(raw); i++)
+		order(raw[i].name, raw[i].cmp(a, b), raw[i].cmp(b, a), a, b);
 	free(s);
 	return 0;
 }
