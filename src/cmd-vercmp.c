@@ -9,7 +9,8 @@
 #include "version.h"
 
 static const char cmd_vercmp_usage[] =
-    "usage: hullscan vercmp deb|apk|rpm|npm|pypi|maven|go VERSION1 VERSION2\n";
+    "usage: hullscan vercmp deb|apk|rpm|npm|pypi|maven|go|cargo|gem|composer|nuget\n"
+    "       VERSION1 VERSION2\n";
 
 static int
 cmd_vercmp_exec(int argc, char **argv)
@@ -35,7 +36,7 @@ cmd_vercmp_exec(int argc, char **argv)
 	eco = ecosystem_from_name(name);
 	if (eco == ECO_UNKNOWN || !version_has_order(eco)) {
 		log_error("vercmp: unknown ecosystem '%s' (deb, apk, rpm, npm, "
-		    "pypi, maven, go)", name);
+		    "pypi, maven, go, cargo, gem, composer, nuget)", name);
 		fputs(cmd_vercmp_usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -57,7 +58,7 @@ cmd_vercmp_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_vercmp_entry = {
 	.name = "vercmp",
-	.usage = "vercmp deb|apk|rpm|npm|pypi|maven|go V1 V2",
+	.usage = "vercmp ECOSYSTEM V1 V2",
 	.summary = "compare two versions: prints <, = or >",
 	.exec = cmd_vercmp_exec,
 };

@@ -70,6 +70,7 @@ enum vi_space {
 	VI_SPACE_JS,		/* ECMAScript WhiteSpace and LineTerminator */
 	VI_SPACE_PY,		/* Python str.isspace() */
 	VI_SPACE_PHP,		/* PHP trim(): " \t\n\r\0\x0B" */
+	VI_SPACE_NET,		/* .NET Char.IsWhiteSpace */
 };
 /* The length in bytes of the whitespace character at p (before end), or 0. */
 size_t	vi_space(const char *, const char *, enum vi_space);

@@ -489,3 +489,136 @@ version_cmp_go(const char *a, const char *b)
 	/* Build metadata ("+incompatible") does not count. */
 	return semver_precmp(&va, &vb);
 }
+
+/* --- Cargo: the semver crate 1.x (src/parse.rs, src/impls.rs) --- */
+
+/* numeric_identifier(): digits, no leading zero, at most u64::MAX. */
+static size_t
+cargo_int(const char *p, const char *end, struct vpart *out)
+{
+	static const char	 max[] = "18446744073709551615";
+	size_t			 n = semver_digits(p, end);
+
+	if (n == 0 || (n > 1 && *p == '0'))
+		return 0;
+	if (vi_numcmp(p, n, max, sizeof max - 1) > 0)
+		return 0;
+	out->p = p;
+	out->len = n;
+	return n;
+}
+
+/*
+ * Version::from_str: major.minor.patch, then "-" and pre-release
+ * identifiers (a number without leading zeros), then "+" and build
+ * identifiers (leading zeros allowed). No "v", no whitespace.
+ */
+static int
+cargo_parse(const char *s, struct semver *v)
+{
+	const char	*p = s, *end;
+	struct vpart	*num[3];
+	size_t		 n;
+	int		 i;
+
+	memset(v, 0, sizeof *v);
+	if (s == NULL || *s == '\0')
+		return -1;
+	end = s + strlen(s);
+	num[0] = &v->major;
+	num[1] = &v->minor;
+	num[2] = &v->patch;
+	for (i = 0; i < 3; i++) {
+		if (i > 0) {
+			if (p >= end || *p != '.')
+				return -1;
+			p++;
+		}
+		if ((n = cargo_int(p, end, num[i])) == 0)
+			return -1;
+		p += n;
+	}
+	if (p < end && *p == '-') {
+		p++;
+		if ((n = semver_idents(p, end, 1)) == 0)
+			return -1;
+		v->has_pre = 1;
+		v->pre.p = p;
+		v->pre.len = n;
+		if (semver_leading_zero(v->pre))
+			return -1;
+		p += n;
+	}
+	if (p < end && *p == '+') {
+		p++;
+		if ((n = semver_idents(p, end, 0)) == 0)
+			return -1;
+		v->build.p = p;
+		v->build.len = n;
+		p += n;
+	}
+	return p == end ? 0 : -1;
+}
+
+/*
+ * impl Ord for BuildMetadata: identifiers left to right, numbers by value
+ * and then by length ("0 < 00 < 1 < 01"), numbers before other
+ * identifiers, which compare as bytes; none at all sorts first.
+ */
+static int
+cargo_buildcmp(struct vpart a, struct vpart b)
+{
+	struct semver	sa, sb;
+	struct vpart	ia, ib;
+	size_t		pa = 0, pb = 0;
+	int		ha, hb, na, nb, r;
+
+	memset(&sa, 0, sizeof sa);
+	memset(&sb, 0, sizeof sb);
+	sa.has_pre = a.len != 0;
+	sa.pre = a;
+	sb.has_pre = b.len != 0;
+	sb.pre = b;
+	if (!sa.has_pre || !sb.has_pre)
+		return sa.has_pre - sb.has_pre;
+	for (;;) {
+		ha = semver_pre_next(&sa, &pa, &ia);
+		hb = semver_pre_next(&sb, &pb, &ib);
+		if (!ha || !hb)
+			return ha - hb;
+		na = vi_alldigits(ia.p, ia.len);
+		nb = vi_alldigits(ib.p, ib.len);
+		if (na != nb)
+			return na ? -1 : 1;
+		if (na) {
+			if ((r = vi_numcmp(ia.p, ia.len, ib.p, ib.len)) != 0)
+				return r;
+			if (ia.len != ib.len)
+				return ia.len < ib.len ? -1 : 1;
+		} else if ((r = vi_bytecmp(ia.p, ia.len, ib.p, ib.len)) != 0)
+			return r;
+	}
+}
+
+int
+version_valid_cargo(const char *s)
+{
+	struct semver	v;
+
+	return cargo_parse(s, &v) == 0;
+}
+
+int
+version_cmp_cargo(const char *a, const char *b)
+{
+	struct semver	va, vb;
+	int		r;
+
+	(void)cargo_parse(a, &va);
+	(void)cargo_parse(b, &vb);
+	if ((r = semver_maincmp(&va, &vb)) != 0 ||
+	    (r = semver_precmp(&va, &vb)) != 0)
+		return r;
+	/* The crate's Ord goes on to the build metadata, unlike SemVer's precedence. */
+	return cargo_buildcmp(va.build, vb.build);
+}

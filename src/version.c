@@ -654,12 +654,12 @@ vi_space(const char *p, const char *end, enum vi_space kind)
 	case 0x1c: case 0x1d: case 0x1e: case 0x1f:
 		return kind == VI_SPACE_PY;
 	}
-	if (kind != VI_SPACE_JS && kind != VI_SPACE_PY)
+	if (kind != VI_SPACE_JS && kind != VI_SPACE_PY && kind != VI_SPACE_NET)
 		return 0;
 	if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)		/* U+00A0 */
 		return 2;
 	if (n >= 2 && u[0] == 0xc2 && u[1] == 0x85)		/* U+0085 */
-		return kind == VI_SPACE_PY ? 2 : 0;
+		return kind != VI_SPACE_JS ? 2 : 0;
 	if (n < 3)
 		return 0;
 	if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)	/* U+1680 */
@@ -737,6 +737,10 @@ static const struct {
 	{ ECO_PYPI, version_valid_pypi, version_cmp_pypi },
 	{ ECO_MAVEN, version_valid_maven, version_cmp_maven },
 	{ ECO_GO, version_valid_go, version_cmp_go },
+	{ ECO_CARGO, version_valid_cargo, version_cmp_cargo },
+	{ ECO_GEM, version_valid_gem, version_cmp_gem },
+	{ ECO_COMPOSER, version_valid_composer, version_cmp_composer },
+	{ ECO_NUGET, version_valid_nuget, version_cmp_nuget },
 };
 
 int

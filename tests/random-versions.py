@@ -150,6 +150,34 @@ def composer_near(r, a):
     return r.choice(ops)(s)
 
 
+def cargo(r):
+    nums = [pick(r, "0", "1", "2", "10", str(r.randrange(1000)), str(r.randrange(10 ** 12)))
+            if r.random() > 0.04 else pick(r, "01", "00") for _ in range(3)]
+    s = ".".join(nums)
+    if r.random() < 0.5:
+        s += "-" + ".".join(pick(r, "alpha", "beta", "rc", "0", "1", "2", "10",
+                                 "x-y", "-", "A") if r.random() > 0.05 else "01"
+                            for _ in range(r.randrange(1, 4)))
+    if r.random() < 0.35:
+        s += "+" + ".".join(pick(r, "b", "1", "2", "10", "0", "x-1", "sha", "B")
+                            for _ in range(r.randrange(1, 3)))
+    if r.random() < 0.05:
+        s = pick(r, "1.2", "1.2.3-", "1.2.3+", "1.2.3-a..b", "", "1.2.3.4")
+    return s
+
+
+def cargo_near(r, a):
+    if r.random() < 0.3:
+        return cargo(r)
+    ops = [
+        lambda s: s + pick(r, "-0", "-alpha", ".1", "+b", "1", "+1"),
+        lambda s: s.replace("1", pick(r, "0", "2"), 1),
+        lambda s: s.split("+")[0] + pick(r, "+b", "+2", "+b.1", ""),
+        lambda s: s.split("-")[0],
+    ]
+    return r.choice(ops)(a)
+
+
 def main():
     eco, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     r = random.Random(seed)

@@ -33,7 +33,8 @@ int
 FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 {
 	static const enum ecosystem	 ecos[] = { ECO_DEB, ECO_APK, ECO_RPM,
-	    ECO_NPM, ECO_PYPI, ECO_MAVEN, ECO_GO };
+	    ECO_NPM, ECO_PYPI, ECO_MAVEN, ECO_GO, ECO_CARGO, ECO_GEM,
+	    ECO_COMPOSER, ECO_NUGET };
 	static const struct {
 		const char	*name;
 		int		(*cmp)(const char *, const char *);
@@ -42,7 +43,12 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 		{ "pypi (raw)", version_cmp_pypi },
 		{ "maven (raw)", version_cmp_maven },
 		{ "go (raw)", version_cmp_go },
+		{ "cargo (raw)", version_cmp_cargo },
+		{ "gem (raw)", version_cmp_gem },
+		{ "composer (raw)", version_cmp_composer },
+		{ "nuget (raw)", version_cmp_nuget },
 	};
+	char				 norm[128];
 	char				*s, *a, *b, *sep;
 	int				 ab, ba, aa, i;
 
@@ -76,6 +82,8 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 	order("rpmvercmp", ab, ba, a, b);
 	for (i = 0; i < (int)NELEM(raw); i++)
 		order(raw[i].name, raw[i].cmp(a, b), raw[i].cmp(b, a), a, b);
+	/* Normalising into a small buffer truncates, never overruns. */
+	version_normalize_composer(a, norm, sizeof norm);
 	free(s);
 	return 0;
 }
