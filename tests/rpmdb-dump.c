@@ -62,6 +62,10 @@ main(int argc, char **argv)
 			log_error("%s", cause);
 			return 1;
 		}
+		free(wal);
+		free(walpath);
+		free(data);
+		inventory_free(inv);
 		return 0;
 	}
 	if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
