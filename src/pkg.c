@@ -11,36 +11,43 @@
 #include "rootfs.h"
 #include "util.h"
 
+/* A path and its length: pkg_wanted runs for every tar entry. */
+struct wanted {
+	const char	*s;
+	size_t		 n;
+};
+#define W(s)	{ s, sizeof(s) - 1 }
+
 /* Files an analyzer reads, exactly. */
-static const char *wanted_files[] = {
-	"etc/os-release",
-	"usr/lib/os-release",
-	"etc/lsb-release",
-	"etc/debian_version",
-	"etc/alpine-release",
-	"etc/redhat-release",
-	"etc/centos-release",
-	"etc/rocky-release",
-	"etc/almalinux-release",
-	"etc/system-release",
-	"etc/fedora-release",
-	"etc/SuSE-release",
-	"var/lib/dpkg/status",
-	"lib/apk/db/installed",
-	"usr/lib/apk/db/installed",
-	"var/lib/rpm/rpmdb.sqlite",
-	"var/lib/rpm/rpmdb.sqlite-wal",
-	"var/lib/rpm/Packages",
-	"var/lib/rpm/Packages.db",
-	"usr/lib/sysimage/rpm/rpmdb.sqlite",
-	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal",
-	"usr/lib/sysimage/rpm/Packages",
-	"usr/lib/sysimage/rpm/Packages.db",
+static const struct wanted wanted_files[] = {
+	W("etc/os-release"),
+	W("usr/lib/os-release"),
+	W("etc/lsb-release"),
+	W("etc/debian_version"),
+	W("etc/alpine-release"),
+	W("etc/redhat-release"),
+	W("etc/centos-release"),
+	W("etc/rocky-release"),
+	W("etc/almalinux-release"),
+	W("etc/system-release"),
+	W("etc/fedora-release"),
+	W("etc/SuSE-release"),
+	W("var/lib/dpkg/status"),
+	W("lib/apk/db/installed"),
+	W("usr/lib/apk/db/installed"),
+	W("var/lib/rpm/rpmdb.sqlite"),
+	W("var/lib/rpm/rpmdb.sqlite-wal"),
+	W("var/lib/rpm/Packages"),
+	W("var/lib/rpm/Packages.db"),
+	W("usr/lib/sysimage/rpm/rpmdb.sqlite"),
+	W("usr/lib/sysimage/rpm/rpmdb.sqlite-wal"),
+	W("usr/lib/sysimage/rpm/Packages"),
+	W("usr/lib/sysimage/rpm/Packages.db"),
 };
 
 /* Directories whose regular files (one level) an analyzer reads. */
-static const char *wanted_dirs[] = {
-	"var/lib/dpkg/status.d",
+static const struct wanted wanted_dirs[] = {
+	W("var/lib/dpkg/status.d"),
 };
 
 /* The language analyzers, each naming its own files. */
@@ -56,11 +63,12 @@ static const struct pkg_lang *pkg_langs[] = {
 static const char *rpm_names[] = { "rpmdb.sqlite", "Packages.db", "Packages" };
 static const char *rpm_dirs[] = { "var/lib/rpm", "usr/lib/sysimage/rpm" };
 
-/* Is path a leading directory of want ("var/lib" of "var/lib/dpkg/status")? */
+/* Is path want itself, or one of its leading directories ("var/lib" of "var/lib/dpkg/status")? */
 static int
-is_parent(const char *path, size_t len, const char *want)
+is_or_parent(const char *path, size_t len, const struct wanted *w)
 {
-	return strncmp(want, path, len) == 0 && want[len] == '/';
+	return len <= w->n && memcmp(path, w->s, len) == 0 &&
+	    (len == w->n || w->s[len] == '/');
 }
 
 #define DPKG_INFO	"var/lib/dpkg/info/"
@@ -84,16 +92,14 @@ pkg_wanted(const char *path)
 		return WANT_NO;
 	len = strlen(path);
 	for (i = 0; i < NELEM(wanted_files); i++) {
-		if (strcmp(path, wanted_files[i]) == 0 ||
-		    is_parent(path, len, wanted_files[i]))
+		if (is_or_parent(path, len, &wanted_files[i]))
 			return WANT_KEEP;
 	}
 	for (i = 0; i < NELEM(wanted_dirs); i++) {
-		dlen = strlen(wanted_dirs[i]);
-		if (strcmp(path, wanted_dirs[i]) == 0 ||
-		    is_parent(path, len, wanted_dirs[i]))
+		if (is_or_parent(path, len, &wanted_dirs[i]))
 			return WANT_KEEP;
-		if (len > dlen + 1 && strncmp(path, wanted_dirs[i], dlen) == 0 &&
+		dlen = wanted_dirs[i].n;
+		if (len > dlen + 1 && memcmp(path, wanted_dirs[i].s, dlen) == 0 &&
 		    path[dlen] == '/') {
 			if ((slash = strchr(path + dlen + 1, '/')) != NULL)
 				return WANT_NO;

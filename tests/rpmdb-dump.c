@@ -55,22 +55,21 @@ main(int argc, char **argv)
 		wal = NULL;
 		wlen = 0;
 	}
-	if (files) {
-		if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
-		    pkg_rpmdb_files(file, data, len, wal, wlen, print_file, NULL,
-		    &cause) != 0) {
-			log_error("%s", cause);
-			return 1;
-		}
-		return 0;
-	}
 	if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
-	    pkg_rpmdb_parse_wal(file, data, len, wal, wlen, inv, &cause) != 0) {
+	    (files ? pkg_rpmdb_files(file, data, len, wal, wlen, print_file, NULL,
+	    &cause) : pkg_rpmdb_parse_wal(file, data, len, wal, wlen, inv,
+	    &cause)) != 0) {
 		log_error("%s", cause);
-		return 1;
+		files = -1;
 	}
+	free(cause);
 	free(wal);
 	free(walpath);
+	if (files != 0) {
+		free(data);
+		inventory_free(inv);
+		return files < 0 ? 1 : 0;
+	}
 	lines = xcalloc(inv->npkgs + 1, sizeof *lines);
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];
