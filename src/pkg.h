@@ -30,4 +30,19 @@ int	pkg_rpmdb_parse(const char *path_in_image, const char *data, size_t len,
 int	pkg_rpmdb_parse_wal(const char *path_in_image, const char *data, size_t len,
 	    const char *wal, size_t wal_len, struct inventory *, char **cause);
 
+/*
+ * Language analyzers of one file each: path is where it is in the image
+ * (each package's location); packages are appended with purl and location.
+ */
+int	pkg_gemspec_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_gemfile_lock_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_composer_installed_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_composer_lock_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_dotnet_deps_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+
 #endif
