@@ -66,6 +66,13 @@ for name in sorted(os.listdir(src)):
             n += 1
 PY
 	;;
+gem)
+	prefix 0 $(find "$F/lang/ruby" -type f -name '*.gemspec')
+	printf '\001GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.6.4)\n      x (~> 1.0)\n    n (1.1-x86_64-linux)\n\nPLATFORMS\n  ruby\n' >"$dir/lock-1" ;;
+composer)
+	prefix 0 $(find "$F/lang/php" -type f -name installed.json)
+	prefix 1 $(find "$F/lang/php" -type f -name installed.json) ;;
+dotnet)	prefix 0 $(find "$F/lang/dotnet" -type f -name '*.deps.json') ;;
 layer)
 	copy "$F"/images/claircore-whiteout-layers/*.layer
 	for f in "$F"/images/claircore-whiteout-layers/*.layer; do
