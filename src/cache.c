@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -179,7 +180,8 @@ cache_load(struct layer_cache *c, const char *digest, struct layer_files **out,
 			push_path(&lf->opaque, &lf->nopaque, column_text(st, 1));
 			continue;
 		}
-		if (kind != KEPT_FILE && kind != KEPT_SYMLINK && kind != KEPT_DIR) {
+		if (kind != KEPT_FILE && kind != KEPT_SYMLINK && kind != KEPT_DIR &&
+		    kind != KEPT_TOOBIG) {
 			sqlite3_finalize(st);
 			layer_files_free(lf);
 			return fail(cause, HS_EINVAL, "layer cache %s: layer %s: unknown "
@@ -190,6 +192,11 @@ cache_load(struct layer_cache *c, const char *digest, struct layer_files **out,
 		memset(kf, 0, sizeof *kf);
 		kf->type = (enum kept_type)kind;
 		kf->path = column_text(st, 1);
+		if (kf->type == KEPT_TOOBIG) {
+			/* Its size, in decimal: the content was never kept. */
+			kf->len = (size_t)sqlite3_column_int64(st, 2);
+			continue;
+		}
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
 			blob = sqlite3_column_blob(st, 2);
 			n = sqlite3_column_bytes(st, 2);
@@ -252,6 +259,7 @@ static int
 cache_store(struct layer_cache *c, const struct layer_files *lf)
 {
 	sqlite3_stmt	*st = NULL;
+	char		 size[32];
 	size_t		 i;
 	int		 seq = 0, ok = 0;
 
@@ -282,6 +290,13 @@ cache_store(struct layer_cache *c, const struct layer_files *lf)
 	    " data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < lf->nfiles; i++) {
+		if (lf->files[i].type == KEPT_TOOBIG) {
+			snprintf(size, sizeof size, "%zu", lf->files[i].len);
+			if (insert_entry(st, lf->digest, seq++, KEPT_TOOBIG,
+			    lf->files[i].path, size, strlen(size)) != 0)
+				goto out;
+			continue;
+		}
 		if (insert_entry(st, lf->digest, seq++, (int)lf->files[i].type,
 		    lf->files[i].path, lf->files[i].data, lf->files[i].len) != 0)
 			goto out;

@@ -1,4 +1,4 @@
-/* hullscan inventory: list an image's OS and installed packages as TSV. */
+/* hullscan inventory: list an image's OS, its packages and its applications' packages as TSV. */
 #include "config.h"
 
 #include <getopt.h>
@@ -15,7 +15,8 @@
 static const char *inventory_usage =
     "usage: hullscan inventory [options] REF...\n"
     "  prints, per image, a line \"# REF<TAB>os<TAB>version<TAB>namespace\" and then one\n"
-    "  line per package: name, version, source name, source version, arch, ecosystem\n"
+    "  line per package: name, version, source name, source version, arch, ecosystem,\n"
+    "  location in the image, purl, layer (\"-\" when none: OS packages)\n"
     CMD_SOURCE_USAGE
     "  -q, --quiet          only warnings and errors on stderr\n"
     "  -v, --verbose        debug messages\n";
@@ -32,6 +33,20 @@ static const char *
 or_dash(const char *s)
 {
 	return s != NULL && *s != '\0' ? s : "-";
+}
+
+/* A path from the image, as one TSV field: tabs and newlines would split the line. */
+static void
+put_field(const char *s)
+{
+	const unsigned char	*p;
+
+	if (s == NULL || *s == '\0') {
+		putchar('-');
+		return;
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
 }
 
 static int
@@ -88,10 +103,14 @@ cmd_inventory_exec(int argc, char **argv)
 		    or_dash(r.inv->os.version_id), or_dash(r.inv->os.namespace));
 		for (i = 0; i < r.inv->npkgs; i++) {
 			p = &r.inv->pkgs[i];
-			printf("%s\t%s\t%s\t%s\t%s\t%s\n", p->name, p->version,
+			printf("%s\t%s\t%s\t%s\t%s\t%s\t", p->name, p->version,
 			    p->source_name, p->source_version, or_dash(p->arch),
 			    ecosystem_name(p->ecosystem));
+			put_field(p->location);
+			printf("\t%s\t%s\n", or_dash(p->purl), or_dash(p->layer));
 		}
+		if (r.warning != NULL)
+			log_warn("%s: %s", r.reference, r.warning);
 		image_result_clear(&r);
 	}
 	cmd_source_end(&src);

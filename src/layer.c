@@ -596,9 +596,26 @@ layer_whiteout(struct layer_ctx *c, const char *path)
 	return 1;
 }
 
-/* Read a wanted regular file's content, bounded by max_file. */
+/* A WANT_SOFT file over max_file: its size is kept, not its content. */
 static int
-layer_keep_data(struct layer_ctx *c, struct archive_entry *e, char *path)
+layer_keep_toobig(struct layer_ctx *c, char *path, size_t size)
+{
+	struct kept_file	*k;
+
+	log_debug("layer: %s: %zu bytes, over the limit of %zu: not kept", path,
+	    size, c->limits->max_file);
+	k = layer_add_file(c, path, KEPT_TOOBIG);
+	k->len = size;
+	return 0;
+}
+
+/*
+ * Read a wanted regular file's content, bounded by max_file: past it, a
+ * WANT_SOFT file is noted (KEPT_TOOBIG), any other fails the layer.
+ */
+static int
+layer_keep_data(struct layer_ctx *c, struct archive_entry *e, char *path,
+    int want)
 {
 	size_t		 max = c->limits->max_file;
 	struct buf	 b;
@@ -608,6 +625,10 @@ layer_keep_data(struct layer_ctx *c, struct archive_entry *e, char *path)
 
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
 	    (uint64_t)archive_entry_size(e) > max) {
+		if (want == WANT_SOFT)
+			return layer_keep_toobig(c, path,
+			    (uint64_t)archive_entry_size(e) > SIZE_MAX ? SIZE_MAX :
+			    (size_t)archive_entry_size(e));
 		layer_error(c, HS_ELIMIT, "%s: %jd bytes, larger than the limit "
 		    "of %zu bytes", path, (intmax_t)archive_entry_size(e), max);
 		free(path);
@@ -629,6 +650,11 @@ layer_keep_data(struct layer_ctx *c, struct archive_entry *e, char *path)
 		}
 		b.len += n;
 		if (b.len > max) {
+			if (want == WANT_SOFT) {
+				n = b.len;
+				buf_free(&b);
+				return layer_keep_toobig(c, path, n);
+			}
 			layer_error(c, HS_ELIMIT, "%s: larger than the limit of "
 			    "%zu bytes", path, max);
 			goto fail;
@@ -676,8 +702,10 @@ layer_keep_hardlink(struct layer_ctx *c, char *path, const char *target)
 		k = layer_add_file(c, path, t->type);
 		t = &lf->files[i];	/* the array may have moved */
 		k->len = t->len;
-		k->data = xmalloc(t->len + 1);
-		memcpy(k->data, t->data, t->len + 1);
+		if (t->data != NULL) {	/* KEPT_TOOBIG has none */
+			k->data = xmalloc(t->len + 1);
+			memcpy(k->data, t->data, t->len + 1);
+		}
 	} else {
 		k = layer_add_file(c, path, KEPT_SYMLINK);
 		k->data = xasprintf("/%s", norm);
@@ -719,7 +747,7 @@ layer_entry(struct layer_ctx *c, struct archive_entry *e)
 		free(path);
 		return 0;
 	}
-	wanted = c->want != NULL && c->want(path);
+	wanted = c->want != NULL ? c->want(path) : WANT_NO;
 	if ((link = archive_entry_hardlink(e)) != NULL &&
 	    !(archive_entry_size_is_set(e) && archive_entry_size(e) > 0)) {
 		if (wanted)
@@ -731,7 +759,7 @@ layer_entry(struct layer_ctx *c, struct archive_entry *e)
 	switch (archive_entry_filetype(e)) {
 	case AE_IFREG:
 		if (wanted)
-			return layer_keep_data(c, e, path);
+			return layer_keep_data(c, e, path, wanted);
 		break;
 	case AE_IFLNK:
 		link = archive_entry_symlink(e);

@@ -16,6 +16,7 @@ enum kept_type {
 	KEPT_FILE = 0,		/* regular file: data/len hold its content */
 	KEPT_SYMLINK,		/* data holds the link target */
 	KEPT_DIR,		/* a wanted directory exists (no data) */
+	KEPT_TOOBIG,		/* a WANT_SOFT file over max_file: len is its size, no data */
 };
 
 struct kept_file {
@@ -23,6 +24,12 @@ struct kept_file {
 	enum kept_type	 type;
 	char		*data;	/* NUL-terminated for convenience */
 	size_t		 len;
+	/*
+	 * In the merged view (rootfs.c) only: the diff_id of the layer this
+	 * entry came from, borrowed from the view; NULL for dir: and in a
+	 * layer's own list.
+	 */
+	const char	*layer;
 };
 
 struct layer_files {
@@ -46,7 +53,17 @@ struct layer_limits {
 };
 void	layer_limits_default(struct layer_limits *);
 
-/* Which paths to keep: returns 1 to keep, 0 to skip. */
+/*
+ * Which paths to keep. WANT_KEEP: a file over max_file fails the layer (a
+ * package database must be read whole). WANT_SOFT: such a file is kept as
+ * KEPT_TOOBIG, its size without its content, and the layer is still read
+ * (one application's lockfile must not hide the image's other packages).
+ */
+enum layer_want {
+	WANT_NO = 0,
+	WANT_KEEP = 1,
+	WANT_SOFT = 2,
+};
 typedef int (*layer_want_fn)(const char *path);
 
 /*

@@ -153,6 +153,7 @@ inventory_free(struct inventory *inv)
 	for (i = 0; i < inv->npkgs; i++)
 		package_clear(&inv->pkgs[i]);
 	free(inv->pkgs);
+	free(inv->warning);
 	free(inv);
 }
 

@@ -85,6 +85,11 @@ struct inventory {
 	struct os_info	 os;
 	struct package	*pkgs;
 	size_t		 npkgs;
+	/*
+	 * Files an analyzer found but could not read (over the size limit,
+	 * malformed), one line: their packages are missing. NULL when none.
+	 */
+	char		*warning;
 };
 struct inventory *inventory_new(void);
 void	inventory_free(struct inventory *);

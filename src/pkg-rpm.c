@@ -23,9 +23,20 @@
 #define TAG_EPOCH	1003
 #define TAG_ARCH	1022
 #define TAG_SOURCERPM	1044
+#define TAG_OLDFILENAMES 1027
+#define TAG_DIRINDEXES	1116
+#define TAG_BASENAMES	1117
+#define TAG_DIRNAMES	1118
 #define TYPE_INT32	4
 #define TYPE_STRING	6
+#define TYPE_STRING_ARRAY 8
 #define TYPE_I18NSTRING	9
+
+/* What each header of a database is handed to: the inventory, or the file lists. */
+struct rpm_sink {
+	int	(*fn)(const unsigned char *blob, size_t len, void *arg, char **cause);
+	void	*arg;
+};
 
 static uint32_t
 get_be32(const unsigned char *p)
@@ -165,11 +176,125 @@ rpm_source(const char *srpm, int has_epoch, uint32_t epoch, char **name,
 		*version = xstrndup(ver, end - ver);
 }
 
-/* Add the package of one header blob (gpg-pubkey entries are keys, not packages). */
+/*
+ * A string-array tag: *n strings, pointers into the blob in *out (the
+ * caller frees the array); *n is 0 when the tag is absent.
+ */
 static int
-rpm_add_header(const unsigned char *blob, size_t len, struct inventory *inv,
+rpmhdr_strings(const struct rpmhdr *h, uint32_t tag, const char ***out,
+    uint32_t *n, char **cause)
+{
+	const unsigned char	*end;
+	uint32_t		 type, off, count, i;
+
+	*out = NULL;
+	*n = 0;
+	if (rpmhdr_find(h, tag, &type, &off, &count) != 0)
+		return 0;
+	if (type != TYPE_STRING_ARRAY || count > h->dl)
+		return fail(cause, HS_EINVAL, "tag %u has type %u count %u, not "
+		    "a string array", tag, type, count);
+	*out = xreallocarray(NULL, count + 1, sizeof **out);
+	for (i = 0; i < count; i++) {
+		if (off >= h->dl || (end = memchr(h->data + off, '\0',
+		    h->dl - off)) == NULL) {
+			free(*out);
+			*out = NULL;
+			return fail(cause, HS_EINVAL, "tag %u: string %u runs past "
+			    "the %u data bytes", tag, i, h->dl);
+		}
+		(*out)[i] = (const char *)h->data + off;
+		off = end - h->data + 1;
+	}
+	*n = count;
+	return 0;
+}
+
+/* An int32-array tag: *n values at *out (big-endian, in the blob). */
+static int
+rpmhdr_int32s(const struct rpmhdr *h, uint32_t tag, const unsigned char **out,
+    uint32_t *n, char **cause)
+{
+	uint32_t	type, off, count;
+
+	*out = NULL;
+	*n = 0;
+	if (rpmhdr_find(h, tag, &type, &off, &count) != 0)
+		return 0;
+	if (type != TYPE_INT32 || off > h->dl || count > (h->dl - off) / 4)
+		return fail(cause, HS_EINVAL, "tag %u: type %u, %u int32 at %u "
+		    "past the %u data bytes", tag, type, count, off, h->dl);
+	*out = h->data + off;
+	*n = count;
+	return 0;
+}
+
+struct rpm_files {
+	pkg_file_fn	 fn;
+	void		*arg;
+	struct buf	 path;
+};
+
+/*
+ * The files of one header: BASENAMES each in DIRNAMES[DIRINDEXES[i]]
+ * (rpm 4), else OLDFILENAMES (rpm 3).
+ */
+static int
+rpm_files_header(const unsigned char *blob, size_t len, void *arg,
     char **cause)
 {
+	struct rpm_files	*f = arg;
+	struct rpmhdr		 h;
+	const char		*name, **base = NULL, **dirs = NULL;
+	const unsigned char	*idx;
+	uint32_t		 nbase, ndirs, nidx, i, d;
+	int			 r;
+
+	if ((r = rpmhdr_open(&h, blob, len, cause)) != 0 ||
+	    (r = rpmhdr_string(&h, TAG_NAME, &name, cause)) != 0)
+		return r;
+	if (name == NULL || strcmp(name, "gpg-pubkey") == 0)
+		return 0;
+	if ((r = rpmhdr_strings(&h, TAG_BASENAMES, &base, &nbase, cause)) != 0 ||
+	    (r = rpmhdr_strings(&h, TAG_DIRNAMES, &dirs, &ndirs, cause)) != 0 ||
+	    (r = rpmhdr_int32s(&h, TAG_DIRINDEXES, &idx, &nidx, cause)) != 0)
+		goto out;
+	if (nbase == 0) {
+		free(base);
+		if ((r = rpmhdr_strings(&h, TAG_OLDFILENAMES, &base, &nbase,
+		    cause)) != 0)
+			goto out;
+		for (i = 0; i < nbase; i++)
+			f->fn(name, base[i], strlen(base[i]), f->arg);
+		goto out;
+	}
+	if (nidx != nbase) {
+		r = fail(cause, HS_EINVAL, "%s: %u file names but %u directory "
+		    "indexes", name, nbase, nidx);
+		goto out;
+	}
+	for (i = 0; i < nbase; i++) {
+		if ((d = get_be32(idx + (size_t)i * 4)) >= ndirs) {
+			r = fail(cause, HS_EINVAL, "%s: file %u in directory %u of "
+			    "%u", name, i, d, ndirs);
+			goto out;
+		}
+		f->path.len = 0;
+		buf_adds(&f->path, dirs[d]);
+		buf_adds(&f->path, base[i]);
+		f->fn(name, f->path.data, f->path.len, f->arg);
+	}
+out:
+	free(base);
+	free(dirs);
+	return r;
+}
+
+/* Add the package of one header blob (gpg-pubkey entries are keys, not packages). */
+static int
+rpm_add_header(const unsigned char *blob, size_t len, void *arg, char **cause)
+{
+	struct inventory *inv = arg;
 	struct rpmhdr	 h;
 	const char	*name, *ver, *rel, *arch, *srpm;
 	char		*version = NULL, *sname = NULL, *sversion = NULL;
@@ -309,7 +434,7 @@ rpm_sqlite_apply_wal(const unsigned char *db, size_t len,
 
 static int
 rpm_read_sqlite(const char *data, size_t len, const char *wal, size_t wlen,
-    struct inventory *inv, char **cause)
+    const struct rpm_sink *sink, char **cause)
 {
 	sqlite3		*db = NULL;
 	sqlite3_stmt	*st = NULL;
@@ -366,7 +491,7 @@ rpm_read_sqlite(const char *data, size_t len, const char *wal, size_t wlen,
 			r = fail(cause, HS_EINVAL, "package %zu: empty blob", n);
 			goto out;
 		}
-		if ((r = rpm_add_header(blob, blen, inv, cause)) != 0) {
+		if ((r = sink->fn(blob, blen, sink->arg, cause)) != 0) {
 			cause_prefix(cause, "package %zu", n);
 			goto out;
 		}
@@ -449,7 +574,7 @@ bdb_overflow(const struct bdb *b, uint32_t pgno, uint32_t tlen,
 }
 
 static int
-rpm_read_bdb(const char *data, size_t len, struct inventory *inv,
+rpm_read_bdb(const char *data, size_t len, const struct rpm_sink *sink,
     char **cause)
 {
 	struct bdb		 b;
@@ -529,8 +654,8 @@ rpm_read_bdb(const char *data, size_t len, struct inventory *inv,
 				    RPM_MAX_PKGS);
 				goto out;
 			}
-			r = rpm_add_header((unsigned char *)item.data, item.len,
-			    inv, cause);
+			r = sink->fn((unsigned char *)item.data, item.len,
+			    sink->arg, cause);
 			if (r != 0) {
 				cause_prefix(cause, "BerkeleyDB page %u item %u",
 				    pgno, i + 1);
@@ -552,7 +677,7 @@ out:
 #define NDB_BLK		16
 
 static int
-rpm_read_ndb(const char *data, size_t len, struct inventory *inv,
+rpm_read_ndb(const char *data, size_t len, const struct rpm_sink *sink,
     char **cause)
 {
 	const unsigned char	*d = (const unsigned char *)data, *s, *bh;
@@ -596,7 +721,7 @@ rpm_read_ndb(const char *data, size_t len, struct inventory *inv,
 		if ((size_t)bloblen + 16 + 12 > (size_t)blkcnt * NDB_BLK)
 			return fail(cause, HS_EINVAL, "NDB package %u: blob of %u "
 			    "bytes in %u blocks", pkgidx, bloblen, blkcnt);
-		if ((r = rpm_add_header(bh + 16, bloblen, inv, cause)) != 0) {
+		if ((r = sink->fn(bh + 16, bloblen, sink->arg, cause)) != 0) {
 			cause_prefix(cause, "NDB package %u", pkgidx);
 			return r;
 		}
@@ -611,20 +736,21 @@ pkg_rpmdb_parse(const char *path, const char *data, size_t len,
 	return pkg_rpmdb_parse_wal(path, data, len, NULL, 0, inv, cause);
 }
 
-int
-pkg_rpmdb_parse_wal(const char *path, const char *data, size_t len,
-    const char *wal, size_t wlen, struct inventory *inv, char **cause)
+/* Every header of the database, whatever its format, to sink. */
+static int
+rpm_read(const char *path, const char *data, size_t len, const char *wal,
+    size_t wlen, const struct rpm_sink *sink, char **cause)
 {
 	const unsigned char	*d = (const unsigned char *)data;
 	int			 r;
 
 	if (len >= 16 && memcmp(data, "SQLite format 3", 16) == 0)
-		r = rpm_read_sqlite(data, len, wal, wlen, inv, cause);
+		r = rpm_read_sqlite(data, len, wal, wlen, sink, cause);
 	else if (len >= 32 && get_le32(d) == NDB_MAGIC)
-		r = rpm_read_ndb(data, len, inv, cause);
+		r = rpm_read_ndb(data, len, sink, cause);
 	else if (len >= 512 && (get_le32(d + 12) == BDB_HASH_MAGIC ||
 	    get_be32(d + 12) == BDB_HASH_MAGIC))
-		r = rpm_read_bdb(data, len, inv, cause);
+		r = rpm_read_bdb(data, len, sink, cause);
 	else if (len == 0)
 		r = fail(cause, HS_EINVAL, "empty file, not an rpm database");
 	else
@@ -632,5 +758,30 @@ pkg_rpmdb_parse_wal(const char *path, const char *data, size_t len,
 		    "BerkeleyDB hash or NDB)");
 	if (r != 0)
 		cause_prefix(cause, "%s", path);
+	return r;
+}
+
+int
+pkg_rpmdb_parse_wal(const char *path, const char *data, size_t len,
+    const char *wal, size_t wlen, struct inventory *inv, char **cause)
+{
+	struct rpm_sink	sink = { rpm_add_header, inv };
+
+	return rpm_read(path, data, len, wal, wlen, &sink, cause);
+}
+
+int
+pkg_rpmdb_files(const char *path, const char *data, size_t len,
+    const char *wal, size_t wlen, pkg_file_fn fn, void *arg, char **cause)
+{
+	struct rpm_files	f;
+	struct rpm_sink		sink = { rpm_files_header, &f };
+	int			r;
+
+	f.fn = fn;
+	f.arg = arg;
+	buf_init(&f.path);
+	r = rpm_read(path, data, len, wal, wlen, &sink, cause);
+	buf_free(&f.path);
 	return r;
 }

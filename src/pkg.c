@@ -1,6 +1,8 @@
 /* The analyzers' front: which paths to keep, and the merged view to an inventory. */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,82 +11,287 @@
 #include "rootfs.h"
 #include "util.h"
 
+/* A path and its length: pkg_wanted runs for every tar entry. */
+struct wanted {
+	const char	*s;
+	size_t		 n;
+};
+#define W(s)	{ s, sizeof(s) - 1 }
+
 /* Files an analyzer reads, exactly. */
-static const char *wanted_files[] = {
-	"etc/os-release",
-	"usr/lib/os-release",
-	"etc/lsb-release",
-	"etc/debian_version",
-	"etc/alpine-release",
-	"etc/redhat-release",
-	"etc/centos-release",
-	"etc/rocky-release",
-	"etc/almalinux-release",
-	"etc/system-release",
-	"etc/fedora-release",
-	"etc/SuSE-release",
-	"var/lib/dpkg/status",
-	"lib/apk/db/installed",
-	"usr/lib/apk/db/installed",
-	"var/lib/rpm/rpmdb.sqlite",
-	"var/lib/rpm/rpmdb.sqlite-wal",
-	"var/lib/rpm/Packages",
-	"var/lib/rpm/Packages.db",
-	"usr/lib/sysimage/rpm/rpmdb.sqlite",
-	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal",
-	"usr/lib/sysimage/rpm/Packages",
-	"usr/lib/sysimage/rpm/Packages.db",
+static const struct wanted wanted_files[] = {
+	W("etc/os-release"),
+	W("usr/lib/os-release"),
+	W("etc/lsb-release"),
+	W("etc/debian_version"),
+	W("etc/alpine-release"),
+	W("etc/redhat-release"),
+	W("etc/centos-release"),
+	W("etc/rocky-release"),
+	W("etc/almalinux-release"),
+	W("etc/system-release"),
+	W("etc/fedora-release"),
+	W("etc/SuSE-release"),
+	W("var/lib/dpkg/status"),
+	W("lib/apk/db/installed"),
+	W("usr/lib/apk/db/installed"),
+	W("var/lib/rpm/rpmdb.sqlite"),
+	W("var/lib/rpm/rpmdb.sqlite-wal"),
+	W("var/lib/rpm/Packages"),
+	W("var/lib/rpm/Packages.db"),
+	W("usr/lib/sysimage/rpm/rpmdb.sqlite"),
+	W("usr/lib/sysimage/rpm/rpmdb.sqlite-wal"),
+	W("usr/lib/sysimage/rpm/Packages"),
+	W("usr/lib/sysimage/rpm/Packages.db"),
 };
 
 /* Directories whose regular files (one level) an analyzer reads. */
-static const char *wanted_dirs[] = {
-	"var/lib/dpkg/status.d",
+static const struct wanted wanted_dirs[] = {
+	W("var/lib/dpkg/status.d"),
 };
+
+/* The language analyzers, each naming its own files. */
+static const struct pkg_lang *pkg_langs[] = {
+	&pkg_lang_npm,
+	&pkg_lang_pypi,
+};
+
+#define PKG_MAX_NOTES	100	/* notes kept per image; the rest are counted */
+#define PKG_SHOW_NOTES	3	/* notes the warning line spells out */
 
 /* The rpm databases by preference, then where they live. */
 static const char *rpm_names[] = { "rpmdb.sqlite", "Packages.db", "Packages" };
 static const char *rpm_dirs[] = { "var/lib/rpm", "usr/lib/sysimage/rpm" };
 
-/* Is path a leading directory of want ("var/lib" of "var/lib/dpkg/status")? */
+/* Is path want itself, or one of its leading directories ("var/lib" of "var/lib/dpkg/status")? */
 static int
-is_parent(const char *path, size_t len, const char *want)
+is_or_parent(const char *path, size_t len, const struct wanted *w)
 {
-	return strncmp(want, path, len) == 0 && want[len] == '/';
+	return len <= w->n && memcmp(path, w->s, len) == 0 &&
+	    (len == w->n || w->s[len] == '/');
 }
+
+#define DPKG_INFO	"var/lib/dpkg/info/"
 
 /*
  * Exact files, the files directly in a wanted directory, and every leading
  * directory of those: a directory may be a symlink ("lib" → "usr/lib",
  * "var/lib/rpm" → "../../usr/lib/sysimage/rpm"), which the view must see to
- * resolve the path through it. dpkg's *.md5sums beside status.d entries are
- * not wanted.
+ * resolve the path through it. Then the OS packages' file lists (dpkg's
+ * info/NAME.list, status.d/NAME.md5sums) and the language analyzers' files,
+ * by the last component first.
  */
 int
 pkg_wanted(const char *path)
 {
-	const char	*slash;
+	const char	*slash, *base;
 	size_t		 i, len, dlen;
+	int		 w;
 
 	if (path == NULL || *path == '\0')
-		return 0;
+		return WANT_NO;
 	len = strlen(path);
 	for (i = 0; i < NELEM(wanted_files); i++) {
-		if (strcmp(path, wanted_files[i]) == 0 ||
-		    is_parent(path, len, wanted_files[i]))
-			return 1;
+		if (is_or_parent(path, len, &wanted_files[i]))
+			return WANT_KEEP;
 	}
 	for (i = 0; i < NELEM(wanted_dirs); i++) {
-		dlen = strlen(wanted_dirs[i]);
-		if (strcmp(path, wanted_dirs[i]) == 0 ||
-		    is_parent(path, len, wanted_dirs[i]))
-			return 1;
-		if (len > dlen + 1 && strncmp(path, wanted_dirs[i], dlen) == 0 &&
+		if (is_or_parent(path, len, &wanted_dirs[i]))
+			return WANT_KEEP;
+		dlen = wanted_dirs[i].n;
+		if (len > dlen + 1 && memcmp(path, wanted_dirs[i].s, dlen) == 0 &&
 		    path[dlen] == '/') {
-			slash = strchr(path + dlen + 1, '/');
-			return slash == NULL && !str_ends(path, ".md5sums");
+			if ((slash = strchr(path + dlen + 1, '/')) != NULL)
+				return WANT_NO;
+			return str_ends(path, ".md5sums") ? WANT_SOFT : WANT_KEEP;
 		}
 	}
-	return 0;
+	if (strncmp(path, DPKG_INFO, strlen(DPKG_INFO)) == 0)
+		return strchr(path + strlen(DPKG_INFO), '/') == NULL &&
+		    str_ends(path, ".list") ? WANT_SOFT : WANT_NO;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; i < NELEM(pkg_langs); i++) {
+		if ((w = pkg_langs[i]->want(path, base)) != WANT_NO)
+			return w;
+	}
+	return WANT_NO;
+}
+
+void
+pkg_note(struct pkg_ctx *ctx, const char *fmt, ...)
+{
+	va_list		 ap;
+	char		*s;
+	unsigned char	*p;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Paths and causes quote the image: keep the line one line. */
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	log_debug("%s", s);
+	if (ctx->nnotes < PKG_MAX_NOTES) {
+		ctx->notes = xreallocarray(ctx->notes, ctx->nnotes + 1,
+		    sizeof *ctx->notes);
+		ctx->notes[ctx->nnotes] = s;
+	} else
+		free(s);
+	ctx->nnotes++;
+}
+
+char *
+pkg_notes_take(struct pkg_ctx *ctx)
+{
+	struct buf	 b;
+	size_t		 i, kept;
+
+	if (ctx->nnotes == 0)
+		return NULL;
+	kept = ctx->nnotes < PKG_MAX_NOTES ? ctx->nnotes : PKG_MAX_NOTES;
+	buf_init(&b);
+	for (i = 0; i < kept && i < PKG_SHOW_NOTES; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "; " : "", ctx->notes[i]);
+	if (ctx->nnotes > PKG_SHOW_NOTES)
+		buf_printf(&b, "; and %zu more files not read (-v lists them)",
+		    ctx->nnotes - PKG_SHOW_NOTES);
+	for (i = 0; i < kept; i++)
+		free(ctx->notes[i]);
+	free(ctx->notes);
+	ctx->notes = NULL;
+	ctx->nnotes = 0;
+	return buf_steal(&b);
+}
+
+void
+pkg_ctx_clear(struct pkg_ctx *ctx)
+{
+	free(pkg_notes_take(ctx));
+	pkg_owned_free(ctx->owned);
+	ctx->owned = NULL;
+	ctx->owned_built = 0;
+}
+
+void
+pkg_purl_add(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+	char			 enc[3];
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (isalnum(*p) || *p == '.' || *p == '-' || *p == '_' ||
+		    *p == '~') {
+			buf_add(b, p, 1);
+			continue;
+		}
+		enc[0] = '%';
+		enc[1] = hex[*p >> 4];
+		enc[2] = hex[*p & 15];
+		buf_add(b, enc, 3);
+	}
+}
+
+char *
+pkg_pypi_normalize(const char *name)
+{
+	struct buf	 b;
+	const char	*p;
+	char		 c;
+
+	buf_init(&b);
+	buf_reserve(&b, strlen(name));
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (b.len == 0 || b.data[b.len - 1] != '-')
+				buf_add(&b, "-", 1);
+			continue;
+		}
+		c = (char)tolower((unsigned char)*p);
+		buf_add(&b, &c, 1);
+	}
+	return buf_steal(&b);
+}
+
+char *
+pkg_purl(enum ecosystem eco, const char *name, const char *version)
+{
+	struct buf	 b;
+	const char	*slash;
+	char		*norm, *scope;
+
+	buf_init(&b);
+	switch (eco) {
+	case ECO_NPM:
+		/* The scope is the namespace, its "@" percent-encoded. */
+		buf_adds(&b, "pkg:npm/");
+		if (name[0] == '@' && (slash = strchr(name, '/')) != NULL) {
+			scope = xstrndup(name, slash - name);
+			pkg_purl_add(&b, scope);
+			free(scope);
+			buf_add(&b, "/", 1);
+			name = slash + 1;
+		}
+		pkg_purl_add(&b, name);
+		break;
+	case ECO_PYPI:
+		buf_adds(&b, "pkg:pypi/");
+		norm = pkg_pypi_normalize(name);
+		pkg_purl_add(&b, norm);
+		free(norm);
+		break;
+	default:
+		buf_free(&b);
+		return NULL;
+	}
+	buf_add(&b, "@", 1);
+	pkg_purl_add(&b, version);
+	return buf_steal(&b);
+}
+
+/* Is s a name or version we can print in TSV and compare: no blank, no control character? */
+static int
+pkg_token_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (p == NULL || *p == '\0')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+struct package *
+pkg_lang_add(struct pkg_ctx *ctx, enum ecosystem eco, const char *name,
+    const char *version, const struct kept_file *kf, const char *location,
+    const char *purl)
+{
+	struct package	*p;
+	const char	*owner;
+
+	if (!pkg_token_ok(name) || !pkg_token_ok(version)) {
+		pkg_note(ctx, "%s: a %s package with an empty name or version, or "
+		    "one holding blanks", location != NULL ? location : kf->path,
+		    ecosystem_name(eco));
+		return NULL;
+	}
+	if ((owner = pkg_owner(ctx, kf->path)) != NULL) {
+		log_debug("%s: %s %s %s belongs to the OS package %s: reported "
+		    "as that package only", kf->path, ecosystem_name(eco), name,
+		    version, owner);
+		return NULL;
+	}
+	p = inventory_add(ctx->inv, name, version, NULL, NULL, NULL, eco);
+	p->location = xstrdup(location != NULL ? location : kf->path);
+	p->purl = purl != NULL ? xstrdup(purl) : pkg_purl(eco, name, version);
+	p->layer = kf->layer != NULL ? xstrdup(kf->layer) : NULL;
+	return p;
 }
 
 static int
@@ -134,43 +341,56 @@ analyze_apk(const struct rootfs *root, struct inventory *inv, char **cause)
 	return 0;
 }
 
-static int
-analyze_rpm(const struct rootfs *root, struct inventory *inv, char **cause)
+const struct kept_file *
+pkg_rpmdb_find(const struct rootfs *root, char **path,
+    const struct kept_file **wal)
 {
-	const struct kept_file	*kf, *wal;
-	char			*path, *walpath;
+	const struct kept_file	*kf;
+	char			*walpath;
 	size_t			 i, j;
-	int			 r;
 
 	/* One rpm database: the newest format present wins. */
 	for (i = 0; i < NELEM(rpm_names); i++) {
 		for (j = 0; j < NELEM(rpm_dirs); j++) {
-			path = xasprintf("%s/%s", rpm_dirs[j], rpm_names[i]);
-			kf = rootfs_get(root, path);
-			if (kf == NULL) {
-				free(path);
-				continue;
+			*path = xasprintf("%s/%s", rpm_dirs[j], rpm_names[i]);
+			if ((kf = rootfs_get(root, *path)) != NULL) {
+				walpath = xasprintf("%s-wal", *path);
+				*wal = rootfs_get(root, walpath);
+				free(walpath);
+				return kf;
 			}
-			walpath = xasprintf("%s-wal", path);
-			wal = rootfs_get(root, walpath);
-			free(walpath);
-			r = pkg_rpmdb_parse_wal(path, kf->data, kf->len,
-			    wal != NULL ? wal->data : NULL, wal != NULL ? wal->len : 0,
-			    inv, cause);
-			if (r != 0 && cause != NULL && *cause != NULL &&
-			    strncmp(*cause, path, strlen(path)) != 0)
-				cause_prefix(cause, "%s", path);
-			free(path);
-			return r;
+			free(*path);
 		}
 	}
-	return 0;
+	*path = NULL;
+	*wal = NULL;
+	return NULL;
+}
+
+static int
+analyze_rpm(const struct rootfs *root, struct inventory *inv, char **cause)
+{
+	const struct kept_file	*kf, *wal;
+	char			*path;
+	int			 r;
+
+	if ((kf = pkg_rpmdb_find(root, &path, &wal)) == NULL)
+		return 0;
+	r = pkg_rpmdb_parse_wal(path, kf->data, kf->len,
+	    wal != NULL ? wal->data : NULL, wal != NULL ? wal->len : 0, inv, cause);
+	if (r != 0 && cause != NULL && *cause != NULL &&
+	    strncmp(*cause, path, strlen(path)) != 0)
+		cause_prefix(cause, "%s", path);
+	free(path);
+	return r;
 }
 
 int
 pkg_analyze(const struct rootfs *root, struct inventory **out, char **cause)
 {
 	struct inventory	*inv;
+	struct pkg_ctx		 ctx;
+	size_t			 i;
 	int			 r;
 
 	*out = NULL;
@@ -180,6 +400,20 @@ pkg_analyze(const struct rootfs *root, struct inventory **out, char **cause)
 	if ((r = analyze_dpkg(root, inv, cause)) != 0 ||
 	    (r = analyze_apk(root, inv, cause)) != 0 ||
 	    (r = analyze_rpm(root, inv, cause)) != 0) {
+		inventory_free(inv);
+		return r;
+	}
+	/* A file a language analyzer cannot read is a warning, not a failed image. */
+	memset(&ctx, 0, sizeof ctx);
+	ctx.root = root;
+	ctx.inv = inv;
+	for (i = 0; r == 0 && i < NELEM(pkg_langs); i++) {
+		if ((r = pkg_langs[i]->analyze(&ctx)) != 0)
+			cause_prefix(cause, "%s", pkg_langs[i]->name);
+	}
+	inv->warning = pkg_notes_take(&ctx);
+	pkg_ctx_clear(&ctx);
+	if (r != 0) {
 		inventory_free(inv);
 		return r;
 	}

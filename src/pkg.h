@@ -4,10 +4,18 @@
 
 #include <stddef.h>
 #include "model.h"
+#include "util.h"
 
 struct rootfs;
+struct kept_file;
+struct pkg_owned;
 
-/* Does any analyzer want this (normalised) path kept from the layers? */
+/*
+ * Does any analyzer want this (normalised) path kept from the layers? An
+ * enum layer_want: WANT_KEEP for the OS package databases (too large is an
+ * error), WANT_SOFT for language metadata and OS file lists (too large is a
+ * warning), WANT_NO for the rest. Called for every tar entry: cheap.
+ */
 int	pkg_wanted(const char *path);
 
 /*
@@ -16,6 +24,63 @@ int	pkg_wanted(const char *path);
  * database and no os-release gives an empty inventory, not an error.
  */
 int	pkg_analyze(const struct rootfs *, struct inventory **out, char **cause);
+
+/*
+ * Language packages (npm, PyPI, Maven, Go, ...): one analyzer per ecosystem,
+ * each naming the files it wants and reading them from the merged view.
+ */
+struct pkg_ctx {
+	const struct rootfs	*root;
+	struct inventory	*inv;
+	struct pkg_owned	*owned;		/* built at the first pkg_owner() */
+	int			 owned_built;
+	char			**notes;	/* files not read, one line each */
+	size_t			 nnotes;
+};
+
+struct pkg_lang {
+	const char	*name;
+	/* An enum layer_want for path, whose last component is base. */
+	int		(*want)(const char *path, const char *base);
+	/* Add what the view holds; 0, or an error that fails the image. */
+	int		(*analyze)(struct pkg_ctx *);
+};
+extern const struct pkg_lang pkg_lang_npm;
+extern const struct pkg_lang pkg_lang_pypi;
+
+/*
+ * The OS package (dpkg's info/NAME.list and status.d/NAME.md5sums, rpm's
+ * file lists, apk's F:/R: lines) that installed path (as in the view, no leading
+ * "/"), or NULL. Such a file belongs to its OS package, whose distribution
+ * patches it: it is never also a language package.
+ */
+const char *pkg_owner(struct pkg_ctx *, const char *path);
+/*
+ * Add a language package read from kf: its location (kf's path, or
+ * location when the package lies inside kf: "app.jar!/BOOT-INF/lib/x.jar"),
+ * the layer that added kf, and purl (NULL: made from ecosystem, name and
+ * version for npm and PyPI). Returns NULL, adding nothing, when an OS
+ * package owns kf.
+ */
+struct package *pkg_lang_add(struct pkg_ctx *, enum ecosystem, const char *name,
+	    const char *version, const struct kept_file *kf, const char *location,
+	    const char *purl);
+/* A file an analyzer could not read; becomes the image's warning. */
+void	pkg_note(struct pkg_ctx *, const char *, ...) PRINTFLIKE(2, 3);
+/* The pkg_ctx's notes as one line (NULL when none); frees them. */
+char	*pkg_notes_take(struct pkg_ctx *);
+void	pkg_ctx_clear(struct pkg_ctx *);
+void	pkg_owned_free(struct pkg_owned *);
+/* The image's rpm database (*path allocated, *wal its -wal or NULL), or NULL. */
+const struct kept_file *pkg_rpmdb_find(const struct rootfs *, char **path,
+	    const struct kept_file **wal);
+
+/* PEP 503: runs of "-", "_", "." become "-", lower case. Allocated. */
+char	*pkg_pypi_normalize(const char *name);
+/* A package URL: "pkg:npm/%40scope/name@1.0.0", "pkg:pypi/name@1.0". Allocated. */
+char	*pkg_purl(enum ecosystem, const char *name, const char *version);
+/* Append s percent-encoded as a purl segment (all but A-Za-z0-9 . - _ ~). */
+void	pkg_purl_add(struct buf *, const char *s);
 
 /* The parsers, exposed for tests and fuzzers. */
 int	pkg_osrelease_parse(const char *data, size_t len, struct os_info *);
@@ -29,6 +94,23 @@ int	pkg_rpmdb_parse(const char *path_in_image, const char *data, size_t len,
 /* The same, with an rpmdb.sqlite's -wal (NULL: none) applied as SQLite would. */
 int	pkg_rpmdb_parse_wal(const char *path_in_image, const char *data, size_t len,
 	    const char *wal, size_t wal_len, struct inventory *, char **cause);
+/* Every file an rpm database lists: fn(package name, "/usr/...", arg) for each. */
+typedef void (*pkg_file_fn)(const char *owner, const char *path, size_t len, void *);
+int	pkg_rpmdb_files(const char *path_in_image, const char *data, size_t len,
+	    const char *wal, size_t wal_len, pkg_file_fn, void *, char **cause);
+/*
+ * npm: a package.json (name and version; 0, or HS_EINVAL with a cause) and
+ * a package-lock.json or npm-shrinkwrap.json (v1, v2, v3: fn for each
+ * installed package, the project itself and links left out).
+ */
+int	pkg_npm_package_json(const char *data, size_t len, char **name,
+	    char **version, char **cause);
+typedef void (*pkg_lock_fn)(const char *name, const char *version, void *);
+int	pkg_npm_lockfile(const char *data, size_t len, pkg_lock_fn, void *,
+	    char **cause);
+/* PyPI: Name and Version of a METADATA or PKG-INFO file. */
+int	pkg_pypi_metadata(const char *data, size_t len, char **name,
+	    char **version, char **cause);
 
 /*
  * Language analyzers of one file each: path is where it is in the image

@@ -16,7 +16,7 @@
 #include "util.h"
 
 #define ROOTFS_MAX_HOPS		40	/* symlinks followed per lookup, as Linux */
-#define ROOTFS_MAX_DEPTH	16	/* directory depth walked by rootfs_load_dir */
+#define ROOTFS_MAX_DEPTH	64	/* directory depth walked by rootfs_load_dir */
 #define ROOTFS_LINK_DEPTH	4	/* unwanted symlinks kept this shallow, as layer.c */
 #define ROOTFS_MAX_LINK		4096
 
@@ -25,6 +25,8 @@ struct rootfs {
 	struct kept_file	*v;
 	size_t			 n;
 	size_t			 cap;
+	char			**layers;	/* diff_ids applied, the entries' ->layer */
+	size_t			 nlayers;
 };
 
 struct rootfs *
@@ -50,6 +52,9 @@ rootfs_free(struct rootfs *r)
 	for (i = 0; i < r->n; i++)
 		rootfs_entry_free(&r->v[i]);
 	free(r->v);
+	for (i = 0; i < r->nlayers; i++)
+		free(r->layers[i]);
+	free(r->layers);
 	free(r);
 }
 
@@ -57,6 +62,12 @@ size_t
 rootfs_count(const struct rootfs *r)
 {
 	return r->n;
+}
+
+const struct kept_file *
+rootfs_at(const struct rootfs *r, size_t i)
+{
+	return i < r->n ? &r->v[i] : NULL;
 }
 
 /* The first index whose path is >= key. */
@@ -129,7 +140,7 @@ rootfs_delete(struct rootfs *r, const char *path)
 /* Add or replace path; takes over path and data. */
 static void
 rootfs_put(struct rootfs *r, char *path, enum kept_type type, char *data,
-    size_t len)
+    size_t len, const char *layer)
 {
 	struct kept_file	*k;
 	size_t			 i;
@@ -159,6 +170,7 @@ rootfs_put(struct rootfs *r, char *path, enum kept_type type, char *data,
 	k->type = type;
 	k->data = data;
 	k->len = len;
+	k->layer = layer;
 }
 
 static char *
@@ -178,15 +190,22 @@ void
 rootfs_apply(struct rootfs *r, const struct layer_files *lf)
 {
 	const struct kept_file	*f;
+	const char		*layer = NULL;
 	size_t			 i;
 
+	if (lf->diff_id != NULL) {
+		r->layers = xreallocarray(r->layers, r->nlayers + 1,
+		    sizeof *r->layers);
+		layer = r->layers[r->nlayers++] = xstrdup(lf->diff_id);
+	}
 	for (i = 0; i < lf->nopaque; i++)
 		rootfs_delete_below(r, lf->opaque[i]);
 	for (i = 0; i < lf->nwhiteouts; i++)
 		rootfs_delete(r, lf->whiteouts[i]);
 	for (i = 0; i < lf->nfiles; i++) {
 		f = &lf->files[i];
-		rootfs_put(r, xstrdup(f->path), f->type, rootfs_copy_data(f), f->len);
+		rootfs_put(r, xstrdup(f->path), f->type, rootfs_copy_data(f), f->len,
+		    layer);
 	}
 }
 
@@ -277,6 +296,37 @@ rootfs_get(const struct rootfs *r, const char *path)
 	return k;
 }
 
+char *
+rootfs_realpath(const struct rootfs *r, const char *path)
+{
+	const struct kept_file	*k;
+	struct buf		 res;
+
+	if (rootfs_resolve(r, path, &res, &k) != 0)
+		return NULL;
+	return buf_steal(&res);
+}
+
+int
+rootfs_exists(const struct rootfs *r, const char *path)
+{
+	const struct kept_file	*k;
+	struct buf		 res;
+	size_t			 i;
+	int			 found;
+
+	if (rootfs_resolve(r, path, &res, &k) != 0)
+		return 0;
+	found = k != NULL;
+	if (!found && res.len != 0) {
+		buf_add(&res, "/", 1);
+		i = rootfs_lower(r, res.data);
+		found = i < r->n && strncmp(r->v[i].path, res.data, res.len) == 0;
+	}
+	buf_free(&res);
+	return found;
+}
+
 size_t
 rootfs_list(const struct rootfs *r, const char *dir, const struct kept_file ***out)
 {
@@ -304,44 +354,23 @@ rootfs_list(const struct rootfs *r, const char *dir, const struct kept_file ***o
 	return n;
 }
 
-/* Walking a directory on disk (dir: transport). */
+/*
+ * Walking a directory on disk (dir: transport). Language packages may lie
+ * anywhere, so every directory is walked, to ROOTFS_MAX_DEPTH and within
+ * the root's own file system (a host's /proc and /sys are not its files).
+ */
 struct rootfs_walk {
 	struct rootfs			*r;
 	layer_want_fn			 want;
 	const struct layer_limits	*limits;
 	const char			*root;
+	dev_t				 dev;
 	size_t				 nentries;
 };
 
-/* Leading directories of where the analyzers look, walked whatever want says. */
-static const char *rootfs_dirs[] = {
-	"etc",
-	"usr/lib",
-	"var/lib/dpkg/status.d",
-	"lib/apk/db",
-	"usr/lib/apk/db",
-	"var/lib/rpm",
-	"usr/lib/sysimage/rpm",
-};
-
-static int
-rootfs_descend(const struct rootfs_walk *w, const char *path)
-{
-	size_t	i, len = strlen(path);
-
-	if (w->want != NULL && w->want(path))
-		return 1;
-	for (i = 0; i < NELEM(rootfs_dirs); i++) {
-		if (strncmp(rootfs_dirs[i], path, len) == 0 &&
-		    (rootfs_dirs[i][len] == '\0' || rootfs_dirs[i][len] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
 static int
 rootfs_read_file(struct rootfs_walk *w, int dfd, const char *name,
-    const char *path, char **cause)
+    const char *path, int want, char **cause)
 {
 	struct stat	 st;
 	struct buf	 b;
@@ -357,6 +386,12 @@ rootfs_read_file(struct rootfs_walk *w, int dfd, const char *name,
 	}
 	if ((uintmax_t)st.st_size > w->limits->max_file) {
 		close(fd);
+		if (want == WANT_SOFT) {
+			rootfs_put(w->r, xstrdup(path), KEPT_TOOBIG, NULL,
+			    (uintmax_t)st.st_size > SIZE_MAX ? SIZE_MAX :
+			    (size_t)st.st_size, NULL);
+			return 0;
+		}
 		return fail(cause, HS_ELIMIT, "%s/%s: %jd bytes, larger than the "
 		    "limit of %zu bytes", w->root, path, (intmax_t)st.st_size,
 		    w->limits->max_file);
@@ -376,6 +411,13 @@ rootfs_read_file(struct rootfs_walk *w, int dfd, const char *name,
 			break;
 		b.len += n;
 		if (b.len > w->limits->max_file) {
+			if (want == WANT_SOFT) {
+				rootfs_put(w->r, xstrdup(path), KEPT_TOOBIG, NULL,
+				    b.len, NULL);
+				close(fd);
+				buf_free(&b);
+				return 0;
+			}
 			rc = fail(cause, HS_ELIMIT, "%s/%s: larger than the limit "
 			    "of %zu bytes", w->root, path, w->limits->max_file);
 			break;
@@ -388,7 +430,7 @@ rootfs_read_file(struct rootfs_walk *w, int dfd, const char *name,
 	}
 	b.data[b.len] = '\0';
 	n = b.len;
-	rootfs_put(w->r, xstrdup(path), KEPT_FILE, buf_steal(&b), n);
+	rootfs_put(w->r, xstrdup(path), KEPT_FILE, buf_steal(&b), n, NULL);
 	return 0;
 }
 
@@ -419,24 +461,25 @@ rootfs_walk_dir(struct rootfs_walk *w, int dfd, const char *dir, int depth,
 			continue;
 		path = *dir == '\0' ? xstrdup(de->d_name) :
 		    xasprintf("%s/%s", dir, de->d_name);
-		wanted = w->want != NULL && w->want(path);
+		wanted = w->want != NULL ? w->want(path) : WANT_NO;
 		if (S_ISLNK(st.st_mode)) {
 			if (wanted || depth < ROOTFS_LINK_DEPTH) {
 				n = readlinkat(dirfd(d), de->d_name, link, sizeof link);
 				if (n > 0 && n <= ROOTFS_MAX_LINK) {
 					rootfs_put(w->r, path, KEPT_SYMLINK,
-					    xstrndup(link, n), n);
+					    xstrndup(link, n), n, NULL);
 					path = NULL;
 				}
 			}
 		} else if (S_ISREG(st.st_mode)) {
 			if (wanted)
 				rc = rootfs_read_file(w, dirfd(d), de->d_name, path,
-				    cause);
+				    wanted, cause);
 		} else if (S_ISDIR(st.st_mode) && depth + 1 < ROOTFS_MAX_DEPTH &&
-		    rootfs_descend(w, path)) {
+		    st.st_dev == w->dev) {
 			if (wanted)
-				rootfs_put(w->r, xstrdup(path), KEPT_DIR, NULL, 0);
+				rootfs_put(w->r, xstrdup(path), KEPT_DIR, NULL, 0,
+				    NULL);
 			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);
 			if (fd != -1)
@@ -454,6 +497,7 @@ rootfs_load_dir(struct rootfs *r, const char *root, layer_want_fn want,
 {
 	struct rootfs_walk	 w;
 	struct layer_limits	 deflimits;
+	struct stat		 st;
 	int			 fd;
 
 	if (limits == NULL) {
@@ -468,5 +512,10 @@ rootfs_load_dir(struct rootfs *r, const char *root, layer_want_fn want,
 	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return fail(cause, errno == ENOENT ? HS_ENOENT : HS_EIO, "%s: %s",
 		    root, strerror(errno));
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return fail(cause, HS_EIO, "%s: %s", root, strerror(errno));
+	}
+	w.dev = st.st_dev;
 	return rootfs_walk_dir(&w, fd, "", 0, cause);
 }

@@ -9,7 +9,10 @@ struct rootfs;
 
 struct rootfs	*rootfs_new(void);
 void		 rootfs_free(struct rootfs *);
-/* Apply a layer on top: its whiteouts and opaque dirs first, then its files (copied). */
+/*
+ * Apply a layer on top: its whiteouts and opaque dirs first, then its files
+ * (copied), each remembering lf->diff_id as its ->layer.
+ */
 void		 rootfs_apply(struct rootfs *, const struct layer_files *);
 /*
  * Fill the view from a directory on disk (dir: transport), reading only wanted
@@ -25,5 +28,11 @@ const struct kept_file *rootfs_get(const struct rootfs *, const char *path);
  */
 size_t		 rootfs_list(const struct rootfs *, const char *dir, const struct kept_file ***out);
 size_t		 rootfs_count(const struct rootfs *);
+/* Entry i of the view, in path order (files, links, dirs, KEPT_TOOBIG); NULL past the end. */
+const struct kept_file *rootfs_at(const struct rootfs *, size_t i);
+/* Is anything at path, or below it, in the view (symlinks followed)? */
+int		 rootfs_exists(const struct rootfs *, const char *path);
+/* path with every symlink in the view followed (an allocated string), NULL on a loop. */
+char		*rootfs_realpath(const struct rootfs *, const char *path);
 
 #endif

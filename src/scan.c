@@ -36,27 +36,44 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	return 0;
 }
 
+/* The inventory's own warning (files not read), then what coverage adds. */
+static void
+scan_warning(struct image_result *r, char *coverage)
+{
+	const char	*own = r->inv != NULL ? r->inv->warning : NULL;
+
+	free(r->warning);
+	if (own != NULL && coverage != NULL)
+		r->warning = xasprintf("%s; %s", own, coverage);
+	else if (own != NULL)
+		r->warning = xstrdup(own);
+	else
+		r->warning = coverage != NULL ? xstrdup(coverage) : NULL;
+	free(coverage);
+}
+
 void
 scan_coverage(struct vulndb *db, struct image_result *r)
 {
 	const struct inventory	*inv = r->inv;
-	char			*names;
+	char			*names, *coverage = NULL;
 
-	free(r->warning);
-	r->warning = NULL;
-	if (inv == NULL || inv->npkgs == 0)
+	if (inv == NULL || inv->npkgs == 0) {
+		scan_warning(r, NULL);
 		return;
+	}
 	if (inv->os.namespace == NULL || *inv->os.namespace == '\0')
-		r->warning = xasprintf("operating system not recognised (%s): its %zu "
+		coverage = xasprintf("operating system not recognised (%s): its %zu "
 		    "packages were not checked", inv->os.id != NULL ? inv->os.id :
 		    "no os-release", inv->npkgs);
 	else {
 		if (match_covered(db, inv->os.namespace, &names) == 0)
-			r->warning = xasprintf("the vulnerability database holds no "
+			coverage = xasprintf("the vulnerability database holds no "
 			    "advisories for %s: its %zu packages were not checked",
 			    names, inv->npkgs);
 		free(names);
 	}
+	scan_warning(r, coverage);
 }
 
 int
@@ -94,6 +111,8 @@ scan_image(const char *text, const struct source_options *opts, struct vulndb *d
 	inv = NULL;
 	if (db != NULL)
 		scan_coverage(db, r);
+	else
+		scan_warning(r, NULL);
 out:
 	if (rc != 0) {
 		free(r->error);

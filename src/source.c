@@ -633,6 +633,31 @@ out:
 	return rc;
 }
 
+/*
+ * A cached layer was read under some --max-file-size: a WANT_SOFT file it
+ * left out (KEPT_TOOBIG) that fits this run's limit means reading the layer
+ * again (-1); one it kept that does not fit is left out now, as a read would.
+ */
+static int
+source_layer_relimit(const struct source_options *opts, struct layer_files *lf)
+{
+	struct kept_file	*k;
+	size_t			 i;
+
+	for (i = 0; i < lf->nfiles; i++) {
+		k = &lf->files[i];
+		if (k->type == KEPT_TOOBIG && k->len <= opts->limits.max_file)
+			return -1;
+		if (k->type == KEPT_FILE && k->len > opts->limits.max_file &&
+		    opts->want != NULL && opts->want(k->path) == WANT_SOFT) {
+			free(k->data);
+			k->data = NULL;
+			k->type = KEPT_TOOBIG;
+		}
+	}
+	return 0;
+}
+
 int
 source_layer_cached(const struct source_options *opts, struct image_layer *l)
 {
@@ -654,6 +679,10 @@ source_layer_cached(const struct source_options *opts, struct image_layer *l)
 	}
 	if (l->diff_id != NULL && (lf->diff_id == NULL ||
 	    strcmp(lf->diff_id, l->diff_id) != 0)) {
+		layer_files_free(lf);
+		return 0;
+	}
+	if (source_layer_relimit(opts, lf) != 0) {
 		layer_files_free(lf);
 		return 0;
 	}

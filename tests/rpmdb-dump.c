@@ -2,7 +2,8 @@
  * Print what pkg_rpmdb_parse reads from an rpm database file (and its -wal), sorted, one
  * package a line: name, epoch (0 when none), version, release, arch (as rpm
  * -qa's %{EPOCHNUM} and %{ARCH} print them); with -s also the source rpm
- * file name rebuilt from source_name and source_version.
+ * file name rebuilt from source_name and source_version. With -f, what
+ * pkg_rpmdb_files reads instead: one "name<TAB>path" line per file.
  */
 #include "config.h"
 
@@ -20,6 +21,13 @@ line_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void
+print_file(const char *owner, const char *path, size_t len, void *arg)
+{
+	(void)arg;
+	printf("%s\t%.*s\n", owner, (int)len, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -29,14 +37,15 @@ main(int argc, char **argv)
 	const char		*colon, *hyphen, *vr, *sv, *file;
 	char			*src;
 	size_t			 len, i, wlen;
-	int			 with_source;
+	int			 with_source, files;
 
 	with_source = argc == 3 && strcmp(argv[1], "-s") == 0;
-	if (argc != 2 + with_source) {
-		fprintf(stderr, "usage: rpmdb-dump [-s] FILE\n");
+	files = argc == 3 && strcmp(argv[1], "-f") == 0;
+	if (argc != 2 + (with_source || files)) {
+		fprintf(stderr, "usage: rpmdb-dump [-s | -f] FILE\n");
 		return 2;
 	}
-	file = argv[1 + with_source];
+	file = argv[1 + (with_source || files)];
 	inv = inventory_new();
 	/* FILE-wal beside it, as SQLite reads it. */
 	walpath = xasprintf("%s-wal", file);
@@ -47,12 +56,20 @@ main(int argc, char **argv)
 		wlen = 0;
 	}
 	if (file_read(file, 512 << 20, &data, &len, &cause) != 0 ||
-	    pkg_rpmdb_parse_wal(file, data, len, wal, wlen, inv, &cause) != 0) {
+	    (files ? pkg_rpmdb_files(file, data, len, wal, wlen, print_file, NULL,
+	    &cause) : pkg_rpmdb_parse_wal(file, data, len, wal, wlen, inv,
+	    &cause)) != 0) {
 		log_error("%s", cause);
-		return 1;
+		files = -1;
 	}
+	free(cause);
 	free(wal);
 	free(walpath);
+	if (files != 0) {
+		free(data);
+		inventory_free(inv);
+		return files < 0 ? 1 : 0;
+	}
 	lines = xcalloc(inv->npkgs + 1, sizeof *lines);
 	for (i = 0; i < inv->npkgs; i++) {
 		p = &inv->pkgs[i];

@@ -16,6 +16,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "cache.h"
 #include "layer.h"
 #include "rootfs.h"
 #include "stream.h"
@@ -107,7 +108,8 @@ want(const char *path)
 	    strcmp(path, "usr/lib/os-release") == 0 ||
 	    strcmp(path, "var/lib/dpkg/status") == 0 ||
 	    strcmp(path, "big") == 0 ||
-	    str_starts(path, "var/lib/dpkg/status.d/");
+	    str_starts(path, "var/lib/dpkg/status.d/") ? WANT_KEEP :
+	    str_starts(path, "soft") ? WANT_SOFT : WANT_NO;
 }
 
 static int
@@ -318,6 +320,105 @@ limits(void)
 	rc = rd(tgz, len, &l, NULL, NULL, &lf, &cause);
 	tap_ok(rc == HS_ELIMIT && strstr(cause, "uncompressed layer is larger") != NULL,
 	    "uncompressed size limit: %s", cause);
+	free(tgz);
+	free(cause);
+}
+
+static struct layer_files *layer_of(const struct ent *, size_t);
+
+/*
+ * WANT_SOFT files over max_file: their size kept, not their content, and
+ * the layer read on (a hard link to one too); through the cache and the
+ * merged view, which also says which layer each file came from.
+ */
+static void
+soft_limits(void)
+{
+	static const struct ent e[] = {
+		{ "soft", 'z', NULL, 4 << 20 },
+		{ "soft-link", 'h', "soft", 0 },
+		{ "soft-small", 'f', "fits", 0 },
+		{ "etc/os-release", 'f', "ID=x\n", 0 },
+	};
+	static const struct ent upper[] = {
+		{ "soft-small", 'f', "upper", 0 },
+		{ ".wh.soft-link", 'f', "", 0 },
+	};
+	struct layer_limits	 l;
+	struct layer_files	*lf = NULL, *up = NULL, *back = NULL;
+	struct layer_cache	*c = NULL;
+	struct rootfs		*r;
+	const struct kept_file	*k, *s;
+	char			*tgz, *cause = NULL, dir[] = "/tmp/hullscan-soft.XXXXXX", *db;
+	size_t			 len, i;
+	int			 rc;
+
+	tgz = mktar(e, NELEM(e), 'g', &len);
+	layer_limits_default(&l);
+	l.max_file = 1000;
+	rc = rd(tgz, len, &l, NULL, NULL, &lf, &cause);
+	k = rc == 0 ? kept(lf, "soft") : NULL;
+	tap_ok(k != NULL && k->type == KEPT_TOOBIG && k->len == 4 << 20 &&
+	    k->data == NULL && kept(lf, "etc/os-release") != NULL,
+	    "a WANT_SOFT file over max_file: KEPT_TOOBIG with its size, the layer read on (%s)",
+	    cause != NULL ? cause : "no error");
+	k = rc == 0 ? kept(lf, "soft-link") : NULL;
+	tap_ok(k != NULL && k->type == KEPT_TOOBIG && k->len == 4 << 20 && k->data == NULL,
+	    "a hard link to it: the same, no content");
+	k = rc == 0 ? kept(lf, "soft-small") : NULL;
+	tap_ok(k != NULL && k->type == KEPT_FILE && strcmp(k->data, "fits") == 0,
+	    "a WANT_SOFT file under max_file is kept whole");
+
+	/* The cache keeps the size of a file it never had. */
+	if (mkdtemp(dir) != NULL) {
+		db = xasprintf("%s/layers.db", dir);
+		if (cache_open(db, &c, &cause) == 0 && cache_put(c, lf, &cause) == 0 &&
+		    cache_get(c, lf->digest, &back, &cause) == 0) {
+			k = kept(back, "soft");
+			tap_ok(k != NULL && k->type == KEPT_TOOBIG && k->len == 4 << 20 &&
+			    k->data == NULL, "the cache keeps KEPT_TOOBIG and its size");
+		} else
+			tap_ok(0, "cache round trip: %s", cause);
+		cache_close(c);
+		unlink(db);
+		for (i = 0; i < 2; i++) {
+			char *side = xasprintf("%s%s", db, i == 0 ? "-wal" : "-shm");
+
+			unlink(side);
+			free(side);
+		}
+		rmdir(dir);
+		free(db);
+	}
+
+	free(lf->diff_id);
+	lf->diff_id = xstrdup("sha256:lower");
+	up = layer_of(upper, NELEM(upper));
+	free(up->diff_id);
+	up->diff_id = xstrdup("sha256:upper");
+	r = rootfs_new();
+	rootfs_apply(r, lf);
+	rootfs_apply(r, up);
+	k = rootfs_get(r, "etc/os-release");
+	s = rootfs_get(r, "soft-small");
+	tap_ok(k != NULL && k->layer != NULL && strcmp(k->layer, "sha256:lower") == 0 &&
+	    s != NULL && s->layer != NULL && strcmp(s->layer, "sha256:upper") == 0 &&
+	    strcmp(s->data, "upper") == 0,
+	    "the merged view: each file's layer is the diff_id of the layer it won from");
+	tap_ok(rootfs_get(r, "soft") == NULL && rootfs_exists(r, "soft") &&
+	    !rootfs_exists(r, "soft-link"),
+	    "KEPT_TOOBIG in the view: no file to read, but there; a whiteout deletes one");
+	for (i = 0, k = NULL; (s = rootfs_at(r, i)) != NULL; i++) {
+		if (strcmp(s->path, "soft") == 0)
+			k = s;
+	}
+	tap_ok(k != NULL && k->type == KEPT_TOOBIG && k->len == 4 << 20 &&
+	    rootfs_at(r, rootfs_count(r)) == NULL,
+	    "rootfs_at walks the view, KEPT_TOOBIG entries included");
+	rootfs_free(r);
+	layer_files_free(lf);
+	layer_files_free(up);
+	layer_files_free(back);
 	free(tgz);
 	free(cause);
 }
@@ -663,6 +764,7 @@ main(void)
 	read_base();
 	read_errors();
 	limits();
+	soft_limits();
 	whiteouts_links();
 	merged();
 	load_dir();

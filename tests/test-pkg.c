@@ -1269,13 +1269,16 @@ test_wanted(void)
 	} cases[] = {
 		{ "etc/os-release", 1 }, { "usr/lib/os-release", 1 },
 		{ "var/lib/dpkg/status", 1 }, { "var/lib/dpkg/status.d/libc6", 1 },
-		{ "var/lib/dpkg/status.d/libc6.md5sums", 0 },
+		/* File lists: which files are the OS's (WANT_SOFT). */
+		{ "var/lib/dpkg/status.d/libc6.md5sums", 2 },
 		{ "var/lib/dpkg/status.d/a/b", 0 }, { "var/lib/dpkg/status-old", 0 },
 		{ "lib/apk/db/installed", 1 }, { "var/lib/rpm/rpmdb.sqlite", 1 },
 		{ "usr/lib/sysimage/rpm/Packages.db", 1 }, { "var/lib/rpm/Packages", 1 },
 		{ "var/lib/rpm", 1 }, { "lib", 1 }, { "etc/passwd", 0 },
 		{ "usr/bin/dpkg", 0 }, { "", 0 }, { "etc/os-release.bak", 0 },
-		{ "var/lib/dpkg/info/libc6.list", 0 },
+		{ "var/lib/dpkg/info/libc6.list", 2 },
+		{ "var/lib/dpkg/info/libc6.md5sums", 0 },
+		{ "var/lib/dpkg/info/x/y.list", 0 },
 	};
 	size_t	i;
 	int	ok = 1;

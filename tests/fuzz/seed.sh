@@ -91,6 +91,20 @@ feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | 
 feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 ;;
 feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
 ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
+npm)
+	# The fixture's npm tree: each package.json (modes 0 and 2), the
+	# lockfile (modes 1 and 3) and the same as v1/v2 shapes.
+	_x=$(mktemp -d)
+	tar -C "$_x" -xzf "$F/lang/npm/app.tar.gz"
+	for m in 0 2; do prefix $m $(find "$_x/app/node_modules" -name package.json | head -30); done
+	for m in 1 3; do prefix $m "$_x/app/package-lock.json"; done
+	printf '\001{"lockfileVersion":1,"dependencies":{"a":{"version":"npm:b@1.0.0","dependencies":{"c":{"version":"2.0.0","dev":true}}}}}' >"$dir/1-v1"
+	rm -rf "$_x" ;;
+pypi)
+	for m in 0 1; do prefix $m $(find "$F/lang/python" -name METADATA -o -name PKG-INFO); done
+	printf '\002/.\n/usr\n/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA\n' >"$dir/2-list"
+	printf '\003d41d8cd98f00b204e9800998ecf8427e  usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA\n' >"$dir/3-md5sums"
+	prefix 4 $(find "$F/apk" -type f ! -name "*.tsv" | head -5) ;;
 *)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
 # Past crashes are the best seeds.
