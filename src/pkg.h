@@ -47,6 +47,9 @@ struct pkg_lang {
 };
 extern const struct pkg_lang pkg_lang_npm;
 extern const struct pkg_lang pkg_lang_pypi;
+extern const struct pkg_lang pkg_lang_gem;
+extern const struct pkg_lang pkg_lang_composer;
+extern const struct pkg_lang pkg_lang_dotnet;
 
 /*
  * The OS package (dpkg's info/NAME.list and status.d/NAME.md5sums, rpm's
