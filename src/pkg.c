@@ -54,6 +54,9 @@ static const struct wanted wanted_dirs[] = {
 static const struct pkg_lang *pkg_langs[] = {
 	&pkg_lang_npm,
 	&pkg_lang_pypi,
+	&pkg_lang_gem,
+	&pkg_lang_composer,
+	&pkg_lang_dotnet,
 };
 
 #define PKG_MAX_NOTES	100	/* notes kept per image; the rest are counted */

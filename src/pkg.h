@@ -47,6 +47,9 @@ struct pkg_lang {
 };
 extern const struct pkg_lang pkg_lang_npm;
 extern const struct pkg_lang pkg_lang_pypi;
+extern const struct pkg_lang pkg_lang_gem;
+extern const struct pkg_lang pkg_lang_composer;
+extern const struct pkg_lang pkg_lang_dotnet;
 
 /*
  * The OS package (dpkg's info/NAME.list and status.d/NAME.md5sums, rpm's
@@ -111,5 +114,20 @@ int	pkg_npm_lockfile(const char *data, size_t len, pkg_lock_fn, void *,
 /* PyPI: Name and Version of a METADATA or PKG-INFO file. */
 int	pkg_pypi_metadata(const char *data, size_t len, char **name,
 	    char **version, char **cause);
+
+/*
+ * Language analyzers of one file each: path is where it is in the image
+ * (each package's location); packages are appended with purl and location.
+ */
+int	pkg_gemspec_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_gemfile_lock_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_composer_installed_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_composer_lock_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
+int	pkg_dotnet_deps_parse(const char *path, const char *data, size_t len,
+	    struct inventory *, char **cause);
 
 #endif

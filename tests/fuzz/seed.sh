@@ -70,6 +70,13 @@ sbom)
 	copy "$top_srcdir"/tests/data/*.spdx.json
 	printf '{"bomFormat":"CycloneDX","specVersion":"1.5","metadata":{"component":{"name":"x"}},"components":[{"type":"operating-system","name":"debian","version":"12"},{"type":"library","name":"a","version":"1","purl":"pkg:deb/debian/a@1?arch=amd64&upstream=b%%402&distro=debian-12","components":[{"purl":"pkg:npm/%%40s/c@1.0.0"}]}]}' >"$dir/cdx-1"
 	printf '{"spdxVersion":"SPDX-2.3","packages":[{"name":"alpine","versionInfo":"3.18.0","primaryPackagePurpose":"OPERATING_SYSTEM"},{"name":"musl","comment":"source package musl 1.2","externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:apk/alpine/musl@1.2.4-r1?arch=x86_64"}]}]}' >"$dir/spdx-1" ;;
+gem)
+	prefix 0 $(find "$F/lang/ruby" -type f -name '*.gemspec')
+	printf '\001GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.6.4)\n      x (~> 1.0)\n    n (1.1-x86_64-linux)\n\nPLATFORMS\n  ruby\n' >"$dir/lock-1" ;;
+composer)
+	prefix 0 $(find "$F/lang/php" -type f -name installed.json)
+	prefix 1 $(find "$F/lang/php" -type f -name installed.json) ;;
+dotnet)	prefix 0 $(find "$F/lang/dotnet" -type f -name '*.deps.json') ;;
 layer)
 	copy "$F"/images/claircore-whiteout-layers/*.layer
 	for f in "$F"/images/claircore-whiteout-layers/*.layer; do
