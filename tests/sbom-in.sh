@@ -166,6 +166,19 @@ got = sorted(tuple(l.split("\t")[:2]) for l in open(sys.argv[2]) if not l.starts
 assert len(exp) == 56 and got == exp, (len(got), [x for x in exp if x not in got][:3])' \
 		    "$FIXTURES/lang/npm/expected-packages.tsv" "$T/out"
 	done
+	# hullscan's own npm inventory of the same tree, as an image, against
+	# what cdxgen found in it (name, version).
+	/usr/bin/python3 "$top_srcdir/tests/mkoci.py" "$T/npmimg" t "$FIXTURES/lang/npm/app.tar.gz" >/dev/null
+	expect_status "hullscan inventory of the npm fixture image" 0 "$HULLSCAN" inventory "oci:$T/npmimg:t"
+	check "hullscan's npm packages are cdxgen's" $PY -c '
+import json, sys
+bom = json.load(open(sys.argv[1]))
+cdx = sorted(((c["group"] + "/" if c.get("group") else "") + c["name"], c["version"])
+             for c in bom["components"] if c.get("purl", "").startswith("pkg:npm/"))
+got = sorted(tuple(l.split("\t")[:2]) for l in open(sys.argv[2]) if not l.startswith("#")
+             and l.rstrip("\n").split("\t")[5] == "npm")
+assert cdx and got == cdx, (len(got), len(cdx), [x for x in cdx if x not in got][:3],
+                             [x for x in got if x not in cdx][:3])' "$T/cdxgen-1.6.json" "$T/out"
 elif [ "${CI:-}" = true ]; then
 	not_ok "cdxgen is not installed (bootstrap.sh installs it)"
 else
