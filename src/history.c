@@ -101,7 +101,8 @@ static const char history_schema[] =
     "  is_new INTEGER,\n"
     "  aliases TEXT,\n"
     "  ecosystem TEXT,\n"
-    "  location TEXT);\n"
+    "  location TEXT,\n"
+    "  informational TEXT);\n"
     "CREATE INDEX IF NOT EXISTS findings_image ON findings(image_id);\n"
     "CREATE INDEX IF NOT EXISTS findings_description ON findings(description_id);\n";
 
@@ -117,6 +118,7 @@ static const char *history_columns[][2] = {
 	{ "findings", "aliases TEXT" },
 	{ "findings", "ecosystem TEXT" },
 	{ "findings", "location TEXT" },
+	{ "findings", "informational TEXT" },
 };
 
 /*
@@ -623,8 +625,8 @@ static const char *
 finding_columns(const struct history *h)
 {
 	return h->version >= 3 ?
-	    FINDING_COLUMNS_2 ", f.aliases, f.ecosystem, f.location" :
-	    FINDING_COLUMNS_2 ", NULL, NULL, NULL";
+	    FINDING_COLUMNS_2 ", f.aliases, f.ecosystem, f.location, f.informational" :
+	    FINDING_COLUMNS_2 ", NULL, NULL, NULL, NULL";
 }
 
 static void
@@ -652,6 +654,7 @@ finding_from_row(sqlite3_stmt *st, int c, struct finding *f)
 	aliases_split((const char *)sqlite3_column_text(st, c + 14), f);
 	f->ecosystem = ecosystem_from_name(col_cstr(st, c + 15));
 	f->location = col_str(st, c + 16);
+	f->informational = col_str(st, c + 17);
 }
 
 /* The build row id of job/build (latest of job when build is NULL). */
@@ -948,8 +951,8 @@ record_stmts_prepare(struct history *h, struct record_stmts *s, char **cause)
 	    (s->finding = h_prepare(h, "INSERT INTO findings (image_id, seq, vuln_id, "
 	    "package, installed_version, source_name, fixed_version, severity, "
 	    "source_severity, status, namespace, description_id, link, verdict, "
-	    "ignore_reason, is_new, aliases, ecosystem, location) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL)
+	    "ignore_reason, is_new, aliases, ecosystem, location, informational) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cause)) == NULL)
 		return HS_EIO;
 	return 0;
 }
@@ -1105,6 +1108,7 @@ record_finding(struct history *h, struct record_stmts *s, int64_t image_id,
 	bind_str(st, 18, f->ecosystem != ECO_UNKNOWN ? ecosystem_name(f->ecosystem) :
 	    NULL);
 	bind_str(st, 19, f->location);
+	bind_str(st, 20, f->informational);
 	rc = step_done(h, st, "store finding", cause);
 	free(aliases);
 	return rc;

@@ -171,7 +171,7 @@ run_text(const struct run_result *rr)
 		}
 		for (j = 0; j < r->findings.n; j++) {
 			f = &r->findings.v[j];
-			buf_printf(&b, "f %s %s %s %s %s %s %s %s %s %d %s %s %s",
+			buf_printf(&b, "f %s %s %s %s %s %s %s %s %s %d %s %s %s %s",
 			    f->id, f->package, f->installed_version,
 			    f->fixed_version ? f->fixed_version : "-",
 			    severity_name(f->severity), f->status, f->namespace,
@@ -179,7 +179,8 @@ run_text(const struct run_result *rr)
 			    verdict_name(f->verdict), f->is_new,
 			    f->ignore_reason ? f->ignore_reason : "-",
 			    ecosystem_name(f->ecosystem),
-			    f->location ? f->location : "-");
+			    f->location ? f->location : "-",
+			    f->informational ? f->informational : "-");
 			for (k = 0; k < f->naliases; k++)
 				buf_printf(&b, " aka %s", f->aliases[k]);
 			buf_adds(&b, "\n");
@@ -420,6 +421,10 @@ test_fields(void)
 	w->key = xstrdup("oci:/x/multi:b");
 	w->tagged = xstrdup("oci:/x/multi:b");
 	add_finding(w, "CVE-2021-1", "zlib", "1", "2", SEV_HIGH);
+	/* A RustSec notice: still one after a reload, so it never fails a rescan. */
+	f = add_finding(w, "RUSTSEC-2020-0071", "time", "0.1.45", NULL, SEV_UNKNOWN);
+	f->ecosystem = ECO_CARGO;
+	f->informational = xstrdup("unsound");
 	w = add_image(rr, "reg/web:7", "reg/web", NULL);
 	w->key = xstrdup("web");
 	w->tagged = xstrdup("reg/web:7");
@@ -435,7 +440,8 @@ test_fields(void)
 		    HISTORY_LOAD_INVENTORY, &back, &cause);
 	t2 = back != NULL ? run_text(back) : xstrdup("");
 	tap_ok(rc == 0 && strcmp(t1, t2) == 0, "keys, a package's location, purl and "
-	    "layer, a finding's aliases, ecosystem and location load back unchanged");
+	    "layer, a finding's aliases, ecosystem, location and notice kind load "
+	    "back unchanged");
 	if (rc != 0 || strcmp(t1, t2) != 0)
 		tap_diag("stored:\n%s\nloaded:\n%s", t1, t2);
 	free(t1);
