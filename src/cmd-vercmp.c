@@ -9,8 +9,8 @@
 #include "version.h"
 
 static const char cmd_vercmp_usage[] =
-    "usage: hullscan vercmp deb|apk|rpm|npm|pypi|maven|go|cargo|gem|composer|nuget\n"
-    "       VERSION1 VERSION2\n";
+    "usage: hullscan vercmp [--] ECOSYSTEM VERSION1 VERSION2\n"
+    "ECOSYSTEM: deb, apk, rpm, npm, pypi, maven, go, cargo, gem, composer, nuget\n";
 
 static int
 cmd_vercmp_exec(int argc, char **argv)
