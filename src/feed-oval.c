@@ -26,6 +26,16 @@
  * "... was vulnerable but has been fixed (note: '0.4-3')." is fixed at
  * 0.4-3); comments name source packages, as the tracker does.
  *
+ * Microsoft (Azure Linux 3, CBL-Mariner 1 and 2): one row per (CVE, package)
+ * from each definition's rpminfo test, resolved through the document's
+ * tests, objects and states, which follow the definitions (the comments and
+ * titles name the version the definition was written against, not the fix).
+ * A state "less than EVR" is a fix at EVR; "less than or equal" is an
+ * inclusive bound with no fix yet. The package is the one Microsoft's
+ * SPECS build, the source rpm: rows are matched by source name. The
+ * document does not say which release it covers: the distribution tag of
+ * its EVRs does (".cm2" → "mariner:2.0", ".azl3" → "azurelinux:3.0").
+ *
  * Documents with a DOCTYPE are refused: OVAL needs no DTD, and entity
  * declarations are how external-entity and entity-expansion attacks arrive.
  */
@@ -60,6 +70,8 @@ struct oval_stats {
 	int64_t	module_rows;
 	int64_t	negated;
 	int64_t	ubuntu_skipped;		/* comments we do not read as a state */
+	int64_t	ms_unresolved;		/* Microsoft tests naming nothing known */
+	int64_t	ms_operation;		/* states of another operation */
 };
 
 /* The decompressing input libxml2 pulls from. */
@@ -88,12 +100,47 @@ struct oval_def {
 	size_t		 caprows;
 };
 
+/*
+ * Microsoft's definitions wait for the tests, objects and states after them:
+ * one pending row per (CVE, test), and the three tables by id.
+ */
+struct oval_ms_row {
+	char	*cve;
+	char	*test;
+	char	*severity;
+	char	*title;
+	char	*link;
+};
+
+struct oval_ms_ref {
+	char	*id;
+	char	*a;	/* test: object_ref; object: name; state: evr */
+	char	*b;	/* test: state_ref; state: operation */
+};
+
+struct oval_ms_table {
+	struct oval_ms_ref	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+struct oval_ms {
+	struct oval_ms_row	*rows;
+	size_t			 nrows;
+	size_t			 caprows;
+	struct oval_ms_table	 tests;
+	struct oval_ms_table	 objects;
+	struct oval_ms_table	 states;
+	char			*distro;	/* "mariner", "azurelinux" */
+};
+
 struct oval_ctx {
 	struct vulndb		*vdb;
 	const char		*feed;
 	int64_t			*records;
 	struct oval_stats	 st;
 	char			*xml_error;	/* first libxml2 error */
+	struct oval_ms		*ms;		/* a Microsoft document */
 };
 
 static const struct {
@@ -177,9 +224,10 @@ oval_text(xmlNodePtr n)
 }
 
 static int
-oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg,
-    enum ecosystem eco, enum pkg_kind kind, const char *vuln_id, const char *fixed,
-    enum severity sev, const char *raw, const char *link, char **cause)
+oval_add_row(struct oval_ctx *c, const char *description, const char *ns,
+    const char *pkg, enum ecosystem eco, enum pkg_kind kind, const char *vuln_id,
+    const char *fixed, const char *last, enum severity sev, const char *raw,
+    const char *link, char **cause)
 {
 	struct advisory	a;
 	int		rc;
@@ -191,15 +239,25 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
 	a.ecosystem = eco;
 	a.vuln_id = vuln_id;
 	a.fixed_version = fixed;
+	a.last_affected = last;
 	a.status = fixed != NULL ? "fixed" : "open";
 	a.severity = sev;
 	a.source_severity = raw;
-	a.description = d->title;
+	a.description = description;
 	a.link = link;
 	if ((rc = vulndb_add(c->vdb, c->feed, &a, cause)) != 0)
 		return rc;
 	(*c->records)++;
 	return 0;
+}
+
+static int
+oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg,
+    enum ecosystem eco, enum pkg_kind kind, const char *vuln_id, const char *fixed,
+    enum severity sev, const char *raw, const char *link, char **cause)
+{
+	return oval_add_row(c, d->title, ns, pkg, eco, kind, vuln_id, fixed, NULL,
+	    sev, raw, link, cause);
 }
 
 /* Remember (ns, pkg, fixed) for this definition; 0 when already seen. */
@@ -546,6 +604,299 @@ oval_ubuntu(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 	return rc;
 }
 
+/* --- Microsoft: Azure Linux and CBL-Mariner --- */
+
+#define OVAL_MS_MAX	(1 << 22)	/* pending rows, tests, objects, states */
+
+static const struct {
+	const char	*prefix;	/* definition ids */
+	const char	*distro;	/* namespace */
+} oval_ms_distros[] = {
+	{ "oval:com.microsoft.cbl-mariner:", "mariner" },
+	{ "oval:com.microsoft.azurelinux:", "azurelinux" },
+};
+
+static void
+oval_ms_table_clear(struct oval_ms_table *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].a);
+		free(t->v[i].b);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static void
+oval_ms_free(struct oval_ms *ms)
+{
+	size_t	i;
+
+	if (ms == NULL)
+		return;
+	for (i = 0; i < ms->nrows; i++) {
+		free(ms->rows[i].cve);
+		free(ms->rows[i].test);
+		free(ms->rows[i].severity);
+		free(ms->rows[i].title);
+		free(ms->rows[i].link);
+	}
+	free(ms->rows);
+	oval_ms_table_clear(&ms->tests);
+	oval_ms_table_clear(&ms->objects);
+	oval_ms_table_clear(&ms->states);
+	free(ms->distro);
+	free(ms);
+}
+
+/* Every test_ref below crit, each a row per CVE. */
+static int
+oval_ms_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
+    const char **cves, size_t ncves, const char *link, int depth, char **cause)
+{
+	struct oval_ms		*ms = c->ms;
+	struct oval_ms_row	*r;
+	xmlNodePtr		 n;
+	const char		*test, *neg;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (depth > OVAL_MAX_CRITERIA)
+		return fail(cause, HS_ELIMIT, "%s: criteria nesting depth over %d",
+		    d->id, OVAL_MAX_CRITERIA);
+	for (n = crit->children; n != NULL && rc == 0; n = n->next) {
+		if (!oval_is(n, "criteria") && !oval_is(n, "criterion"))
+			continue;
+		if ((neg = oval_attr(n, "negate")) != NULL &&
+		    strcmp(neg, "true") == 0) {
+			c->st.negated++;
+			continue;
+		}
+		if (oval_is(n, "criteria")) {
+			rc = oval_ms_criteria(c, d, n, cves, ncves, link, depth + 1,
+			    cause);
+			continue;
+		}
+		if ((test = oval_attr(n, "test_ref")) == NULL)
+			continue;
+		for (i = 0; i < ncves; i++) {
+			if (ms->nrows >= OVAL_MS_MAX)
+				return fail(cause, HS_ELIMIT, "more than %d"
+				    " definition tests", OVAL_MS_MAX);
+			if (ms->nrows == ms->caprows) {
+				ms->caprows = ms->caprows == 0 ? 1024 :
+				    ms->caprows * 2;
+				ms->rows = xreallocarray(ms->rows, ms->caprows,
+				    sizeof *ms->rows);
+			}
+			r = &ms->rows[ms->nrows++];
+			r->cve = xstrdup(cves[i]);
+			r->test = xstrdup(test);
+			r->severity = d->severity != NULL ? xstrdup(d->severity) :
+			    NULL;
+			r->title = d->title != NULL ? xstrdup(d->title) : NULL;
+			r->link = link != NULL ? xstrdup(link) : NULL;
+		}
+	}
+	return rc;
+}
+
+static int
+oval_microsoft(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta,
+    const char *distro, char **cause)
+{
+	xmlNodePtr	 n, crit;
+	const char	*src, *ref, *link = NULL, *cves[64];
+	size_t		 ncves = 0;
+
+	if (c->ms == NULL) {
+		c->ms = xcalloc(1, sizeof *c->ms);
+		c->ms->distro = xstrdup(distro);
+	} else if (strcmp(c->ms->distro, distro) != 0)
+		return fail(cause, HS_EINVAL, "%s: a %s definition in a %s document",
+		    d->id, distro, c->ms->distro);
+	/* Microsoft's severity is a child of metadata, not of an advisory. */
+	if (d->severity == NULL)
+		d->severity = oval_text(oval_child(meta, "severity"));
+	if ((crit = oval_child(d->node, "criteria")) == NULL)
+		return 0;
+	for (n = meta->children; n != NULL && ncves < NELEM(cves); n = n->next) {
+		if (oval_is(n, "reference") && (src = oval_attr(n, "source")) != NULL &&
+		    strcmp(src, "CVE") == 0 && (ref = oval_attr(n, "ref_id")) != NULL &&
+		    *ref != '\0') {
+			cves[ncves++] = ref;
+			if (link == NULL)
+				link = oval_attr(n, "ref_url");
+		}
+	}
+	if (ncves == 0) {
+		c->st.skipped_nocve++;
+		return 0;
+	}
+	return oval_ms_criteria(c, d, crit, cves, ncves, link, 0, cause);
+}
+
+static int
+oval_ms_ref_cmp(const void *va, const void *vb)
+{
+	const struct oval_ms_ref	*a = va, *b = vb;
+
+	return strcmp(a->id, b->id);
+}
+
+static const struct oval_ms_ref *
+oval_ms_find(const struct oval_ms_table *t, const char *id)
+{
+	struct oval_ms_ref	key;
+
+	if (id == NULL)
+		return NULL;
+	key.id = (char *)id;
+	return bsearch(&key, t->v, t->n, sizeof *t->v, oval_ms_ref_cmp);
+}
+
+static int
+oval_ms_table_add(struct oval_ms_table *t, const char *id, const char *a,
+    const char *b, char **cause)
+{
+	struct oval_ms_ref	*r;
+
+	if (id == NULL || a == NULL)
+		return 0;
+	if (t->n >= OVAL_MS_MAX)
+		return fail(cause, HS_ELIMIT, "more than %d tests, objects or"
+		    " states", OVAL_MS_MAX);
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 1024 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
+	}
+	r = &t->v[t->n++];
+	r->id = xstrdup(id);
+	r->a = xstrdup(a);
+	r->b = b != NULL ? xstrdup(b) : NULL;
+	return 0;
+}
+
+/* An rpminfo_test, _object or _state after the definitions. */
+static int
+oval_ms_element(struct oval_ctx *c, const char *name, xmlNodePtr node,
+    char **cause)
+{
+	xmlNodePtr	 ob, st;
+	char		*text;
+	int		 rc;
+
+	if (strcmp(name, "rpminfo_test") == 0) {
+		ob = oval_child(node, "object");
+		st = oval_child(node, "state");
+		return oval_ms_table_add(&c->ms->tests, oval_attr(node, "id"),
+		    ob != NULL ? oval_attr(ob, "object_ref") : NULL,
+		    st != NULL ? oval_attr(st, "state_ref") : NULL, cause);
+	}
+	if (strcmp(name, "rpminfo_object") == 0) {
+		text = oval_text(oval_child(node, "name"));
+		rc = oval_ms_table_add(&c->ms->objects, oval_attr(node, "id"), text,
+		    NULL, cause);
+		free(text);
+		return rc;
+	}
+	if (strcmp(name, "rpminfo_state") == 0) {
+		st = oval_child(node, "evr");
+		text = oval_text(st);
+		rc = oval_ms_table_add(&c->ms->states, oval_attr(node, "id"), text,
+		    st != NULL ? oval_attr(st, "operation") : NULL, cause);
+		free(text);
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * The release in an EVR's distribution tag: ".cm2" → 2, ".azl3" → 3 (the
+ * last such tag of the release part); 0 when none.
+ */
+static int
+oval_ms_tag(const char *evr)
+{
+	const char	*p, *rel;
+	size_t		 n, k;
+	int		 found = 0;
+
+	if ((rel = strrchr(evr, '-')) == NULL)
+		rel = evr;
+	for (p = rel; (p = strchr(p, '.')) != NULL; p++) {
+		if (strncmp(p + 1, "cm", 2) == 0)
+			k = 3;
+		else if (strncmp(p + 1, "azl", 3) == 0)
+			k = 4;
+		else
+			continue;
+		n = strspn(p + k, "0123456789");
+		if (n == 0 || n > 3 || (p[k + n] != '\0' && p[k + n] != '.'))
+			continue;
+		found = atoi(p + k);
+	}
+	return found;
+}
+
+/* Resolve every pending row through its test, object and state. */
+static int
+oval_ms_finish(struct oval_ctx *c, char **cause)
+{
+	struct oval_ms			*ms = c->ms;
+	const struct oval_ms_ref	*t, *o, *s;
+	struct oval_ms_row		*r;
+	char				*ns;
+	int				 votes[1000], best = 0, tag, rc = 0;
+	size_t				 i;
+
+	qsort(ms->tests.v, ms->tests.n, sizeof *ms->tests.v, oval_ms_ref_cmp);
+	qsort(ms->objects.v, ms->objects.n, sizeof *ms->objects.v,
+	    oval_ms_ref_cmp);
+	qsort(ms->states.v, ms->states.n, sizeof *ms->states.v, oval_ms_ref_cmp);
+	memset(votes, 0, sizeof votes);
+	for (i = 0; i < ms->states.n; i++) {
+		if ((tag = oval_ms_tag(ms->states.v[i].a)) > 0 && tag < 1000 &&
+		    ++votes[tag] > votes[best])
+			best = tag;
+	}
+	if (ms->nrows == 0)
+		return 0;
+	if (best == 0)
+		return fail(cause, HS_EINVAL, "%s OVAL: no distribution tag (.cmN,"
+		    " .azlN) in any fixed version: which release it covers is"
+		    " unknown", ms->distro);
+	ns = xasprintf("%s:%d.0", ms->distro, best);
+	for (i = 0; i < ms->nrows && rc == 0; i++) {
+		r = &ms->rows[i];
+		if ((t = oval_ms_find(&ms->tests, r->test)) == NULL ||
+		    (o = oval_ms_find(&ms->objects, t->a)) == NULL ||
+		    (s = oval_ms_find(&ms->states, t->b)) == NULL) {
+			c->st.ms_unresolved++;
+			continue;
+		}
+		if (*o->a == '\0' || strchr(o->a, ' ') != NULL || *s->a == '\0') {
+			c->st.ms_unresolved++;
+			continue;
+		}
+		if (s->b != NULL && strcmp(s->b, "less than") == 0)
+			rc = oval_add_row(c, r->title, ns, o->a, ECO_RPM, PKG_SOURCE,
+			    r->cve, s->a, NULL, oval_severity(r->severity),
+			    r->severity, r->link, cause);
+		else if (s->b != NULL && strcmp(s->b, "less than or equal") == 0)
+			rc = oval_add_row(c, r->title, ns, o->a, ECO_RPM, PKG_SOURCE,
+			    r->cve, NULL, s->a, oval_severity(r->severity),
+			    r->severity, r->link, cause);
+		else
+			c->st.ms_operation++;
+	}
+	free(ns);
+	return rc;
+}
+
 static void
 oval_def_clear(struct oval_def *d)
 {
@@ -570,6 +921,7 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 	struct oval_def	 d;
 	xmlNodePtr	 meta, n;
 	const char	*cls, *src, *ref;
+	size_t		 i;
 	int		 rc = 0;
 
 	memset(&d, 0, sizeof d);
@@ -601,8 +953,17 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 		rc = oval_ubuntu(c, &d, meta, cause);
 	else if (str_starts(d.id, "oval:com.redhat."))
 		rc = oval_redhat(c, &d, meta, cause);
-	else
-		c->st.skipped_class++;
+	else {
+		for (i = 0; i < NELEM(oval_ms_distros); i++) {
+			if (str_starts(d.id, oval_ms_distros[i].prefix))
+				break;
+		}
+		if (i < NELEM(oval_ms_distros))
+			rc = oval_microsoft(c, &d, meta, oval_ms_distros[i].distro,
+			    cause);
+		else
+			c->st.skipped_class++;
+	}
 	oval_def_clear(&d);
 	return rc;
 }
@@ -850,6 +1211,14 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 			/* Past the subtree just read; the reader frees it. */
 			r = xmlTextReaderNext(reader);
 			continue;
+		} else if (depth == 2 && c.ms != NULL && name != NULL &&
+		    str_starts(name, "rpminfo_")) {
+			if ((node = xmlTextReaderExpand(reader)) == NULL)
+				goto fail;
+			if ((rc = oval_ms_element(&c, name, node, cause)) != 0)
+				goto out;
+			r = xmlTextReaderNext(reader);
+			continue;
 		}
 		r = xmlTextReaderRead(reader);
 	}
@@ -859,13 +1228,17 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		rc = fail(cause, HS_EINVAL, "not an OVAL document (empty)");
 		goto out;
 	}
+	if (c.ms != NULL && (rc = oval_ms_finish(&c, cause)) != 0)
+		goto out;
 	log_debug("%s: %lld definitions, %lld rows; skipped %lld of other classes,"
 	    " %lld without CVE, %lld packages with no RHEL release, %lld negated"
-	    " criteria, %lld Ubuntu states; %lld module-stream rows", feed,
+	    " criteria, %lld Ubuntu states, %lld Microsoft tests unresolved,"
+	    " %lld of another operation; %lld module-stream rows", feed,
 	    (long long)c.st.definitions, (long long)*records,
 	    (long long)c.st.skipped_class, (long long)c.st.skipped_nocve,
 	    (long long)c.st.skipped_norelease, (long long)c.st.negated,
-	    (long long)c.st.ubuntu_skipped, (long long)c.st.module_rows);
+	    (long long)c.st.ubuntu_skipped, (long long)c.st.ms_unresolved,
+	    (long long)c.st.ms_operation, (long long)c.st.module_rows);
 	goto out;
 
 fail:
@@ -886,6 +1259,7 @@ out:
 		archive_read_free(io.ar);
 	free(io.err);
 	free(c.xml_error);
+	oval_ms_free(c.ms);
 	free(head);
 	return rc;
 }

@@ -168,6 +168,7 @@ inventory_add(struct inventory *inv, const char *name, const char *version,
 		inv->pkgs = xreallocarray(inv->pkgs, inv->npkgs == 0 ? 1 :
 		    inv->npkgs * 2, sizeof *inv->pkgs);
 	p = &inv->pkgs[inv->npkgs++];
+	memset(p, 0, sizeof *p);	/* location, purl, layer: none yet */
 	p->name = xstrdup(name);
 	p->version = xstrdup(version);
 	p->source_name = xstrdup(source_name != NULL && *source_name != '\0' ?

@@ -1,0 +1,163 @@
+#!/bin/bash
+# The distributions beyond Debian, Ubuntu, Alpine and Red Hat, end to end:
+# an image per distribution made at test time from a real rpm database (or
+# one built with Debian's rpm), its real feed imported, the scan's findings
+# compared with a second route: tests/distro-expect.py reads the same feed
+# with Python's parsers, the same database with rpm -qa, and compares every
+# version with rpm's own rpm.vercmp.
+. "$top_srcdir/tests/lib.sh"
+need_fixtures
+need_cmd rpm rpmbuild /usr/bin/python3
+
+FEEDS=$FIXTURES/feeds
+MKOCI="/usr/bin/python3 $top_srcdir/tests/mkoci.py"
+EXPECT="/usr/bin/python3 $top_srcdir/tests/distro-expect.py"
+
+json_query() {
+	/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+# The findings of a report, one "package id fixed" a line, sorted.
+findings() {
+	json_query "$1" '"\n".join(sorted(" ".join(str(x) for x in (f["package"], f["id"],
+	    f["fixed_version"])) for f in r["images"][0]["findings"]))'
+}
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1"; diag "want:"; diag "$2"; diag "got:"; diag "$3"
+		diag "diff:"; diag "$(diff <(echo "$2") <(echo "$3") | head -20)"; fi
+}
+# qa DBPATH: rpm -qa of a database, as distro-expect.py reads it.
+qa() {
+	rpm -qa --dbpath "$1" --define '_db_backend sqlite' \
+	    --qf '%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
+}
+# mkrpmdb DIR "NAME EPOCH VERSION RELEASE"...: tiny noarch packages built with
+# rpmbuild, installed (--justdb) into DIR/var/lib/rpm/rpmdb.sqlite.
+mkrpmdb() {
+	local dir=$1 name epoch version release top
+	shift
+	top=$dir.build
+	mkdir -p "$top" "$dir/var/lib/rpm"
+	for spec in "$@"; do
+		set -- $spec
+		name=$1 epoch=$2 version=$3 release=$4
+		{
+			echo "Name: $name"
+			[ "$epoch" = 0 ] || echo "Epoch: $epoch"
+			printf 'Version: %s\nRelease: %s\nSummary: test\nLicense: MIT\n' "$version" "$release"
+			printf 'BuildArch: noarch\n%%description\ntest\n%%files\n'
+		} >"$top/$name.spec"
+		rpmbuild -bb --quiet --define "_topdir $top" "$top/$name.spec" >"$top/log" 2>&1 ||
+			{ cat "$top/log"; return 1; }
+	done
+	rpm --initdb --dbpath "$dir/var/lib/rpm" --define '_db_backend sqlite' &&
+	rpm -i --justdb --nodeps --dbpath "$dir/var/lib/rpm" --define '_db_backend sqlite' \
+	    "$top"/RPMS/noarch/*.rpm 2>/dev/null &&
+	rm -f "$dir/var/lib/rpm/.rpm.lock"
+}
+# mkimage OCI TAG OSRELEASE ROOT [FILE]: a two-layer image, FILE (default
+# etc/os-release) from OSRELEASE, then ROOT's var/ and usr/.
+mkimage() {
+	local oci=$1 tag=$2 osr=$3 root=$4 file=${5:-etc/os-release} l=$T/layers.$RANDOM
+	mkdir -p "$l/os/$(dirname "$file")"
+	cp "$osr" "$l/os/$file"
+	tar -C "$l/os" -cf "$l/os.tar" "${file%%/*}"
+	(cd "$root" && tar -cf "$l/pkgs.tar" $(ls -d var usr 2>/dev/null))
+	$MKOCI "$oci" "$tag" "$l/os.tar" "$l/pkgs.tar" >/dev/null
+}
+scan() {
+	"$HULLSCAN" scan -q --no-history --db "$1" --json "$2" "$3"
+}
+# nsof INVENTORY-OUTPUT: "id version_id namespace" of an inventory's first line.
+nsof() {
+	head -1 "$1" | cut -f2-4 | tr '\t' ' '
+}
+
+# --- 1. CBL-Mariner 2.0: the real rpmdb against Microsoft's whole OVAL -------
+cat >"$T/mariner.os" <<'OS'
+NAME="Common Base Linux Mariner"
+VERSION="2.0.20220226"
+ID=mariner
+VERSION_ID=2.0
+PRETTY_NAME="CBL-Mariner/Linux"
+ANSI_COLOR="1;34"
+HOME_URL="https://aka.ms/cbl-mariner"
+OS
+mkdir -p "$T/mar/var/lib/rpm"
+cp "$FIXTURES/rpmdb/cbl-mariner-2.0-sqlite/rpmdb.sqlite" "$T/mar/var/lib/rpm/"
+chmod u+w "$T/mar/var/lib/rpm/rpmdb.sqlite"
+mkimage "$T/oci" mariner "$T/mariner.os" "$T/mar"
+qa "$T/mar/var/lib/rpm" >"$T/mar.qa"
+same "mariner: rpm -qa lists the fixture's 129 packages" 129 "$(wc -l <"$T/mar.qa")"
+"$HULLSCAN" inventory -q "oci:$T/oci:mariner" >"$T/mar.inv" 2>"$T/err" || true
+same "mariner: os mariner 2.0, namespace mariner:2.0" "mariner 2.0 mariner:2.0" "$(nsof "$T/mar.inv")"
+
+DB=$T/vuln.db
+expect_status "db import Microsoft's CBL-Mariner 2.0 and Azure Linux 3.0 OVAL" 0 \
+    "$HULLSCAN" db import --db "$DB" "$FEEDS/azurelinux/cbl-mariner-2.0-oval.xml" \
+    "$FEEDS/azurelinux/azurelinux-3.0-oval.xml"
+same "import: every definition a row (2436 and 1222)" \
+    "cbl-mariner-2.0-oval.xml: 2436 advisories
+azurelinux-3.0-oval.xml: 1222 advisories" "$(sed 's/ (.*//; s/.*\///' "$T/out")"
+$EXPECT mariner "$FEEDS/azurelinux/cbl-mariner-2.0-oval.xml" "$T/mar.qa" >"$T/mar.want"
+expect_status "mariner: scan" 0 scan "$DB" "$T/mar.json" "oci:$T/oci:mariner"
+same "mariner: findings equal the OVAL's tests, objects and states applied by rpm.vercmp" \
+    "$(cat "$T/mar.want")" "$(findings "$T/mar.json")"
+# The fixture's own derived list (386 rows on (package, definition)) reduced
+# to (package, CVE): the same set, source-name rows included.
+same "mariner: the fixtures' derived findings, one per package and CVE" \
+    "$(awk -F'\t' '!/^#/ { print $1, $5 }' "$FEEDS/azurelinux/cbl-mariner-2.0-oval.vs-rpmdb.expected-findings.tsv" | sort -u)" \
+    "$(cut -d' ' -f1,2 "$T/mar.want")"
+same "mariner: 'less than or equal' rows are open (no fix), the others fixed" \
+    "$(grep -c ' None$' "$T/mar.want") open" \
+    "$(json_query "$T/mar.json" 'sum(f["status"] == "open" for f in r["images"][0]["findings"])') open"
+same "mariner: source-name matches reported (curl-libs from curl, CVE-2021-22926)" \
+    "curl-libs CVE-2021-22926 0:7.82.0-1.cm2 mariner:2.0" \
+    "$(json_query "$T/mar.json" '" ".join(" ".join([f["package"], f["id"], f["fixed_version"], f["namespace"]]) for f in r["images"][0]["findings"] if f["package"] == "curl-libs" and f["id"] == "CVE-2021-22926")')"
+same "mariner: Microsoft's severity kept (Critical, High, Medium, Low)" "ok" \
+    "$(json_query "$T/mar.json" '"ok" if all(f["severity"] == f["source_severity"] for f in r["images"][0]["findings"]) else [(f["severity"], f["source_severity"]) for f in r["images"][0]["findings"]]')"
+same "mariner: checked (no not-checked warning)" "[]" \
+    "$(json_query "$T/mar.json" 'r["images"][0]["warnings"]')"
+
+# --- 2. Azure Linux 3.0: an rpmdb built here, the whole 3.0 OVAL --------------
+# vim 9.0.2190-4 is the fix of 2 definitions and below that of 1 (-5); openssl
+# 3.3.0-1 is above the 1.1.1k fixes and below 3.3.0-2; containerd equals its
+# fix; curl is below 8.8.0-1 (5 CVEs); hullscan-probe is in no definition.
+cat >"$T/azl.os" <<'OS'
+NAME="Microsoft Azure Linux"
+VERSION="3.0.20240727"
+ID=azurelinux
+VERSION_ID="3.0"
+PRETTY_NAME="Microsoft Azure Linux 3.0"
+ANSI_COLOR="1;34"
+HOME_URL="https://aka.ms/azurelinux"
+OS
+if mkrpmdb "$T/azl" "vim 0 9.0.2190 4.azl3" "openssl 0 3.3.0 1.azl3" \
+    "containerd 0 1.7.13 3.azl3" "curl 0 8.5.0 1.azl3" "hullscan-probe 0 1.0 1.azl3" \
+    >"$T/mk.log" 2>&1; then ok "azurelinux: rpmbuild made an rpmdb of 5 packages"
+else not_ok "azurelinux: rpmdb"; diag "$(tail -5 "$T/mk.log")"; fi
+mkimage "$T/oci" azl3 "$T/azl.os" "$T/azl"
+"$HULLSCAN" inventory -q "oci:$T/oci:azl3" >"$T/azl.inv" 2>"$T/err" || true
+same "azurelinux: os azurelinux 3.0, namespace azurelinux:3.0" \
+    "azurelinux 3.0 azurelinux:3.0" "$(nsof "$T/azl.inv")"
+qa "$T/azl/var/lib/rpm" >"$T/azl.qa"
+$EXPECT mariner "$FEEDS/azurelinux/azurelinux-3.0-oval.xml" "$T/azl.qa" >"$T/azl.want"
+expect_status "azurelinux: scan" 0 scan "$DB" "$T/azl.json" "oci:$T/oci:azl3"
+same "azurelinux: findings equal the OVAL applied by rpm.vercmp" \
+    "$(cat "$T/azl.want")" "$(findings "$T/azl.json")"
+same "azurelinux: 1 vim, 5 curl, nothing for containerd" \
+    "containerd=0 curl=5 vim=1" \
+    "$(for p in containerd curl vim; do printf '%s=%s ' $p "$(grep -c "^$p " "$T/azl.want" || true)"; done | sed 's/ $//')"
+
+# A Mariner image is never matched against Azure Linux rows, nor the reverse.
+same "mariner findings all in mariner:2.0, azurelinux in azurelinux:3.0" "mariner:2.0 azurelinux:3.0" \
+    "$(json_query "$T/mar.json" '" ".join(sorted({f["namespace"] for f in r["images"][0]["findings"]}))') $(json_query "$T/azl.json" '" ".join(sorted({f["namespace"] for f in r["images"][0]["findings"]}))')"
+
+# --- 3. Microsoft OVAL that says no release ------------------------------------
+sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
+expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
+    "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"
+grep -q "notag.xml.*which release it covers is unknown" "$T/err" &&
+	ok "... naming the file: $(head -1 "$T/err")" || { not_ok "no-tag message"; diag "$(cat "$T/err")"; }
+
+done_testing
