@@ -213,7 +213,13 @@ check_fixture(const char *root, const char *name, struct list *dbs)
 		}
 	}
 	if (path == NULL) {
-		tap_ok(0, "rpmdb/%s: no rpm database in it", name);
+		/* The fixtures' README: a -list-only folder keeps rpm -qa's list alone. */
+		size_t	nl = strlen(name), sl = strlen("-list-only");
+
+		if (nl > sl && strcmp(name + nl - sl, "-list-only") == 0)
+			tap_skip("rpmdb/%s: rpm -qa's list only, no database", name);
+		else
+			tap_ok(0, "rpmdb/%s: no rpm database in it", name);
 		goto out;
 	}
 	list_add(dbs, xstrdup(path));
