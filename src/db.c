@@ -44,6 +44,13 @@
  * such a reader must refuse the file. A writable open migrates a version 1
  * file (ALTER TABLE, then user_version 2); a read-only one reads it as it is,
  * every last_affected NULL (version 1 importers skipped those ranges).
+ *
+ * advisories.arch (an rpm architecture the row is for, NULL for every one:
+ * Oracle respins one fix at different releases per architecture) is a
+ * nullable extra like the feeds columns: a writable open adds it, a
+ * read-only one goes without. A reader that does not know it takes every
+ * row for every architecture: it may report a fix that is not its
+ * architecture's, never miss one.
  */
 static const char vulndb_schema[] =
 	"CREATE TABLE feeds ("
@@ -75,7 +82,8 @@ static const char vulndb_schema[] =
 	"  status TEXT NOT NULL,"
 	"  severity TEXT NOT NULL,"
 	"  source_severity TEXT,"
-	"  last_affected TEXT);"
+	"  last_affected TEXT,"
+	"  arch TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
 	"CREATE INDEX advisories_feed ON advisories (feed);";
 
@@ -89,6 +97,7 @@ enum {
 	ST_ADD,
 	ST_ADD_VULN,
 	ST_LOOKUP,
+	ST_LOOKUP_V2,
 	ST_LOOKUP_V1,
 	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
@@ -109,19 +118,27 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
 	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
 	    " vuln_id, introduced, fixed_version, status, severity, source_severity,"
-	    " last_affected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    " last_affected, arch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, ?12, ?13)",
 	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected"
+	    " v.description, v.link, a.last_affected, a.arch"
+	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+	    " ORDER BY a.vuln_id, a.feed",
+	/* A version 2 file opened read-only without the arch column. */
+	[ST_LOOKUP_V2] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
+	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
+	    " v.description, v.link, a.last_affected, NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
 	/* A version 1 file opened read-only: no last_affected column. */
 	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
 	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, NULL"
+	    " v.description, v.link, NULL, NULL"
 	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
 	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
 	    " ORDER BY a.vuln_id, a.feed",
@@ -143,6 +160,7 @@ struct vulndb {
 	int		 readonly;
 	int		 in_tx;
 	int		 has_checks;	/* feeds has the update columns */
+	int		 has_arch;	/* advisories has the arch column */
 	int64_t		 version;	/* schema version of the file */
 	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
 	char		*feed;		/* feed the last reset or add named */
@@ -296,6 +314,50 @@ db_check_schema(struct vulndb *vdb, int flags, char **cause)
 	return 0;
 }
 
+static int
+db_has_arch(struct vulndb *vdb, int *has, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+
+	*has = 0;
+	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(advisories)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read schema");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 1)) != NULL &&
+		    strcmp(name, "arch") == 0)
+			*has = 1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * Does advisories have arch? A writable database gets it, in a transaction
+ * that looks again: another process may have added it first.
+ */
+static int
+db_check_arch(struct vulndb *vdb, char **cause)
+{
+	int	has;
+
+	if (db_has_arch(vdb, &vdb->has_arch, cause) != 0)
+		return HS_ERR;
+	if (vdb->has_arch || vdb->readonly)
+		return 0;
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	if (db_has_arch(vdb, &has, cause) != 0 || (!has && db_exec(vdb,
+	    "ALTER TABLE advisories ADD COLUMN arch TEXT", cause) != 0) ||
+	    db_exec(vdb, "COMMIT", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	vdb->has_arch = 1;
+	return 0;
+}
+
 /*
  * Does feeds have the "db update" columns? A writable database gets the
  * missing ones; a read-only one goes without.
@@ -307,7 +369,7 @@ db_check_columns(struct vulndb *vdb, char **cause)
 	const char	*name;
 	char		*sql;
 	size_t		 i, n;
-	int		 have[NELEM(vulndb_feed_columns)] = { 0 }, missing = 0;
+	int		 have[NELEM(vulndb_feed_columns)] = { 0 }, missing = 0, rc;
 
 	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(feeds)", -1, &st,
 	    NULL) != SQLITE_OK)
@@ -323,6 +385,8 @@ db_check_columns(struct vulndb *vdb, char **cause)
 		}
 	}
 	sqlite3_finalize(st);
+	if ((rc = db_check_arch(vdb, cause)) != 0)
+		return rc;
 	for (i = 0; i < NELEM(vulndb_feed_columns); i++)
 		missing += !have[i];
 	if (missing == 0) {
@@ -632,6 +696,7 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 	sqlite3_bind_text(st, 10, severity_name(a->severity), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 11, a->source_severity);
 	bind_text_or_null(st, 12, a->last_affected);
+	bind_text_or_null(st, 13, a->arch);
 	return db_step_done(vdb, st, cause);
 }
 
@@ -664,7 +729,17 @@ db_lookup_row(sqlite3_stmt *st, struct advisory *a)
 	a->description = column_text(st, 10);
 	a->link = column_text(st, 11);
 	a->last_affected = column_text(st, 12);
+	a->arch = column_text(st, 13);
 	return a->vuln_id != NULL && a->status != NULL;
+}
+
+/* Which lookup the file's columns allow. */
+static int
+db_lookup_kind(const struct vulndb *vdb)
+{
+	if (vdb->version < 2)
+		return ST_LOOKUP_V1;
+	return vdb->has_arch ? ST_LOOKUP : ST_LOOKUP_V2;
 }
 
 /* Step st to its end, calling cb on each advisory; st is reset. */
@@ -695,8 +770,7 @@ vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
 {
 	sqlite3_stmt		*st;
 
-	if ((st = db_stmt(vdb, vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1,
-	    cause)) == NULL)
+	if ((st = db_stmt(vdb, db_lookup_kind(vdb), cause)) == NULL)
 		return HS_ERR;
 	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, kind);
@@ -723,7 +797,7 @@ db_lookup_many_stmt(struct vulndb *vdb, char **cause)
 		sqlite3_clear_bindings(vdb->st[ST_LOOKUP_MANY]);
 		return vdb->st[ST_LOOKUP_MANY];
 	}
-	one = vulndb_sql[vdb->version >= 2 ? ST_LOOKUP : ST_LOOKUP_V1];
+	one = vulndb_sql[db_lookup_kind(vdb)];
 	if ((where = strstr(one, " WHERE ")) == NULL) {
 		fail(cause, HS_ERR, "%s: no lookup statement", vdb->path);
 		return NULL;

@@ -37,6 +37,11 @@ struct advisory {
 	 */
 	const char	*last_affected;
 	const char	*status;	/* "fixed", "open" */
+	/*
+	 * The rpm architecture the row is for ("x86_64", "aarch64"); NULL for
+	 * every one (a package's fix the same on each).
+	 */
+	const char	*arch;
 	enum severity	 severity;
 	const char	*source_severity;
 	const char	*description;

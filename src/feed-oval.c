@@ -1020,35 +1020,6 @@ oval_refuse_dtd(xmlTextReaderPtr reader, xmlDocPtr *taken, char **cause)
 	return fail(cause, HS_EINVAL, "DOCTYPE declaration refused: OVAL needs no DTD");
 }
 
-/*
- * First line of defence, before libxml2 sees a byte: a DOCTYPE in the
- * prolog (before the first start tag) is refused, naming what it declares.
- */
-static int
-oval_check_head(const char *data, size_t len, char **cause)
-{
-	size_t		 i;
-	const char	*dt, *ent;
-
-	if (len > OVAL_HEAD)
-		len = OVAL_HEAD;
-	for (i = 0; i + 1 < len; i++) {
-		if (data[i] == '<' && data[i + 1] != '!' && data[i + 1] != '?')
-			break;
-	}
-	if ((dt = memmem(data, i, "<!DOCTYPE", 9)) == NULL)
-		return 0;
-	if ((ent = memmem(dt, i - (dt - data), "<!ENTITY", 8)) != NULL) {
-		if (memmem(ent, i - (ent - data), "SYSTEM", 6) != NULL ||
-		    memmem(ent, i - (ent - data), "PUBLIC", 6) != NULL)
-			return fail(cause, HS_EINVAL, "external entity declaration"
-			    " refused: OVAL needs no DTD");
-		return fail(cause, HS_EINVAL, "entity declaration refused: OVAL"
-		    " needs no DTD");
-	}
-	return fail(cause, HS_EINVAL, "DOCTYPE declaration refused: OVAL needs no DTD");
-}
-
 static int
 oval_io_read(void *arg, char *buf, int len)
 {
@@ -1147,7 +1118,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 			rc = fail(cause, HS_EINVAL, "not a readable compressed file");
 			goto out;
 		}
-		if ((rc = oval_check_head(head, headlen, cause)) != 0)
+		if ((rc = feed_xml_check_head(head, headlen, "OVAL", cause)) != 0)
 			goto out;
 		io.ar = oval_archive(data, len);
 		if (archive_read_open_memory(io.ar, data, len) != ARCHIVE_OK ||
@@ -1159,7 +1130,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		reader = xmlReaderForIO(oval_io_read, oval_io_close, &io, NULL, NULL,
 		    opts);
 	} else {
-		if ((rc = oval_check_head(data, len, cause)) != 0)
+		if ((rc = feed_xml_check_head(data, len, "OVAL", cause)) != 0)
 			goto out;
 		if (len > INT_MAX) {
 			rc = fail(cause, HS_ELIMIT, "larger than %d bytes", INT_MAX);

@@ -90,6 +90,7 @@ struct match_walk {
 	struct match_ctx	**by_name;
 	size_t			  n;
 	int			  source;
+	const char		 *image_arch;	/* most packages' architecture */
 };
 
 static char *
@@ -382,6 +383,49 @@ match_walk_cmp_bin(const void *a, const void *b)
 	    (*(struct match_ctx *const *)b)->pkg->name);
 }
 
+/*
+ * Does a row for architecture arch (NULL: every one) apply to pkg? Its own
+ * architecture must be the row's; a noarch package is the image's (Oracle
+ * lists noarch packages under each architecture's criteria), and a row for
+ * noarch applies whatever the package became since.
+ */
+static int
+match_arch_applies(const char *arch, const struct package *pkg,
+    const char *image_arch)
+{
+	const char	*mine = pkg->arch;
+
+	if (arch == NULL || mine == NULL || strcmp(arch, "noarch") == 0)
+		return 1;
+	if (strcmp(mine, "noarch") == 0)
+		mine = image_arch;
+	return mine == NULL || strcmp(arch, mine) == 0;
+}
+
+/* The architecture most of the inventory's packages are built for; NULL if none. */
+static const char *
+match_image_arch(const struct inventory *inv)
+{
+	const char	*arch[16], *a;
+	size_t		 count[16], n = 0, i, j, best = 0;
+
+	for (i = 0; i < inv->npkgs; i++) {
+		if ((a = inv->pkgs[i].arch) == NULL || strcmp(a, "noarch") == 0)
+			continue;
+		for (j = 0; j < n && strcmp(arch[j], a) != 0; j++)
+			/* nothing */;
+		if (j == n) {
+			if (n == NELEM(arch))
+				continue;	/* a 17th architecture counts for none */
+			arch[n] = a;
+			count[n++] = 0;
+		}
+		if (++count[j] > count[best])
+			best = j;
+	}
+	return n > 0 ? arch[best] : NULL;
+}
+
 static int
 match_walk_cb(const struct advisory *a, void *arg)
 {
@@ -402,6 +446,8 @@ match_walk_cb(const struct advisory *a, void *arg)
 		ctx = w->by_name[lo];
 		if (strcmp(match_key(ctx, w->source), a->package) != 0)
 			break;
+		if (!match_arch_applies(a->arch, ctx->pkg, w->image_arch))
+			continue;
 		ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
 		match_cb(a, ctx);
 	}
@@ -489,6 +535,7 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		if (ctx->bin_ok)
 			bin.by_name[bin.n++] = ctx;
 	}
+	src.image_arch = bin.image_arch = match_image_arch(inv);
 	qsort(src.by_name, src.n, sizeof *src.by_name, match_walk_cmp_src);
 	qsort(bin.by_name, bin.n, sizeof *bin.by_name, match_walk_cmp_bin);
 

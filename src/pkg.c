@@ -21,6 +21,7 @@ static const char *wanted_files[] = {
 	"etc/rocky-release",
 	"etc/almalinux-release",
 	"etc/system-release",
+	"etc/oracle-release",
 	"etc/fedora-release",
 	"etc/SuSE-release",
 	"var/lib/dpkg/status",

@@ -16,6 +16,8 @@ Rules, as README.md states them:
   source rpm's name and is compared at its source rpm's version (with its own
   epoch); "less than" is a fix, "less than or equal" affected with no fix.
 """
+import collections
+import gzip
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -111,10 +113,57 @@ def mariner(feed, pkgs):
     return decide(hits)
 
 
+def image_arch(pkgs):
+    c = collections.Counter(p["arch"] for p in pkgs if p["arch"] not in ("noarch", "(none)"))
+    return c.most_common(1)[0][0] if c else None
+
+
+def arch_applies(row_arch, pkg, img_arch):
+    if row_arch is None or row_arch == "noarch":
+        return True
+    mine = img_arch if pkg["arch"] == "noarch" else pkg["arch"]
+    return mine is None or mine == row_arch
+
+
+def match_binary(rows, pkgs):
+    """rows: (package, arch or None, id, fixed EVR); binary names, rpm order."""
+    img = image_arch(pkgs)
+    cands = [(p, i, f) for name, arch, i, f in rows for p in pkgs
+             if p["name"] == name and arch_applies(arch, p, img)]
+    res = vercmp_many([(p["evr"], evr0(f)) for p, _, f in cands])
+    return decide([(p["name"], i, f) for (p, i, f), r in zip(cands, res) if r < 0])
+
+
+def alas(feed, pkgs):
+    data = open(feed, "rb").read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    rows = []
+    for u in ET.fromstring(data).iter("update"):
+        if u.get("type") != "security":
+            continue
+        ids = [r.get("id") for r in u.iter("reference") if r.get("type") == "cve"]
+        ids = list(dict.fromkeys(ids)) or [u.findtext("id").strip()]
+        fixes = collections.defaultdict(dict)
+        for p in u.iter("package"):
+            name, arch = p.get("name"), p.get("arch")
+            if arch in ("src", "nosrc") or name.endswith(("-debuginfo", "-debugsource")) \
+                    or "-debuginfo-" in name:
+                continue
+            fixes[name].setdefault(arch, "%s:%s-%s" % (p.get("epoch") or "0",
+                                                       p.get("version"), p.get("release")))
+        for name, by_arch in fixes.items():
+            if len(set(by_arch.values())) == 1:
+                rows += [(name, None, i, next(iter(by_arch.values()))) for i in ids]
+            else:
+                rows += [(name, a, i, f) for a, f in by_arch.items() for i in ids]
+    return match_binary(rows, pkgs)
+
+
 def main():
     kind, feed, pkgfile = sys.argv[1:4]
     pkgs = packages(pkgfile)
-    for line in {"mariner": mariner}[kind](feed, pkgs):
+    for line in {"mariner": mariner, "alas": alas}[kind](feed, pkgs):
         print(line)
 
 

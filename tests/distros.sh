@@ -31,28 +31,30 @@ qa() {
 	rpm -qa --dbpath "$1" --define '_db_backend sqlite' \
 	    --qf '%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
 }
-# mkrpmdb DIR "NAME EPOCH VERSION RELEASE"...: tiny noarch packages built with
-# rpmbuild, installed (--justdb) into DIR/var/lib/rpm/rpmdb.sqlite.
+# mkrpmdb DIR "NAME EPOCH VERSION RELEASE [ARCH]"...: tiny packages (noarch
+# unless ARCH) built with rpmbuild, installed (--justdb) into
+# DIR/var/lib/rpm/rpmdb.sqlite.
 mkrpmdb() {
-	local dir=$1 name epoch version release top
+	local dir=$1 name epoch version release arch top
 	shift
 	top=$dir.build
 	mkdir -p "$top" "$dir/var/lib/rpm"
 	for spec in "$@"; do
 		set -- $spec
-		name=$1 epoch=$2 version=$3 release=$4
+		name=$1 epoch=$2 version=$3 release=$4 arch=${5:-noarch}
 		{
 			echo "Name: $name"
 			[ "$epoch" = 0 ] || echo "Epoch: $epoch"
 			printf 'Version: %s\nRelease: %s\nSummary: test\nLicense: MIT\n' "$version" "$release"
-			printf 'BuildArch: noarch\n%%description\ntest\n%%files\n'
-		} >"$top/$name.spec"
-		rpmbuild -bb --quiet --define "_topdir $top" "$top/$name.spec" >"$top/log" 2>&1 ||
-			{ cat "$top/log"; return 1; }
+			[ "$arch" = noarch ] && printf 'BuildArch: noarch\n'
+			printf '%%description\ntest\n%%files\n'
+		} >"$top/$name.$arch.spec"
+		rpmbuild -bb --quiet --define "_topdir $top" --target "$arch" \
+		    "$top/$name.$arch.spec" >"$top/log" 2>&1 || { cat "$top/log"; return 1; }
 	done
 	rpm --initdb --dbpath "$dir/var/lib/rpm" --define '_db_backend sqlite' &&
-	rpm -i --justdb --nodeps --dbpath "$dir/var/lib/rpm" --define '_db_backend sqlite' \
-	    "$top"/RPMS/noarch/*.rpm 2>/dev/null &&
+	rpm -i --justdb --nodeps --ignorearch --dbpath "$dir/var/lib/rpm" \
+	    --define '_db_backend sqlite' "$top"/RPMS/*/*.rpm 2>/dev/null &&
 	rm -f "$dir/var/lib/rpm/.rpm.lock"
 }
 # mkimage OCI TAG OSRELEASE ROOT [FILE]: a two-layer image, FILE (default
@@ -153,7 +155,115 @@ same "azurelinux: 1 vim, 5 curl, nothing for containerd" \
 same "mariner findings all in mariner:2.0, azurelinux in azurelinux:3.0" "mariner:2.0 azurelinux:3.0" \
     "$(json_query "$T/mar.json" '" ".join(sorted({f["namespace"] for f in r["images"][0]["findings"]}))') $(json_query "$T/azl.json" '" ".join(sorted({f["namespace"] for f in r["images"][0]["findings"]}))')"
 
-# --- 3. Microsoft OVAL that says no release ------------------------------------
+# --- 3. Amazon Linux: ALAS updateinfo.xml.gz ----------------------------------
+# The real AL2023 rpmdb (103 packages) has no rsyslog: checked, no finding from
+# ALAS2023-2023-001. Then rpmdbs built here against the real excerpts:
+# AL2023: rsyslog 8.2204.0-3.amzn2023.0.1 (below the fix, x86_64), rsyslog-doc
+#   at the fix (noarch), rsyslog-mmaudit-debuginfo below it (debuginfo is
+#   skipped), rsyslog-openssl above it.
+# AL2: qemu-kvm 10:1.5.3-141.amzn2.5.2 (below), qemu-img 1.5.3-141.amzn2.5.4
+#   without an epoch (0 < 10: below), java-1.8.0-openjdk 1:1.8.0.161-0.b14.amzn2
+#   (the fix), java-1.8.0-openjdk-headless 1.8.0.161-0.b14.amzn2 without epoch
+#   (below epoch 1).
+cat >"$T/al2023.os" <<'OS'
+NAME="Amazon Linux"
+VERSION="2023"
+ID="amzn"
+ID_LIKE="fedora"
+VERSION_ID="2023"
+PLATFORM_ID="platform:al2023"
+PRETTY_NAME="Amazon Linux 2023.1.20230825"
+ANSI_COLOR="0;33"
+CPE_NAME="cpe:2.3:o:amazon:amazon_linux:2023"
+HOME_URL="https://aws.amazon.com/linux/amazon-linux-2023/"
+OS
+cat >"$T/al2.os" <<'OS'
+NAME="Amazon Linux"
+VERSION="2"
+ID="amzn"
+ID_LIKE="centos rhel fedora"
+VERSION_ID="2"
+PRETTY_NAME="Amazon Linux 2"
+ANSI_COLOR="0;33"
+CPE_NAME="cpe:2.3:o:amazon:amazon_linux:2"
+HOME_URL="https://amazonlinux.com/"
+OS
+AMZ=$FEEDS/amazon
+expect_status "db import the AL2023 and AL2 updateinfo.xml.gz" 0 \
+    "$HULLSCAN" db import --db "$DB" "$AMZ/updateinfo_AL2023-ALAS2023-2023-001.xml.gz" \
+    "$AMZ/updateinfo_AL2-2items.xml.gz"
+same "import: each release's file a feed of its own (amzn-2023-updateinfo, amzn-2-updateinfo)" \
+    "amzn-2-updateinfo amzn-2023-updateinfo" \
+    "$("$HULLSCAN" db status --db "$DB" | cut -f1 | grep updateinfo | tr '\n' ' ' | sed 's/ $//')"
+# vuln-list-update's own parse of the same two files (its goldens): every
+# package but debuginfo, debugsource and source rpms, at epoch:version-release.
+same "import: the rows of each update are vuln-list-update's packages and CVEs" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$AMZ"/vuln-list-update-golden/*.golden <<'PY'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+bad = []
+for g in sys.argv[2:]:
+    d = json.load(open(g))
+    want = {(p["name"], "%s:%s-%s" % (p["epoch"] or "0", p["version"], p["release"]), c)
+            for p in d["packages"] for c in d["cveids"]
+            if not p["name"].endswith(("-debuginfo", "-debugsource")) and p["arch"] != "src"}
+    got = set(db.execute("SELECT a.package, a.fixed_version, a.vuln_id FROM advisories a"
+                         " JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
+                         " WHERE v.description LIKE ?", ("%% %s:%%" % d["id"],)))
+    if want != got:
+        bad.append("%s: %d want, %d got" % (d["id"], len(want), len(got)))
+print("; ".join(bad) or "ok")
+PY
+)"
+mkdir -p "$T/al/var/lib/rpm"
+cp "$FIXTURES/rpmdb/amazonlinux2023-plain-sqlite/rpmdb.sqlite" "$T/al/var/lib/rpm/"
+chmod u+w "$T/al/var/lib/rpm/rpmdb.sqlite"
+mkimage "$T/oci" al2023 "$T/al2023.os" "$T/al"
+"$HULLSCAN" inventory -q "oci:$T/oci:al2023" >"$T/al.inv" 2>"$T/err" || true
+qa "$T/al/var/lib/rpm" >"$T/al.qa"
+same "al2023 (real rpmdb): os amzn 2023, namespace amzn:2023, rpm -qa's 103 entries but the gpg-pubkey" \
+    "amzn 2023 amzn:2023 102 103" "$(nsof "$T/al.inv") $(grep -vc '^#' "$T/al.inv") $(wc -l <"$T/al.qa")"
+$EXPECT alas "$AMZ/updateinfo_AL2023-ALAS2023-2023-001.xml.gz" "$T/al.qa" >"$T/al.want"
+expect_status "al2023 (real rpmdb): scan" 0 scan "$DB" "$T/al.json" "oci:$T/oci:al2023"
+same "al2023 (real rpmdb): no rsyslog installed, no finding, as the second route says" \
+    "$(cat "$T/al.want")" "$(findings "$T/al.json")"
+same "al2023 (real rpmdb): checked (amzn:2023 is covered)" "[]" \
+    "$(json_query "$T/al.json" 'r["images"][0]["warnings"]')"
+
+mkrpmdb "$T/al3" "rsyslog 0 8.2204.0 3.amzn2023.0.1 x86_64" "rsyslog-doc 0 8.2204.0 3.amzn2023.0.2" \
+    "rsyslog-mmaudit-debuginfo 0 8.2204.0 3.amzn2023.0.1 x86_64" \
+    "rsyslog-openssl 0 8.2204.0 4.amzn2023 x86_64" >"$T/mk.log" 2>&1 ||
+	diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" al2023b "$T/al2023.os" "$T/al3"
+qa "$T/al3/var/lib/rpm" >"$T/al3.qa"
+$EXPECT alas "$AMZ/updateinfo_AL2023-ALAS2023-2023-001.xml.gz" "$T/al3.qa" >"$T/al3.want"
+same "al2023 (built): the second route finds rsyslog's two CVEs only" \
+    "rsyslog CVE-2014-3634 0:8.2204.0-3.amzn2023.0.2
+rsyslog CVE-2022-24903 0:8.2204.0-3.amzn2023.0.2" "$(cat "$T/al3.want")"
+expect_status "al2023 (built): scan" 0 scan "$DB" "$T/al3.json" "oci:$T/oci:al2023b"
+same "al2023 (built): findings equal the updateinfo applied by rpm.vercmp" \
+    "$(cat "$T/al3.want")" "$(findings "$T/al3.json")"
+same "al2023: ALAS severity Important is High, the ALAS page the link" \
+    "High Important https://alas.aws.amazon.com/AL2023/ALAS2023-2023-001.html" \
+    "$(json_query "$T/al3.json" '" ".join([r["images"][0]["findings"][0][k] for k in ("severity", "source_severity", "link")])')"
+
+mkrpmdb "$T/al2" "qemu-kvm 10 1.5.3 141.amzn2.5.2 x86_64" "qemu-img 0 1.5.3 141.amzn2.5.4 x86_64" \
+    "java-1.8.0-openjdk 1 1.8.0.161 0.b14.amzn2 x86_64" \
+    "java-1.8.0-openjdk-headless 0 1.8.0.161 0.b14.amzn2 x86_64" >"$T/mk.log" 2>&1 ||
+	diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" al2 "$T/al2.os" "$T/al2"
+"$HULLSCAN" inventory -q "oci:$T/oci:al2" >"$T/al2.inv" 2>"$T/err" || true
+same "al2: os amzn 2, namespace amzn:2" "amzn 2 amzn:2" "$(nsof "$T/al2.inv")"
+qa "$T/al2/var/lib/rpm" >"$T/al2.qa"
+$EXPECT alas "$AMZ/updateinfo_AL2-2items.xml.gz" "$T/al2.qa" >"$T/al2.want"
+same "al2: the second route: qemu-kvm and qemu-img (epoch 10), openjdk-headless (epoch 1)" \
+    "java-1.8.0-openjdk-headless qemu-img qemu-kvm" \
+    "$(cut -d' ' -f1 "$T/al2.want" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+expect_status "al2: scan" 0 scan "$DB" "$T/al2.json" "oci:$T/oci:al2"
+same "al2: findings equal the updateinfo applied by rpm.vercmp ($(wc -l <"$T/al2.want") findings)" \
+    "$(cat "$T/al2.want")" "$(findings "$T/al2.json")"
+
+# --- 4. Microsoft OVAL that says no release ------------------------------------
 sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
 expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
     "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"

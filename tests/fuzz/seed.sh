@@ -81,7 +81,13 @@ docker-archive)
 feed-debian)	copy "$F"/feeds/debian-tracker/* ;;
 feed-secdb)	copy "$F"/feeds/alpine-secdb-excerpts/* $(find "$F/feeds/alpine-secdb" -type f) ;;
 feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | head -20) ;;
-feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 ;;
+feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 \
+		    "$F"/feeds/azurelinux/vunnel-*.xml "$F"/feeds/oracle/*.xml \
+		    "$F"/feeds/oracle/*.bz2 "$F"/feeds/oracle/vunnel-mock_* ;;
+feed-updateinfo)
+	for f in "$F"/feeds/amazon/*.xml.gz; do
+		gzip -dc "$f" | head -c 131072 >"$dir/$(basename "$f" .gz)"
+	done ;;
 feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
 ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
 *)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
