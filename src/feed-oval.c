@@ -81,11 +81,30 @@ struct oval_io {
 	char		*err;
 };
 
-/* One definition's (namespace, package, fixed) triples, to drop repeats. */
+/* One definition's (namespace, package, fixed, arch) rows, to drop repeats. */
 struct oval_row {
 	char	*ns;
 	char	*pkg;
 	char	*fixed;
+	char	*arch;		/* "" when no architecture criterion governs it */
+};
+
+/*
+ * Red Hat and Oracle write their criteria alike: "<name>N is installed",
+ * Oracle's "<name>arch is X", "PKG is earlier than EVR". An advisory naming
+ * no CVE is a row of its own when its id starts with advisory.
+ */
+struct oval_vendor {
+	const char	*name;		/* "Red Hat Enterprise Linux " */
+	const char	*ns;		/* "rhel" */
+	const char	*advisory;	/* "RHSA-" */
+};
+
+static const struct oval_vendor oval_redhat_vendor = {
+	"Red Hat Enterprise Linux ", "rhel", "RHSA-"
+};
+static const struct oval_vendor oval_oracle_vendor = {
+	"Oracle Linux ", "ol", "ELSA-"
 };
 
 struct oval_def {
@@ -225,9 +244,9 @@ oval_text(xmlNodePtr n)
 
 static int
 oval_add_row(struct oval_ctx *c, const char *description, const char *ns,
-    const char *pkg, enum ecosystem eco, enum pkg_kind kind, const char *vuln_id,
-    const char *fixed, const char *last, enum severity sev, const char *raw,
-    const char *link, char **cause)
+    const char *pkg, const char *arch, enum ecosystem eco, enum pkg_kind kind,
+    const char *vuln_id, const char *fixed, const char *last, enum severity sev,
+    const char *raw, const char *link, char **cause)
 {
 	struct advisory	a;
 	int		rc;
@@ -240,6 +259,7 @@ oval_add_row(struct oval_ctx *c, const char *description, const char *ns,
 	a.vuln_id = vuln_id;
 	a.fixed_version = fixed;
 	a.last_affected = last;
+	a.arch = arch != NULL && *arch != '\0' ? arch : NULL;
 	a.status = fixed != NULL ? "fixed" : "open";
 	a.severity = sev;
 	a.source_severity = raw;
@@ -256,20 +276,23 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
     enum ecosystem eco, enum pkg_kind kind, const char *vuln_id, const char *fixed,
     enum severity sev, const char *raw, const char *link, char **cause)
 {
-	return oval_add_row(c, d->title, ns, pkg, eco, kind, vuln_id, fixed, NULL,
-	    sev, raw, link, cause);
+	return oval_add_row(c, d->title, ns, pkg, NULL, eco, kind, vuln_id, fixed,
+	    NULL, sev, raw, link, cause);
 }
 
-/* Remember (ns, pkg, fixed) for this definition; 0 when already seen. */
+/* Remember (ns, pkg, fixed, arch) for this definition; 0 when already seen. */
 static int
 oval_remember(struct oval_def *d, const char *ns, const char *pkg, const char *fixed,
-    char **cause)
+    const char *arch, char **cause)
 {
 	size_t	i;
 
+	if (arch == NULL)
+		arch = "";
 	for (i = 0; i < d->nrows; i++) {
 		if (strcmp(d->rows[i].ns, ns) == 0 && strcmp(d->rows[i].pkg, pkg) == 0 &&
-		    strcmp(d->rows[i].fixed, fixed) == 0)
+		    strcmp(d->rows[i].fixed, fixed) == 0 &&
+		    strcmp(d->rows[i].arch, arch) == 0)
 			return 0;
 	}
 	if (d->nrows == OVAL_MAX_ROWS) {
@@ -283,22 +306,103 @@ oval_remember(struct oval_def *d, const char *ns, const char *pkg, const char *f
 	d->rows[d->nrows].ns = xstrdup(ns);
 	d->rows[d->nrows].pkg = xstrdup(pkg);
 	d->rows[d->nrows].fixed = xstrdup(fixed);
+	d->rows[d->nrows].arch = xstrdup(arch);
 	d->nrows++;
 	return 1;
 }
 
+/*
+ * Oracle lists a package under each architecture's criteria. When every
+ * architecture has the same fixes, one row each for all of them (arch "");
+ * when they differ (a respin at another release on one architecture), the
+ * rows stay per architecture.
+ */
+static void
+oval_rows_collapse(struct oval_def *d)
+{
+	size_t	i, j, k, n;
+	int	same;
+
+	for (i = 0; i < d->nrows; i++) {
+		if (*d->rows[i].arch == '\0')
+			continue;
+		/* Does every row of (ns, pkg) have its fix on every arch of it? */
+		same = 1;
+		for (j = 0; j < d->nrows && same; j++) {
+			if (strcmp(d->rows[j].ns, d->rows[i].ns) != 0 ||
+			    strcmp(d->rows[j].pkg, d->rows[i].pkg) != 0)
+				continue;
+			for (k = 0; k < d->nrows && same; k++) {
+				if (strcmp(d->rows[k].ns, d->rows[i].ns) != 0 ||
+				    strcmp(d->rows[k].pkg, d->rows[i].pkg) != 0)
+					continue;
+				for (n = 0; n < d->nrows; n++) {
+					if (strcmp(d->rows[n].ns, d->rows[i].ns) == 0 &&
+					    strcmp(d->rows[n].pkg, d->rows[i].pkg) == 0 &&
+					    strcmp(d->rows[n].arch, d->rows[k].arch) == 0 &&
+					    strcmp(d->rows[n].fixed, d->rows[j].fixed) == 0)
+						break;
+				}
+				if (n == d->nrows)
+					same = 0;
+			}
+		}
+		if (!same)
+			continue;
+		for (j = 0; j < d->nrows; j++) {
+			if (strcmp(d->rows[j].ns, d->rows[i].ns) == 0 &&
+			    strcmp(d->rows[j].pkg, d->rows[i].pkg) == 0)
+				d->rows[j].arch[0] = '\0';
+		}
+	}
+	/* Drop the repeats the collapse made. */
+	for (i = j = 0; i < d->nrows; i++) {
+		for (k = 0; k < j; k++) {
+			if (strcmp(d->rows[k].ns, d->rows[i].ns) == 0 &&
+			    strcmp(d->rows[k].pkg, d->rows[i].pkg) == 0 &&
+			    strcmp(d->rows[k].fixed, d->rows[i].fixed) == 0 &&
+			    strcmp(d->rows[k].arch, d->rows[i].arch) == 0)
+				break;
+		}
+		if (k < j) {
+			free(d->rows[i].ns);
+			free(d->rows[i].pkg);
+			free(d->rows[i].fixed);
+			free(d->rows[i].arch);
+			continue;
+		}
+		d->rows[j++] = d->rows[i];
+	}
+	d->nrows = j;
+}
+
 /* "Red Hat Enterprise Linux 8 is installed" → "8". */
 static char *
-oval_rhel_release(const char *comment)
+oval_release(const struct oval_vendor *v, const char *comment)
 {
-	const char	*p = "Red Hat Enterprise Linux ";
-	size_t		 n;
+	size_t	n;
 
-	if (!str_starts(comment, p))
+	if (!str_starts(comment, v->name))
 		return NULL;
-	comment += strlen(p);
+	comment += strlen(v->name);
 	n = strspn(comment, "0123456789");
 	if (n == 0 || strcmp(comment + n, " is installed") != 0)
+		return NULL;
+	return xstrndup(comment, n);
+}
+
+/* "Oracle Linux arch is x86_64" → "x86_64". */
+static char *
+oval_arch(const struct oval_vendor *v, const char *comment)
+{
+	size_t	n;
+
+	if (!str_starts(comment, v->name) ||
+	    !str_starts(comment + strlen(v->name), "arch is "))
+		return NULL;
+	comment += strlen(v->name) + strlen("arch is ");
+	n = strcspn(comment, " ");
+	if (n == 0 || comment[n] != '\0')
 		return NULL;
 	return xstrndup(comment, n);
 }
@@ -319,18 +423,20 @@ oval_module(const char *comment)
 }
 
 /*
- * Walk a Red Hat criteria tree. Inside an AND, a sibling "RHEL N is
- * installed" or "Module X:Y is enabled" criterion governs everything below
- * it; "NAME is earlier than EVR" criteria become packages of the release in
- * force. Negated branches say "not installed/not enabled": skipped.
+ * Walk a Red Hat (or Oracle) criteria tree. Inside an AND, a sibling "RHEL N
+ * is installed", "Module X:Y is enabled" or "Oracle Linux arch is X"
+ * criterion governs everything below it; "NAME is earlier than EVR"
+ * criteria become packages of the release in force. Negated branches say
+ * "not installed/not enabled": skipped.
  */
 static int
-oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
-    const char *release, const char *module, int depth, char **cause)
+oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d,
+    const struct oval_vendor *v, xmlNodePtr crit, const char *release,
+    const char *module, const char *arch, int depth, char **cause)
 {
 	xmlNodePtr	 n;
 	const char	*op, *comment, *neg, *sep;
-	char		*rel = NULL, *mod = NULL, *pkg, *fixed;
+	char		*rel = NULL, *mod = NULL, *ar = NULL, *pkg, *fixed;
 	int		 rc = 0, and;
 
 	if (depth > OVAL_MAX_CRITERIA)
@@ -347,15 +453,19 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 			    strcmp(neg, "true") == 0)
 				continue;
 			if (rel == NULL)
-				rel = oval_rhel_release(comment);
+				rel = oval_release(v, comment);
 			if (mod == NULL)
 				mod = oval_module(comment);
+			if (ar == NULL)
+				ar = oval_arch(v, comment);
 		}
 	}
 	if (rel != NULL)
 		release = rel;
 	if (mod != NULL)
 		module = mod;
+	if (ar != NULL)
+		arch = ar;
 
 	for (n = crit->children; n != NULL && rc == 0; n = n->next) {
 		if ((oval_is(n, "criteria") || oval_is(n, "criterion")) &&
@@ -364,8 +474,8 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 			continue;
 		}
 		if (oval_is(n, "criteria")) {
-			rc = oval_redhat_criteria(c, d, n, release, module, depth + 1,
-			    cause);
+			rc = oval_redhat_criteria(c, d, v, n, release, module, arch,
+			    depth + 1, cause);
 			continue;
 		}
 		if (!oval_is(n, "criterion") ||
@@ -386,9 +496,9 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 		if (release == NULL) {
 			c->st.skipped_norelease++;
 		} else {
-			char	*ns = xasprintf("rhel:%s", release);
+			char	*ns = xasprintf("%s:%s", v->ns, release);
 
-			rc = oval_remember(d, ns, pkg, fixed, cause);
+			rc = oval_remember(d, ns, pkg, fixed, arch, cause);
 			rc = rc < 0 ? rc : 0;
 			free(ns);
 		}
@@ -397,16 +507,17 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 	}
 	free(rel);
 	free(mod);
+	free(ar);
 	return rc;
 }
 
 /* The only "Red Hat Enterprise Linux N" platform, for criteria that name none. */
 static char *
-oval_redhat_platform(xmlNodePtr meta)
+oval_redhat_platform(const struct oval_vendor *v, xmlNodePtr meta)
 {
 	xmlNodePtr	 aff, p;
 	char		*text, *found = NULL;
-	const char	*pre = "Red Hat Enterprise Linux ";
+	const char	*pre = v->name;
 	size_t		 n;
 
 	aff = oval_child(meta, "affected");
@@ -428,7 +539,8 @@ oval_redhat_platform(xmlNodePtr meta)
 }
 
 static int
-oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **cause)
+oval_redhat(struct oval_ctx *c, struct oval_def *d, const struct oval_vendor *v,
+    xmlNodePtr meta, char **cause)
 {
 	xmlNodePtr	 n, adv, crit, cve;
 	const char	*src, *ref, *url, *impact, *raw, *link;
@@ -439,11 +551,12 @@ oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 
 	if ((crit = oval_child(d->node, "criteria")) == NULL)
 		return 0;
-	platform = oval_redhat_platform(meta);
-	rc = oval_redhat_criteria(c, d, crit, platform, NULL, 0, cause);
+	platform = oval_redhat_platform(v, meta);
+	rc = oval_redhat_criteria(c, d, v, crit, platform, NULL, NULL, 0, cause);
 	free(platform);
 	if (rc != 0)
 		return rc;
+	oval_rows_collapse(d);
 	adv = oval_child(meta, "advisory");
 	for (n = meta->children; n != NULL && rc == 0; n = n->next) {
 		if (!oval_is(n, "reference") || (src = oval_attr(n, "source")) == NULL ||
@@ -467,21 +580,22 @@ oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 		raw = impact != NULL ? impact : d->severity;
 		sev = oval_severity(raw);
 		for (i = 0; i < d->nrows && rc == 0; i++) {
-			rc = oval_add(c, d, d->rows[i].ns, d->rows[i].pkg, ECO_RPM,
-			    PKG_BINARY, ref, d->rows[i].fixed, sev, raw, link, cause);
+			rc = oval_add_row(c, d->title, d->rows[i].ns, d->rows[i].pkg,
+			    d->rows[i].arch, ECO_RPM, PKG_BINARY, ref,
+			    d->rows[i].fixed, NULL, sev, raw, link, cause);
 		}
 	}
 	if (rc != 0 || ncve > 0)
 		return rc;
-	if (d->advisory_id == NULL || !str_starts(d->advisory_id, "RHSA-")) {
+	if (d->advisory_id == NULL || !str_starts(d->advisory_id, v->advisory)) {
 		c->st.skipped_nocve++;
 		return 0;
 	}
 	sev = oval_severity(d->severity);
 	for (i = 0; i < d->nrows && rc == 0; i++) {
-		rc = oval_add(c, d, d->rows[i].ns, d->rows[i].pkg, ECO_RPM, PKG_BINARY,
-		    d->advisory_id, d->rows[i].fixed, sev, d->severity,
-		    d->advisory_link, cause);
+		rc = oval_add_row(c, d->title, d->rows[i].ns, d->rows[i].pkg,
+		    d->rows[i].arch, ECO_RPM, PKG_BINARY, d->advisory_id,
+		    d->rows[i].fixed, NULL, sev, d->severity, d->advisory_link, cause);
 	}
 	return rc;
 }
@@ -560,7 +674,7 @@ oval_ubuntu_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 		}
 		pkg = xstrndup(comment, sep - comment);
 		/* The namespace slot is filled in by the caller; "" marks open. */
-		rc = oval_remember(d, "", pkg, fixed, cause);
+		rc = oval_remember(d, "", pkg, fixed, NULL, cause);
 		rc = rc < 0 ? rc : 0;
 		free(pkg);
 		free(fixed);
@@ -883,12 +997,12 @@ oval_ms_finish(struct oval_ctx *c, char **cause)
 			continue;
 		}
 		if (s->b != NULL && strcmp(s->b, "less than") == 0)
-			rc = oval_add_row(c, r->title, ns, o->a, ECO_RPM, PKG_SOURCE,
-			    r->cve, s->a, NULL, oval_severity(r->severity),
+			rc = oval_add_row(c, r->title, ns, o->a, NULL, ECO_RPM,
+			    PKG_SOURCE, r->cve, s->a, NULL, oval_severity(r->severity),
 			    r->severity, r->link, cause);
 		else if (s->b != NULL && strcmp(s->b, "less than or equal") == 0)
-			rc = oval_add_row(c, r->title, ns, o->a, ECO_RPM, PKG_SOURCE,
-			    r->cve, NULL, s->a, oval_severity(r->severity),
+			rc = oval_add_row(c, r->title, ns, o->a, NULL, ECO_RPM,
+			    PKG_SOURCE, r->cve, NULL, s->a, oval_severity(r->severity),
 			    r->severity, r->link, cause);
 		else
 			c->st.ms_operation++;
@@ -906,6 +1020,7 @@ oval_def_clear(struct oval_def *d)
 		free(d->rows[i].ns);
 		free(d->rows[i].pkg);
 		free(d->rows[i].fixed);
+		free(d->rows[i].arch);
 	}
 	free(d->rows);
 	free(d->title);
@@ -943,7 +1058,7 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 		if (oval_is(n, "reference") && (src = oval_attr(n, "source")) != NULL &&
 		    (ref = oval_attr(n, "ref_id")) != NULL && d.advisory_id == NULL &&
 		    (strcmp(src, "RHSA") == 0 || strcmp(src, "RHBA") == 0 ||
-		    strcmp(src, "RHEA") == 0)) {
+		    strcmp(src, "RHEA") == 0 || strcmp(src, "elsa") == 0)) {
 			d.advisory_id = xstrdup(ref);
 			if ((ref = oval_attr(n, "ref_url")) != NULL)
 				d.advisory_link = xstrdup(ref);
@@ -952,7 +1067,9 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 	if (str_starts(d.id, "oval:com.ubuntu."))
 		rc = oval_ubuntu(c, &d, meta, cause);
 	else if (str_starts(d.id, "oval:com.redhat."))
-		rc = oval_redhat(c, &d, meta, cause);
+		rc = oval_redhat(c, &d, &oval_redhat_vendor, meta, cause);
+	else if (str_starts(d.id, "oval:com.oracle.elsa:"))
+		rc = oval_redhat(c, &d, &oval_oracle_vendor, meta, cause);
 	else {
 		for (i = 0; i < NELEM(oval_ms_distros); i++) {
 			if (str_starts(d.id, oval_ms_distros[i].prefix))

@@ -163,6 +163,41 @@ match_affected(const struct match_ctx *ctx, const struct advisory *a)
 
 static const char	*match_rpm_stream(const char *, size_t *);
 
+/* "ksplice1" in an rpm release ("1.1.1g-15.ksplice1.el8_3"); NULL if none. */
+static const char *
+match_ksplice(const char *v, size_t *len)
+{
+	const char	*rel, *p;
+
+	if (v == NULL || (rel = strrchr(v, '-')) == NULL)
+		return NULL;
+	for (p = rel; (p = strstr(p, "ksplice")) != NULL; p += 7) {
+		if (p[-1] != '.' && p[-1] != '-')
+			continue;
+		*len = 7 + strspn(p + 7, "0123456789");
+		return p;
+	}
+	return NULL;
+}
+
+/*
+ * Oracle's Ksplice userspace packages ("…ksplice1.el8_3") are patched live
+ * in place of the ordinary build: a Ksplice fix applies to a Ksplice build
+ * of the same series only, an ordinary fix to ordinary builds only.
+ */
+static int
+match_ksplice_same(const char *installed, const char *fix)
+{
+	const char	*a, *b;
+	size_t		 alen = 0, blen = 0;
+
+	a = match_ksplice(installed, &alen);
+	b = match_ksplice(fix, &blen);
+	if (a == NULL || b == NULL)
+		return a == NULL && b == NULL;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 static int
 match_cb(const struct advisory *a, void *arg)
 {
@@ -171,6 +206,10 @@ match_cb(const struct advisory *a, void *arg)
 	size_t			 len;
 	int			 affected;
 
+	if (match_ecosystem(ctx->pkg, a) == ECO_RPM && !match_ksplice_same(
+	    ctx->version, a->fixed_version != NULL ? a->fixed_version :
+	    a->last_affected))
+		return 0;
 	if ((affected = match_affected(ctx, a)) == -1)
 		return 0;
 	/*
@@ -210,16 +249,31 @@ match_hit_cmp_id(const void *va, const void *vb)
 /*
  * The minor-release stream of an rpm version: "el9_2" in "7.76.1-23.el9_2.4",
  * none in "7.76.1-26.el9" (the main line) or a module's "module+el8.3.0+…".
- * Sets *len and returns a pointer into v, or NULL.
+ * An Oracle UEK kernel ("5.4.17-2136.300.7.el8uek") is on its upstream line,
+ * "5.4": UEK R6 and R7 (5.15) are fixed apart. Sets *len and returns a
+ * pointer into v, or NULL.
  */
 static const char *
 match_rpm_stream(const char *v, size_t *len)
 {
-	const char	*rel, *p;
+	const char	*rel, *p, *ver;
 	size_t		 n, m;
 
 	if (v == NULL || (rel = strrchr(v, '-')) == NULL)
 		return NULL;
+	if ((p = strstr(rel, "uek")) != NULL && p[-1] != '-' &&
+	    (p[3] == '\0' || p[3] == '.')) {
+		ver = v + strspn(v, "0123456789");
+		ver = *ver == ':' ? ver + 1 : v;
+		n = strspn(ver, "0123456789");
+		if (n == 0 || ver[n] != '.')
+			return NULL;
+		m = strspn(ver + n + 1, "0123456789");
+		if (m == 0)
+			return NULL;
+		*len = n + 1 + m;
+		return ver;
+	}
 	for (p = rel + 1; (p = strstr(p, "el")) != NULL; p += 2) {
 		if (p[-1] != '.' && p[-1] != '-')
 			continue;

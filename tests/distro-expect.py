@@ -16,8 +16,10 @@ Rules, as README.md states them:
   source rpm's name and is compared at its source rpm's version (with its own
   epoch); "less than" is a fix, "less than or equal" affected with no fix.
 """
+import bz2
 import collections
 import gzip
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -160,10 +162,64 @@ def alas(feed, pkgs):
     return match_binary(rows, pkgs)
 
 
+def ksplice(evr):
+    m = re.search(r"[.-](ksplice[0-9]*)", evr.rsplit("-", 1)[-1] if "-" in evr else "")
+    return m.group(1) if m else None
+
+
+def elsa(feed, pkgs):
+    data = open(feed, "rb").read()
+    if data[:3] == b"BZh":
+        data = bz2.decompress(data)
+    D = "{http://oval.mitre.org/XMLSchema/oval-definitions-5}"
+    root = ET.fromstring(data)
+    rows = []
+    for d in root.iter(D + "definition"):
+        if not d.get("id", "").startswith("oval:com.oracle.elsa:"):
+            continue
+        meta = d.find(D + "metadata")
+        ids = [r.get("ref_id") for r in meta.findall(D + "reference") if r.get("source") == "CVE"]
+        if not ids:
+            ids = [r.get("ref_id") for r in meta.findall(D + "reference") if r.get("source") == "elsa"]
+        found = collections.defaultdict(lambda: collections.defaultdict(set))
+
+        def walk(crit, rel, arch):
+            kids = list(crit)
+            if crit.get("operator", "AND") == "AND":
+                for k in kids:
+                    c = k.get("comment") or ""
+                    m = re.fullmatch(r"Oracle Linux (\d+) is installed", c)
+                    rel = m.group(1) if m and k.tag == D + "criterion" else rel
+                    m = re.fullmatch(r"Oracle Linux arch is (\S+)", c)
+                    arch = m.group(1) if m and k.tag == D + "criterion" else arch
+            for k in kids:
+                if k.get("negate") == "true":
+                    continue
+                if k.tag == D + "criteria":
+                    walk(k, rel, arch)
+                    continue
+                m = re.fullmatch(r"(\S+) is earlier than (\S+)", k.get("comment") or "")
+                if m and rel:
+                    found[m.group(1)][arch].add(m.group(2))
+        walk(d.find(D + "criteria"), None, None)
+        for name, by_arch in found.items():
+            sets = {frozenset(v) for v in by_arch.values()}
+            if len(sets) == 1:
+                rows += [(name, None, i, f) for f in next(iter(sets)) for i in ids]
+            else:
+                rows += [(name, a, i, f) for a, fs in by_arch.items() for f in fs for i in ids]
+    img = image_arch(pkgs)
+    cands = [(p, i, f) for name, arch, i, f in rows for p in pkgs
+             if p["name"] == name and arch_applies(arch, p, img)
+             and ksplice(p["evr"]) == ksplice(f)]
+    res = vercmp_many([(p["evr"], evr0(f)) for p, _, f in cands])
+    return decide([(p["name"], i, f) for (p, i, f), r in zip(cands, res) if r < 0])
+
+
 def main():
     kind, feed, pkgfile = sys.argv[1:4]
     pkgs = packages(pkgfile)
-    for line in {"mariner": mariner, "alas": alas}[kind](feed, pkgs):
+    for line in {"mariner": mariner, "alas": alas, "elsa": elsa}[kind](feed, pkgs):
         print(line)
 
 

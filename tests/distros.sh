@@ -263,7 +263,119 @@ expect_status "al2: scan" 0 scan "$DB" "$T/al2.json" "oci:$T/oci:al2"
 same "al2: findings equal the updateinfo applied by rpm.vercmp ($(wc -l <"$T/al2.want") findings)" \
     "$(cat "$T/al2.want")" "$(findings "$T/al2.json")"
 
-# --- 4. Microsoft OVAL that says no release ------------------------------------
+# --- 4. Oracle Linux: ELSA OVAL ------------------------------------------------
+# rpmdbs built here against real ELSA definitions:
+# ol5 (etc/oracle-release only; ELSA-2007-0057, bind epoch 30, and
+#   elsa-2018-1196-1.xml.bz2, kernel): bind 30:9.3.3-7.el5 (below),
+#   bind-libs 30:9.3.3-8.el5 (the fix), bind-utils 9.3.3-9.el5 with no epoch
+#   (0 < 30: below), kernel 2.6.18-419.0.0.0.9.el5 (below).
+# ol6 (vunnel-mock_data: ELSA-2018-4250, UEK): kernel-uek
+#   2.6.39-400.302.1.el6uek (below), kernel 2.6.39-400.302.1.el6 (another
+#   package: not matched by kernel-uek's rows).
+# ol7 x86_64 (vunnel-mock_per_arch_data: ELSA-2022-4803 rsyslog, respun at
+#   57.0.4 on aarch64 and 57.0.1 on x86_64): rsyslog 57.0.1 x86_64 (its
+#   arch's fix: none), rsyslog-crypto 57.el7_9.3 x86_64 (below 57.0.1),
+#   rsyslog-doc noarch at 57.0.1 (the image's arch, x86_64: none),
+#   rsyslog-kafka aarch64 at 57.0.1 (below aarch64's 57.0.4).
+# ol8 (vunnel-mock_ksplice_data: ELSA-2021-9151, openssl Ksplice builds
+#   2:1.1.1g-15.ksplice1.el8_3): openssl-libs 2:1.1.1g-14.ksplice1.el8_3 (a
+#   Ksplice build below: affected), openssl 1:1.1.1k-4.el8 (an ordinary
+#   build: a Ksplice fix is not its fix, though its epoch is lower).
+ORA=$FEEDS/oracle
+order() {
+	local desc=$1 bad="" a op b want got
+	shift
+	while [ $# -ge 3 ]; do
+		a=$1 op=$2 b=$3; shift 3
+		case $op in "<") want=-1 ;; "=") want=0 ;; ">") want=1 ;; esac
+		got=$(rpm --eval "%{lua: print(rpm.vercmp(\"$a\", \"$b\"))}")
+		[ "$got" = "$want" ] || bad="$bad [$a $op $b: rpm says $got]"
+	done
+	[ -z "$bad" ] && ok "rpm.vercmp agrees: $desc" || not_ok "rpm.vercmp: $desc:$bad"
+}
+order "the Oracle cases" 0:9.3.3-9.el5 "<" 30:9.3.3-8.el5 \
+    0:8.24.0-57.0.1.el7_9.3 "<" 0:8.24.0-57.0.4.el7_9.3 \
+    1:1.1.1k-4.el8 "<" 2:1.1.1g-15.ksplice1.el8_3
+expect_status "db import Oracle ELSA OVAL (plain, bz2, vunnel's real definitions)" 0 \
+    "$HULLSCAN" db import --db "$DB" "$ORA/ELSA-2007-0057.xml" "$ORA/elsa-2018-1196-1.xml.bz2" \
+    "$ORA/vunnel-mock_data" "$ORA/vunnel-mock_ksplice_data" "$ORA/vunnel-mock_per_arch_data"
+same "ELSA-2022-4803: rsyslog's rows per architecture (x86_64 57.0.1, aarch64 57.0.4), firefox's for all" \
+    "firefox 0:128.12.0-1.0.1.el10_0 -
+rsyslog 0:8.24.0-57.0.1.el7_9.3 x86_64
+rsyslog 0:8.24.0-57.0.4.el7_9.3 aarch64" \
+    "$(/usr/bin/python3 -c 'import sqlite3,sys
+for r in sqlite3.connect(sys.argv[1]).execute("SELECT DISTINCT package, fixed_version, coalesce(arch, \"-\") FROM advisories WHERE namespace LIKE \"ol:%\" AND package IN (\"rsyslog\", \"firefox\") ORDER BY 1, 2"): print(*r)' "$DB")"
+same "ELSA-2007-0057, ELSA-2018-1196-1: rows are vuln-list-update's criteria (package, fix, CVE)" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$ORA"/vuln-list-update-golden/*.json <<'PY'
+import json, re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def comments(c):
+    for x in c.get("Criterions") or []:
+        yield x["Comment"]
+    for x in c.get("Criterias") or []:
+        yield from comments(x)
+bad = []
+for g in sys.argv[2:]:
+    d = json.load(open(g))
+    want = {(m.group(1), m.group(2), cve["ID"]) for c in comments(d["Criteria"])
+            for m in [re.fullmatch(r"(\S+) is earlier than (\S+)", c)] if m for cve in d["Cves"]}
+    got = set(db.execute("SELECT package, fixed_version, vuln_id FROM advisories WHERE"
+                         " namespace = 'ol:5' AND vuln_id IN (%s)" % ",".join("?" * len(d["Cves"])),
+                         [c["ID"] for c in d["Cves"]]))
+    if want != got:
+        bad.append("%s: want %d, got %d" % (g.rsplit("/", 1)[1], len(want), len(got)))
+print("; ".join(bad) or "ok")
+PY
+)"
+printf 'Oracle Linux Server release 5.11\n' >"$T/ol5.rel"
+printf 'Oracle Linux Server release 6.10\n' >"$T/ol6.rel"
+cat >"$T/ol7.os" <<'OS'
+NAME="Oracle Linux Server"
+VERSION="7.9"
+ID="ol"
+ID_LIKE="fedora"
+VARIANT="Server"
+VARIANT_ID="server"
+VERSION_ID="7.9"
+PRETTY_NAME="Oracle Linux Server 7.9"
+CPE_NAME="cpe:/o:oracle:linux:7:9:server"
+OS
+sed 's/7\.9/8.9/g; s/:7:/:8:/' "$T/ol7.os" >"$T/ol8.os"
+mkrpmdb "$T/ol5" "bind 30 9.3.3 7.el5 x86_64" "bind-libs 30 9.3.3 8.el5 x86_64" \
+    "bind-utils 0 9.3.3 9.el5 x86_64" "kernel 0 2.6.18 419.0.0.0.9.el5 x86_64" >"$T/mk.log" 2>&1 ||
+	diag "$(tail -5 "$T/mk.log")"
+mkrpmdb "$T/ol6" "kernel-uek 0 2.6.39 400.302.1.el6uek x86_64" \
+    "kernel 0 2.6.39 400.302.1.el6 x86_64" >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkrpmdb "$T/ol7" "rsyslog 0 8.24.0 57.0.1.el7_9.3 x86_64" "rsyslog-crypto 0 8.24.0 57.el7_9.3 x86_64" \
+    "rsyslog-doc 0 8.24.0 57.0.1.el7_9.3" "rsyslog-kafka 0 8.24.0 57.0.1.el7_9.3 aarch64" \
+    "hullscan-probe 0 1.0 1.el7 x86_64" >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkrpmdb "$T/ol8" "openssl-libs 2 1.1.1g 14.ksplice1.el8_3 x86_64" "openssl 1 1.1.1k 4.el8 x86_64" \
+    >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" ol5 "$T/ol5.rel" "$T/ol5" etc/oracle-release
+mkimage "$T/oci" ol6 "$T/ol6.rel" "$T/ol6" etc/oracle-release
+mkimage "$T/oci" ol7 "$T/ol7.os" "$T/ol7"
+mkimage "$T/oci" ol8 "$T/ol8.os" "$T/ol8"
+for c in "ol5 ELSA-2007-0057.xml elsa-2018-1196-1.xml.bz2" "ol6 vunnel-mock_data" \
+    "ol7 vunnel-mock_per_arch_data" "ol8 vunnel-mock_ksplice_data"; do
+	set -- $c
+	img=$1; shift
+	qa "$T/$img/var/lib/rpm" >"$T/$img.qa"
+	for f in "$@"; do $EXPECT elsa "$ORA/$f" "$T/$img.qa"; done | sort >"$T/$img.want"
+	"$HULLSCAN" inventory -q "oci:$T/oci:$img" >"$T/$img.inv" 2>"$T/err" || true
+	same "$img: namespace ${img/ol/ol:}" "${img/ol/ol:}" "$(nsof "$T/$img.inv" | cut -d' ' -f3)"
+	expect_status "$img: scan" 0 scan "$DB" "$T/$img.json" "oci:$T/oci:$img"
+	same "$img: findings equal the ELSA criteria applied by rpm.vercmp ($(wc -l <"$T/$img.want"))" \
+	    "$(cat "$T/$img.want")" "$(findings "$T/$img.json")"
+done
+same "ol5: bind and bind-utils (no epoch, below 30), kernel" "bind bind-utils kernel" \
+    "$(cut -d' ' -f1 "$T/ol5.want" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+same "ol6: kernel-uek only" "kernel-uek" "$(cut -d' ' -f1 "$T/ol6.want" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+same "ol7: rsyslog-crypto at x86_64's fix, rsyslog-kafka at aarch64's" \
+    "rsyslog-crypto CVE-2022-24903 0:8.24.0-57.0.1.el7_9.3
+rsyslog-kafka CVE-2022-24903 0:8.24.0-57.0.4.el7_9.3" "$(cat "$T/ol7.want")"
+same "ol8: the Ksplice build only" "openssl-libs" "$(cut -d' ' -f1 "$T/ol8.want" | sort -u)"
+
+# --- 5. Microsoft OVAL that says no release ------------------------------------
 sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
 expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
     "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"
