@@ -555,7 +555,9 @@ pkg_os_namespace(struct os_info *os)
 		if ((tmp = amzn_release(v)) != NULL)
 			ns = xasprintf("amzn:%s", tmp);
 	} else if (strcmp(id, "fedora") == 0 ||
-	    strcmp(id, "sles") == 0 || strcmp(id, "opensuse-leap") == 0) {
+	    strcmp(id, "sles") == 0 || strcmp(id, "opensuse-leap") == 0 ||
+	    strcmp(id, "sle-micro") == 0 || strcmp(id, "sl-micro") == 0 ||
+	    strcmp(id, "opensuse-leap-micro") == 0) {
 		if (v != NULL)
 			ns = xasprintf("%s:%s", id, v);
 	} else if (strcmp(id, "opensuse-tumbleweed") == 0)

@@ -216,10 +216,49 @@ def elsa(feed, pkgs):
     return decide([(p["name"], i, f) for (p, i, f), r in zip(cands, res) if r < 0])
 
 
+def suse_ns(cpe):
+    m = re.fullmatch(r"cpe:/o:suse:(?:sles|sles-ltss|sle-module-[^:]+):([0-9.]+)(?::sp([0-9]+))?", cpe or "")
+    if m:
+        return "sles:" + m.group(1) + ("." + m.group(2) if m.group(2) else "")
+    m = re.fullmatch(r"cpe:/o:opensuse:leap:([0-9.]+)", cpe or "")
+    return "opensuse-leap:" + m.group(1) if m else None
+
+
+def suse(feed, pkgs, namespace):
+    import json
+    d = json.load(open(feed))
+    cpes = {}
+
+    def walk(n):
+        for b in n.get("branches", []):
+            p = b.get("product") or {}
+            if "cpe" in p.get("product_identification_helper", {}):
+                cpes[p["product_id"]] = p["product_identification_helper"]["cpe"]
+            walk(b)
+    walk(d["product_tree"])
+    rels = {r["full_product_name"]["product_id"]: r for r in d["product_tree"].get("relationships", [])}
+    rows = []
+    for v in d["vulnerabilities"]:
+        for pid in v.get("product_status", {}).get("recommended", []):
+            r = rels[pid]
+            if suse_ns(cpes.get(r["relates_to_product_reference"])) != namespace:
+                continue
+            m = re.fullmatch(r"(.+)-([^-]+)-([^-]+)\.([^.]+)", r["product_reference"])
+            name, ver, rel, arch = m.groups()
+            if arch in ("src", "nosrc"):
+                continue
+            rows.append((name, None, v["cve"], "0:%s-%s" % (ver, rel)))
+    return match_binary(rows, pkgs)
+
+
 def main():
     kind, feed, pkgfile = sys.argv[1:4]
     pkgs = packages(pkgfile)
-    for line in {"mariner": mariner, "alas": alas, "elsa": elsa}[kind](feed, pkgs):
+    if kind == "suse":
+        out = suse(feed, pkgs, sys.argv[4])
+    else:
+        out = {"mariner": mariner, "alas": alas, "elsa": elsa}[kind](feed, pkgs)
+    for line in out:
         print(line)
 
 

@@ -375,7 +375,100 @@ same "ol7: rsyslog-crypto at x86_64's fix, rsyslog-kafka at aarch64's" \
 rsyslog-kafka CVE-2022-24903 0:8.24.0-57.0.4.el7_9.3" "$(cat "$T/ol7.want")"
 same "ol8: the Ksplice build only" "openssl-libs" "$(cut -d' ' -f1 "$T/ol8.want" | sort -u)"
 
-# --- 5. Microsoft OVAL that says no release ------------------------------------
+# --- 5. SUSE: CSAF advisories; the real SLE 15 SP3 BCI NDB rpmdb ---------------
+# The real documents: SUSE-SU-2019:0048-2 fixes helm-mirror 0.2.1-1.7.1 in the
+# Containers module of SLE 15 SP1 (cpe:/o:suse:sle-module-containers:15:sp1,
+# so sles:15.1); openSUSE-SU-2019:0003-1 is for SUSE Package Hub 15, which is
+# not SLES (no finding on any image). Two documents derived here from
+# SUSE-SU-2019:0048-2 move it to the Basesystem module of 15 SP3 (its CPE
+# changed) and to packages the BCI image holds: libzstd1 1.4.4-1.9.1 (above
+# the installed 1.4.4-1.6.1: three findings) and bash 4.4-19.6.1 (the
+# installed one: none). A SLES 15 SP1 rpmdb built here holds helm-mirror
+# 0.2.1-1.6.1 (below the real fix).
+SUSE=$FEEDS/suse
+/usr/bin/python3 - "$SUSE/csaf-suse-su-2019_0048-2.json" "$T" <<'PY'
+import sys
+t = open(sys.argv[1]).read()
+t = t.replace("SUSE Linux Enterprise Module for Containers 15 SP1",
+              "SUSE Linux Enterprise Module for Basesystem 15 SP3")
+t = t.replace("cpe:/o:suse:sle-module-containers:15:sp1", "cpe:/o:suse:sle-module-basesystem:15:sp3")
+for name, pkg in (("zstd", "libzstd1-1.4.4-1.9.1"), ("bash", "bash-4.4-19.6.1")):
+    open("%s/suse-derived-%s.json" % (sys.argv[2], name), "w").write(
+        t.replace("helm-mirror-0.2.1-1.7.1", pkg).replace("SUSE-SU-2019:0048-2", "DERIVED-" + name))
+PY
+expect_status "db import SUSE's CSAF (2 real, 2 derived)" 0 "$HULLSCAN" db import --db "$DB" \
+    "$SUSE/csaf-suse-su-2019_0048-2.json" "$SUSE/csaf-opensuse-su-2019_0003-1.json" \
+    "$T/suse-derived-zstd.json" "$T/suse-derived-bash.json"
+same "SUSE-SU-2019:0048-2: rows are vuln-list-update's (helm-mirror 0.2.1-1.7.1, 3 CVEs) in sles:15.1" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$SUSE/vuln-list-update-golden/csaf-SUSE-SU-2019-0048-2.json" <<'PY'
+import json, sqlite3, sys
+g = json.load(open(sys.argv[2]))
+want = set()
+for v in g["vulnerabilities"]:
+    for pid in v["product_status"]["recommended"]:
+        pkg = pid.split(":", 1)[1].rsplit(".", 1)[0]
+        n, ver, rel = pkg.rsplit("-", 2)
+        want.add(("sles:15.1", n, v["cve"], "0:%s-%s" % (ver, rel)))
+got = set(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT namespace, package, vuln_id, fixed_version FROM advisories WHERE package = 'helm-mirror'"))
+print("ok" if want == got else "want %s got %s" % (sorted(want), sorted(got)))
+PY
+)"
+cat >"$T/sles153.os" <<'OS'
+NAME="SLES"
+VERSION="15-SP3"
+VERSION_ID="15.3"
+PRETTY_NAME="SUSE Linux Enterprise Server 15 SP3"
+ID="sles"
+ID_LIKE="suse"
+ANSI_COLOR="0;32"
+CPE_NAME="cpe:/o:suse:sles:15:sp3"
+DOCUMENTATION_URL="https://documentation.suse.com/"
+OS
+sed 's/15-SP3/15-SP1/; s/15\.3/15.1/; s/15 SP3/15 SP1/; s/sp3/sp1/' "$T/sles153.os" >"$T/sles151.os"
+mkdir -p "$T/bci/var/lib/rpm"
+cp "$FIXTURES/rpmdb/sle15-bci-ndb-b/Packages.db" "$T/bci/var/lib/rpm/"
+mkimage "$T/oci" bci "$T/sles153.os" "$T/bci"
+# No rpm here reads NDB: the package list is the fixture's own (rpm -qa in the image).
+awk -F'\t' 'NR > 1 { print $2 "\t" ($1 == "" ? "(none)" : $1) "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' \
+    "$FIXTURES/rpmdb/sle15-bci-ndb-b/expected_packages.tsv" >"$T/bci.qa"
+"$HULLSCAN" inventory -q "oci:$T/oci:bci" >"$T/bci.inv" 2>"$T/err" || true
+same "bci (real NDB rpmdb): os sles 15.3, namespace sles:15.3, the fixture's 36 packages" \
+    "sles 15.3 sles:15.3 36" "$(nsof "$T/bci.inv") $(grep -vc '^#' "$T/bci.inv")"
+for f in "$SUSE/csaf-suse-su-2019_0048-2.json" "$SUSE/csaf-opensuse-su-2019_0003-1.json" \
+    "$T/suse-derived-zstd.json" "$T/suse-derived-bash.json"; do
+	$EXPECT suse "$f" "$T/bci.qa" sles:15.3
+done | sort >"$T/bci.want"
+same "bci: the second route finds libzstd1's three CVEs only" \
+    "libzstd1 CVE-2018-16873 0:1.4.4-1.9.1
+libzstd1 CVE-2018-16874 0:1.4.4-1.9.1
+libzstd1 CVE-2018-16875 0:1.4.4-1.9.1" "$(cat "$T/bci.want")"
+expect_status "bci: scan" 0 scan "$DB" "$T/bci.json" "oci:$T/oci:bci"
+same "bci: findings equal the CSAF applied by rpm.vercmp" "$(cat "$T/bci.want")" "$(findings "$T/bci.json")"
+same "bci: SUSE's link and the advisory as description" \
+    "https://www.suse.com/security/cve/CVE-2018-16873 DERIVED-zstd: Security update for helm-mirror" \
+    "$(json_query "$T/bci.json" '" ".join(next([f["link"], f["description"]] for f in r["images"][0]["findings"] if f["id"] == "CVE-2018-16873"))')"
+mkrpmdb "$T/sl151" "helm-mirror 0 0.2.1 1.6.1 x86_64" "bash 0 4.4 19.6.1 x86_64" >"$T/mk.log" 2>&1 ||
+	diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" sles151 "$T/sles151.os" "$T/sl151"
+qa "$T/sl151/var/lib/rpm" >"$T/sl151.qa"
+for f in "$SUSE/csaf-suse-su-2019_0048-2.json" "$SUSE/csaf-opensuse-su-2019_0003-1.json" \
+    "$T/suse-derived-zstd.json" "$T/suse-derived-bash.json"; do
+	$EXPECT suse "$f" "$T/sl151.qa" sles:15.1
+done | sort >"$T/sl151.want"
+expect_status "sles 15 SP1 (built): scan" 0 scan "$DB" "$T/sl151.json" "oci:$T/oci:sles151"
+same "sles 15 SP1: helm-mirror's 3 CVEs from the real advisory, nothing from 15 SP3's" \
+    "$(cat "$T/sl151.want")" "$(findings "$T/sl151.json")"
+same "sles 15 SP1: the second route agrees it is 3" 3 "$(wc -l <"$T/sl151.want")"
+# The whole set as SUSE publishes it (csaf.tar.bz2): one feed, read entry by entry.
+mkdir -p "$T/csaf-tar"
+cp "$SUSE"/csaf-*.json "$T/suse-derived-zstd.json" "$T/csaf-tar/"
+tar -C "$T/csaf-tar" -cjf "$T/csaf.tar.bz2" .
+expect_status "db import csaf.tar.bz2 (4 documents) as one feed" 0 \
+    "$HULLSCAN" db import --db "$T/tar.db" --format csaf "$T/csaf.tar.bz2"
+same "csaf.tar.bz2: 6 rows (3 sles:15.1, 3 sles:15.3)" "csaf.tar.bz2: 6 advisories" "$(sed 's/ (.*//; s/.*\///' "$T/out")"
+
+# --- 6. Microsoft OVAL that says no release ------------------------------------
 sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
 expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
     "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"

@@ -1242,6 +1242,13 @@ test_os_synthetic(void)
 		  "chainguard:rolling" },
 		{ "sles", "etc/os-release", "ID=\"sles\"\nVERSION_ID=\"15.5\"\n", "sles",
 		  "sles:15.5" },
+		{ "sles 15 GA", "etc/os-release", "ID=\"sles\"\nVERSION_ID=\"15\"\n", "sles",
+		  "sles:15" },
+		{ "opensuse leap", "etc/os-release",
+		  "ID=\"opensuse-leap\"\nVERSION_ID=\"15.5\"\n", "opensuse-leap",
+		  "opensuse-leap:15.5" },
+		{ "sle micro", "etc/os-release", "ID=\"sle-micro\"\nVERSION_ID=\"5.5\"\n",
+		  "sle-micro", "sle-micro:5.5" },
 	};
 	size_t	i;
 

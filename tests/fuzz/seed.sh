@@ -88,7 +88,12 @@ feed-updateinfo)
 	for f in "$F"/feeds/amazon/*.xml.gz; do
 		gzip -dc "$f" | head -c 131072 >"$dir/$(basename "$f" .gz)"
 	done ;;
-feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
+feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json \
+		    "$F"/feeds/suse/*.json
+	# A tar of two documents, plain and bzip2'd (SUSE's csaf.tar.bz2).
+	mkdir -p "$dir.tmp" && cp "$F"/feeds/suse/*.json "$dir.tmp/" &&
+	    tar -C "$dir.tmp" -cf "$dir/suse-csaf.tar" . &&
+	    tar -C "$dir.tmp" -cjf "$dir/suse-csaf.tar.bz2" . && rm -rf "$dir.tmp" ;;
 ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
 *)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
