@@ -567,6 +567,12 @@ pkg_os_namespace(struct os_info *os)
 			tmp = version_components(v, 2);
 			ns = xasprintf("%s:%s", id, tmp);
 		}
+	} else if (strcmp(id, "photon") == 0) {
+		/* Photon's advisories name "4.0" whatever the point release. */
+		if (v != NULL && isdigit((unsigned char)*v)) {
+			tmp = version_components(v, 1);
+			ns = xasprintf("photon:%s.0", tmp);
+		}
 	} else if (strcmp(id, "wolfi") == 0 || strcmp(id, "chainguard") == 0)
 		ns = xasprintf("%s:rolling", id);
 	free(tmp);

@@ -251,13 +251,35 @@ def suse(feed, pkgs, namespace):
     return match_binary(rows, pkgs)
 
 
+def photon(feed, pkgs):
+    import json
+    rows = []
+    for e in json.load(open(feed)):
+        if (e.get("status") or "").lower() == "not affected":
+            continue
+        fix = e.get("res_ver")
+        fix = None if fix in (None, "", "NA", "None", "N/A") else fix
+        rows.append((e["pkg"], None, e["cve_id"], fix))
+    img = image_arch(pkgs)
+    cands = [(p, i, f) for name, arch, i, f in rows for p in pkgs if p["name"] == name]
+    res = vercmp_many([(p["evr"], evr0(f)) for p, _, f in cands if f is not None])
+    res = iter(res)
+    hits = []
+    for p, i, f in cands:
+        if f is None:
+            hits.append((p["name"], i, None))
+        elif next(res) < 0:
+            hits.append((p["name"], i, f))
+    return decide(hits)
+
+
 def main():
     kind, feed, pkgfile = sys.argv[1:4]
     pkgs = packages(pkgfile)
     if kind == "suse":
         out = suse(feed, pkgs, sys.argv[4])
     else:
-        out = {"mariner": mariner, "alas": alas, "elsa": elsa}[kind](feed, pkgs)
+        out = {"mariner": mariner, "alas": alas, "elsa": elsa, "photon": photon}[kind](feed, pkgs)
     for line in out:
         print(line)
 

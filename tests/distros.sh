@@ -468,7 +468,83 @@ expect_status "db import csaf.tar.bz2 (4 documents) as one feed" 0 \
     "$HULLSCAN" db import --db "$T/tar.db" --format csaf "$T/csaf.tar.bz2"
 same "csaf.tar.bz2: 6 rows (3 sles:15.1, 3 sles:15.3)" "csaf.tar.bz2: 6 advisories" "$(sed 's/ (.*//; s/.*\///' "$T/out")"
 
-# --- 6. Microsoft OVAL that says no release ------------------------------------
+# --- 6. Photon OS: cve_data_photonN.0.json ------------------------------------
+# Photon 4.0 (vunnel's input, a real excerpt): curl 7.88.1-3.ph4 (below its
+# two fixes), curl-libs at its fix, nghttp2 below, python3 (CVE-2023-50447:
+# "Fixed" but res_ver NA, no fix named: open), httpd ("Not Affected": none),
+# krb5-devel below (a BDSA id). Photon 3.0 (the fixtures' excerpt):
+# apache-tomcat 8.5.40-1.ph3 (one fix reached, the other not), ansible below,
+# curl ("Not Affected").
+PH=$FEEDS/photon
+expect_status "db import Photon 3.0 and 4.0 CVE data" 0 "$HULLSCAN" db import --db "$DB" \
+    "$PH/cve_data_photon3.0.json" "$PH/vunnel-input/cve_data_photon4.0.json"
+same "photon: rows are vuln-list-update's for 3.0 (fix or none, Not Affected left out)" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$PH"/vuln-list-update-golden/*.json <<'PY'
+import json, sqlite3, sys
+want = set()
+for g in sys.argv[2:]:
+    d = json.load(open(g))
+    if d["os_version"] == "3.0" and d["res_ver"] != "NA":
+        want.add((d["pkg"], d["cve_id"], d["res_ver"]))
+got = set(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT package, vuln_id, fixed_version FROM advisories WHERE namespace = 'photon:3.0'"))
+print("ok" if want == got else "want %s got %s" % (sorted(want), sorted(got)))
+PY
+)"
+same "photon: 4.0 rows are vunnel's (name, version, severity; None no fix)" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$PH"/vunnel-snapshots/photon_4.0/*.json <<'PY'
+import json, sqlite3, sys
+want = set()
+for g in sys.argv[2:]:
+    v = json.load(open(g))["item"]["Vulnerability"]
+    for f in v["FixedIn"]:
+        want.add((f["Name"], v["Name"], None if f["Version"] == "None" else f["Version"], v["Severity"]))
+got = set(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT package, vuln_id, fixed_version, severity FROM advisories WHERE namespace = 'photon:4.0'"
+    " AND vuln_id LIKE 'CVE-%'"))
+print("ok" if want == got else "want %s got %s" % (sorted(want, key=str), sorted(got, key=str)))
+PY
+)"
+cat >"$T/ph4.os" <<'OS'
+NAME="VMware Photon OS"
+VERSION="4.0"
+ID=photon
+VERSION_ID=4.0
+PRETTY_NAME="VMware Photon OS/Linux"
+ANSI_COLOR="1;34"
+HOME_URL="https://vmware.github.io/photon/"
+BUG_REPORT_URL="https://github.com/vmware/photon/issues"
+OS
+sed 's/4\.0/3.0/g' "$T/ph4.os" >"$T/ph3.os"
+mkrpmdb "$T/ph4" "curl 0 7.88.1 3.ph4 x86_64" "curl-libs 0 7.88.1 4.ph4 x86_64" \
+    "nghttp2 0 1.55.1 1.ph4 x86_64" "python3 0 3.10.11 1.ph4 x86_64" "httpd 0 2.4.57 1.ph4 x86_64" \
+    "krb5-devel 0 1.17 14.ph4 x86_64" >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkrpmdb "$T/ph3" "apache-tomcat 0 8.5.40 1.ph3 noarch" "ansible 0 2.7.6 1.ph3 noarch" \
+    "curl 0 7.88.1 1.ph3 x86_64" >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" ph4 "$T/ph4.os" "$T/ph4"
+mkimage "$T/oci" ph3 "$T/ph3.os" "$T/ph3"
+for c in "ph4 vunnel-input/cve_data_photon4.0.json 4.0" "ph3 cve_data_photon3.0.json 3.0"; do
+	set -- $c
+	qa "$T/$1/var/lib/rpm" >"$T/$1.qa"
+	$EXPECT photon "$PH/$2" "$T/$1.qa" >"$T/$1.want"
+	"$HULLSCAN" inventory -q "oci:$T/oci:$1" >"$T/$1.inv" 2>"$T/err" || true
+	same "$1: namespace photon:$3" "photon:$3" "$(nsof "$T/$1.inv" | cut -d' ' -f3)"
+	expect_status "$1: scan" 0 scan "$DB" "$T/$1.json" "oci:$T/oci:$1"
+	same "$1: findings equal the CVE data applied by rpm.vercmp ($(wc -l <"$T/$1.want"))" \
+	    "$(cat "$T/$1.want")" "$(findings "$T/$1.json")"
+done
+same "ph4: the second route: curl twice, nghttp2, python3 open, krb5-devel; not httpd, curl-libs" \
+    "curl CVE-2023-38545 7.88.1-4.ph4
+curl CVE-2023-38546 7.88.1-4.ph4
+krb5-devel BDSA-2025-0719 1.17-15.ph4
+nghttp2 CVE-2023-44487 1.57.0-1.ph4
+python3 CVE-2023-50447 None" "$(cat "$T/ph4.want")"
+same "ph4: cve_score 9.8 is Critical, 3.7 Low" "Critical Low" \
+    "$(json_query "$T/ph4.json" '" ".join(next(f["severity"] for f in r["images"][0]["findings"] if f["id"] == c) for c in ("CVE-2023-38545", "CVE-2023-38546"))')"
+same "ph3: apache-tomcat's second fix, ansible" "ansible apache-tomcat" \
+    "$(cut -d' ' -f1 "$T/ph3.want" | tr '\n' ' ' | sed 's/ $//')"
+
+# --- 7. Microsoft OVAL that says no release ------------------------------------
 sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
 expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
     "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"

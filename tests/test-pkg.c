@@ -1249,6 +1249,10 @@ test_os_synthetic(void)
 		  "opensuse-leap:15.5" },
 		{ "sle micro", "etc/os-release", "ID=\"sle-micro\"\nVERSION_ID=\"5.5\"\n",
 		  "sle-micro", "sle-micro:5.5" },
+		{ "photon 4", "etc/os-release", "NAME=\"VMware Photon OS\"\nID=photon\n"
+		  "VERSION_ID=4.0\n", "photon", "photon:4.0" },
+		{ "photon 5", "etc/os-release", "ID=photon\nVERSION_ID=5.0\n", "photon",
+		  "photon:5.0" },
 	};
 	size_t	i;
 

@@ -84,6 +84,7 @@ feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | 
 feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 \
 		    "$F"/feeds/azurelinux/vunnel-*.xml "$F"/feeds/oracle/*.xml \
 		    "$F"/feeds/oracle/*.bz2 "$F"/feeds/oracle/vunnel-mock_* ;;
+feed-photon)	copy "$F"/feeds/photon/*.json "$F"/feeds/photon/vunnel-input/*.json ;;
 feed-updateinfo)
 	for f in "$F"/feeds/amazon/*.xml.gz; do
 		gzip -dc "$f" | head -c 131072 >"$dir/$(basename "$f" .gz)"
