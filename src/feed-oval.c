@@ -42,6 +42,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1085,6 +1086,32 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 	return rc;
 }
 
+/*
+ * libxml2's generic errors (encoding and I/O) bypass the reader's handler and
+ * would go to stderr as they are: the first becomes the cause instead.
+ */
+static void
+oval_xml_generic(void *arg, const char *fmt, ...)
+{
+	struct oval_ctx	*c = arg;
+	va_list		 ap;
+	char		*msg;
+	size_t		 n;
+
+	if (c->xml_error != NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0)
+		c->xml_error = msg;
+	else
+		free(msg);
+}
+
 static void
 oval_xml_error(void *arg, xmlErrorPtr e)
 {
@@ -1228,6 +1255,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 	c.feed = feed;
 	c.records = records;
 	*records = 0;
+	xmlSetGenericErrorFunc(&c, oval_xml_generic);
 
 	if (oval_compressed(data, len)) {
 		head = xmalloc(OVAL_HEAD);
@@ -1341,6 +1369,7 @@ fail:
 out:
 	if (reader != NULL)
 		xmlFreeTextReader(reader);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	if (taken != NULL)
 		xmlFreeDoc(taken);
 	if (io.ar != NULL)

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -380,6 +381,32 @@ out:
 	return rc;
 }
 
+/*
+ * libxml2's generic errors (encoding and I/O) bypass the reader's handler and
+ * would go to stderr as they are: the first becomes the cause instead.
+ */
+static void
+ui_xml_generic(void *arg, const char *fmt, ...)
+{
+	struct ui_ctx	*c = arg;
+	va_list		 ap;
+	char		*msg;
+	size_t		 n;
+
+	if (c->xml_error != NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0)
+		c->xml_error = msg;
+	else
+		free(msg);
+}
+
 static void
 ui_xml_error(void *arg, xmlErrorPtr e)
 {
@@ -416,10 +443,14 @@ ui_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		return rc;
 	if (len > INT_MAX)
 		return fail(cause, HS_ELIMIT, "larger than %d bytes", INT_MAX);
+	xmlSetGenericErrorFunc(&c, ui_xml_generic);
 	reader = xmlReaderForMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (reader == NULL)
+	if (reader == NULL) {
+		xmlSetGenericErrorFunc(NULL, NULL);
+		free(c.xml_error);
 		return fail(cause, HS_ERR, "cannot start the XML reader");
+	}
 	xmlTextReaderSetStructuredErrorHandler(reader, ui_xml_error, &c);
 
 	r = xmlTextReaderRead(reader);
@@ -477,6 +508,7 @@ ui_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 	    (long long)c.skipped_pkgs, (long long)c.skipped_ns);
 out:
 	xmlFreeTextReader(reader);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	free(c.xml_error);
 	return rc;
 }

@@ -551,4 +551,41 @@ expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
 grep -q "notag.xml.*which release it covers is unknown" "$T/err" &&
 	ok "... naming the file: $(head -1 "$T/err")" || { not_ok "no-tag message"; diag "$(cat "$T/err")"; }
 
+# --- 8. Hostile and broken feeds: one line naming the file, exit 2 -----------
+# oneline DESC WANT FILE FORMAT: import refused with exit 2, stderr one
+# "hullscan: FILE: ..." line containing WANT, the database untouched.
+oneline() {
+	local desc=$1 want=$2 file=$3 fmt=$4
+	set +e
+	"$HULLSCAN" db import --db "$T/hostile.db" --format "$fmt" "$file" >/dev/null 2>"$T/err"
+	local st=$?
+	set -e
+	if [ $st -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	    grep -q "^hullscan: $file: .*$want" "$T/err"; then ok "$desc: $(cat "$T/err")"
+	else not_ok "$desc (exit $st)"; diag "$(head -c 1500 "$T/err")"; fi
+}
+printf '<?xml version="1.0" encoding="EUC-JP"?>\n<updates><update type="security"><id>\x80\x00\xff\xfe</id></update></updates>' >"$T/enc.xml"
+oneline "updateinfo in a broken encoding" "input conversion failed" "$T/enc.xml" updateinfo
+sed 's/updates/oval_definitions/g' "$T/enc.xml" >"$T/enc-oval.xml"
+oneline "OVAL in a broken encoding" "input conversion failed" "$T/enc-oval.xml" oval
+{ echo '<!DOCTYPE updates [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>'
+  echo '<updates><update type="security"><id>&xxe;</id></update></updates>'; } >"$T/xxe.xml"
+oneline "updateinfo with an external entity" "external entity declaration refused" "$T/xxe.xml" updateinfo
+zcat "$AMZ/updateinfo_AL2-2items.xml.gz" | head -c 3000 >"$T/trunc.xml"
+oneline "updateinfo cut short" "line" "$T/trunc.xml" updateinfo
+head -c 2000 "$AMZ/updateinfo_AL2-2items.xml.gz" >"$T/trunc.xml.gz"
+oneline "updateinfo.xml.gz cut short" "gzip" "$T/trunc.xml.gz" updateinfo
+echo '<updates><update type="security"><title>no id</title></update></updates>' >"$T/noid.xml"
+oneline "an update without an id" "update 1: no id" "$T/noid.xml" updateinfo
+echo '{"cve_id": "CVE-1", "pkg": "x", "res_ver": "1-1.ph4"}' >"$T/obj.json"
+oneline "Photon data that is not an array" "not a JSON array" "$T/obj.json" photon
+echo '[{"cve_id": "CVE-1", "pkg": "x", "res_ver": "NA"}]' >"$T/norel.json"
+oneline "Photon data naming no release" "which release it covers is unknown" "$T/norel.json" photon
+head -c 5000 "$SUSE/csaf-suse-su-2019_0048-2.json" >"$T/cut.json"
+oneline "a CSAF document cut short" "line" "$T/cut.json" csaf
+mkdir -p "$T/badtar" && cp "$T/cut.json" "$T/badtar/x.json" && tar -C "$T/badtar" -cjf "$T/bad.tar.bz2" .
+oneline "a tar of CSAF with a broken document, naming it" "x.json: line" "$T/bad.tar.bz2" csaf
+same "nothing was written by the refused imports" "" \
+    "$("$HULLSCAN" db status --db "$T/hostile.db" 2>/dev/null | cut -f1)"
+
 done_testing
