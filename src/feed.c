@@ -16,6 +16,7 @@ static const struct feed_format *feed_formats[] = {
 	&feed_format_alpine_secdb,
 	&feed_format_debian_tracker,
 	&feed_format_photon,
+	&feed_format_bodhi,
 	&feed_format_osv,
 	&feed_format_oval,
 	&feed_format_csaf,

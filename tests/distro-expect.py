@@ -273,11 +273,33 @@ def photon(feed, pkgs):
     return decide(hits)
 
 
+def bodhi(feed, pkgs, namespace):
+    import json
+    u = json.load(open(feed))
+    rel = u.get("release") or {}
+    if (u.get("type"), u.get("status"), rel.get("id_prefix")) != ("security", "stable", "FEDORA") \
+            or "fedora:" + rel.get("version", "") != namespace:
+        return []
+    ids = []
+    for b in u.get("bugs", []):
+        m = re.match(r"(CVE-\d{4}-\d{4,12})\b", b.get("title", ""))
+        if b.get("security", True) and m and m.group(1) not in ids:
+            ids.append(m.group(1))
+    ids = ids or [u["alias"]]
+    cands = []
+    for bd in u.get("builds", []):
+        name, ver, r = bd["nvr"].rsplit("-", 2)
+        fix = "%s:%s-%s" % (bd.get("epoch") or 0, ver, r)
+        cands += [(p, i, fix) for p in pkgs if p["src"] == name for i in ids]
+    res = vercmp_many([(p["src_evr"], f) for p, _, f in cands])
+    return decide([(p["name"], i, f) for (p, i, f), r in zip(cands, res) if r < 0])
+
+
 def main():
     kind, feed, pkgfile = sys.argv[1:4]
     pkgs = packages(pkgfile)
-    if kind == "suse":
-        out = suse(feed, pkgs, sys.argv[4])
+    if kind in ("suse", "bodhi"):
+        out = {"suse": suse, "bodhi": bodhi}[kind](feed, pkgs, sys.argv[4])
     else:
         out = {"mariner": mariner, "alas": alas, "elsa": elsa, "photon": photon}[kind](feed, pkgs)
     for line in out:

@@ -31,8 +31,9 @@ qa() {
 	rpm -qa --dbpath "$1" --define '_db_backend sqlite' \
 	    --qf '%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n'
 }
-# mkrpmdb DIR "NAME EPOCH VERSION RELEASE [ARCH]"...: tiny packages (noarch
-# unless ARCH) built with rpmbuild, installed (--justdb) into
+# mkrpmdb DIR "NAME EPOCH VERSION RELEASE [ARCH [SUB,SUB...]]"...: tiny
+# packages (noarch unless ARCH; with NAME-SUB subpackages of the same source
+# rpm) built with rpmbuild, installed (--justdb) into
 # DIR/var/lib/rpm/rpmdb.sqlite.
 mkrpmdb() {
 	local dir=$1 name epoch version release arch top
@@ -41,13 +42,17 @@ mkrpmdb() {
 	mkdir -p "$top" "$dir/var/lib/rpm"
 	for spec in "$@"; do
 		set -- $spec
-		name=$1 epoch=$2 version=$3 release=$4 arch=${5:-noarch}
+		name=$1 epoch=$2 version=$3 release=$4 arch=${5:-noarch} subs=${6:-}
 		{
 			echo "Name: $name"
 			[ "$epoch" = 0 ] || echo "Epoch: $epoch"
 			printf 'Version: %s\nRelease: %s\nSummary: test\nLicense: MIT\n' "$version" "$release"
 			[ "$arch" = noarch ] && printf 'BuildArch: noarch\n'
 			printf '%%description\ntest\n%%files\n'
+			for sub in ${subs//,/ }; do
+				printf '%%package %s\nSummary: test\n%%description %s\ntest\n%%files %s\n' \
+				    "$sub" "$sub" "$sub"
+			done
 		} >"$top/$name.$arch.spec"
 		rpmbuild -bb --quiet --define "_topdir $top" --target "$arch" \
 		    "$top/$name.$arch.spec" >"$top/log" 2>&1 || { cat "$top/log"; return 1; }
@@ -544,14 +549,76 @@ same "ph4: cve_score 9.8 is Critical, 3.7 Low" "Critical Low" \
 same "ph3: apache-tomcat's second fix, ansible" "ansible apache-tomcat" \
     "$(cut -d' ' -f1 "$T/ph3.want" | tr '\n' ' ' | sed 's/ $//')"
 
-# --- 7. Microsoft OVAL that says no release ------------------------------------
+# --- 7. Fedora: Bodhi's security updates -------------------------------------
+# vunnel's six real Bodhi records (trimmed): two Fedora 21 updates, httpd
+# 2.4.55-1 for Fedora 36 and 37, two EPEL updates (not Fedora: no row; vunnel
+# files EPEL 7 under fedora:7). Bodhi builds are source packages: a Fedora 36
+# rpmdb built here holds httpd 2.4.54-1.fc36 and its subpackages httpd-tools
+# and httpd-filesystem (all below, matched by their source rpm, httpd), mod_ssl
+# 1:2.4.55-1.fc36 (source mod_ssl: no update names it) and drupal7 7.33-1.fc36
+# (the Fedora 21 fix is not Fedora 36's).
+FED=$FEEDS/fedora
+expect_status "db import Bodhi's records" 0 "$HULLSCAN" db import --db "$DB" "$FED"/vunnel-merge-input/*.json
+same "fedora: rows are vunnel's for fedora:21, 36, 37 (source, E:V-R, severity), EPEL left out" "ok" \
+    "$(/usr/bin/python3 - "$DB" "$FED"/vunnel-snapshots/merge/fedora_*/*.json <<'PY'
+import json, sqlite3, sys
+want = set()
+for g in sys.argv[2:]:
+    v = json.load(open(g))["item"]["Vulnerability"]
+    if v["NamespaceName"] == "fedora:7":
+        continue
+    for f in v["FixedIn"]:
+        want.add((v["NamespaceName"], f["Name"], v["Name"], f["Version"], v["Severity"]))
+got = set(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT namespace, package, vuln_id, fixed_version, severity FROM advisories"
+    " WHERE namespace LIKE 'fedora:%' AND kind = 0"))
+print("ok" if want == got else "want %s got %s" % (sorted(want - got), sorted(got - want)))
+PY
+)"
+cat >"$T/f36.os" <<'OS'
+NAME="Fedora Linux"
+VERSION="36 (Container Image)"
+ID=fedora
+VERSION_ID=36
+VERSION_CODENAME=""
+PLATFORM_ID="platform:f36"
+PRETTY_NAME="Fedora Linux 36 (Container Image)"
+CPE_NAME="cpe:/o:fedoraproject:fedora:36"
+VARIANT="Container Image"
+VARIANT_ID=container
+OS
+mkrpmdb "$T/f36" "httpd 0 2.4.54 1.fc36 x86_64 tools,filesystem" "mod_ssl 1 2.4.55 1.fc36 x86_64" \
+    "drupal7 0 7.33 1.fc36 noarch" >"$T/mk.log" 2>&1 || diag "$(tail -5 "$T/mk.log")"
+mkimage "$T/oci" f36 "$T/f36.os" "$T/f36"
+qa "$T/f36/var/lib/rpm" >"$T/f36.qa"
+for f in "$FED"/vunnel-merge-input/*.json; do $EXPECT bodhi "$f" "$T/f36.qa" fedora:36; done | sort >"$T/f36.want"
+"$HULLSCAN" inventory -q "oci:$T/oci:f36" >"$T/f36.inv" 2>"$T/err" || true
+same "f36: namespace fedora:36, 5 packages (httpd and 2 subpackages)" "fedora:36 5" \
+    "$(nsof "$T/f36.inv" | cut -d' ' -f3) $(grep -vc '^#' "$T/f36.inv")"
+expect_status "f36: scan" 0 scan "$DB" "$T/f36.json" "oci:$T/oci:f36"
+same "f36: findings equal Bodhi's updates applied by rpm.vercmp ($(wc -l <"$T/f36.want"))" \
+    "$(cat "$T/f36.want")" "$(findings "$T/f36.json")"
+same "f36: httpd, httpd-tools, httpd-filesystem: 3 CVEs each; not mod_ssl, not drupal7" \
+    "httpd=3 httpd-filesystem=3 httpd-tools=3 mod_ssl=0 drupal7=0" \
+    "$(for p in httpd httpd-filesystem httpd-tools mod_ssl drupal7; do printf '%s=%s ' $p "$(grep -c "^$p " "$T/f36.want" || true)"; done | sed 's/ $//')"
+same "f36: Bodhi's page as link, severity medium as Medium" \
+    "https://bodhi.fedoraproject.org/updates/FEDORA-2023-6d4055d482 Medium" \
+    "$(json_query "$T/f36.json" '" ".join(next([f["link"], f["severity"]] for f in r["images"][0]["findings"] if f["package"] == "httpd-tools"))')"
+/usr/bin/python3 -c 'import json,sys,glob; json.dump({"updates": [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/*.json"))], "page": 1, "pages": 1, "rows_per_page": 20, "total": 6}, open(sys.argv[2], "w"))' \
+    "$FED/vunnel-merge-input" "$T/bodhi-page.json"
+expect_status "db import one page of Bodhi's API (the six records)" 0 \
+    "$HULLSCAN" db import --db "$T/page.db" "$T/bodhi-page.json"
+same "the page: the same 12 rows as the records one by one" "bodhi-page.json: 12 advisories" \
+    "$(sed 's/ (.*//; s/.*\///' "$T/out")"
+
+# --- 8. Microsoft OVAL that says no release ------------------------------------
 sed 's/\.cm2</</g' "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" >"$T/notag.xml"
 expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
     "$HULLSCAN" db import --db "$T/notag.db" "$T/notag.xml"
 grep -q "notag.xml.*which release it covers is unknown" "$T/err" &&
 	ok "... naming the file: $(head -1 "$T/err")" || { not_ok "no-tag message"; diag "$(cat "$T/err")"; }
 
-# --- 8. Hostile and broken feeds: one line naming the file, exit 2 -----------
+# --- 9. Hostile and broken feeds: one line naming the file, exit 2 -----------
 # oneline DESC WANT FILE FORMAT: import refused with exit 2, stderr one
 # "hullscan: FILE: ..." line containing WANT, the database untouched.
 oneline() {

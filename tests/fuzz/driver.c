@@ -23,7 +23,8 @@
 	X(feed_debian, "feed-debian") X(feed_secdb, "feed-secdb") \
 	X(feed_osv, "feed-osv") X(feed_oval, "feed-oval") \
 	X(feed_csaf, "feed-csaf") X(ignore, "ignore") X(auth, "auth") \
-	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon")
+	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon") \
+	X(feed_bodhi, "feed-bodhi")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)

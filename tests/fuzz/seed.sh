@@ -84,6 +84,9 @@ feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | 
 feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 \
 		    "$F"/feeds/azurelinux/vunnel-*.xml "$F"/feeds/oracle/*.xml \
 		    "$F"/feeds/oracle/*.bz2 "$F"/feeds/oracle/vunnel-mock_* ;;
+feed-bodhi)	copy "$F"/feeds/fedora/vunnel-merge-input/*.json "$F"/feeds/fedora/vunnel-input/*.json
+	/usr/bin/python3 -c 'import json,sys,glob; json.dump({"updates": [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/*.json"))]}, open(sys.argv[2], "w"))' \
+	    "$F/feeds/fedora/vunnel-merge-input" "$dir/bodhi-page.json" ;;
 feed-photon)	copy "$F"/feeds/photon/*.json "$F"/feeds/photon/vunnel-input/*.json ;;
 feed-updateinfo)
 	for f in "$F"/feeds/amazon/*.xml.gz; do
