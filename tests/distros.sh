@@ -618,7 +618,112 @@ expect_status "an OVAL with no .cmN/.azlN tag: refused (exit 2)" 2 \
 grep -q "notag.xml.*which release it covers is unknown" "$T/err" &&
 	ok "... naming the file: $(head -1 "$T/err")" || { not_ok "no-tag message"; diag "$(cat "$T/err")"; }
 
-# --- 9. Hostile and broken feeds: one line naming the file, exit 2 -----------
+# --- 9. db update: the shipped feeds.conf's lines for these distributions -----
+# A loopback nginx serves the fixture files as the upstream hosts' paths
+# (--mirror http://127.0.0.1:PORT: HOST/PATH); Amazon's through mirror.list
+# and repodata/repomd.xml as its repositories publish them. Each feed's rows
+# equal a direct db import of the same file; a second update is all 304s.
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ -x "$NGINX" ]; then
+	W=$T/www
+	AL=$W/cdn.amazonlinux.com
+	R1=$W/repo.us-west-2.amazonaws.com/2018.03/updates
+	MS=$W/raw.githubusercontent.com/microsoft/AzureLinuxVulnerabilityData/main
+	PV=$W/packages.vmware.com/photon/photon_cve_metadata
+	mkdir -p "$AL/al2023/core/mirrors/latest/x86_64" "$AL/al2023/core/guids/0a1b2c/x86_64/repodata" \
+	    "$AL/2/core/latest/x86_64" "$AL/2/core/2.0/x86_64/6b0225cc/repodata" \
+	    "$R1/x86_64" "$R1/e7fc1/x86_64/repodata" "$W/linux.oracle.com/security/oval" \
+	    "$MS" "$W/ftp.suse.com/pub/projects/security" "$PV"
+	repomd() {	# repomd DIR HREF: a repomd.xml listing HREF as updateinfo
+		cat >"$1/repomd.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<repomd xmlns="http://linux.duke.edu/metadata/repo" xmlns:rpm="http://linux.duke.edu/metadata/rpm">
+  <revision>1700000000</revision>
+  <data type="primary"><location href="repodata/primary.xml.gz"/></data>
+  <data type="updateinfo">
+    <checksum type="sha256">0</checksum>
+    <location href="$2"/>
+  </data>
+</repomd>
+XML
+	}
+	echo "https://cdn.amazonlinux.com/al2023/core/guids/0a1b2c/x86_64/" \
+	    >"$AL/al2023/core/mirrors/latest/x86_64/mirror.list"
+	repomd "$AL/al2023/core/guids/0a1b2c/x86_64/repodata" repodata/updateinfo.xml.gz
+	cp "$AMZ/updateinfo_AL2023-ALAS2023-2023-001.xml.gz" "$AL/al2023/core/guids/0a1b2c/x86_64/repodata/updateinfo.xml.gz"
+	echo "https://cdn.amazonlinux.com/2/core/2.0/x86_64/6b0225cc" >"$AL/2/core/latest/x86_64/mirror.list"
+	repomd "$AL/2/core/2.0/x86_64/6b0225cc/repodata" repodata/0e4f9c-updateinfo.xml.gz
+	cp "$AMZ/updateinfo_AL2-2items.xml.gz" "$AL/2/core/2.0/x86_64/6b0225cc/repodata/0e4f9c-updateinfo.xml.gz"
+	printf '# AL1\nhttp://repo.us-west-2.amazonaws.com/2018.03/updates/e7fc1/x86_64/\n' >"$R1/x86_64/mirror.list"
+	repomd "$R1/e7fc1/x86_64/repodata" repodata/updateinfo.xml.gz
+	printf '<?xml version="1.0" ?>\n<updates></updates>\n' | gzip >"$R1/e7fc1/x86_64/repodata/updateinfo.xml.gz"
+	bzip2 -c "$ORA/vunnel-mock_per_arch_data" >"$W/linux.oracle.com/security/oval/com.oracle.elsa-ol7.xml.bz2"
+	bzip2 -c "$ORA/vunnel-mock_ksplice_data" >"$W/linux.oracle.com/security/oval/com.oracle.elsa-ol8.xml.bz2"
+	cp "$ORA/elsa-2018-1196-1.xml.bz2" "$W/linux.oracle.com/security/oval/com.oracle.elsa-ol9.xml.bz2"
+	cp "$FEEDS/azurelinux/vunnel-mariner-truncated-2.0-oval.xml" "$MS/cbl-mariner-1.0-oval.xml"
+	cp "$FEEDS/azurelinux/cbl-mariner-2.0-oval.xml" "$FEEDS/azurelinux/azurelinux-3.0-oval.xml" "$MS/"
+	cp "$T/csaf.tar.bz2" "$W/ftp.suse.com/pub/projects/security/csaf.tar.bz2"
+	cp "$PH/cve_data_photon3.0.json" "$PV/"
+	cp "$PH/vunnel-input/cve_data_photon4.0.json" "$PV/"
+	cp "$PH/cve_data_photon1.0.json" "$PV/cve_data_photon5.0.json"
+	chmod -R a+rX,u+w "$W"
+	PORT=$(free_port)
+	cat >"$T/n.conf" <<NGINXCONF
+daemon off; pid $T/nginx.pid; error_log $T/nginx.err;
+events {}
+http { log_format st '\$uri \$status'; access_log $T/access st;
+	server { listen 127.0.0.1:$PORT; root $W; } }
+NGINXCONF
+	"$NGINX" -c "$T/n.conf" -p "$T" 2>/dev/null &
+	NGINX_PID=$!
+	at_exit "kill $NGINX_PID 2>/dev/null; wait $NGINX_PID 2>/dev/null"
+	wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" || diag "nginx did not start"
+	# The shipped list's lines for these distributions, as they are.
+	grep -E '^(amzn|oracle|mariner|azurelinux|suse|photon)-' "$top_srcdir/data/feeds.conf" >"$T/new.conf"
+	same "data/feeds.conf lists 13 feeds for these distributions" 13 "$(wc -l <"$T/new.conf")"
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+	expect_status "db update of those feeds through the loopback mirror" 0 \
+	    "$HULLSCAN" db update --db "$T/up.db" --feeds "$T/new.conf" --mirror "http://127.0.0.1:$PORT"
+	/usr/bin/python3 - "$T/new.conf" "$W" <<'PY' >"$T/direct.tsv"
+import sys, urllib.parse
+for line in open(sys.argv[1]):
+    name, fmt, url = line.split()
+    u = urllib.parse.urlsplit(url)
+    print(name, fmt, sys.argv[2] + "/" + u.netloc + u.path, sep="\t")
+PY
+	bad=""
+	while IFS=$'\t' read -r name fmt path; do
+		if [ "$fmt" = updateinfo ]; then	# the file repomd.xml names
+			path=$(find "$W/$(echo "${path#"$W"/}" | cut -d/ -f1-2)" -name '*updateinfo.xml.gz' | head -1)
+		fi
+		"$HULLSCAN" db import --db "$T/direct.db" --format "$fmt" --feed "$name" "$path" >/dev/null 2>&1 ||
+			bad="$bad [$name: direct import of $path failed]"
+	done <"$T/direct.tsv"
+	counts=$(/usr/bin/python3 - "$T/up.db" "$T/direct.db" <<'PY'
+import sqlite3, sys
+def counts(p):
+    c = sqlite3.connect(p)
+    return dict(c.execute("SELECT f.name, count(a.feed) FROM feeds f LEFT JOIN advisories a"
+                          " ON a.feed = f.id GROUP BY f.name"))
+a, b = counts(sys.argv[1]), counts(sys.argv[2])
+print("ok" if a == b and len(a) == 13 else "update %s direct %s" % (sorted(a.items()), sorted(b.items())))
+PY
+)
+	same "each feed's rows equal a direct db import of the same file$bad" "ok" "$counts"
+	same "db status lists the 13 feeds, each fetched from its upstream URL's mirror" 13 \
+	    "$("$HULLSCAN" db status --db "$T/up.db" | awk -F'\t' 'index($2, "http://127.0.0.1") == 1' | wc -l)"
+	same "amzn-2-updateinfo: fetched from the file repomd.xml names" \
+	    "http://127.0.0.1:$PORT/cdn.amazonlinux.com/2/core/2.0/x86_64/6b0225cc/repodata/0e4f9c-updateinfo.xml.gz" \
+	    "$("$HULLSCAN" db status --db "$T/up.db" | awk -F'\t' '$1 == "amzn-2-updateinfo" { print $2 }')"
+	expect_status "db update again" 0 \
+	    "$HULLSCAN" db update --db "$T/up.db" --feeds "$T/new.conf" --mirror "http://127.0.0.1:$PORT"
+	same "again: every feed 304 not modified (the updateinfo files too)" 13 \
+	    "$(grep -c ': 304 not modified' "$T/err")"
+else
+	skip "nginx is not installed: db update of the new feeds"
+fi
+
+# --- 10. Hostile and broken feeds: one line naming the file, exit 2 -----------
 # oneline DESC WANT FILE FORMAT: import refused with exit 2, stderr one
 # "hullscan: FILE: ..." line containing WANT, the database untouched.
 oneline() {
