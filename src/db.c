@@ -51,6 +51,10 @@
  * read-only one goes without. A reader that does not know it takes every
  * row for every architecture: it may report a fix that is not its
  * architecture's, never miss one.
+ *
+ * The eol table (a feed's end-of-support dates by namespace, from
+ * data/eol.tsv) is another such extra: created by a writable open, absent
+ * (no dates known) for a reader of an older file.
  */
 static const char vulndb_schema[] =
 	"CREATE TABLE feeds ("
@@ -104,6 +108,9 @@ enum {
 	ST_FEED_RECORDS,
 	ST_FEED_DELETE,
 	ST_NAMESPACE,
+	ST_DEL_EOL,
+	ST_ADD_EOL,
+	ST_EOL,
 	ST_MAX
 };
 
@@ -147,6 +154,12 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
 	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
 	[ST_NAMESPACE] = "SELECT 1 FROM advisories WHERE namespace = ?1 LIMIT 1",
+	[ST_DEL_EOL] = "DELETE FROM eol WHERE feed = ?1",
+	[ST_ADD_EOL] = "INSERT INTO eol (feed, namespace, date, support) VALUES"
+	    " (?1, ?2, ?3, ?4)",
+	/* Of several feeds naming one release, the latest imported decides. */
+	[ST_EOL] = "SELECT e.date, e.support FROM eol e JOIN feeds f ON f.id = e.feed"
+	    " WHERE e.namespace = ?1 ORDER BY f.imported_at DESC, e.rowid DESC LIMIT 1",
 };
 
 /* The feeds columns "db update" added to schema version 1. */
@@ -161,6 +174,7 @@ struct vulndb {
 	int		 in_tx;
 	int		 has_checks;	/* feeds has the update columns */
 	int		 has_arch;	/* advisories has the arch column */
+	int		 has_eol;	/* the eol table is there */
 	int64_t		 version;	/* schema version of the file */
 	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
 	char		*feed;		/* feed the last reset or add named */
@@ -340,8 +354,21 @@ db_has_arch(struct vulndb *vdb, int *has, char **cause)
 static int
 db_check_arch(struct vulndb *vdb, char **cause)
 {
+	int64_t	n;
 	int	has;
 
+	if (db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master WHERE type ="
+	    " 'table' AND name = 'eol'", &n) != 0)
+		return db_fail(vdb, cause, "read schema");
+	vdb->has_eol = n > 0;
+	if (!vdb->has_eol && !vdb->readonly) {
+		if (db_exec(vdb, "CREATE TABLE IF NOT EXISTS eol (feed INTEGER NOT"
+		    " NULL, namespace TEXT NOT NULL, date TEXT NOT NULL, support"
+		    " TEXT); CREATE INDEX IF NOT EXISTS eol_namespace ON eol"
+		    " (namespace)", cause) != 0)
+			return HS_ERR;
+		vdb->has_eol = 1;
+	}
 	if (db_has_arch(vdb, &vdb->has_arch, cause) != 0)
 		return HS_ERR;
 	if (vdb->has_arch || vdb->readonly)
@@ -619,6 +646,13 @@ vulndb_feed_reset(struct vulndb *vdb, const char *feed, const char *source,
 		sqlite3_bind_int64(st, 1, id);
 		if (db_step_done(vdb, st, cause) != 0)
 			return HS_ERR;
+		if (vdb->has_eol) {
+			if ((st = db_stmt(vdb, ST_DEL_EOL, cause)) == NULL)
+				return HS_ERR;
+			sqlite3_bind_int64(st, 1, id);
+			if (db_step_done(vdb, st, cause) != 0)
+				return HS_ERR;
+		}
 		if ((st = db_stmt(vdb, ST_FEED_UPDATE, cause)) == NULL)
 			return HS_ERR;
 		sqlite3_bind_int64(st, 1, id);
@@ -977,7 +1011,7 @@ vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
     char **cause)
 {
 	static const int	 del[] = {
-		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_FEED_DELETE
+		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_DEL_EOL, ST_FEED_DELETE
 	};
 	sqlite3_stmt		*st;
 	int64_t			 id;
@@ -998,6 +1032,8 @@ vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
 	if (rc != SQLITE_ROW)
 		return db_fail(vdb, cause, "read advisories");
 	for (i = 0; i < NELEM(del); i++) {
+		if (del[i] == ST_DEL_EOL && !vdb->has_eol)
+			continue;
 		if ((st = db_stmt(vdb, del[i], cause)) == NULL)
 			return HS_ERR;
 		sqlite3_bind_int64(st, 1, id);
@@ -1083,4 +1119,52 @@ vulndb_unlock(int fd)
 {
 	if (fd != -1)
 		close(fd);
+}
+
+int
+vulndb_eol_add(struct vulndb *vdb, const char *feed, const char *namespace,
+    const char *date, const char *support, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if (!vdb->has_eol)
+		return fail(cause, HS_EINVAL, "%s: no end-of-life table", vdb->path);
+	if ((rc = db_feed_id(vdb, feed, &id, cause)) != 0)
+		return rc;
+	if ((st = db_stmt(vdb, ST_ADD_EOL, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 4, support);
+	return db_step_done(vdb, st, cause);
+}
+
+int
+vulndb_eol(struct vulndb *vdb, const char *namespace, char **date, char **support)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	const char	*d, *s;
+	int		 r;
+
+	*date = *support = NULL;
+	if (!vdb->has_eol || namespace == NULL)
+		return 0;
+	if ((st = db_stmt(vdb, ST_EOL, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW &&
+	    (d = column_text(st, 0)) != NULL) {
+		*date = xstrdup(d);
+		s = column_text(st, 1);
+		*support = s != NULL ? xstrdup(s) : NULL;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }

@@ -120,6 +120,17 @@ int64_t	vulndb_count(struct vulndb *);
 int	vulndb_has_namespace(struct vulndb *, const char *namespace);
 
 /*
+ * End of support of a release, by namespace ("ubuntu:18.04"): date is
+ * "YYYY-MM-DD", support what ends then ("standard support"). Add one inside
+ * the open transaction of feed; look one up (1 found, 0 none, -1 error;
+ * *date and *support allocated, NULL when none).
+ */
+int	vulndb_eol_add(struct vulndb *, const char *feed, const char *namespace,
+	    const char *date, const char *support, char **cause);
+int	vulndb_eol(struct vulndb *, const char *namespace, char **date,
+	    char **support);
+
+/*
  * Every command that writes a database (db update, import, remove) holds
  * PATH.lock (flock) while it does: taken here, waiting up to wait seconds
  * (VULNDB_LOCK_WAIT unless --lock-wait) for another holder, then HS_EIO

@@ -21,6 +21,7 @@ static const struct feed_format *feed_formats[] = {
 	&feed_format_oval,
 	&feed_format_csaf,
 	&feed_format_updateinfo,
+	&feed_format_eol,
 };
 
 const struct feed_format *

@@ -38,6 +38,7 @@ extern const struct feed_format feed_format_csaf;
 extern const struct feed_format feed_format_updateinfo;
 extern const struct feed_format feed_format_photon;
 extern const struct feed_format feed_format_bodhi;
+extern const struct feed_format feed_format_eol;
 
 /* CVSS v3.0/v3.1 base score of a vector ("CVSS:3.1/AV:N/…"); HS_EINVAL when malformed. */
 int	feed_cvss3_score(const char *vector, double *score);

@@ -307,7 +307,24 @@ image_result_clear(struct image_result *r)
 	finding_list_clear(&r->fixed);
 	free(r->error);
 	free(r->warning);
+	free(r->eol_date);
+	free(r->eol_support);
 	memset(r, 0, sizeof *r);
+}
+
+char *
+image_result_eol_message(const struct image_result *r)
+{
+	const struct os_info	*os;
+
+	if (!r->eol_reached || r->eol_date == NULL || r->inv == NULL)
+		return NULL;
+	os = &r->inv->os;
+	return xasprintf("%s %s reached end of %s on %s: no more fixes",
+	    os->id != NULL ? os->id : "the operating system",
+	    os->version_id != NULL ? os->version_id : os->namespace != NULL ?
+	    os->namespace : "", r->eol_support != NULL ? r->eol_support :
+	    "support", r->eol_date);
 }
 
 struct run_result *

@@ -844,17 +844,61 @@ update_remove_stale(const char *db)
 	free(esc);
 }
 
+/*
+ * The end-of-life table is updated with the feeds: the eol.tsv beside the
+ * feed list (installed beside feeds.conf) is the feed "eol", unless the list
+ * names an eol feed of its own. Returns 1 with *f filled (its url allocated).
+ */
+static int
+update_eol_feed(const struct update_conf *conf, struct update_feed *f)
+{
+	struct stat	 st;
+	char		*dir, *path, abs[PATH_MAX], *slash;
+	size_t		 i;
+
+	memset(f, 0, sizeof *f);
+	for (i = 0; i < conf->n; i++) {
+		if ((conf->feeds[i].format != NULL &&
+		    strcmp(conf->feeds[i].format, "eol") == 0) ||
+		    strcmp(conf->feeds[i].name, "eol") == 0)
+			return 0;
+	}
+	if (conf->path == NULL)
+		return 0;
+	dir = xstrdup(conf->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
+	path = xasprintf("%s/eol.tsv", dir);
+	free(dir);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    realpath(path, abs) == NULL) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	f->name = "eol";
+	f->format = "eol";
+	f->url = xasprintf("file://%s", abs);
+	return 1;
+}
+
 int
 update_run(const struct update_options *opts, const struct update_conf *conf,
     int *failed, char **cause)
 {
-	struct update	 u;
-	struct vulndb	*live = NULL;
-	struct stat	 st;
-	size_t		 i;
-	int		 lockfd = -1, rc;
+	struct update		 u;
+	struct update_feed	 eol;
+	struct vulndb		*live = NULL;
+	struct stat		 st;
+	size_t			 i;
+	int			 lockfd = -1, rc;
 
 	*failed = 0;
+	memset(&eol, 0, sizeof eol);
 	memset(&u, 0, sizeof u);
 	u.opts = opts;
 	if ((rc = mkdir_parents(opts->db, cause)) != 0)
@@ -879,6 +923,8 @@ update_run(const struct update_options *opts, const struct update_conf *conf,
 	u.fetch = fetch_new(&opts->fetch);
 	for (i = 0; i < conf->n; i++)
 		update_one(&u, &conf->feeds[i]);
+	if (update_eol_feed(conf, &eol))
+		update_one(&u, &eol);
 
 	if (u.vdb != NULL) {
 		if ((rc = update_write_checks(&u, u.vdb, cause)) != 0 ||
@@ -907,6 +953,7 @@ out:
 		update_signals(NULL);
 	}
 	fetch_free(u.fetch);
+	free(eol.url);
 	for (i = 0; i < u.nprev; i++) {
 		free(u.prev[i].name);
 		free(u.prev[i].sha256);

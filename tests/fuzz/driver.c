@@ -24,7 +24,7 @@
 	X(feed_osv, "feed-osv") X(feed_oval, "feed-oval") \
 	X(feed_csaf, "feed-csaf") X(ignore, "ignore") X(auth, "auth") \
 	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon") \
-	X(feed_bodhi, "feed-bodhi")
+	X(feed_bodhi, "feed-bodhi") X(feed_eol, "feed-eol")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)

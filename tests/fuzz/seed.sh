@@ -87,6 +87,7 @@ feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 \
 feed-bodhi)	copy "$F"/feeds/fedora/vunnel-merge-input/*.json "$F"/feeds/fedora/vunnel-input/*.json
 	/usr/bin/python3 -c 'import json,sys,glob; json.dump({"updates": [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/*.json"))]}, open(sys.argv[2], "w"))' \
 	    "$F/feeds/fedora/vunnel-merge-input" "$dir/bodhi-page.json" ;;
+feed-eol)	cp "$top_srcdir/data/eol.tsv" "$dir/eol.tsv" ;;
 feed-photon)	copy "$F"/feeds/photon/*.json "$F"/feeds/photon/vunnel-input/*.json ;;
 feed-updateinfo)
 	for f in "$F"/feeds/amazon/*.xml.gz; do
