@@ -39,10 +39,10 @@
 #define UI_MAX_CVES	4096		/* CVEs of one update */
 
 struct ui_pkg {
-	char	*name;
-	char	*arch;
-	char	*evr;
-	char	*ns;
+	char		*name;
+	char		*arch;
+	char		*evr;
+	const char	*ns;	/* one of ui_tags' or ui_ids' */
 };
 
 struct ui_ctx {
@@ -271,7 +271,7 @@ ui_packages(struct ui_ctx *c, xmlNodePtr update, const char *id_ns,
 			v[n].arch = xstrdup(arch);
 			v[n].evr = xasprintf("%s:%s-%s", epoch != NULL &&
 			    *epoch != '\0' ? epoch : "0", ver, rel);
-			v[n].ns = (char *)ns;
+			v[n].ns = ns;
 			n++;
 		}
 	}
