@@ -867,7 +867,7 @@ oval_ms_find(const struct oval_ms_table *t, const char *id)
 {
 	struct oval_ms_ref	key;
 
-	if (id == NULL)
+	if (id == NULL || t->n == 0)
 		return NULL;
 	key.id = (char *)id;
 	return bsearch(&key, t->v, t->n, sizeof *t->v, oval_ms_ref_cmp);
@@ -968,10 +968,15 @@ oval_ms_finish(struct oval_ctx *c, char **cause)
 	int				 votes[1000], best = 0, tag, rc = 0;
 	size_t				 i;
 
-	qsort(ms->tests.v, ms->tests.n, sizeof *ms->tests.v, oval_ms_ref_cmp);
-	qsort(ms->objects.v, ms->objects.n, sizeof *ms->objects.v,
-	    oval_ms_ref_cmp);
-	qsort(ms->states.v, ms->states.n, sizeof *ms->states.v, oval_ms_ref_cmp);
+	if (ms->tests.n > 1)
+		qsort(ms->tests.v, ms->tests.n, sizeof *ms->tests.v,
+		    oval_ms_ref_cmp);
+	if (ms->objects.n > 1)
+		qsort(ms->objects.v, ms->objects.n, sizeof *ms->objects.v,
+		    oval_ms_ref_cmp);
+	if (ms->states.n > 1)
+		qsort(ms->states.v, ms->states.n, sizeof *ms->states.v,
+		    oval_ms_ref_cmp);
 	memset(votes, 0, sizeof votes);
 	for (i = 0; i < ms->states.n; i++) {
 		if ((tag = oval_ms_tag(ms->states.v[i].a)) > 0 && tag < 1000 &&
