@@ -35,12 +35,13 @@ enum hist_opt {
 	O_IGNORE,
 	O_FAIL_UNCHECKED,
 	O_BASELINE,
+	O_FAIL_EOL,
 };
 
 /* Which options each subcommand takes (bit per option). */
 #define B(o) (1u << ((o) - O_HISTORY))
 #define POLICY_OPTS (B(O_FAIL_ON) | B(O_FAIL_ON_NEW) | B(O_IGNORE_UNFIXED) | B(O_IGNORE) | \
-    B(O_FAIL_UNCHECKED))
+    B(O_FAIL_UNCHECKED) | B(O_FAIL_EOL))
 
 static const struct option hist_options[] = {
 	{ "history", required_argument, NULL, O_HISTORY },
@@ -62,6 +63,7 @@ static const struct option hist_options[] = {
 	{ "fail-on-new", required_argument, NULL, O_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, O_IGNORE_UNFIXED },
 	{ "fail-on-unchecked", no_argument, NULL, O_FAIL_UNCHECKED },
+	{ "fail-on-eol", no_argument, NULL, O_FAIL_EOL },
 	{ "ignore", required_argument, NULL, O_IGNORE },
 	{ "baseline", required_argument, NULL, O_BASELINE },
 	CMD_DB_AGE_LONGOPTS,
@@ -116,7 +118,7 @@ static const char *history_usage =
     "options for all: --history FILE (default ./" HISTORY_DEFAULT_PATH "),\n"
     "  -q, --quiet (warnings and errors only), -v, --verbose (debug messages)\n"
     "policy options: --fail-on SEV, --fail-on-new SEV, --ignore-unfixed, --ignore FILE,\n"
-    "  --fail-on-unchecked\n"
+    "  --fail-on-unchecked, --fail-on-eol\n"
     "report options: --json FILE, --junit FILE, --sarif FILE, --cyclonedx FILE, --spdx FILE,\n"
     "  --html DIR, --templates DIR\n"
     "The job defaults to --job, else $JOB_NAME, else the job of the latest build.\n";
@@ -243,6 +245,9 @@ hist_parse(int argc, char **argv, unsigned allowed, struct hist_args *a)
 			break;
 		case O_FAIL_UNCHECKED:
 			policy_set_fail_unchecked(a->policy, 1);
+			break;
+		case O_FAIL_EOL:
+			policy_set_fail_eol(a->policy, 1);
 			break;
 		case O_IGNORE:
 			if (policy_load_ignore(a->policy, optarg, &cause) != 0)
@@ -843,7 +848,7 @@ cmd_rescan_exec(int argc, char **argv)
 	struct run_result	*src = NULL, *rr = NULL;
 	struct image_result	*s, *r;
 	const char		*env;
-	char			*job = NULL, *db_path = NULL, *cause = NULL;
+	char			*job = NULL, *db_path = NULL, *cause = NULL, *eol;
 	size_t			 i;
 	int			 status;
 
@@ -911,6 +916,11 @@ cmd_rescan_exec(int argc, char **argv)
 			log_error("%s: %s", r->reference, r->error);
 		else if (r->warning != NULL)
 			log_warn("%s: %s", r->reference, r->warning);
+		if (r->error == NULL &&
+		    (eol = image_result_eol_message(r)) != NULL) {
+			log_warn("%s: %s", r->reference, eol);
+			free(eol);
+		}
 	}
 	status = finish_build(h, &a, rr, 1);
 out:

@@ -133,6 +133,7 @@ static const char *scan_usage =
     "  --ignore-unfixed     findings with no fixed version never fail\n"
     "  --fail-on-unchecked  fail when an image's packages could not be checked (no\n"
     "                       advisories for its OS in the database, or no os-release)\n"
+    "  --fail-on-eol        fail when an image's release is past its end of support\n"
     "  --ignore FILE        ignore list: hullscan YAML or a clair-scanner whitelist (repeatable)\n"
     "  --shard K/N          scan only the K-th of N shares of the image list\n"
     "  --jobs N             scan N images at once (default: number of cores)\n"
@@ -157,6 +158,7 @@ enum {
 	OPT_FAIL_ON_NEW,
 	OPT_IGNORE_UNFIXED,
 	OPT_FAIL_UNCHECKED,
+	OPT_FAIL_EOL,
 	OPT_IGNORE,
 	OPT_SHARD,
 	OPT_BASELINE,
@@ -178,6 +180,7 @@ static const struct option scan_options[] = {
 	{ "fail-on-new", required_argument, NULL, OPT_FAIL_ON_NEW },
 	{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 	{ "fail-on-unchecked", no_argument, NULL, OPT_FAIL_UNCHECKED },
+	{ "fail-on-eol", no_argument, NULL, OPT_FAIL_EOL },
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
@@ -331,6 +334,9 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 		case OPT_FAIL_UNCHECKED:
 			policy_set_fail_unchecked(a->policy, 1);
 			break;
+		case OPT_FAIL_EOL:
+			policy_set_fail_eol(a->policy, 1);
+			break;
 		case OPT_IGNORE:
 			if (policy_load_ignore(a->policy, optarg, &cause) != 0)
 				goto bad;
@@ -458,6 +464,8 @@ scan_progress(void *arg)
 static void
 scan_log_result(const struct scan_work *w, const struct image_result *r)
 {
+	char	*eol;
+
 	scan_progress_clear(w);
 	if (r->error != NULL) {
 		log_error("%s: %s", r->reference, r->error);
@@ -470,6 +478,10 @@ scan_log_result(const struct scan_work *w, const struct image_result *r)
 	    r->inv->npkgs, r->findings.n, r->seconds);
 	if (r->warning != NULL)
 		log_warn("%s: %s", r->reference, r->warning);
+	if ((eol = image_result_eol_message(r)) != NULL) {
+		log_warn("%s: %s", r->reference, eol);
+		free(eol);
+	}
 }
 
 static void *

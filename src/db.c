@@ -59,6 +59,17 @@
  * A writable open of a file without it creates it and forgets the feeds'
  * validators and hashes, so the next "db update" imports every feed again
  * and fills it.
+ *
+ * advisories.arch (an rpm architecture the row is for, NULL for every one:
+ * Oracle respins one fix at different releases per architecture) is a
+ * nullable extra like the feeds columns: a writable open adds it, a
+ * read-only one goes without. A reader that does not know it takes every
+ * row for every architecture: it may report a fix that is not its
+ * architecture's, never miss one.
+ *
+ * The eol table (a feed's end-of-support dates by namespace, from
+ * data/eol.tsv) is another such extra: created by a writable open, absent
+ * (no dates known) for a reader of an older file.
  */
 #define VULNDB_ALIASES_TABLE \
 	"CREATE TABLE IF NOT EXISTS aliases (" \
@@ -100,7 +111,8 @@ static const char vulndb_schema[] =
 	"  source_severity TEXT,"
 	"  last_affected TEXT,"
 	"  limit_version TEXT,"
-	"  informational TEXT);"
+	"  informational TEXT,"
+	"  arch TEXT);"
 	"CREATE INDEX advisories_lookup ON advisories (namespace, kind, package);"
 	"CREATE INDEX advisories_feed ON advisories (feed);"
 	VULNDB_ALIASES_TABLE;
@@ -114,18 +126,17 @@ enum {
 	ST_DEL_VULNS,
 	ST_ADD,
 	ST_ADD_VULN,
-	ST_LOOKUP,
-	ST_LOOKUP_V1,
-	ST_LOOKUP_NA,
-	ST_LOOKUP_V2,
-	ST_LOOKUP_V2NA,
-	ST_LOOKUP_MANY,		/* built from ST_LOOKUP(_V1) by db_lookup_many_stmt() */
+	ST_LOOKUP,		/* built from the file's columns by db_lookup_sql() */
+	ST_LOOKUP_MANY,		/* built from ST_LOOKUP by db_lookup_many_stmt() */
 	ST_FEED_CHECKED,
 	ST_FEED_RECORDS,
 	ST_FEED_DELETE,
 	ST_NAMESPACE,
 	ST_ADD_ALIAS,
 	ST_DEL_ALIASES,
+	ST_DEL_EOL,
+	ST_ADD_EOL,
+	ST_EOL,
 	ST_MAX
 };
 
@@ -148,54 +159,24 @@ static const char *vulndb_sql[ST_MAX] = {
 	[ST_DEL_VULNS] = "DELETE FROM vulns WHERE feed = ?1",
 	[ST_ADD] = "INSERT INTO advisories (feed, namespace, package, kind, ecosystem,"
 	    " vuln_id, introduced, fixed_version, status, severity, source_severity,"
-	    " last_affected, limit_version, informational)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    " last_affected, limit_version, informational, arch)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_ADD_VULN] = "INSERT OR IGNORE INTO vulns (feed, id, description, link)"
 	    " VALUES (?1, ?2, ?3, ?4)",
-	[ST_LOOKUP] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
-	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, a.limit_version, a.informational, "
-	    LOOKUP_ALIASES
-	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
-	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
-	    " ORDER BY a.vuln_id, a.feed",
-	/* A version 1 file opened read-only: no last_affected column. */
-	[ST_LOOKUP_V1] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
-	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, NULL, NULL, NULL, NULL"
-	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
-	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
-	    " ORDER BY a.vuln_id, a.feed",
-	/* A version 2 file opened read-only: none of the language columns. */
-	[ST_LOOKUP_V2] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
-	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, NULL, NULL, " LOOKUP_ALIASES
-	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
-	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
-	    " ORDER BY a.vuln_id, a.feed",
-	/* The same without the aliases table. */
-	[ST_LOOKUP_V2NA] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
-	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, NULL, NULL, NULL"
-	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
-	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
-	    " ORDER BY a.vuln_id, a.feed",
 	[ST_FEED_CHECKED] = "UPDATE feeds SET url = ?2, etag = ?3, last_modified = ?4,"
 	    " checked_at = ?5 WHERE name = ?1",
 	[ST_FEED_RECORDS] = "SELECT count(*) FROM advisories WHERE feed = ?1",
 	[ST_FEED_DELETE] = "DELETE FROM feeds WHERE id = ?1",
-	/* A version 3 file without the aliases table, opened read-only. */
-	[ST_LOOKUP_NA] = "SELECT a.namespace, a.package, a.kind, a.ecosystem, a.vuln_id,"
-	    " a.introduced, a.fixed_version, a.status, a.severity, a.source_severity,"
-	    " v.description, v.link, a.last_affected, a.limit_version, a.informational,"
-	    " NULL"
-	    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND v.id = a.vuln_id"
-	    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
-	    " ORDER BY a.vuln_id, a.feed",
 	[ST_NAMESPACE] = "SELECT 1 FROM advisories WHERE namespace = ?1 LIMIT 1",
 	[ST_ADD_ALIAS] = "INSERT OR IGNORE INTO aliases (feed, vuln_id, alias, kind)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[ST_DEL_ALIASES] = "DELETE FROM aliases WHERE feed = ?1",
+	[ST_DEL_EOL] = "DELETE FROM eol WHERE feed = ?1",
+	[ST_ADD_EOL] = "INSERT INTO eol (feed, namespace, date, support) VALUES"
+	    " (?1, ?2, ?3, ?4)",
+	/* Of several feeds naming one release, the latest imported decides. */
+	[ST_EOL] = "SELECT e.date, e.support FROM eol e JOIN feeds f ON f.id = e.feed"
+	    " WHERE e.namespace = ?1 ORDER BY f.imported_at DESC, e.rowid DESC LIMIT 1",
 };
 
 
@@ -211,6 +192,9 @@ struct vulndb {
 	int		 in_tx;
 	int		 has_checks;	/* feeds has the update columns */
 	int		 has_aliases;	/* the aliases table is there */
+	char		*lookup_sql;	/* db_lookup_sql() */
+	int		 has_arch;	/* advisories has the arch column */
+	int		 has_eol;	/* the eol table is there */
 	int64_t		 version;	/* schema version of the file */
 	sqlite3_stmt	*st[ST_MAX];	/* prepared on first use, reused */
 	char		*feed;		/* feed the last reset or add named */
@@ -245,11 +229,38 @@ db_exec(struct vulndb *vdb, const char *sql, char **cause)
 }
 
 /* The statement for index i, prepared once and reset for reuse. */
+/*
+ * The lookup the file's columns allow: a column an older file lacks (opened
+ * read-only, so not migrated) reads NULL. Columns 12-16: last_affected
+ * (version 2), limit_version and informational (version 3), the aliases
+ * (their table), arch (an extra column).
+ */
+static const char *
+db_lookup_sql(struct vulndb *vdb)
+{
+	if (vdb->lookup_sql == NULL)
+		vdb->lookup_sql = xasprintf("SELECT a.namespace, a.package, a.kind,"
+		    " a.ecosystem, a.vuln_id, a.introduced, a.fixed_version, a.status,"
+		    " a.severity, a.source_severity, v.description, v.link,"
+		    " %s, %s, %s, %s, %s"
+		    " FROM advisories a LEFT JOIN vulns v ON v.feed = a.feed AND"
+		    " v.id = a.vuln_id"
+		    " WHERE a.namespace = ?1 AND a.kind = ?2 AND a.package = ?3"
+		    " ORDER BY a.vuln_id, a.feed",
+		    vdb->version >= 2 ? "a.last_affected" : "NULL",
+		    vdb->version >= 3 ? "a.limit_version" : "NULL",
+		    vdb->version >= 3 ? "a.informational" : "NULL",
+		    vdb->has_aliases ? LOOKUP_ALIASES : "NULL",
+		    vdb->has_arch ? "a.arch" : "NULL");
+	return vdb->lookup_sql;
+}
+
 static sqlite3_stmt *
 db_stmt(struct vulndb *vdb, int i, char **cause)
 {
 	if (vdb->st[i] == NULL) {
-		if (sqlite3_prepare_v3(vdb->db, vulndb_sql[i], -1,
+		if (sqlite3_prepare_v3(vdb->db, i == ST_LOOKUP ? db_lookup_sql(vdb) :
+		    vulndb_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &vdb->st[i], NULL) != SQLITE_OK) {
 			db_fail(vdb, cause, "prepare");
 			return NULL;
@@ -407,6 +418,63 @@ db_check_schema(struct vulndb *vdb, int flags, char **cause)
 	return 0;
 }
 
+static int
+db_has_arch(struct vulndb *vdb, int *has, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*name;
+
+	*has = 0;
+	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(advisories)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return db_fail(vdb, cause, "read schema");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 1)) != NULL &&
+		    strcmp(name, "arch") == 0)
+			*has = 1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * Does advisories have arch? A writable database gets it, in a transaction
+ * that looks again: another process may have added it first.
+ */
+static int
+db_check_arch(struct vulndb *vdb, char **cause)
+{
+	int64_t	n;
+	int	has;
+
+	if (db_pragma_int(vdb, "SELECT count(*) FROM sqlite_master WHERE type ="
+	    " 'table' AND name = 'eol'", &n) != 0)
+		return db_fail(vdb, cause, "read schema");
+	vdb->has_eol = n > 0;
+	if (!vdb->has_eol && !vdb->readonly) {
+		if (db_exec(vdb, "CREATE TABLE IF NOT EXISTS eol (feed INTEGER NOT"
+		    " NULL, namespace TEXT NOT NULL, date TEXT NOT NULL, support"
+		    " TEXT); CREATE INDEX IF NOT EXISTS eol_namespace ON eol"
+		    " (namespace)", cause) != 0)
+			return HS_ERR;
+		vdb->has_eol = 1;
+	}
+	if (db_has_arch(vdb, &vdb->has_arch, cause) != 0)
+		return HS_ERR;
+	if (vdb->has_arch || vdb->readonly)
+		return 0;
+	if (db_exec(vdb, "BEGIN IMMEDIATE", cause) != 0)
+		return HS_ERR;
+	if (db_has_arch(vdb, &has, cause) != 0 || (!has && db_exec(vdb,
+	    "ALTER TABLE advisories ADD COLUMN arch TEXT", cause) != 0) ||
+	    db_exec(vdb, "COMMIT", cause) != 0) {
+		sqlite3_exec(vdb->db, "ROLLBACK", NULL, NULL, NULL);
+		return HS_ERR;
+	}
+	vdb->has_arch = 1;
+	return 0;
+}
+
 /*
  * Does feeds have the "db update" columns? A writable database gets the
  * missing ones; a read-only one goes without.
@@ -418,7 +486,7 @@ db_check_columns(struct vulndb *vdb, char **cause)
 	const char	*name;
 	char		*sql;
 	size_t		 i, n;
-	int		 have[NELEM(vulndb_feed_columns)] = { 0 }, missing = 0;
+	int		 have[NELEM(vulndb_feed_columns)] = { 0 }, missing = 0, rc;
 
 	if (sqlite3_prepare_v2(vdb->db, "PRAGMA table_info(feeds)", -1, &st,
 	    NULL) != SQLITE_OK)
@@ -434,6 +502,8 @@ db_check_columns(struct vulndb *vdb, char **cause)
 		}
 	}
 	sqlite3_finalize(st);
+	if ((rc = db_check_arch(vdb, cause)) != 0)
+		return rc;
 	for (i = 0; i < NELEM(vulndb_feed_columns); i++)
 		missing += !have[i];
 	if (missing == 0) {
@@ -573,6 +643,7 @@ vulndb_close(struct vulndb *vdb)
 	free(vdb->last_vuln);
 	free(vdb->last_alias);
 	free(vdb->alias_text);
+	free(vdb->lookup_sql);
 	free(vdb->path);
 	free(vdb);
 }
@@ -710,6 +781,13 @@ vulndb_feed_reset(struct vulndb *vdb, const char *feed, const char *source,
 		sqlite3_bind_int64(st, 1, id);
 		if (db_step_done(vdb, st, cause) != 0)
 			return HS_ERR;
+		if (vdb->has_eol) {
+			if ((st = db_stmt(vdb, ST_DEL_EOL, cause)) == NULL)
+				return HS_ERR;
+			sqlite3_bind_int64(st, 1, id);
+			if (db_step_done(vdb, st, cause) != 0)
+				return HS_ERR;
+		}
 		if ((st = db_stmt(vdb, ST_FEED_UPDATE, cause)) == NULL)
 			return HS_ERR;
 		sqlite3_bind_int64(st, 1, id);
@@ -824,6 +902,7 @@ vulndb_add(struct vulndb *vdb, const char *feed, const struct advisory *a,
 	bind_text_or_null(st, 12, a->last_affected);
 	bind_text_or_null(st, 13, a->limit_version);
 	bind_text_or_null(st, 14, a->informational);
+	bind_text_or_null(st, 15, a->arch);
 	return db_step_done(vdb, st, cause);
 }
 
@@ -884,18 +963,8 @@ db_lookup_row(struct vulndb *vdb, sqlite3_stmt *st, struct advisory *a)
 	a->limit_version = column_text(st, 13);
 	a->informational = column_text(st, 14);
 	db_lookup_aliases(vdb, column_text(st, 15), a);
+	a->arch = column_text(st, 16);
 	return a->vuln_id != NULL && a->status != NULL;
-}
-
-/* Which lookup statement the file's schema reads. */
-static int
-db_lookup_stmt(const struct vulndb *vdb)
-{
-	if (vdb->version < 2)
-		return ST_LOOKUP_V1;
-	if (vdb->version == 2)
-		return vdb->has_aliases ? ST_LOOKUP_V2 : ST_LOOKUP_V2NA;
-	return vdb->has_aliases ? ST_LOOKUP : ST_LOOKUP_NA;
 }
 
 /* Step st to its end, calling cb on each advisory; st is reset. */
@@ -928,7 +997,7 @@ vulndb_lookup(struct vulndb *vdb, const char *namespace, enum pkg_kind kind,
 {
 	sqlite3_stmt		*st;
 
-	if ((st = db_stmt(vdb, db_lookup_stmt(vdb), cause)) == NULL)
+	if ((st = db_stmt(vdb, ST_LOOKUP, cause)) == NULL)
 		return HS_ERR;
 	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, kind);
@@ -955,7 +1024,7 @@ db_lookup_many_stmt(struct vulndb *vdb, char **cause)
 		sqlite3_clear_bindings(vdb->st[ST_LOOKUP_MANY]);
 		return vdb->st[ST_LOOKUP_MANY];
 	}
-	one = vulndb_sql[db_lookup_stmt(vdb)];
+	one = db_lookup_sql(vdb);
 	if ((where = strstr(one, " WHERE a.namespace ")) == NULL) {
 		fail(cause, HS_ERR, "%s: no lookup statement", vdb->path);
 		return NULL;
@@ -1135,7 +1204,7 @@ vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
     char **cause)
 {
 	static const int	 del[] = {
-		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_DEL_ALIASES, ST_FEED_DELETE
+		ST_DEL_ADVISORIES, ST_DEL_VULNS, ST_DEL_ALIASES, ST_DEL_EOL, ST_FEED_DELETE
 	};
 	sqlite3_stmt		*st;
 	int64_t			 id;
@@ -1156,6 +1225,8 @@ vulndb_feed_remove(struct vulndb *vdb, const char *feed, int64_t *records,
 	if (rc != SQLITE_ROW)
 		return db_fail(vdb, cause, "read advisories");
 	for (i = 0; i < NELEM(del); i++) {
+		if (del[i] == ST_DEL_EOL && !vdb->has_eol)
+			continue;
 		if ((st = db_stmt(vdb, del[i], cause)) == NULL)
 			return HS_ERR;
 		sqlite3_bind_int64(st, 1, id);
@@ -1241,4 +1312,52 @@ vulndb_unlock(int fd)
 {
 	if (fd != -1)
 		close(fd);
+}
+
+int
+vulndb_eol_add(struct vulndb *vdb, const char *feed, const char *namespace,
+    const char *date, const char *support, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if (!vdb->has_eol)
+		return fail(cause, HS_EINVAL, "%s: no end-of-life table", vdb->path);
+	if ((rc = db_feed_id(vdb, feed, &id, cause)) != 0)
+		return rc;
+	if ((st = db_stmt(vdb, ST_ADD_EOL, cause)) == NULL)
+		return HS_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 4, support);
+	return db_step_done(vdb, st, cause);
+}
+
+int
+vulndb_eol(struct vulndb *vdb, const char *namespace, char **date, char **support)
+{
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	const char	*d, *s;
+	int		 r;
+
+	*date = *support = NULL;
+	if (!vdb->has_eol || namespace == NULL)
+		return 0;
+	if ((st = db_stmt(vdb, ST_EOL, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW &&
+	    (d = column_text(st, 0)) != NULL) {
+		*date = xstrdup(d);
+		s = column_text(st, 1);
+		*support = s != NULL ? xstrdup(s) : NULL;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }

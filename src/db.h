@@ -57,6 +57,11 @@ struct advisory {
 	/* RustSec's informational kinds ("unmaintained", "unsound", "notice"); NULL: a vulnerability. */
 	const char	*informational;
 	const char	*status;	/* "fixed", "open" */
+	/*
+	 * The rpm architecture the row is for ("x86_64", "aarch64"); NULL for
+	 * every one (a package's fix the same on each).
+	 */
+	const char	*arch;
 	enum severity	 severity;
 	const char	*source_severity;
 	const char	*description;
@@ -139,6 +144,17 @@ int64_t	vulndb_age(struct vulndb *);
 int64_t	vulndb_count(struct vulndb *);
 /* Whether any advisory is of namespace ("debian:12"): 1, 0, or -1 on error. */
 int	vulndb_has_namespace(struct vulndb *, const char *namespace);
+
+/*
+ * End of support of a release, by namespace ("ubuntu:18.04"): date is
+ * "YYYY-MM-DD", support what ends then ("standard support"). Add one inside
+ * the open transaction of feed; look one up (1 found, 0 none, -1 error;
+ * *date and *support allocated, NULL when none).
+ */
+int	vulndb_eol_add(struct vulndb *, const char *feed, const char *namespace,
+	    const char *date, const char *support, char **cause);
+int	vulndb_eol(struct vulndb *, const char *namespace, char **date,
+	    char **support);
 
 /*
  * Every command that writes a database (db update, import, remove) holds

@@ -1,6 +1,8 @@
 /*
- * Red Hat CSAF 2.0 documents: security advisories (RHSA) and per-CVE VEX
- * files. Each vulnerability's product ids resolve, through the product
+ * CSAF 2.0 documents of Red Hat (security advisories, RHSA, and per-CVE VEX
+ * files) and SUSE (SUSE-SU and openSUSE-SU advisories): one document, or a
+ * tar of them as both publish every document at once (gzip, bzip2, xz or
+ * zstd; read entry by entry as it is decompressed). Each vulnerability's product ids resolve, through the product
  * tree's relationships, to a package (purl or "name-E:V-R.arch") and the
  * platform it ships in (a CPE).
  *
@@ -17,6 +19,15 @@
  * Core Services, OpenShift …) are skipped, as are known_not_affected and
  * under_investigation. Severity: the vulnerability's "impact" threat
  * (Important → High), else the document's aggregate severity.
+ *
+ * SUSE lists its fixed packages as product_status.recommended, each a
+ * "name-V-R.arch" (no epoch: 0) of a product whose CPE says which release
+ * it ships in: "cpe:/o:suse:sles:15:sp3" and the modules of that release
+ * ("cpe:/o:suse:sle-module-basesystem:15:sp3") are "sles:15.3", LTSS
+ * ("sles-ltss") too; "cpe:/o:opensuse:leap:15.5" is "opensuse-leap:15.5";
+ * SLE Micro and openSUSE Tumbleweed likewise. Other products (SLES for SAP,
+ * HPC, Desktop, Package Hub, SUSE Manager …) are skipped: their packages
+ * are not SLES's. The description is the advisory's id and title.
  */
 #include "config.h"
 
@@ -24,6 +35,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <jansson.h>
 
 #include "db.h"
@@ -31,7 +44,10 @@
 #include "util.h"
 
 #define CSAF_LINK		"https://access.redhat.com/security/cve/"
+#define CSAF_SUSE_LINK		"https://www.suse.com/security/cve/"
 #define CSAF_MAX_DEPTH		32	/* product_tree branch nesting */
+#define CSAF_MAX_ENTRY		((size_t)256 << 20)	/* one document of a tar */
+#define CSAF_MAX_ENTRIES	4000000			/* documents of a tar */
 
 struct csaf_stats {
 	int64_t	vulnerabilities;
@@ -49,6 +65,8 @@ struct csaf_ctx {
 	json_t			*seen;		/* "ns\tname\tfixed" of one vulnerability */
 	const char		*aggregate;
 	const char		*tracking;	/* document.tracking.id: RHSA-…, or the CVE */
+	int			 suse;		/* SUSE's document */
+	char			*title;		/* SUSE: "SUSE-SU-…: title" */
 	struct csaf_stats	 st;
 };
 
@@ -119,6 +137,63 @@ csaf_helper(json_t *product, const char *key)
 {
 	return json_string_value(json_object_get(json_object_get(product,
 	    "product_identification_helper"), key));
+}
+
+/*
+ * A SUSE product CPE's namespace: "cpe:/o:suse:sles:15:sp3" → "sles:15.3",
+ * its modules and LTSS too; openSUSE Leap, SLE Micro, Tumbleweed. NULL for
+ * the other products.
+ */
+static char *
+csaf_suse_namespace(const char *cpe)
+{
+	static const struct {
+		const char	*prefix;	/* "cpe:/o:VENDOR:PRODUCT:" */
+		const char	*ns;
+		int		 sp;		/* VERSION:spN is VERSION.N */
+	} map[] = {
+		{ "cpe:/o:suse:sles:", "sles", 1 },
+		{ "cpe:/o:suse:sles-ltss:", "sles", 1 },
+		{ "cpe:/o:suse:sle-module-", "sles", 1 },
+		{ "cpe:/o:opensuse:leap:", "opensuse-leap", 0 },
+		{ "cpe:/o:suse:sle-micro:", "sle-micro", 0 },
+		{ "cpe:/o:suse:sl-micro:", "sl-micro", 0 },
+		{ "cpe:/o:opensuse:leap-micro:", "opensuse-leap-micro", 0 },
+	};
+	const char	*p;
+	size_t		 i, n, m;
+
+	if (cpe == NULL)
+		return NULL;
+	if (strcmp(cpe, "cpe:/o:opensuse:tumbleweed") == 0 ||
+	    str_starts(cpe, "cpe:/o:opensuse:tumbleweed:"))
+		return xstrdup("opensuse-tumbleweed:rolling");
+	for (i = 0; i < NELEM(map); i++) {
+		if (str_starts(cpe, map[i].prefix))
+			break;
+	}
+	if (i == NELEM(map))
+		return NULL;
+	p = cpe + strlen(map[i].prefix);
+	if (str_starts(map[i].prefix, "cpe:/o:suse:sle-module-")) {
+		/* sle-module-NAME:VERSION: past the module's name. */
+		if ((p = strchr(p, ':')) == NULL)
+			return NULL;
+		p++;
+	}
+	n = strspn(p, "0123456789.");
+	if (n == 0 || (p[n] != '\0' && p[n] != ':'))
+		return NULL;
+	if (p[n] == ':' && map[i].sp && str_starts(p + n + 1, "sp")) {
+		m = strspn(p + n + 3, "0123456789");
+		if (m == 0 || p[n + 3 + m] != '\0')
+			return NULL;
+		return xasprintf("%s:%.*s.%.*s", map[i].ns, (int)n, p, (int)m,
+		    p + n + 3);
+	}
+	if (p[n] != '\0')
+		return NULL;
+	return xasprintf("%s:%.*s", map[i].ns, (int)n, p);
 }
 
 /*
@@ -239,7 +314,8 @@ csaf_resolve(struct csaf_ctx *c, const char *pid, char **ns, struct csaf_pkg *pk
 		return -1;
 	}
 	platform = json_object_get(c->products, to);
-	if ((*ns = csaf_namespace(csaf_helper(platform, "cpe"))) == NULL) {
+	if ((*ns = c->suse ? csaf_suse_namespace(csaf_helper(platform, "cpe")) :
+	    csaf_namespace(csaf_helper(platform, "cpe"))) == NULL) {
 		c->st.layered++;
 		return -1;
 	}
@@ -322,12 +398,14 @@ csaf_vulnerability(struct csaf_ctx *c, json_t *v, char **cause)
 	}
 	if (raw == NULL)
 		raw = c->aggregate;
-	title = json_string_value(json_object_get(v, "title"));
-	link = xasprintf(CSAF_LINK "%s", cve);
+	title = c->title != NULL ? c->title :
+	    json_string_value(json_object_get(v, "title"));
+	link = xasprintf("%s%s", c->suse ? CSAF_SUSE_LINK : CSAF_LINK, cve);
 	json_object_clear(c->seen);
 	status = json_object_get(v, "product_status");
 
-	ids = json_object_get(status, "fixed");
+	/* SUSE's fixed packages are its "recommended" ones. */
+	ids = json_object_get(status, c->suse ? "recommended" : "fixed");
 	json_array_foreach(ids, i, id) {
 		ns = NULL;
 		if ((pid = json_string_value(id)) == NULL ||
@@ -337,7 +415,8 @@ csaf_vulnerability(struct csaf_ctx *c, json_t *v, char **cause)
 		}
 		if (pkg.evr == NULL)
 			c->st.unresolved++;
-		else if (pkg.arch != NULL && strcmp(pkg.arch, "src") == 0)
+		else if (pkg.arch != NULL && (strcmp(pkg.arch, "src") == 0 ||
+		    strcmp(pkg.arch, "nosrc") == 0))
 			c->st.source++;
 		else
 			rc = csaf_add(c, ns, pkg.name, PKG_BINARY, cve, pkg.evr, raw,
@@ -347,7 +426,8 @@ csaf_vulnerability(struct csaf_ctx *c, json_t *v, char **cause)
 		if (rc != 0)
 			goto out;
 	}
-	ids = json_object_get(status, "known_affected");
+	/* SUSE's known_affected (VEX) name binaries: not read yet. */
+	ids = c->suse ? NULL : json_object_get(status, "known_affected");
 	json_array_foreach(ids, i, id) {
 		ns = NULL;
 		if ((pid = json_string_value(id)) == NULL ||
@@ -367,18 +447,18 @@ out:
 	return rc;
 }
 
+/* One CSAF document. */
 static int
-csaf_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
+csaf_document(struct vulndb *vdb, const char *feed, const char *data, size_t len,
     int64_t *records, char **cause)
 {
 	struct csaf_ctx	 c;
-	json_t		*root, *tree, *rels, *r, *vulns, *v;
+	json_t		*root, *tree, *rels, *r, *vulns, *v, *doc;
 	json_error_t	 err;
-	const char	*pid;
+	const char	*pid, *ns, *id, *t;
 	size_t		 i;
 	int		 rc = 0;
 
-	*records = 0;
 	if ((root = json_loadb(data, len, 0, &err)) == NULL) {
 		return fail(cause, HS_EINVAL, "line %d column %d: %s", err.line,
 		    err.column, err.text);
@@ -396,10 +476,23 @@ csaf_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		    " document.csaf_version)");
 		goto out;
 	}
-	c.aggregate = json_string_value(json_object_get(json_object_get(
-	    json_object_get(root, "document"), "aggregate_severity"), "text"));
-	c.tracking = json_string_value(json_object_get(json_object_get(
-	    json_object_get(root, "document"), "tracking"), "id"));
+	doc = json_object_get(root, "document");
+	c.aggregate = json_string_value(json_object_get(json_object_get(doc,
+	    "aggregate_severity"), "text"));
+	c.tracking = json_string_value(json_object_get(json_object_get(doc,
+	    "tracking"), "id"));
+	ns = json_string_value(json_object_get(json_object_get(doc, "publisher"),
+	    "namespace"));
+	if (ns != NULL && (str_starts(ns, "https://www.suse.com") ||
+	    str_starts(ns, "https://www.opensuse.org"))) {
+		c.suse = 1;
+		id = json_string_value(json_object_get(json_object_get(doc,
+		    "tracking"), "id"));
+		t = json_string_value(json_object_get(doc, "title"));
+		if (id != NULL || t != NULL)
+			c.title = xasprintf("%s%s%s", id != NULL ? id : "",
+			    id != NULL && t != NULL ? ": " : "", t != NULL ? t : "");
+	}
 
 	tree = json_object_get(root, "product_tree");
 	if ((rc = csaf_branches(&c, tree, 0, cause)) != 0)
@@ -430,15 +523,99 @@ out:
 	json_decref(c.rels);
 	json_decref(c.seen);
 	json_decref(root);
+	free(c.title);
 	return rc;
 }
 
-/* A JSON object whose first bytes name "csaf_version". */
+/* A tar of documents, or one document compressed: entry by entry. */
+static int
+csaf_archive(struct vulndb *vdb, const char *feed, const char *data, size_t len,
+    int64_t *records, char **cause)
+{
+	struct archive		*ar;
+	struct archive_entry	*ae;
+	struct buf		 b;
+	const char		*path;
+	char			 tmp[65536];
+	la_ssize_t		 n;
+	int64_t			 entries = 0;
+	int			 r, rc = 0, raw;
+
+	buf_init(&b);
+	ar = archive_read_new();
+	feed_archive_filters(ar);
+	archive_read_support_format_tar(ar);
+	archive_read_support_format_raw(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		rc = fail(cause, HS_EINVAL, "%s", archive_error_string(ar));
+		goto out;
+	}
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK) {
+		raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
+		if (++entries > CSAF_MAX_ENTRIES) {
+			rc = fail(cause, HS_ELIMIT, "more than %d entries",
+			    CSAF_MAX_ENTRIES);
+			goto out;
+		}
+		path = raw ? "data" : archive_entry_pathname(ae);
+		if (!raw && (archive_entry_filetype(ae) != AE_IFREG ||
+		    path == NULL || !str_ends(path, ".json")))
+			continue;
+		b.len = 0;
+		while ((n = archive_read_data(ar, tmp, sizeof tmp)) > 0) {
+			if (b.len + (size_t)n > CSAF_MAX_ENTRY) {
+				rc = fail(cause, HS_ELIMIT, "%s: larger than %zu bytes",
+				    path, CSAF_MAX_ENTRY);
+				goto out;
+			}
+			buf_add(&b, tmp, n);
+		}
+		if (n < 0) {
+			rc = fail(cause, HS_EINVAL, "%s: %s", path,
+			    archive_error_string(ar));
+			goto out;
+		}
+		if ((rc = csaf_document(vdb, feed, b.data != NULL ? b.data : "",
+		    b.len, records, cause)) != 0) {
+			if (!raw)
+				cause_prefix(cause, "%s", path);
+			goto out;
+		}
+	}
+	if (r != ARCHIVE_EOF)
+		rc = fail(cause, HS_EINVAL, "%s", archive_error_string(ar));
+out:
+	archive_read_free(ar);
+	buf_free(&b);
+	return rc;
+}
+
+/* A tar's "ustar" magic. */
+static int
+csaf_is_tar(const char *data, size_t len)
+{
+	return len >= 262 && memcmp(data + 257, "ustar", 5) == 0;
+}
+
+static int
+csaf_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
+    int64_t *records, char **cause)
+{
+	*records = 0;
+	if (feed_compression(data, len) != NULL || csaf_is_tar(data, len))
+		return csaf_archive(vdb, feed, data, len, records, cause);
+	return csaf_document(vdb, feed, data, len, records, cause);
+}
+
+/* A JSON object whose first bytes name "csaf_version", or a tar of them. */
 static int
 csaf_detect(const char *data, size_t len)
 {
 	size_t	i = 0;
 
+	if (len > 512 && csaf_is_tar(data, len))
+		return memmem(data + 512, len - 512 < 65536 ? len - 512 : 65536,
+		    "\"csaf_version\"", 14) != NULL;
 	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' ||
 	    data[i] == '\r'))
 		i++;
@@ -451,4 +628,5 @@ const struct feed_format feed_format_csaf = {
 	.name = "csaf",
 	.detect = csaf_detect,
 	.import = csaf_import,
+	.reads_compressed = 1,
 };

@@ -26,12 +26,23 @@
  * "... was vulnerable but has been fixed (note: '0.4-3')." is fixed at
  * 0.4-3); comments name source packages, as the tracker does.
  *
+ * Microsoft (Azure Linux 3, CBL-Mariner 1 and 2): one row per (CVE, package)
+ * from each definition's rpminfo test, resolved through the document's
+ * tests, objects and states, which follow the definitions (the comments and
+ * titles name the version the definition was written against, not the fix).
+ * A state "less than EVR" is a fix at EVR; "less than or equal" is an
+ * inclusive bound with no fix yet. The package is the one Microsoft's
+ * SPECS build, the source rpm: rows are matched by source name. The
+ * document does not say which release it covers: the distribution tag of
+ * its EVRs does (".cm2" → "mariner:2.0", ".azl3" → "azurelinux:3.0").
+ *
  * Documents with a DOCTYPE are refused: OVAL needs no DTD, and entity
  * declarations are how external-entity and entity-expansion attacks arrive.
  */
 #include "config.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,6 +71,8 @@ struct oval_stats {
 	int64_t	module_rows;
 	int64_t	negated;
 	int64_t	ubuntu_skipped;		/* comments we do not read as a state */
+	int64_t	ms_unresolved;		/* Microsoft tests naming nothing known */
+	int64_t	ms_operation;		/* states of another operation */
 };
 
 /* The decompressing input libxml2 pulls from. */
@@ -69,11 +82,30 @@ struct oval_io {
 	char		*err;
 };
 
-/* One definition's (namespace, package, fixed) triples, to drop repeats. */
+/* One definition's (namespace, package, fixed, arch) rows, to drop repeats. */
 struct oval_row {
 	char	*ns;
 	char	*pkg;
 	char	*fixed;
+	char	*arch;		/* "" when no architecture criterion governs it */
+};
+
+/*
+ * Red Hat and Oracle write their criteria alike: "<name>N is installed",
+ * Oracle's "<name>arch is X", "PKG is earlier than EVR". An advisory naming
+ * no CVE is a row of its own when its id starts with advisory.
+ */
+struct oval_vendor {
+	const char	*name;		/* "Red Hat Enterprise Linux " */
+	const char	*ns;		/* "rhel" */
+	const char	*advisory;	/* "RHSA-" */
+};
+
+static const struct oval_vendor oval_redhat_vendor = {
+	"Red Hat Enterprise Linux ", "rhel", "RHSA-"
+};
+static const struct oval_vendor oval_oracle_vendor = {
+	"Oracle Linux ", "ol", "ELSA-"
 };
 
 struct oval_def {
@@ -88,12 +120,47 @@ struct oval_def {
 	size_t		 caprows;
 };
 
+/*
+ * Microsoft's definitions wait for the tests, objects and states after them:
+ * one pending row per (CVE, test), and the three tables by id.
+ */
+struct oval_ms_row {
+	char	*cve;
+	char	*test;
+	char	*severity;
+	char	*title;
+	char	*link;
+};
+
+struct oval_ms_ref {
+	char	*id;
+	char	*a;	/* test: object_ref; object: name; state: evr */
+	char	*b;	/* test: state_ref; state: operation */
+};
+
+struct oval_ms_table {
+	struct oval_ms_ref	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+struct oval_ms {
+	struct oval_ms_row	*rows;
+	size_t			 nrows;
+	size_t			 caprows;
+	struct oval_ms_table	 tests;
+	struct oval_ms_table	 objects;
+	struct oval_ms_table	 states;
+	char			*distro;	/* "mariner", "azurelinux" */
+};
+
 struct oval_ctx {
 	struct vulndb		*vdb;
 	const char		*feed;
 	int64_t			*records;
 	struct oval_stats	 st;
 	char			*xml_error;	/* first libxml2 error */
+	struct oval_ms		*ms;		/* a Microsoft document */
 };
 
 static const struct {
@@ -177,8 +244,9 @@ oval_text(xmlNodePtr n)
 }
 
 static int
-oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg,
-    enum ecosystem eco, enum pkg_kind kind, const char *vuln_id, const char *fixed,
+oval_add_row(struct oval_ctx *c, const struct oval_def *d, const char *description,
+    const char *ns, const char *pkg, const char *arch, enum ecosystem eco,
+    enum pkg_kind kind, const char *vuln_id, const char *fixed, const char *last,
     enum severity sev, const char *raw, const char *link, char **cause)
 {
 	struct advisory	a;
@@ -192,17 +260,19 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
 	a.ecosystem = eco;
 	a.vuln_id = vuln_id;
 	/* A CVE of an RHSA definition keeps the RHSA's id. */
-	if (d->advisory_id != NULL && strcmp(d->advisory_id, vuln_id) != 0) {
+	if (d != NULL && d->advisory_id != NULL && strcmp(d->advisory_id, vuln_id) != 0) {
 		al.id = d->advisory_id;
 		al.kind = ALIAS_RELATED;
 		a.aliases = &al;
 		a.naliases = 1;
 	}
 	a.fixed_version = fixed;
+	a.last_affected = last;
+	a.arch = arch != NULL && *arch != '\0' ? arch : NULL;
 	a.status = fixed != NULL ? "fixed" : "open";
 	a.severity = sev;
 	a.source_severity = raw;
-	a.description = d->title;
+	a.description = description;
 	a.link = link;
 	if ((rc = vulndb_add(c->vdb, c->feed, &a, cause)) != 0)
 		return rc;
@@ -210,16 +280,28 @@ oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg
 	return 0;
 }
 
-/* Remember (ns, pkg, fixed) for this definition; 0 when already seen. */
+static int
+oval_add(struct oval_ctx *c, struct oval_def *d, const char *ns, const char *pkg,
+    enum ecosystem eco, enum pkg_kind kind, const char *vuln_id, const char *fixed,
+    enum severity sev, const char *raw, const char *link, char **cause)
+{
+	return oval_add_row(c, d, d->title, ns, pkg, NULL, eco, kind, vuln_id, fixed,
+	    NULL, sev, raw, link, cause);
+}
+
+/* Remember (ns, pkg, fixed, arch) for this definition; 0 when already seen. */
 static int
 oval_remember(struct oval_def *d, const char *ns, const char *pkg, const char *fixed,
-    char **cause)
+    const char *arch, char **cause)
 {
 	size_t	i;
 
+	if (arch == NULL)
+		arch = "";
 	for (i = 0; i < d->nrows; i++) {
 		if (strcmp(d->rows[i].ns, ns) == 0 && strcmp(d->rows[i].pkg, pkg) == 0 &&
-		    strcmp(d->rows[i].fixed, fixed) == 0)
+		    strcmp(d->rows[i].fixed, fixed) == 0 &&
+		    strcmp(d->rows[i].arch, arch) == 0)
 			return 0;
 	}
 	if (d->nrows == OVAL_MAX_ROWS) {
@@ -233,22 +315,103 @@ oval_remember(struct oval_def *d, const char *ns, const char *pkg, const char *f
 	d->rows[d->nrows].ns = xstrdup(ns);
 	d->rows[d->nrows].pkg = xstrdup(pkg);
 	d->rows[d->nrows].fixed = xstrdup(fixed);
+	d->rows[d->nrows].arch = xstrdup(arch);
 	d->nrows++;
 	return 1;
 }
 
+/*
+ * Oracle lists a package under each architecture's criteria. When every
+ * architecture has the same fixes, one row each for all of them (arch "");
+ * when they differ (a respin at another release on one architecture), the
+ * rows stay per architecture.
+ */
+static void
+oval_rows_collapse(struct oval_def *d)
+{
+	size_t	i, j, k, n;
+	int	same;
+
+	for (i = 0; i < d->nrows; i++) {
+		if (*d->rows[i].arch == '\0')
+			continue;
+		/* Does every row of (ns, pkg) have its fix on every arch of it? */
+		same = 1;
+		for (j = 0; j < d->nrows && same; j++) {
+			if (strcmp(d->rows[j].ns, d->rows[i].ns) != 0 ||
+			    strcmp(d->rows[j].pkg, d->rows[i].pkg) != 0)
+				continue;
+			for (k = 0; k < d->nrows && same; k++) {
+				if (strcmp(d->rows[k].ns, d->rows[i].ns) != 0 ||
+				    strcmp(d->rows[k].pkg, d->rows[i].pkg) != 0)
+					continue;
+				for (n = 0; n < d->nrows; n++) {
+					if (strcmp(d->rows[n].ns, d->rows[i].ns) == 0 &&
+					    strcmp(d->rows[n].pkg, d->rows[i].pkg) == 0 &&
+					    strcmp(d->rows[n].arch, d->rows[k].arch) == 0 &&
+					    strcmp(d->rows[n].fixed, d->rows[j].fixed) == 0)
+						break;
+				}
+				if (n == d->nrows)
+					same = 0;
+			}
+		}
+		if (!same)
+			continue;
+		for (j = 0; j < d->nrows; j++) {
+			if (strcmp(d->rows[j].ns, d->rows[i].ns) == 0 &&
+			    strcmp(d->rows[j].pkg, d->rows[i].pkg) == 0)
+				d->rows[j].arch[0] = '\0';
+		}
+	}
+	/* Drop the repeats the collapse made. */
+	for (i = j = 0; i < d->nrows; i++) {
+		for (k = 0; k < j; k++) {
+			if (strcmp(d->rows[k].ns, d->rows[i].ns) == 0 &&
+			    strcmp(d->rows[k].pkg, d->rows[i].pkg) == 0 &&
+			    strcmp(d->rows[k].fixed, d->rows[i].fixed) == 0 &&
+			    strcmp(d->rows[k].arch, d->rows[i].arch) == 0)
+				break;
+		}
+		if (k < j) {
+			free(d->rows[i].ns);
+			free(d->rows[i].pkg);
+			free(d->rows[i].fixed);
+			free(d->rows[i].arch);
+			continue;
+		}
+		d->rows[j++] = d->rows[i];
+	}
+	d->nrows = j;
+}
+
 /* "Red Hat Enterprise Linux 8 is installed" → "8". */
 static char *
-oval_rhel_release(const char *comment)
+oval_release(const struct oval_vendor *v, const char *comment)
 {
-	const char	*p = "Red Hat Enterprise Linux ";
-	size_t		 n;
+	size_t	n;
 
-	if (!str_starts(comment, p))
+	if (!str_starts(comment, v->name))
 		return NULL;
-	comment += strlen(p);
+	comment += strlen(v->name);
 	n = strspn(comment, "0123456789");
 	if (n == 0 || strcmp(comment + n, " is installed") != 0)
+		return NULL;
+	return xstrndup(comment, n);
+}
+
+/* "Oracle Linux arch is x86_64" → "x86_64". */
+static char *
+oval_arch(const struct oval_vendor *v, const char *comment)
+{
+	size_t	n;
+
+	if (!str_starts(comment, v->name) ||
+	    !str_starts(comment + strlen(v->name), "arch is "))
+		return NULL;
+	comment += strlen(v->name) + strlen("arch is ");
+	n = strcspn(comment, " ");
+	if (n == 0 || comment[n] != '\0')
 		return NULL;
 	return xstrndup(comment, n);
 }
@@ -269,18 +432,20 @@ oval_module(const char *comment)
 }
 
 /*
- * Walk a Red Hat criteria tree. Inside an AND, a sibling "RHEL N is
- * installed" or "Module X:Y is enabled" criterion governs everything below
- * it; "NAME is earlier than EVR" criteria become packages of the release in
- * force. Negated branches say "not installed/not enabled": skipped.
+ * Walk a Red Hat (or Oracle) criteria tree. Inside an AND, a sibling "RHEL N
+ * is installed", "Module X:Y is enabled" or "Oracle Linux arch is X"
+ * criterion governs everything below it; "NAME is earlier than EVR"
+ * criteria become packages of the release in force. Negated branches say
+ * "not installed/not enabled": skipped.
  */
 static int
-oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
-    const char *release, const char *module, int depth, char **cause)
+oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d,
+    const struct oval_vendor *v, xmlNodePtr crit, const char *release,
+    const char *module, const char *arch, int depth, char **cause)
 {
 	xmlNodePtr	 n;
 	const char	*op, *comment, *neg, *sep;
-	char		*rel = NULL, *mod = NULL, *pkg, *fixed;
+	char		*rel = NULL, *mod = NULL, *ar = NULL, *pkg, *fixed;
 	int		 rc = 0, and;
 
 	if (depth > OVAL_MAX_CRITERIA)
@@ -297,15 +462,19 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 			    strcmp(neg, "true") == 0)
 				continue;
 			if (rel == NULL)
-				rel = oval_rhel_release(comment);
+				rel = oval_release(v, comment);
 			if (mod == NULL)
 				mod = oval_module(comment);
+			if (ar == NULL)
+				ar = oval_arch(v, comment);
 		}
 	}
 	if (rel != NULL)
 		release = rel;
 	if (mod != NULL)
 		module = mod;
+	if (ar != NULL)
+		arch = ar;
 
 	for (n = crit->children; n != NULL && rc == 0; n = n->next) {
 		if ((oval_is(n, "criteria") || oval_is(n, "criterion")) &&
@@ -314,8 +483,8 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 			continue;
 		}
 		if (oval_is(n, "criteria")) {
-			rc = oval_redhat_criteria(c, d, n, release, module, depth + 1,
-			    cause);
+			rc = oval_redhat_criteria(c, d, v, n, release, module, arch,
+			    depth + 1, cause);
 			continue;
 		}
 		if (!oval_is(n, "criterion") ||
@@ -336,9 +505,9 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 		if (release == NULL) {
 			c->st.skipped_norelease++;
 		} else {
-			char	*ns = xasprintf("rhel:%s", release);
+			char	*ns = xasprintf("%s:%s", v->ns, release);
 
-			rc = oval_remember(d, ns, pkg, fixed, cause);
+			rc = oval_remember(d, ns, pkg, fixed, arch, cause);
 			rc = rc < 0 ? rc : 0;
 			free(ns);
 		}
@@ -347,16 +516,17 @@ oval_redhat_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 	}
 	free(rel);
 	free(mod);
+	free(ar);
 	return rc;
 }
 
 /* The only "Red Hat Enterprise Linux N" platform, for criteria that name none. */
 static char *
-oval_redhat_platform(xmlNodePtr meta)
+oval_redhat_platform(const struct oval_vendor *v, xmlNodePtr meta)
 {
 	xmlNodePtr	 aff, p;
 	char		*text, *found = NULL;
-	const char	*pre = "Red Hat Enterprise Linux ";
+	const char	*pre = v->name;
 	size_t		 n;
 
 	aff = oval_child(meta, "affected");
@@ -378,7 +548,8 @@ oval_redhat_platform(xmlNodePtr meta)
 }
 
 static int
-oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **cause)
+oval_redhat(struct oval_ctx *c, struct oval_def *d, const struct oval_vendor *v,
+    xmlNodePtr meta, char **cause)
 {
 	xmlNodePtr	 n, adv, crit, cve;
 	const char	*src, *ref, *url, *impact, *raw, *link;
@@ -389,11 +560,12 @@ oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 
 	if ((crit = oval_child(d->node, "criteria")) == NULL)
 		return 0;
-	platform = oval_redhat_platform(meta);
-	rc = oval_redhat_criteria(c, d, crit, platform, NULL, 0, cause);
+	platform = oval_redhat_platform(v, meta);
+	rc = oval_redhat_criteria(c, d, v, crit, platform, NULL, NULL, 0, cause);
 	free(platform);
 	if (rc != 0)
 		return rc;
+	oval_rows_collapse(d);
 	adv = oval_child(meta, "advisory");
 	for (n = meta->children; n != NULL && rc == 0; n = n->next) {
 		if (!oval_is(n, "reference") || (src = oval_attr(n, "source")) == NULL ||
@@ -417,21 +589,22 @@ oval_redhat(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 		raw = impact != NULL ? impact : d->severity;
 		sev = oval_severity(raw);
 		for (i = 0; i < d->nrows && rc == 0; i++) {
-			rc = oval_add(c, d, d->rows[i].ns, d->rows[i].pkg, ECO_RPM,
-			    PKG_BINARY, ref, d->rows[i].fixed, sev, raw, link, cause);
+			rc = oval_add_row(c, d, d->title, d->rows[i].ns, d->rows[i].pkg,
+			    d->rows[i].arch, ECO_RPM, PKG_BINARY, ref,
+			    d->rows[i].fixed, NULL, sev, raw, link, cause);
 		}
 	}
 	if (rc != 0 || ncve > 0)
 		return rc;
-	if (d->advisory_id == NULL || !str_starts(d->advisory_id, "RHSA-")) {
+	if (d->advisory_id == NULL || !str_starts(d->advisory_id, v->advisory)) {
 		c->st.skipped_nocve++;
 		return 0;
 	}
 	sev = oval_severity(d->severity);
 	for (i = 0; i < d->nrows && rc == 0; i++) {
-		rc = oval_add(c, d, d->rows[i].ns, d->rows[i].pkg, ECO_RPM, PKG_BINARY,
-		    d->advisory_id, d->rows[i].fixed, sev, d->severity,
-		    d->advisory_link, cause);
+		rc = oval_add_row(c, d, d->title, d->rows[i].ns, d->rows[i].pkg,
+		    d->rows[i].arch, ECO_RPM, PKG_BINARY, d->advisory_id,
+		    d->rows[i].fixed, NULL, sev, d->severity, d->advisory_link, cause);
 	}
 	return rc;
 }
@@ -510,7 +683,7 @@ oval_ubuntu_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
 		}
 		pkg = xstrndup(comment, sep - comment);
 		/* The namespace slot is filled in by the caller; "" marks open. */
-		rc = oval_remember(d, "", pkg, fixed, cause);
+		rc = oval_remember(d, "", pkg, fixed, NULL, cause);
 		rc = rc < 0 ? rc : 0;
 		free(pkg);
 		free(fixed);
@@ -554,6 +727,304 @@ oval_ubuntu(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta, char **caus
 	return rc;
 }
 
+/* --- Microsoft: Azure Linux and CBL-Mariner --- */
+
+#define OVAL_MS_MAX	(1 << 22)	/* pending rows, tests, objects, states */
+
+static const struct {
+	const char	*prefix;	/* definition ids */
+	const char	*distro;	/* namespace */
+} oval_ms_distros[] = {
+	{ "oval:com.microsoft.cbl-mariner:", "mariner" },
+	{ "oval:com.microsoft.azurelinux:", "azurelinux" },
+};
+
+static void
+oval_ms_table_clear(struct oval_ms_table *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].a);
+		free(t->v[i].b);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static void
+oval_ms_free(struct oval_ms *ms)
+{
+	size_t	i;
+
+	if (ms == NULL)
+		return;
+	for (i = 0; i < ms->nrows; i++) {
+		free(ms->rows[i].cve);
+		free(ms->rows[i].test);
+		free(ms->rows[i].severity);
+		free(ms->rows[i].title);
+		free(ms->rows[i].link);
+	}
+	free(ms->rows);
+	oval_ms_table_clear(&ms->tests);
+	oval_ms_table_clear(&ms->objects);
+	oval_ms_table_clear(&ms->states);
+	free(ms->distro);
+	free(ms);
+}
+
+/* Every test_ref below crit, each a row per CVE. */
+static int
+oval_ms_criteria(struct oval_ctx *c, struct oval_def *d, xmlNodePtr crit,
+    const char **cves, size_t ncves, const char *link, int depth, char **cause)
+{
+	struct oval_ms		*ms = c->ms;
+	struct oval_ms_row	*r;
+	xmlNodePtr		 n;
+	const char		*test, *neg;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (depth > OVAL_MAX_CRITERIA)
+		return fail(cause, HS_ELIMIT, "%s: criteria nesting depth over %d",
+		    d->id, OVAL_MAX_CRITERIA);
+	for (n = crit->children; n != NULL && rc == 0; n = n->next) {
+		if (!oval_is(n, "criteria") && !oval_is(n, "criterion"))
+			continue;
+		if ((neg = oval_attr(n, "negate")) != NULL &&
+		    strcmp(neg, "true") == 0) {
+			c->st.negated++;
+			continue;
+		}
+		if (oval_is(n, "criteria")) {
+			rc = oval_ms_criteria(c, d, n, cves, ncves, link, depth + 1,
+			    cause);
+			continue;
+		}
+		if ((test = oval_attr(n, "test_ref")) == NULL)
+			continue;
+		for (i = 0; i < ncves; i++) {
+			if (ms->nrows >= OVAL_MS_MAX)
+				return fail(cause, HS_ELIMIT, "more than %d"
+				    " definition tests", OVAL_MS_MAX);
+			if (ms->nrows == ms->caprows) {
+				ms->caprows = ms->caprows == 0 ? 1024 :
+				    ms->caprows * 2;
+				ms->rows = xreallocarray(ms->rows, ms->caprows,
+				    sizeof *ms->rows);
+			}
+			r = &ms->rows[ms->nrows++];
+			r->cve = xstrdup(cves[i]);
+			r->test = xstrdup(test);
+			r->severity = d->severity != NULL ? xstrdup(d->severity) :
+			    NULL;
+			r->title = d->title != NULL ? xstrdup(d->title) : NULL;
+			r->link = link != NULL ? xstrdup(link) : NULL;
+		}
+	}
+	return rc;
+}
+
+static int
+oval_microsoft(struct oval_ctx *c, struct oval_def *d, xmlNodePtr meta,
+    const char *distro, char **cause)
+{
+	xmlNodePtr	 n, crit;
+	const char	*src, *ref, *link = NULL, *cves[64];
+	size_t		 ncves = 0;
+
+	if (c->ms == NULL) {
+		c->ms = xcalloc(1, sizeof *c->ms);
+		c->ms->distro = xstrdup(distro);
+	} else if (strcmp(c->ms->distro, distro) != 0)
+		return fail(cause, HS_EINVAL, "%s: a %s definition in a %s document",
+		    d->id, distro, c->ms->distro);
+	/* Microsoft's severity is a child of metadata, not of an advisory. */
+	if (d->severity == NULL)
+		d->severity = oval_text(oval_child(meta, "severity"));
+	if ((crit = oval_child(d->node, "criteria")) == NULL)
+		return 0;
+	for (n = meta->children; n != NULL && ncves < NELEM(cves); n = n->next) {
+		if (oval_is(n, "reference") && (src = oval_attr(n, "source")) != NULL &&
+		    strcmp(src, "CVE") == 0 && (ref = oval_attr(n, "ref_id")) != NULL &&
+		    *ref != '\0') {
+			cves[ncves++] = ref;
+			if (link == NULL)
+				link = oval_attr(n, "ref_url");
+		}
+	}
+	if (ncves == 0) {
+		c->st.skipped_nocve++;
+		return 0;
+	}
+	return oval_ms_criteria(c, d, crit, cves, ncves, link, 0, cause);
+}
+
+static int
+oval_ms_ref_cmp(const void *va, const void *vb)
+{
+	const struct oval_ms_ref	*a = va, *b = vb;
+
+	return strcmp(a->id, b->id);
+}
+
+static const struct oval_ms_ref *
+oval_ms_find(const struct oval_ms_table *t, const char *id)
+{
+	struct oval_ms_ref	key;
+
+	if (id == NULL || t->n == 0)
+		return NULL;
+	key.id = (char *)id;
+	return bsearch(&key, t->v, t->n, sizeof *t->v, oval_ms_ref_cmp);
+}
+
+static int
+oval_ms_table_add(struct oval_ms_table *t, const char *id, const char *a,
+    const char *b, char **cause)
+{
+	struct oval_ms_ref	*r;
+
+	if (id == NULL || a == NULL)
+		return 0;
+	if (t->n >= OVAL_MS_MAX)
+		return fail(cause, HS_ELIMIT, "more than %d tests, objects or"
+		    " states", OVAL_MS_MAX);
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 1024 : t->cap * 2;
+		t->v = xreallocarray(t->v, t->cap, sizeof *t->v);
+	}
+	r = &t->v[t->n++];
+	r->id = xstrdup(id);
+	r->a = xstrdup(a);
+	r->b = b != NULL ? xstrdup(b) : NULL;
+	return 0;
+}
+
+/* An rpminfo_test, _object or _state after the definitions. */
+static int
+oval_ms_element(struct oval_ctx *c, const char *name, xmlNodePtr node,
+    char **cause)
+{
+	xmlNodePtr	 ob, st;
+	char		*text;
+	int		 rc;
+
+	if (strcmp(name, "rpminfo_test") == 0) {
+		ob = oval_child(node, "object");
+		st = oval_child(node, "state");
+		return oval_ms_table_add(&c->ms->tests, oval_attr(node, "id"),
+		    ob != NULL ? oval_attr(ob, "object_ref") : NULL,
+		    st != NULL ? oval_attr(st, "state_ref") : NULL, cause);
+	}
+	if (strcmp(name, "rpminfo_object") == 0) {
+		text = oval_text(oval_child(node, "name"));
+		rc = oval_ms_table_add(&c->ms->objects, oval_attr(node, "id"), text,
+		    NULL, cause);
+		free(text);
+		return rc;
+	}
+	if (strcmp(name, "rpminfo_state") == 0) {
+		st = oval_child(node, "evr");
+		text = oval_text(st);
+		rc = oval_ms_table_add(&c->ms->states, oval_attr(node, "id"), text,
+		    st != NULL ? oval_attr(st, "operation") : NULL, cause);
+		free(text);
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * The release in an EVR's distribution tag: ".cm2" → 2, ".azl3" → 3 (the
+ * last such tag of the release part); 0 when none.
+ */
+static int
+oval_ms_tag(const char *evr)
+{
+	const char	*p, *rel;
+	size_t		 n, k;
+	int		 found = 0;
+
+	if ((rel = strrchr(evr, '-')) == NULL)
+		rel = evr;
+	for (p = rel; (p = strchr(p, '.')) != NULL; p++) {
+		if (strncmp(p + 1, "cm", 2) == 0)
+			k = 3;
+		else if (strncmp(p + 1, "azl", 3) == 0)
+			k = 4;
+		else
+			continue;
+		n = strspn(p + k, "0123456789");
+		if (n == 0 || n > 3 || (p[k + n] != '\0' && p[k + n] != '.'))
+			continue;
+		found = atoi(p + k);
+	}
+	return found;
+}
+
+/* Resolve every pending row through its test, object and state. */
+static int
+oval_ms_finish(struct oval_ctx *c, char **cause)
+{
+	struct oval_ms			*ms = c->ms;
+	const struct oval_ms_ref	*t, *o, *s;
+	struct oval_ms_row		*r;
+	char				*ns;
+	int				 votes[1000], best = 0, tag, rc = 0;
+	size_t				 i;
+
+	if (ms->tests.n > 1)
+		qsort(ms->tests.v, ms->tests.n, sizeof *ms->tests.v,
+		    oval_ms_ref_cmp);
+	if (ms->objects.n > 1)
+		qsort(ms->objects.v, ms->objects.n, sizeof *ms->objects.v,
+		    oval_ms_ref_cmp);
+	if (ms->states.n > 1)
+		qsort(ms->states.v, ms->states.n, sizeof *ms->states.v,
+		    oval_ms_ref_cmp);
+	memset(votes, 0, sizeof votes);
+	for (i = 0; i < ms->states.n; i++) {
+		if ((tag = oval_ms_tag(ms->states.v[i].a)) > 0 && tag < 1000 &&
+		    ++votes[tag] > votes[best])
+			best = tag;
+	}
+	if (ms->nrows == 0)
+		return 0;
+	if (best == 0)
+		return fail(cause, HS_EINVAL, "%s OVAL: no distribution tag (.cmN,"
+		    " .azlN) in any fixed version: which release it covers is"
+		    " unknown", ms->distro);
+	ns = xasprintf("%s:%d.0", ms->distro, best);
+	for (i = 0; i < ms->nrows && rc == 0; i++) {
+		r = &ms->rows[i];
+		if ((t = oval_ms_find(&ms->tests, r->test)) == NULL ||
+		    (o = oval_ms_find(&ms->objects, t->a)) == NULL ||
+		    (s = oval_ms_find(&ms->states, t->b)) == NULL) {
+			c->st.ms_unresolved++;
+			continue;
+		}
+		if (*o->a == '\0' || strchr(o->a, ' ') != NULL || *s->a == '\0') {
+			c->st.ms_unresolved++;
+			continue;
+		}
+		if (s->b != NULL && strcmp(s->b, "less than") == 0)
+			rc = oval_add_row(c, NULL, r->title, ns, o->a, NULL, ECO_RPM,
+			    PKG_SOURCE, r->cve, s->a, NULL, oval_severity(r->severity),
+			    r->severity, r->link, cause);
+		else if (s->b != NULL && strcmp(s->b, "less than or equal") == 0)
+			rc = oval_add_row(c, NULL, r->title, ns, o->a, NULL, ECO_RPM,
+			    PKG_SOURCE, r->cve, NULL, s->a, oval_severity(r->severity),
+			    r->severity, r->link, cause);
+		else
+			c->st.ms_operation++;
+	}
+	free(ns);
+	return rc;
+}
+
 static void
 oval_def_clear(struct oval_def *d)
 {
@@ -563,6 +1034,7 @@ oval_def_clear(struct oval_def *d)
 		free(d->rows[i].ns);
 		free(d->rows[i].pkg);
 		free(d->rows[i].fixed);
+		free(d->rows[i].arch);
 	}
 	free(d->rows);
 	free(d->title);
@@ -578,6 +1050,7 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 	struct oval_def	 d;
 	xmlNodePtr	 meta, n;
 	const char	*cls, *src, *ref;
+	size_t		 i;
 	int		 rc = 0;
 
 	memset(&d, 0, sizeof d);
@@ -599,7 +1072,7 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 		if (oval_is(n, "reference") && (src = oval_attr(n, "source")) != NULL &&
 		    (ref = oval_attr(n, "ref_id")) != NULL && d.advisory_id == NULL &&
 		    (strcmp(src, "RHSA") == 0 || strcmp(src, "RHBA") == 0 ||
-		    strcmp(src, "RHEA") == 0)) {
+		    strcmp(src, "RHEA") == 0 || strcmp(src, "elsa") == 0)) {
 			d.advisory_id = xstrdup(ref);
 			if ((ref = oval_attr(n, "ref_url")) != NULL)
 				d.advisory_link = xstrdup(ref);
@@ -608,11 +1081,48 @@ oval_definition(struct oval_ctx *c, xmlNodePtr node, char **cause)
 	if (str_starts(d.id, "oval:com.ubuntu."))
 		rc = oval_ubuntu(c, &d, meta, cause);
 	else if (str_starts(d.id, "oval:com.redhat."))
-		rc = oval_redhat(c, &d, meta, cause);
-	else
-		c->st.skipped_class++;
+		rc = oval_redhat(c, &d, &oval_redhat_vendor, meta, cause);
+	else if (str_starts(d.id, "oval:com.oracle.elsa:"))
+		rc = oval_redhat(c, &d, &oval_oracle_vendor, meta, cause);
+	else {
+		for (i = 0; i < NELEM(oval_ms_distros); i++) {
+			if (str_starts(d.id, oval_ms_distros[i].prefix))
+				break;
+		}
+		if (i < NELEM(oval_ms_distros))
+			rc = oval_microsoft(c, &d, meta, oval_ms_distros[i].distro,
+			    cause);
+		else
+			c->st.skipped_class++;
+	}
 	oval_def_clear(&d);
 	return rc;
+}
+
+/*
+ * libxml2's generic errors (encoding and I/O) bypass the reader's handler and
+ * would go to stderr as they are: the first becomes the cause instead.
+ */
+static void
+oval_xml_generic(void *arg, const char *fmt, ...)
+{
+	struct oval_ctx	*c = arg;
+	va_list		 ap;
+	char		*msg;
+	size_t		 n;
+
+	if (c->xml_error != NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (n > 0)
+		c->xml_error = msg;
+	else
+		free(msg);
 }
 
 static void
@@ -663,35 +1173,6 @@ oval_refuse_dtd(xmlTextReaderPtr reader, xmlDocPtr *taken, char **cause)
 			return fail(cause, HS_EINVAL, "entity declaration %s refused:"
 			    " OVAL needs no DTD", e->name);
 		}
-	}
-	return fail(cause, HS_EINVAL, "DOCTYPE declaration refused: OVAL needs no DTD");
-}
-
-/*
- * First line of defence, before libxml2 sees a byte: a DOCTYPE in the
- * prolog (before the first start tag) is refused, naming what it declares.
- */
-static int
-oval_check_head(const char *data, size_t len, char **cause)
-{
-	size_t		 i;
-	const char	*dt, *ent;
-
-	if (len > OVAL_HEAD)
-		len = OVAL_HEAD;
-	for (i = 0; i + 1 < len; i++) {
-		if (data[i] == '<' && data[i + 1] != '!' && data[i + 1] != '?')
-			break;
-	}
-	if ((dt = memmem(data, i, "<!DOCTYPE", 9)) == NULL)
-		return 0;
-	if ((ent = memmem(dt, i - (dt - data), "<!ENTITY", 8)) != NULL) {
-		if (memmem(ent, i - (ent - data), "SYSTEM", 6) != NULL ||
-		    memmem(ent, i - (ent - data), "PUBLIC", 6) != NULL)
-			return fail(cause, HS_EINVAL, "external entity declaration"
-			    " refused: OVAL needs no DTD");
-		return fail(cause, HS_EINVAL, "entity declaration refused: OVAL"
-		    " needs no DTD");
 	}
 	return fail(cause, HS_EINVAL, "DOCTYPE declaration refused: OVAL needs no DTD");
 }
@@ -787,6 +1268,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 	c.feed = feed;
 	c.records = records;
 	*records = 0;
+	xmlSetGenericErrorFunc(&c, oval_xml_generic);
 
 	if (oval_compressed(data, len)) {
 		head = xmalloc(OVAL_HEAD);
@@ -794,7 +1276,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 			rc = fail(cause, HS_EINVAL, "not a readable compressed file");
 			goto out;
 		}
-		if ((rc = oval_check_head(head, headlen, cause)) != 0)
+		if ((rc = feed_xml_check_head(head, headlen, "OVAL", cause)) != 0)
 			goto out;
 		io.ar = oval_archive(data, len);
 		if (archive_read_open_memory(io.ar, data, len) != ARCHIVE_OK ||
@@ -806,7 +1288,7 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		reader = xmlReaderForIO(oval_io_read, oval_io_close, &io, NULL, NULL,
 		    opts);
 	} else {
-		if ((rc = oval_check_head(data, len, cause)) != 0)
+		if ((rc = feed_xml_check_head(data, len, "OVAL", cause)) != 0)
 			goto out;
 		if (len > INT_MAX) {
 			rc = fail(cause, HS_ELIMIT, "larger than %d bytes", INT_MAX);
@@ -858,6 +1340,14 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 			/* Past the subtree just read; the reader frees it. */
 			r = xmlTextReaderNext(reader);
 			continue;
+		} else if (depth == 2 && c.ms != NULL && name != NULL &&
+		    str_starts(name, "rpminfo_")) {
+			if ((node = xmlTextReaderExpand(reader)) == NULL)
+				goto fail;
+			if ((rc = oval_ms_element(&c, name, node, cause)) != 0)
+				goto out;
+			r = xmlTextReaderNext(reader);
+			continue;
 		}
 		r = xmlTextReaderRead(reader);
 	}
@@ -867,13 +1357,17 @@ oval_import(struct vulndb *vdb, const char *feed, const char *data, size_t len,
 		rc = fail(cause, HS_EINVAL, "not an OVAL document (empty)");
 		goto out;
 	}
+	if (c.ms != NULL && (rc = oval_ms_finish(&c, cause)) != 0)
+		goto out;
 	log_debug("%s: %lld definitions, %lld rows; skipped %lld of other classes,"
 	    " %lld without CVE, %lld packages with no RHEL release, %lld negated"
-	    " criteria, %lld Ubuntu states; %lld module-stream rows", feed,
+	    " criteria, %lld Ubuntu states, %lld Microsoft tests unresolved,"
+	    " %lld of another operation; %lld module-stream rows", feed,
 	    (long long)c.st.definitions, (long long)*records,
 	    (long long)c.st.skipped_class, (long long)c.st.skipped_nocve,
 	    (long long)c.st.skipped_norelease, (long long)c.st.negated,
-	    (long long)c.st.ubuntu_skipped, (long long)c.st.module_rows);
+	    (long long)c.st.ubuntu_skipped, (long long)c.st.ms_unresolved,
+	    (long long)c.st.ms_operation, (long long)c.st.module_rows);
 	goto out;
 
 fail:
@@ -888,12 +1382,14 @@ fail:
 out:
 	if (reader != NULL)
 		xmlFreeTextReader(reader);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	if (taken != NULL)
 		xmlFreeDoc(taken);
 	if (io.ar != NULL)
 		archive_read_free(io.ar);
 	free(io.err);
 	free(c.xml_error);
+	oval_ms_free(c.ms);
 	free(head);
 	return rc;
 }

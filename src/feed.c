@@ -15,9 +15,13 @@
 static const struct feed_format *feed_formats[] = {
 	&feed_format_alpine_secdb,
 	&feed_format_debian_tracker,
+	&feed_format_photon,
+	&feed_format_bodhi,
 	&feed_format_osv,
 	&feed_format_oval,
 	&feed_format_csaf,
+	&feed_format_updateinfo,
+	&feed_format_eol,
 };
 
 const struct feed_format *
@@ -74,6 +78,37 @@ feed_archive_filters(struct archive *ar)
 	archive_read_support_filter_bzip2(ar);
 	archive_read_support_filter_xz(ar);
 	archive_read_support_filter_zstd(ar);
+}
+
+/*
+ * First line of defence for XML feeds, before libxml2 sees a byte: a
+ * DOCTYPE in the prolog (before the first start tag, within the first
+ * FEED_XML_HEAD bytes) is refused, naming what it declares.
+ */
+int
+feed_xml_check_head(const char *data, size_t len, const char *what, char **cause)
+{
+	size_t		 i;
+	const char	*dt, *ent;
+
+	if (len > FEED_XML_HEAD)
+		len = FEED_XML_HEAD;
+	for (i = 0; i + 1 < len; i++) {
+		if (data[i] == '<' && data[i + 1] != '!' && data[i + 1] != '?')
+			break;
+	}
+	if ((dt = memmem(data, i, "<!DOCTYPE", 9)) == NULL)
+		return 0;
+	if ((ent = memmem(dt, i - (dt - data), "<!ENTITY", 8)) != NULL) {
+		if (memmem(ent, i - (ent - data), "SYSTEM", 6) != NULL ||
+		    memmem(ent, i - (ent - data), "PUBLIC", 6) != NULL)
+			return fail(cause, HS_EINVAL, "external entity declaration"
+			    " refused: %s needs no DTD", what);
+		return fail(cause, HS_EINVAL, "entity declaration refused: %s"
+		    " needs no DTD", what);
+	}
+	return fail(cause, HS_EINVAL, "DOCTYPE declaration refused: %s needs no DTD",
+	    what);
 }
 
 static const char *

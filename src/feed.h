@@ -35,11 +35,23 @@ extern const struct feed_format feed_format_alpine_secdb;
 extern const struct feed_format feed_format_osv;
 extern const struct feed_format feed_format_oval;
 extern const struct feed_format feed_format_csaf;
+extern const struct feed_format feed_format_updateinfo;
+extern const struct feed_format feed_format_photon;
+extern const struct feed_format feed_format_bodhi;
+extern const struct feed_format feed_format_eol;
 
 /* CVSS v3.0/v3.1 base score of a vector ("CVSS:3.1/AV:N/…"); HS_EINVAL when malformed. */
 int	feed_cvss3_score(const char *vector, double *score);
 /* CVSS v4.0 base score of a vector ("CVSS:4.0/AV:N/…"), threat and environmental metrics honoured. */
 int	feed_cvss4_score(const char *vector, double *score);
+
+/*
+ * An XML feed's prolog: HS_EINVAL when a DOCTYPE (an entity declaration, an
+ * external one) comes before the first element, saying "WHAT needs no DTD".
+ */
+#define FEED_XML_HEAD	65536
+int	feed_xml_check_head(const char *data, size_t len, const char *what,
+	    char **cause);
 
 /* Largest feed file read (the whole Debian tracker JSON is tens of MB). */
 #define FEED_MAX_SIZE	((size_t)1 << 30)

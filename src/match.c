@@ -108,6 +108,7 @@ struct match_walk {
 	struct match_ctx	**by_name;
 	size_t			  n;
 	int			  source;
+	const char		 *image_arch;	/* most packages' architecture */
 };
 
 static char *
@@ -197,6 +198,41 @@ match_affected(const struct match_ctx *ctx, const struct advisory *a)
 
 static const char	*match_rpm_stream(const char *, size_t *);
 
+/* "ksplice1" in an rpm release ("1.1.1g-15.ksplice1.el8_3"); NULL if none. */
+static const char *
+match_ksplice(const char *v, size_t *len)
+{
+	const char	*rel, *p;
+
+	if (v == NULL || (rel = strrchr(v, '-')) == NULL)
+		return NULL;
+	for (p = rel; (p = strstr(p, "ksplice")) != NULL; p += 7) {
+		if (p[-1] != '.' && p[-1] != '-')
+			continue;
+		*len = 7 + strspn(p + 7, "0123456789");
+		return p;
+	}
+	return NULL;
+}
+
+/*
+ * Oracle's Ksplice userspace packages ("…ksplice1.el8_3") are patched live
+ * in place of the ordinary build: a Ksplice fix applies to a Ksplice build
+ * of the same series only, an ordinary fix to ordinary builds only.
+ */
+static int
+match_ksplice_same(const char *installed, const char *fix)
+{
+	const char	*a, *b;
+	size_t		 alen = 0, blen = 0;
+
+	a = match_ksplice(installed, &alen);
+	b = match_ksplice(fix, &blen);
+	if (a == NULL || b == NULL)
+		return a == NULL && b == NULL;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 static int
 match_cb(const struct advisory *a, void *arg)
 {
@@ -205,6 +241,10 @@ match_cb(const struct advisory *a, void *arg)
 	size_t			 len, i;
 	int			 affected;
 
+	if (match_ecosystem(ctx->pkg, a) == ECO_RPM && !match_ksplice_same(
+	    ctx->version, a->fixed_version != NULL ? a->fixed_version :
+	    a->last_affected))
+		return 0;
 	/* Rows come by id: one entry per id (and namespace) is enough. */
 	if (ctx->nseen == 0 || strcmp(ctx->seen[ctx->nseen - 1], a->vuln_id) != 0) {
 		if ((ctx->nseen & (ctx->nseen - 1)) == 0)
@@ -259,16 +299,31 @@ match_hit_cmp_id(const void *va, const void *vb)
 /*
  * The minor-release stream of an rpm version: "el9_2" in "7.76.1-23.el9_2.4",
  * none in "7.76.1-26.el9" (the main line) or a module's "module+el8.3.0+…".
- * Sets *len and returns a pointer into v, or NULL.
+ * An Oracle UEK kernel ("5.4.17-2136.300.7.el8uek") is on its upstream line,
+ * "5.4": UEK R6 and R7 (5.15) are fixed apart. Sets *len and returns a
+ * pointer into v, or NULL.
  */
 static const char *
 match_rpm_stream(const char *v, size_t *len)
 {
-	const char	*rel, *p;
+	const char	*rel, *p, *ver;
 	size_t		 n, m;
 
 	if (v == NULL || (rel = strrchr(v, '-')) == NULL)
 		return NULL;
+	if ((p = strstr(rel, "uek")) != NULL && p[-1] != '-' &&
+	    (p[3] == '\0' || p[3] == '.')) {
+		ver = v + strspn(v, "0123456789");
+		ver = *ver == ':' ? ver + 1 : v;
+		n = strspn(ver, "0123456789");
+		if (n == 0 || ver[n] != '.')
+			return NULL;
+		m = strspn(ver + n + 1, "0123456789");
+		if (m == 0)
+			return NULL;
+		*len = n + 1 + m;
+		return ver;
+	}
 	for (p = rel + 1; (p = strstr(p, "el")) != NULL; p += 2) {
 		if (p[-1] != '.' && p[-1] != '-')
 			continue;
@@ -791,6 +846,49 @@ match_walk_cmp_bin(const void *a, const void *b)
 	    match_key(*(struct match_ctx *const *)b, 0));
 }
 
+/*
+ * Does a row for architecture arch (NULL: every one) apply to pkg? Its own
+ * architecture must be the row's; a noarch package is the image's (Oracle
+ * lists noarch packages under each architecture's criteria), and a row for
+ * noarch applies whatever the package became since.
+ */
+static int
+match_arch_applies(const char *arch, const struct package *pkg,
+    const char *image_arch)
+{
+	const char	*mine = pkg->arch;
+
+	if (arch == NULL || mine == NULL || strcmp(arch, "noarch") == 0)
+		return 1;
+	if (strcmp(mine, "noarch") == 0)
+		mine = image_arch;
+	return mine == NULL || strcmp(arch, mine) == 0;
+}
+
+/* The architecture most of the inventory's packages are built for; NULL if none. */
+static const char *
+match_image_arch(const struct inventory *inv)
+{
+	const char	*arch[16], *a;
+	size_t		 count[16], n = 0, i, j, best = 0;
+
+	for (i = 0; i < inv->npkgs; i++) {
+		if ((a = inv->pkgs[i].arch) == NULL || strcmp(a, "noarch") == 0)
+			continue;
+		for (j = 0; j < n && strcmp(arch[j], a) != 0; j++)
+			/* nothing */;
+		if (j == n) {
+			if (n == NELEM(arch))
+				continue;	/* a 17th architecture counts for none */
+			arch[n] = a;
+			count[n++] = 0;
+		}
+		if (++count[j] > count[best])
+			best = j;
+	}
+	return n > 0 ? arch[best] : NULL;
+}
+
 static int
 match_walk_cb(const struct advisory *a, void *arg)
 {
@@ -811,6 +909,8 @@ match_walk_cb(const struct advisory *a, void *arg)
 		ctx = w->by_name[lo];
 		if (strcmp(match_key(ctx, w->source), a->package) != 0)
 			break;
+		if (!match_arch_applies(a->arch, ctx->pkg, w->image_arch))
+			continue;
 		ctx->version = w->source ? ctx->src_version : ctx->pkg->version;
 		match_cb(a, ctx);
 	}
@@ -922,6 +1022,9 @@ match_inventory(struct vulndb *vdb, const struct inventory *inv,
 		if (ctx->bin_ok)
 			bin.by_name[bin.n++] = ctx;
 	}
+	src.image_arch = bin.image_arch = match_image_arch(inv);
+	qsort(src.by_name, src.n, sizeof *src.by_name, match_walk_cmp_src);
+	qsort(bin.by_name, bin.n, sizeof *bin.by_name, match_walk_cmp_bin);
 
 	/* A few statements for the whole inventory, not two per package. */
 	if (os)

@@ -272,7 +272,7 @@ inventory_add(struct inventory *inv, const char *name, const char *version,
 		inv->pkgs = xreallocarray(inv->pkgs, inv->npkgs == 0 ? 1 :
 		    inv->npkgs * 2, sizeof *inv->pkgs);
 	p = &inv->pkgs[inv->npkgs++];
-	memset(p, 0, sizeof *p);
+	memset(p, 0, sizeof *p);	/* location, purl, layer: none yet */
 	p->name = xstrdup(name);
 	p->version = xstrdup(version);
 	p->source_name = xstrdup(source_name != NULL && *source_name != '\0' ?
@@ -414,7 +414,24 @@ image_result_clear(struct image_result *r)
 	finding_list_clear(&r->fixed);
 	free(r->error);
 	free(r->warning);
+	free(r->eol_date);
+	free(r->eol_support);
 	memset(r, 0, sizeof *r);
+}
+
+char *
+image_result_eol_message(const struct image_result *r)
+{
+	const struct os_info	*os;
+
+	if (!r->eol_reached || r->eol_date == NULL || r->inv == NULL)
+		return NULL;
+	os = &r->inv->os;
+	return xasprintf("%s %s reached end of %s on %s: no more fixes",
+	    os->id != NULL ? os->id : "the operating system",
+	    os->version_id != NULL ? os->version_id : os->namespace != NULL ?
+	    os->namespace : "", r->eol_support != NULL ? r->eol_support :
+	    "support", r->eol_date);
 }
 
 struct run_result *

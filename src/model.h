@@ -181,12 +181,19 @@ struct image_result {
 	char			*error;		/* non-NULL: the image could not be scanned */
 	char			*warning;	/* scanned, but its packages were not all checked */
 	int			 warning_fails;	/* and the policy fails it (--fail-on-unchecked) */
+	/* Its release's end of support (the database's eol table); NULL unknown. */
+	char			*eol_date;	/* "2023-05-31" */
+	char			*eol_support;	/* "standard support"; may be NULL */
+	int			 eol_reached;	/* the date has come: no more fixes */
+	int			 eol_fails;	/* and the policy fails it (--fail-on-eol) */
 	double			 seconds;	/* wall time for this image */
 	/* Filled by the history diff: findings of the previous build gone now. */
 	struct finding_list	 fixed;
 	int			 has_previous;	/* the image was in the previous build */
 };
 void	image_result_clear(struct image_result *);
+/* "ubuntu 18.04 reached end of standard support on 2023-05-31: no more fixes"; NULL if not. */
+char	*image_result_eol_message(const struct image_result *);
 
 /* Result of a whole run: what the history stores and the reports read. */
 /* Counts by severity for one build of the history (the trend chart). */

@@ -406,7 +406,7 @@ pkg_os_detect(const struct rootfs *root, struct os_info *os)
 {
 	static const char	*rh_files[] = { "etc/redhat-release",
 	    "etc/centos-release", "etc/rocky-release", "etc/almalinux-release",
-	    "etc/fedora-release", "etc/system-release" };
+	    "etc/fedora-release", "etc/oracle-release", "etc/system-release" };
 	const struct kept_file	*kf;
 	struct os_info		 lsb;
 	char			*line;
@@ -460,6 +460,32 @@ pkg_os_detect(const struct rootfs *root, struct os_info *os)
 	}
 	pkg_os_namespace(os);
 	return 0;
+}
+
+/*
+ * Amazon Linux's release as its advisories name it: "2" (VERSION_ID "2"),
+ * "2023" (VERSION_ID "2023", system-release's "2023.1.20230825"), "2022";
+ * Amazon Linux 1 is "1" whatever its YYYY.MM ("2018.03"). NULL if none.
+ */
+static char *
+amzn_release(const char *v)
+{
+	char	*major, *end;
+	long	 n;
+
+	if (v == NULL || !isdigit((unsigned char)*v))
+		return NULL;
+	major = version_components(v, 1);
+	n = strtol(major, &end, 10);
+	if (*end != '\0' || n <= 0) {
+		free(major);
+		return NULL;
+	}
+	if (n >= 2010 && n <= 2018 && strchr(v, '.') != NULL) {
+		free(major);
+		return xstrdup("1");
+	}
+	return major;
 }
 
 static int
@@ -525,8 +551,13 @@ pkg_os_namespace(struct os_info *os)
 			tmp = version_components(v, 1);
 			ns = xasprintf("%s:%s", id, tmp);
 		}
-	} else if (strcmp(id, "fedora") == 0 || strcmp(id, "amzn") == 0 ||
-	    strcmp(id, "sles") == 0 || strcmp(id, "opensuse-leap") == 0) {
+	} else if (strcmp(id, "amzn") == 0) {
+		if ((tmp = amzn_release(v)) != NULL)
+			ns = xasprintf("amzn:%s", tmp);
+	} else if (strcmp(id, "fedora") == 0 ||
+	    strcmp(id, "sles") == 0 || strcmp(id, "opensuse-leap") == 0 ||
+	    strcmp(id, "sle-micro") == 0 || strcmp(id, "sl-micro") == 0 ||
+	    strcmp(id, "opensuse-leap-micro") == 0) {
 		if (v != NULL)
 			ns = xasprintf("%s:%s", id, v);
 	} else if (strcmp(id, "opensuse-tumbleweed") == 0)
@@ -535,6 +566,12 @@ pkg_os_namespace(struct os_info *os)
 		if (v != NULL && isdigit((unsigned char)*v)) {
 			tmp = version_components(v, 2);
 			ns = xasprintf("%s:%s", id, tmp);
+		}
+	} else if (strcmp(id, "photon") == 0) {
+		/* Photon's advisories name "4.0" whatever the point release. */
+		if (v != NULL && isdigit((unsigned char)*v)) {
+			tmp = version_components(v, 1);
+			ns = xasprintf("photon:%s.0", tmp);
 		}
 	} else if (strcmp(id, "wolfi") == 0 || strcmp(id, "chainguard") == 0)
 		ns = xasprintf("%s:rolling", id);

@@ -30,6 +30,7 @@ static const struct wanted wanted_files[] = {
 	W("etc/rocky-release"),
 	W("etc/almalinux-release"),
 	W("etc/system-release"),
+	W("etc/oracle-release"),
 	W("etc/fedora-release"),
 	W("etc/SuSE-release"),
 	W("var/lib/dpkg/status"),

@@ -13,6 +13,7 @@ struct policy {
 	int			 fail_on_new;	/* enum severity, -1 when not set */
 	int			 ignore_unfixed;
 	int			 fail_unchecked;	/* an image not checked fails */
+	int			 fail_eol;	/* an image past its release's end of support fails */
 	struct ignore_list	 ignores;
 	size_t			 nfiles;
 	char			*today;		/* NULL: the local date */
@@ -96,11 +97,17 @@ policy_set_fail_unchecked(struct policy *p, int on)
 	p->fail_unchecked = on;
 }
 
+void
+policy_set_fail_eol(struct policy *p, int on)
+{
+	p->fail_eol = on;
+}
+
 int
 policy_active(const struct policy *p)
 {
 	return p->fail_on >= 0 || p->fail_on_new >= 0 || p->ignore_unfixed ||
-	    p->fail_unchecked || p->nfiles != 0;
+	    p->fail_unchecked || p->fail_eol || p->nfiles != 0;
 }
 
 static char *
@@ -121,6 +128,8 @@ policy_summary(const struct policy *p)
 		buf_adds(&b, "; findings without a fix ignored");
 	if (p->fail_unchecked)
 		buf_adds(&b, "; fail on an image not checked");
+	if (p->fail_eol)
+		buf_adds(&b, "; fail on a release past its end of support");
 	if (p->nfiles != 0) {
 		for (i = 0; i < p->ignores.n; i++)
 			expired += p->ignores.v[i].expired;
@@ -226,6 +235,7 @@ int
 policy_apply(const struct policy *p, struct run_result *rr)
 {
 	struct image_result	*r;
+	char			*msg;
 	size_t			 i, j;
 
 	clear_reasons(rr);
@@ -242,6 +252,14 @@ policy_apply(const struct policy *p, struct run_result *rr)
 			add_reason(rr, xasprintf("%s: not checked: %s", r->reference,
 			    r->warning));
 			r->warning_fails = 1;
+			rr->policy_failed = 1;
+		}
+		r->eol_fails = 0;
+		if (p->fail_eol && r->error == NULL && r->eol_reached &&
+		    (msg = image_result_eol_message(r)) != NULL) {
+			add_reason(rr, xasprintf("%s: %s", r->reference, msg));
+			free(msg);
+			r->eol_fails = 1;
 			rr->policy_failed = 1;
 		}
 	}

@@ -57,6 +57,8 @@ int	policy_set_fail_on_new(struct policy *, const char *severity, char **cause);
 void	policy_set_ignore_unfixed(struct policy *, int);
 /* --fail-on-unchecked: an image scanned but not checked (r->warning) fails. */
 void	policy_set_fail_unchecked(struct policy *, int);
+/* --fail-on-eol: an image whose release is past its end of support fails. */
+void	policy_set_fail_eol(struct policy *, int);
 /* --ignore FILE, any number of times. */
 int	policy_load_ignore(struct policy *, const char *path, char **cause);
 /* For tests: the date expiry is judged against ("YYYY-MM-DD"). */

@@ -38,6 +38,26 @@ str_take(char *s)
 	return j;
 }
 
+/* The release's end of support, null when the database knows none. */
+static json_t *
+json_eol(const struct image_result *r)
+{
+	char	*msg;
+	json_t	*o;
+
+	if (r->eol_date == NULL)
+		return json_null();
+	msg = image_result_eol_message(r);
+	o = json_pack("{s:s, s:o, s:b, s:b, s:o}",
+	    "date", r->eol_date,
+	    "support", str_or_null(r->eol_support),
+	    "reached", r->eol_reached,
+	    "fails", r->eol_fails,
+	    "message", str_or_null(msg));
+	free(msg);
+	return o;
+}
+
 static json_t *
 json_packages(const struct inventory *inv)
 {
@@ -129,6 +149,7 @@ json_image(const struct image_result *r)
 	    "digest", str_or_null(r->digest));
 	if (r->inv != NULL) {
 		json_object_set_new(o, "os", json_os(&r->inv->os));
+		json_object_set_new(json_object_get(o, "os"), "eol", json_eol(r));
 		json_object_set_new(o, "packages", json_packages(r->inv));
 	} else {
 		json_object_set_new(o, "os", json_null());

@@ -206,7 +206,8 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 	const struct finding		*f;
 	struct junit_case		*cases;
 	size_t				 ncases, i, nfail = 0, nskip = 0;
-	char				*classname, *s;
+	size_t				 ncases_eol = 0;
+	char				*classname, *s, *eol;
 	const char			*name = r->reference;
 
 	classname = junit_classname(name);
@@ -221,10 +222,17 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 	}
 	nfail += junit_scan_outcome(r) == SCAN_FAILED;
 	nskip += junit_scan_outcome(r) == SCAN_SKIPPED;
+	/* A release past its end of support: a case of its own. */
+	eol = r->error == NULL ? image_result_eol_message(r) : NULL;
+	if (eol != NULL) {
+		ncases_eol = 1;
+		nfail += r->eol_fails;
+		nskip += !r->eol_fails;
+	}
 
 	report_xw_start(xw, "testsuite");
 	report_xw_attr(xw, "name", name);
-	report_xw_attrf(xw, "tests", "%zu", ncases + 1);
+	report_xw_attrf(xw, "tests", "%zu", ncases + 1 + ncases_eol);
 	report_xw_attrf(xw, "failures", "%zu", nfail);
 	report_xw_attrf(xw, "errors", "%d", junit_scan_outcome(r) == SCAN_ERROR);
 	report_xw_attrf(xw, "skipped", "%zu", nskip);
@@ -284,6 +292,27 @@ junit_suite(struct report_xw *xw, const struct run_result *rr, size_t idx)
 		free(s);
 	}
 	report_xw_end(xw);
+
+	if (eol != NULL) {
+		report_xw_start(xw, "testcase");
+		report_xw_attr(xw, "classname", classname);
+		report_xw_attr(xw, "name", "end of life");
+		report_xw_attr(xw, "time", "0");
+		s = xasprintf("%s: %s", r->reference, eol);
+		if (r->eol_fails) {
+			report_xw_start(xw, "failure");
+			report_xw_attr(xw, "type", "EndOfLife");
+			report_xw_attr(xw, "message", s);
+			report_xw_text(xw, s);
+		} else {
+			report_xw_start(xw, "skipped");
+			report_xw_attr(xw, "message", s);
+		}
+		report_xw_end(xw);
+		report_xw_end(xw);
+		free(s);
+		free(eol);
+	}
 
 	for (i = 0; i < ncases; i++) {
 		f = cases[i].f;

@@ -287,6 +287,7 @@ static void
 xml_image(struct report_xw *xw, const struct image_result *r, size_t idx)
 {
 	const struct os_info	*os;
+	char			*eol;
 	size_t			 i, nfail = 0, nignored = 0, nnew = 0, nfixed = 0;
 
 	for (i = 0; i < r->findings.n; i++) {
@@ -321,6 +322,18 @@ xml_image(struct report_xw *xw, const struct image_result *r, size_t idx)
 	}
 	report_xw_element(xw, "error", r->error);
 	report_xw_element(xw, "warning", r->warning);
+	if (r->eol_date != NULL) {
+		eol = image_result_eol_message(r);
+		report_xw_start(xw, "eol");
+		report_xw_attr(xw, "date", r->eol_date);
+		report_xw_attr(xw, "support", r->eol_support);
+		report_xw_attr(xw, "reached", r->eol_reached ? "yes" : "no");
+		report_xw_attr(xw, "fails", r->eol_fails ? "yes" : "no");
+		if (eol != NULL)
+			report_xw_text(xw, eol);
+		free(eol);
+		report_xw_end(xw);
+	}
 	for (i = 0; i < r->findings.n; i++)
 		xml_finding(xw, "finding", &r->findings.v[i], 1);
 	for (i = 0; i < r->fixed.n; i++) {

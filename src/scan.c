@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "db.h"
 #include "match.h"
 #include "pkg.h"
@@ -39,6 +41,40 @@ scan_rootfs(const struct image *img, const struct source_options *opts,
 	return 0;
 }
 
+/* Today in UTC as "YYYY-MM-DD"; HULLSCAN_TODAY (the same form) for tests. */
+static void
+scan_today(char out[11])
+{
+	const char	*env = getenv("HULLSCAN_TODAY");
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+
+	if (env != NULL && strlen(env) == 10 && env[4] == '-' && env[7] == '-') {
+		memcpy(out, env, 11);
+		return;
+	}
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		memcpy(out, "0000-00-00", 11);
+}
+
+/* The release's end of support, and whether it has come. */
+static void
+scan_eol(struct vulndb *db, struct image_result *r)
+{
+	char	today[11];
+
+	free(r->eol_date);
+	free(r->eol_support);
+	r->eol_date = r->eol_support = NULL;
+	r->eol_reached = r->eol_fails = 0;
+	if (r->inv == NULL || r->inv->os.namespace == NULL ||
+	    vulndb_eol(db, r->inv->os.namespace, &r->eol_date,
+	    &r->eol_support) != 1)
+		return;
+	scan_today(today);
+	r->eol_reached = strcmp(r->eol_date, today) <= 0;
+}
+
 /* The inventory's own warning (files not read), then what coverage adds. */
 static void
 scan_warning(struct image_result *r, char *coverage)
@@ -70,6 +106,7 @@ scan_coverage(struct vulndb *db, struct image_result *r)
 	size_t			 i, nos = 0, nlang[ECO_LAST + 1] = { 0 };
 	int			 e;
 
+	scan_eol(db, r);
 	if (inv == NULL || inv->npkgs == 0) {
 		scan_warning(r, NULL);
 		return;

@@ -27,7 +27,8 @@ void	scan_refs_free(struct image_ref **, size_t n);
 /*
  * After matching r's inventory against db: r->warning when its packages were
  * not checked because db holds nothing for its OS (or the OS is unknown), so
- * that "no findings" is never mistaken for "nothing vulnerable".
+ * that "no findings" is never mistaken for "nothing vulnerable"; r->eol_*
+ * from db's end-of-life table (reached: the date is today or past, UTC).
  */
 void	scan_coverage(struct vulndb *db, struct image_result *r);
 

@@ -25,6 +25,7 @@
 #include "util.h"
 
 #define UPDATE_CONF_MAX		(1 << 20)
+#define UPDATE_INDEX_MAX	(4 << 20)	/* a mirror.list or repomd.xml */
 
 /* What the database held for a feed before this update. */
 struct update_prev {
@@ -554,6 +555,128 @@ out:
 	return rc;
 }
 
+static int
+update_is_http(struct strview s)
+{
+	return (s.len > 7 && memcmp(s.ptr, "http://", 7) == 0) ||
+	    (s.len > 8 && memcmp(s.ptr, "https://", 8) == 0);
+}
+
+/* A small index (mirror.list, repomd.xml) at url, through the mirror if set. */
+static int
+update_get_index(struct update *u, const struct update_feed *f, const char *url,
+    struct buf *body, char **cause)
+{
+	char	*mirrored = NULL, *etag = NULL, *lm = NULL;
+	long	 status = 0;
+	int	 rc;
+
+	if (u->opts->mirror != NULL &&
+	    (mirrored = update_mirror_url(u->opts->mirror, url)) != NULL)
+		url = mirrored;
+	if (str_starts(url, "file://"))
+		rc = update_read_file(url, body, &lm, cause);
+	else
+		rc = update_fetch(u, f, url, NULL, body, &status, &etag, &lm, cause);
+	update_progress_clear(u);
+	if (rc == 0 && body->len > UPDATE_INDEX_MAX)
+		rc = fail(cause, HS_ELIMIT, "%s: larger than %d bytes", url,
+		    UPDATE_INDEX_MAX);
+	free(mirrored);
+	free(etag);
+	free(lm);
+	return rc;
+}
+
+/* The href of repomd.xml's <data type="updateinfo"> <location>; NULL if none. */
+static char *
+update_repomd_updateinfo(const struct buf *b)
+{
+	const char	*p, *end, *h, *q;
+	size_t		 n;
+
+	if (b->data == NULL || (p = memmem(b->data, b->len,
+	    "type=\"updateinfo\"", 17)) == NULL)
+		return NULL;
+	n = b->len - (p - b->data);
+	if ((end = memmem(p, n, "</data>", 7)) == NULL)
+		end = p + n;
+	if ((h = memmem(p, end - p, "<location", 9)) == NULL ||
+	    (h = memmem(h, end - h, "href=\"", 6)) == NULL)
+		return NULL;
+	h += 6;
+	if ((q = memchr(h, '"', end - h)) == NULL || q == h)
+		return NULL;
+	for (p = h; p < q; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '\\' || *p == '?' || *p == '#')
+			return NULL;
+	}
+	if (*h == '/' || memmem(h, q - h, "..", 2) != NULL ||
+	    memmem(h, q - h, "://", 3) != NULL)
+		return NULL;
+	return xstrndup(h, q - h);
+}
+
+/*
+ * A yum repository's updateinfo (Amazon Linux publishes its ALAS that way):
+ * a feed URL naming the repository's mirror.list (its first URL is the
+ * repository) or its repodata/repomd.xml resolves to the updateinfo file
+ * repomd.xml lists, whose name changes with each publication. *out NULL:
+ * the URL is the feed's own.
+ */
+static int
+update_resolve(struct update *u, const struct update_feed *f, char **out,
+    char **cause)
+{
+	struct buf	 b;
+	struct strview	 in, line;
+	char		*base = NULL, *repomd, *href;
+	size_t		 n;
+	int		 rc;
+
+	*out = NULL;
+	buf_init(&b);
+	if (str_ends(f->url, "/mirror.list")) {
+		if ((rc = update_get_index(u, f, f->url, &b, cause)) != 0)
+			goto out;
+		in.ptr = b.data != NULL ? b.data : "";
+		in.len = b.len;
+		while (base == NULL && sv_getline(&in, &line)) {
+			line = sv_trim(line);
+			if (line.len > 0 && line.ptr[0] != '#' &&
+			    memchr(line.ptr, ' ', line.len) == NULL &&
+			    (update_is_http(line)))
+				base = sv_dup(line);
+		}
+		if (base == NULL) {
+			rc = fail(cause, HS_EINVAL, "%s: no repository URL in it",
+			    f->url);
+			goto out;
+		}
+	} else if (str_ends(f->url, "/repodata/repomd.xml")) {
+		base = xstrndup(f->url, strlen(f->url) -
+		    strlen("/repodata/repomd.xml"));
+	} else
+		return 0;
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = '\0';
+	repomd = xasprintf("%s/repodata/repomd.xml", base);
+	b.len = 0;
+	rc = update_get_index(u, f, repomd, &b, cause);
+	if (rc == 0 && (href = update_repomd_updateinfo(&b)) == NULL)
+		rc = fail(cause, HS_EINVAL, "%s: no updateinfo listed", repomd);
+	else if (rc == 0) {
+		*out = xasprintf("%s/%s", base, href);
+		free(href);
+	}
+	free(repomd);
+out:
+	free(base);
+	buf_free(&b);
+	return rc;
+}
+
 /* Check one feed and re-import it when it changed. */
 static void
 update_one(struct update *u, const struct update_feed *f)
@@ -562,6 +685,7 @@ update_one(struct update *u, const struct update_feed *f)
 	struct buf			 body;
 	char				*mirrored = NULL, *etag = NULL, *lm = NULL;
 	char				*cause = NULL, sha[72], a[32], b[32];
+	char				*resolved = NULL;
 	const char			*url;
 	long				 status = 0;
 	int64_t				 records = 0;
@@ -570,9 +694,11 @@ update_one(struct update *u, const struct update_feed *f)
 
 	buf_init(&body);
 	p = update_prev_find(u, f->name);
-	url = f->url;
+	if ((rc = update_resolve(u, f, &resolved, &cause)) != 0)
+		goto failed;
+	url = resolved != NULL ? resolved : f->url;
 	if (u->opts->mirror != NULL &&
-	    (mirrored = update_mirror_url(u->opts->mirror, f->url)) != NULL)
+	    (mirrored = update_mirror_url(u->opts->mirror, url)) != NULL)
 		url = mirrored;
 	local = str_starts(url, "file://");
 	if (local)
@@ -633,6 +759,7 @@ out:
 	free(etag);
 	free(lm);
 	free(mirrored);
+	free(resolved);
 	buf_free(&body);
 }
 
@@ -730,17 +857,61 @@ update_remove_stale(const char *db)
 	free(esc);
 }
 
+/*
+ * The end-of-life table is updated with the feeds: the eol.tsv beside the
+ * feed list (installed beside feeds.conf) is the feed "eol", unless the list
+ * names an eol feed of its own. Returns 1 with *f filled (its url allocated).
+ */
+static int
+update_eol_feed(const struct update_conf *conf, struct update_feed *f)
+{
+	struct stat	 st;
+	char		*dir, *path, abs[PATH_MAX], *slash;
+	size_t		 i;
+
+	memset(f, 0, sizeof *f);
+	for (i = 0; i < conf->n; i++) {
+		if ((conf->feeds[i].format != NULL &&
+		    strcmp(conf->feeds[i].format, "eol") == 0) ||
+		    strcmp(conf->feeds[i].name, "eol") == 0)
+			return 0;
+	}
+	if (conf->path == NULL)
+		return 0;
+	dir = xstrdup(conf->path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
+	path = xasprintf("%s/eol.tsv", dir);
+	free(dir);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    realpath(path, abs) == NULL) {
+		free(path);
+		return 0;
+	}
+	free(path);
+	f->name = "eol";
+	f->format = "eol";
+	f->url = xasprintf("file://%s", abs);
+	return 1;
+}
+
 int
 update_run(const struct update_options *opts, const struct update_conf *conf,
     int *failed, char **cause)
 {
-	struct update	 u;
-	struct vulndb	*live = NULL;
-	struct stat	 st;
-	size_t		 i;
-	int		 lockfd = -1, rc;
+	struct update		 u;
+	struct update_feed	 eol;
+	struct vulndb		*live = NULL;
+	struct stat		 st;
+	size_t			 i;
+	int			 lockfd = -1, rc;
 
 	*failed = 0;
+	memset(&eol, 0, sizeof eol);
 	memset(&u, 0, sizeof u);
 	u.opts = opts;
 	if ((rc = mkdir_parents(opts->db, cause)) != 0)
@@ -765,6 +936,8 @@ update_run(const struct update_options *opts, const struct update_conf *conf,
 	u.fetch = fetch_new(&opts->fetch);
 	for (i = 0; i < conf->n; i++)
 		update_one(&u, &conf->feeds[i]);
+	if (update_eol_feed(conf, &eol))
+		update_one(&u, &eol);
 
 	if (u.vdb != NULL) {
 		if ((rc = update_write_checks(&u, u.vdb, cause)) != 0 ||
@@ -793,6 +966,7 @@ out:
 		update_signals(NULL);
 	}
 	fetch_free(u.fetch);
+	free(eol.url);
 	for (i = 0; i < u.nprev; i++) {
 		free(u.prev[i].name);
 		free(u.prev[i].sha256);

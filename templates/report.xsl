@@ -392,6 +392,8 @@
                   <xsl:when test="@scanned = 'no'"><span class="tag tag-error">not scanned</span></xsl:when>
                   <xsl:when test="@failing &gt; 0"><span class="tag tag-fail">fails</span></xsl:when>
                   <xsl:when test="warning"><span class="tag tag-warn">not checked</span></xsl:when>
+                  <xsl:when test="eol[@fails = 'yes']"><span class="tag tag-fail">end of life</span></xsl:when>
+                  <xsl:when test="eol[@reached = 'yes']"><span class="tag tag-warn">end of life</span></xsl:when>
                   <xsl:otherwise><span class="tag tag-pass">passes</span></xsl:otherwise>
                 </xsl:choose>
               </td>
@@ -450,6 +452,11 @@
       <xsl:if test="warning">
         <div class="warnbox">
           <strong>Not checked: </strong><xsl:value-of select="warning"/>
+        </div>
+      </xsl:if>
+      <xsl:if test="eol[@reached = 'yes']">
+        <div class="warnbox">
+          <strong>End of life: </strong><xsl:value-of select="eol"/>
         </div>
       </xsl:if>
       <xsl:choose>

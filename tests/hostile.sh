@@ -215,8 +215,12 @@ open(d + "/laughs.xml", "w").write('<?xml version="1.0"?>\n<!DOCTYPE oval_defini
     '<oval_definitions xmlns="http://oval.mitre.org/XMLSchema/oval-definitions-5"><definitions>'
     '<definition id="oval:x:def:1" class="patch"><metadata><title>&l9;</title></metadata></definition>'
     '</definitions></oval_definitions>')
+open(d + "/deep-ui.xml", "w").write('<?xml version="1.0"?>\n<updates><update type="security">'
+    + "<a>" * deep + "</a>" * deep + "</update></updates>")
+open(d + "/laughs-ui.xml", "w").write('<?xml version="1.0"?>\n<!DOCTYPE updates [' + "".join(lol) + ']>\n'
+    '<updates><update type="security"><id>ALAS-1</id><title>&l9;</title></update></updates>')
 PY
-for fmt in osv debian-tracker alpine-secdb csaf; do
+for fmt in osv debian-tracker alpine-secdb csaf photon bodhi; do
 	for f in deep deep-obj; do
 		start=$(date +%s)
 		expect_status "db import --format $fmt of $f JSON (200,000 levels): exit 2" 2 \
@@ -230,6 +234,14 @@ for f in deep laughs; do
 	expect_status "db import --format oval of $f.xml: exit 2" 2 \
 		"$HULLSCAN" db import --db "$T/vuln-oval.db" --format oval "$T/$f.xml"
 	check "oval $f: one-line error in bounded time" sh -c \
+		"[ \$(wc -l <'$T/err') -eq 1 ] && [ $(( $(date +%s) - start )) -lt 20 ]"
+	diag "$(cat "$T/err")"
+done
+for f in deep-ui laughs-ui; do
+	start=$(date +%s)
+	expect_status "db import --format updateinfo of $f.xml: exit 2" 2 \
+		"$HULLSCAN" db import --db "$T/vuln-ui.db" --format updateinfo "$T/$f.xml"
+	check "updateinfo $f: one-line error in bounded time" sh -c \
 		"[ \$(wc -l <'$T/err') -eq 1 ] && [ $(( $(date +%s) - start )) -lt 20 ]"
 	diag "$(cat "$T/err")"
 done

@@ -343,8 +343,9 @@ grep -q "schema version 4 is newer" "$T/err" && ok "... naming its schema versio
 	{ not_ok "version 4 message"; diag "$(cat "$T/err")"; }
 
 # --- 6. The CBL-Mariner SQLite fixture: detected, inventoried, nothing to match --
-# No importer writes a mariner:2.0 namespace yet (Mariner's OVAL is not read):
-# the image is inventoried in full and its scan is clean, not an error.
+# This database holds no mariner:2.0 rows (Microsoft's OVAL is tested in
+# distros.sh): the image is inventoried in full and its scan is clean, not an
+# error, and never matched against Red Hat's records.
 mkdir -p "$T/mar/var/lib/rpm"
 cp "$FIXTURES/rpmdb/cbl-mariner-2.0-sqlite/rpmdb.sqlite" "$T/mar/var/lib/rpm/"
 mkimage "$T/oci" mariner "$T/mariner.os" "$T/mar"

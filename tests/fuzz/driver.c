@@ -24,7 +24,9 @@
 	X(feed_osv, "feed-osv") X(feed_oval, "feed-oval") \
 	X(feed_csaf, "feed-csaf") X(ignore, "ignore") X(auth, "auth") X(sbom, "sbom") \
 	X(npm, "npm") X(pypi, "pypi") \
-	X(gem, "gem") X(composer, "composer") X(dotnet, "dotnet")
+	X(gem, "gem") X(composer, "composer") X(dotnet, "dotnet") \
+	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon") \
+	X(feed_bodhi, "feed-bodhi") X(feed_eol, "feed-eol")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)

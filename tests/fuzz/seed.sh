@@ -95,8 +95,24 @@ feed-osv)	copy "$F"/feeds/osv/*.json $(ls "$F"/feeds/ubuntu-osv-bionic/*.json | 
 		"$F"/lang/osv/ghsa/*.json "$F"/lang/osv/pypa/*/*.yaml \
 		$(ls "$F"/lang/osv/govulndb/*.json | head -40) $(ls "$F"/lang/osv/rustsec/crates/*.json | head -40)
 	cp "$top_srcdir"/tests/fuzz/seeds/feed-osv/* "$dir/" ;;
-feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 ;;
-feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json ;;
+feed-oval)	copy "$F"/feeds/ubuntu-oval/*.xml "$F"/feeds/redhat-oval/*.bz2 \
+		    "$F"/feeds/azurelinux/vunnel-*.xml "$F"/feeds/oracle/*.xml \
+		    "$F"/feeds/oracle/*.bz2 "$F"/feeds/oracle/vunnel-mock_* ;;
+feed-bodhi)	copy "$F"/feeds/fedora/vunnel-merge-input/*.json "$F"/feeds/fedora/vunnel-input/*.json
+	/usr/bin/python3 -c 'import json,sys,glob; json.dump({"updates": [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/*.json"))]}, open(sys.argv[2], "w"))' \
+	    "$F/feeds/fedora/vunnel-merge-input" "$dir/bodhi-page.json" ;;
+feed-eol)	cp "$top_srcdir/data/eol.tsv" "$dir/eol.tsv" ;;
+feed-photon)	copy "$F"/feeds/photon/*.json "$F"/feeds/photon/vunnel-input/*.json ;;
+feed-updateinfo)
+	for f in "$F"/feeds/amazon/*.xml.gz; do
+		gzip -dc "$f" | head -c 131072 >"$dir/$(basename "$f" .gz)"
+	done ;;
+feed-csaf)	copy "$F"/feeds/redhat-csaf-vex/*.json "$F"/feeds/ubuntu-oval/*.json \
+		    "$F"/feeds/suse/*.json
+	# A tar of two documents, plain and bzip2'd (SUSE's csaf.tar.bz2).
+	mkdir -p "$dir.tmp" && cp "$F"/feeds/suse/*.json "$dir.tmp/" &&
+	    tar -C "$dir.tmp" -cf "$dir/suse-csaf.tar" . &&
+	    tar -C "$dir.tmp" -cjf "$dir/suse-csaf.tar.bz2" . && rm -rf "$dir.tmp" ;;
 ignore|auth)	cp "$top_srcdir/tests/fuzz/seeds/$target"/* "$dir/" ;;
 npm)
 	# The fixture's npm tree: each package.json (modes 0 and 2), the
