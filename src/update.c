@@ -467,15 +467,25 @@ update_http_date(time_t t)
 	return xstrdup(s);
 }
 
-/* Read a file:// URL whole. */
+/* Read a file:// URL whole, or a file built into the binary (builtin:NAME). */
 static int
 update_read_file(const char *url, struct buf *body, char **last_modified, char **cause)
 {
-	struct stat	 st;
-	const char	*path = url + strlen("file://");
-	char		*data;
-	size_t		 len;
-	int		 rc;
+	struct stat		 st;
+	const struct embed_file	*ef;
+	const char		*path = url + strlen("file://");
+	char			*data;
+	size_t			 len;
+	int			 rc;
+
+	if (str_starts(url, "builtin:")) {
+		if ((ef = embed_find(url + strlen("builtin:"))) == NULL)
+			return fail(cause, HS_ENOENT, "%s: not built in", url);
+		buf_free(body);
+		buf_init(body);
+		buf_add(body, ef->data, ef->len);
+		return 0;
+	}
 
 	if (str_starts(path, "localhost/"))
 		path += strlen("localhost");
@@ -700,7 +710,7 @@ update_one(struct update *u, const struct update_feed *f)
 	if (u->opts->mirror != NULL &&
 	    (mirrored = update_mirror_url(u->opts->mirror, url)) != NULL)
 		url = mirrored;
-	local = str_starts(url, "file://");
+	local = str_starts(url, "file://") || str_starts(url, "builtin:");
 	if (local)
 		rc = update_read_file(url, &body, &lm, &cause);
 	else
@@ -859,7 +869,8 @@ update_remove_stale(const char *db)
 
 /*
  * The end-of-life table is updated with the feeds: the eol.tsv beside the
- * feed list (installed beside feeds.conf) is the feed "eol", unless the list
+ * feed list (installed beside feeds.conf; built in with the built-in list)
+ * is the feed "eol", unless the list
  * names an eol feed of its own. Returns 1 with *f filled (its url allocated).
  */
 static int
@@ -878,6 +889,15 @@ update_eol_feed(const struct update_conf *conf, struct update_feed *f)
 	}
 	if (conf->path == NULL)
 		return 0;
+	/* The built-in list's table is built in too. */
+	if (strcmp(conf->path, UPDATE_BUILTIN_CONF) == 0) {
+		if (embed_find("data/eol.tsv") == NULL)
+			return 0;
+		f->name = "eol";
+		f->format = "eol";
+		f->url = xstrdup("builtin:data/eol.tsv");
+		return 1;
+	}
 	dir = xstrdup(conf->path);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';

@@ -89,7 +89,14 @@ samples = {
     "alpine-secdb": fx + "/alpine-secdb/json/v3.10/main.json",
     "oval": fx + "/ubuntu-oval/fetcher_ubuntu_test.xenial.oval.xml",
     "csaf": fx + "/redhat-csaf-vex/rhsa-2022-0011.json",
+    "photon": fx + "/photon/cve_data_photon3.0.json",
+    "updateinfo": fx + "/amazon/updateinfo_AL2023-ALAS2023-2023-001.xml.gz",
 }
+REPOMD = """<?xml version="1.0" encoding="UTF-8"?>
+<repomd xmlns="http://linux.duke.edu/metadata/repo">
+  <data type="updateinfo"><location href="repodata/updateinfo.xml.gz"/></data>
+</repomd>
+"""
 for line in open(conf, encoding="utf-8"):
     fields = []
     for tok in line.split():
@@ -101,6 +108,17 @@ for line in open(conf, encoding="utf-8"):
     name, fmt, url = fields
     path = os.path.join(www, urllib.parse.unquote(url.split("://", 1)[1]))
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    if url.endswith("/mirror.list"):
+        # A yum repository as Amazon publishes it: the mirror list names the
+        # repository, its repomd.xml the updateinfo file.
+        repo = url[:-len("mirror.list")] + "repo/"
+        open(path, "w").write(repo + "\n")
+        rp = os.path.join(www, urllib.parse.unquote(repo.split("://", 1)[1]), "repodata")
+        os.makedirs(rp, exist_ok=True)
+        open(os.path.join(rp, "repomd.xml"), "w").write(REPOMD)
+        shutil.copy(samples[fmt], os.path.join(rp, "updateinfo.xml.gz"))
+        print(name)
+        continue
     if fmt == "osv":
         with zipfile.ZipFile(path, "w") as z:
             for p in sorted(glob.glob(fx + "/osv/*.json")):
@@ -152,14 +170,16 @@ update_case() {	# update_case LABEL BINARY
 	fi
 	"$2" db status --db "$db" >"$T/status" 2>"$T/err" || true
 	# Every listed feed, no other, each with records.
-	if [ "$(cut -f1 "$T/status" | sort)" = "$(sort "$T/feeds.tsv")" ] &&
+	# The feed list's feeds, and the end-of-life table built in beside it.
+	if [ "$(cut -f1 "$T/status" | sort)" = "$( (cat "$T/feeds.tsv"; echo eol) | sort)" ] &&
 	    ! awk -F'\t' '$3 + 0 == 0 { bad = 1 } END { exit !bad }' "$T/status"; then
 		ok "$1: the $NFEEDS feeds of data/feeds.conf are in the database, each with records"
 	else
 		not_ok "$1: the feeds of data/feeds.conf in the database"
 		diag "$(cut -f1,3 "$T/status" | tr '\t\n' ' ;')"
 	fi
-	n=$(grep -c ' 200$' "$T/access" || true)
+	# A yum repository's feed is three files: mirror list, repomd.xml, updateinfo.
+	n=$(grep -v -e '/mirror.list ' -e '/repomd.xml ' "$T/access" | grep -c ' 200$' || true)
 	[ "$n" = "$NFEEDS" ] && ok "$1: nginx served $n feeds (200)" ||
 		{ not_ok "$1: nginx served $n of $NFEEDS feeds"; diag "$(head -5 "$T/access")"; }
 }
