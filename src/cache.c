@@ -179,7 +179,8 @@ cache_load(struct layer_cache *c, const char *digest, struct layer_files **out,
 			push_path(&lf->opaque, &lf->nopaque, column_text(st, 1));
 			continue;
 		}
-		if (kind != KEPT_FILE && kind != KEPT_SYMLINK && kind != KEPT_DIR) {
+		if (kind != KEPT_FILE && kind != KEPT_SYMLINK && kind != KEPT_DIR &&
+		    kind != KEPT_SUMMARY) {
 			sqlite3_finalize(st);
 			layer_files_free(lf);
 			return fail(cause, HS_EINVAL, "layer cache %s: layer %s: unknown "

@@ -13,7 +13,7 @@
  * Bump whenever pkg_wanted() keeps other paths or layer_read() keeps them
  * differently: entries written under another version are never read.
  */
-#define CACHE_WANT_VERSION	1
+#define CACHE_WANT_VERSION	2	/* 2: summaries of jars and executables */
 
 struct layer_cache;
 

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "history.h"
 #include "pkg.h"
+#include "summary.h"
 #include "policy.h"
 #include "report.h"
 #include "scan.h"
@@ -199,6 +200,7 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	a->history_path = xstrdup(HISTORY_DEFAULT_PATH);
 	cmd_source_init(&a->src);
 	a->src.opts.want = pkg_wanted;
+	a->src.opts.limits.summariser = &summary_summariser;
 	cmd_db_age_init(&a->age);
 	a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (a->jobs < 1)

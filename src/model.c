@@ -140,6 +140,7 @@ package_clear(struct package *p)
 	free(p->location);
 	free(p->purl);
 	free(p->layer);
+	free(p->origin);
 }
 
 void
@@ -168,6 +169,7 @@ inventory_add(struct inventory *inv, const char *name, const char *version,
 		inv->pkgs = xreallocarray(inv->pkgs, inv->npkgs == 0 ? 1 :
 		    inv->npkgs * 2, sizeof *inv->pkgs);
 	p = &inv->pkgs[inv->npkgs++];
+	memset(p, 0, sizeof *p);
 	p->name = xstrdup(name);
 	p->version = xstrdup(version);
 	p->source_name = xstrdup(source_name != NULL && *source_name != '\0' ?

@@ -25,6 +25,8 @@ struct rootfs {
 	struct kept_file	*v;
 	size_t			 n;
 	size_t			 cap;
+	char			**layers;	/* diff_ids the entries' layer points into */
+	size_t			 nlayers;
 };
 
 struct rootfs *
@@ -50,6 +52,9 @@ rootfs_free(struct rootfs *r)
 	for (i = 0; i < r->n; i++)
 		rootfs_entry_free(&r->v[i]);
 	free(r->v);
+	for (i = 0; i < r->nlayers; i++)
+		free(r->layers[i]);
+	free(r->layers);
 	free(r);
 }
 
@@ -159,6 +164,7 @@ rootfs_put(struct rootfs *r, char *path, enum kept_type type, char *data,
 	k->type = type;
 	k->data = data;
 	k->len = len;
+	k->layer = NULL;
 }
 
 static char *
@@ -178,8 +184,14 @@ void
 rootfs_apply(struct rootfs *r, const struct layer_files *lf)
 {
 	const struct kept_file	*f;
+	const char		*layer = NULL;
 	size_t			 i;
 
+	if (lf->diff_id != NULL) {
+		r->layers = xreallocarray(r->layers, r->nlayers + 1,
+		    sizeof *r->layers);
+		layer = r->layers[r->nlayers++] = xstrdup(lf->diff_id);
+	}
 	for (i = 0; i < lf->nopaque; i++)
 		rootfs_delete_below(r, lf->opaque[i]);
 	for (i = 0; i < lf->nwhiteouts; i++)
@@ -187,6 +199,7 @@ rootfs_apply(struct rootfs *r, const struct layer_files *lf)
 	for (i = 0; i < lf->nfiles; i++) {
 		f = &lf->files[i];
 		rootfs_put(r, xstrdup(f->path), f->type, rootfs_copy_data(f), f->len);
+		rootfs_find(r, f->path)->layer = layer;
 	}
 }
 
@@ -300,6 +313,22 @@ rootfs_list(const struct rootfs *r, const char *dir, const struct kept_file ***o
 		list[n++] = k;
 	}
 	buf_free(&res);
+	*out = list;
+	return n;
+}
+
+size_t
+rootfs_summaries(const struct rootfs *r, const struct kept_file ***out)
+{
+	const struct kept_file	**list = NULL;
+	size_t			  i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].type != KEPT_SUMMARY)
+			continue;
+		list = xreallocarray(list, n + 1, sizeof *list);
+		list[n++] = &r->v[i];
+	}
 	*out = list;
 	return n;
 }

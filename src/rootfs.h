@@ -25,5 +25,7 @@ const struct kept_file *rootfs_get(const struct rootfs *, const char *path);
  */
 size_t		 rootfs_list(const struct rootfs *, const char *dir, const struct kept_file ***out);
 size_t		 rootfs_count(const struct rootfs *);
+/* Every summary (KEPT_SUMMARY) in the view, sorted by path; as rootfs_list. */
+size_t		 rootfs_summaries(const struct rootfs *, const struct kept_file ***out);
 
 #endif
