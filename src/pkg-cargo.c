@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "pkg.h"
+#include "summary.h"
 #include "util.h"
 
 int
@@ -34,18 +35,18 @@ pkg_cargo_parse(const char *data, size_t len, const char *location,
 		name = json_string_value(json_object_get(e, "name"));
 		version = json_string_value(json_object_get(e, "version"));
 		source = json_string_value(json_object_get(e, "source"));
-		if (name == NULL || *name == '\0' || version == NULL ||
-		    *version == '\0') {
+		if (!summary_text_ok(name) || !summary_text_ok(version)) {
 			json_decref(root);
 			return fail(cause, HS_EINVAL, "package %zu: no name or "
 			    "version", i);
 		}
 		p = inventory_add(inv, name, version, NULL, NULL, NULL, ECO_CARGO);
-		p->location = xstrdup(location);
+		p->location = summary_clean(xstrdup(location));
 		p->layer = layer != NULL ? xstrdup(layer) : NULL;
 		p->purl = pkg_purl("cargo", NULL, name, version);
 		if (source == NULL || strcmp(source, "crates.io") != 0)
-			p->origin = xstrdup(source != NULL ? source : "unknown");
+			p->origin = summary_clean(xstrdup(source != NULL ? source :
+			    "unknown"));
 	}
 	json_decref(root);
 	return 0;

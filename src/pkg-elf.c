@@ -346,14 +346,17 @@ elf_go_old_resolve(struct elf_scan *s, int at_end)
 	free(mod);
 }
 
+static void elf_feed(struct elf_scan *, struct elf_cap *);
+
 /* A capture got all it wanted (or the file ended): act on it. */
 static void
 elf_cap_done(struct elf_scan *s, struct elf_cap *c, int at_end)
 {
 	const unsigned char	*h = (const unsigned char *)c->b.data;
+	struct elf_cap		*hc, *hcs[2] = { NULL, NULL };
 	char			*vers = NULL, *mod = NULL;
 	uint64_t		 off;
-	int			 r, ps;
+	int			 r, ps, i;
 
 	switch (c->kind) {
 	case CAP_INFO:
@@ -374,12 +377,20 @@ elf_cap_done(struct elf_scan *s, struct elf_cap *c, int at_end)
 			s->ptrsize = ps;
 			s->go_big = (h[15] & 1) != 0;
 			s->hdrs_pending = 2;
-			if (elf_addr_off(s, elf_get(h + 16, ps, s->go_big), &off) != 0 ||
-			    elf_cap_new(s, CAP_HDR_VERS, off, 2 * ps) == NULL)
-				s->hdrs_pending--;
-			if (elf_addr_off(s, elf_get(h + 16 + ps, ps, s->go_big), &off) != 0 ||
-			    elf_cap_new(s, CAP_HDR_MOD, off, 2 * ps) == NULL)
-				s->hdrs_pending--;
+			for (i = 0; i < 2; i++) {
+				if (elf_addr_off(s, elf_get(h + 16 + i * ps, ps,
+				    s->go_big), &off) != 0 || (hc = elf_cap_new(s,
+				    i == 0 ? CAP_HDR_VERS : CAP_HDR_MOD, off,
+				    2 * ps)) == NULL)
+					s->hdrs_pending--;
+				else
+					hcs[i] = hc;
+			}
+			/* They may lie in this very window. */
+			for (i = 0; i < 2; i++) {
+				if (hcs[i] != NULL && hcs[i]->active)
+					elf_feed(s, hcs[i]);
+			}
 			if (s->hdrs_pending == 0)
 				elf_go_old_resolve(s, 1);
 		}
@@ -540,15 +551,8 @@ elf_scan_range(struct elf_scan *s, uint64_t from, uint64_t to)
 	uint64_t		 off;
 	struct elf_cap		*c;
 
-	/* Go's build info: 16-aligned, in a writable segment. */
-	for (i = lo; !s->go_done && !s->go_old &&
-	    (at = elf_find(s, i, hi, GO_MAGIC, GO_MAGIC_LEN)) >= 0; i = at + 1) {
-		off = s->woff + at;
-		if (off % 16 == 0 && elf_in_writable(s, off) &&
-		    (c = elf_cap_new(s, CAP_INFO, off, 4096)) != NULL)
-			elf_feed(s, c);
-	}
-	/* Strings the older format may point to, noted by offset. */
+	/* Strings the older format may point to, noted by offset
+	 * (before the build info that points to them). */
 	for (i = lo; s->is_go && !s->go_done && s->ncands < GO_MAX_CANDS &&
 	    (at = elf_find(s, i, hi, "go1.", 4)) >= 0; i = at + 1) {
 		if ((c = elf_cap_new(s, CAP_GOVERS, s->woff + at,
@@ -561,6 +565,14 @@ elf_scan_range(struct elf_scan *s, uint64_t from, uint64_t to)
 	    (at = elf_find(s, i, hi, GO_INFO_START, 16)) >= 0; i = at + 1) {
 		if ((c = elf_cap_new(s, CAP_MODINFO, s->woff + at,
 		    GO_MAX_INFO)) != NULL)
+			elf_feed(s, c);
+	}
+	/* Go's build info: 16-aligned, in a writable segment. */
+	for (i = lo; !s->go_done && !s->go_old &&
+	    (at = elf_find(s, i, hi, GO_MAGIC, GO_MAGIC_LEN)) >= 0; i = at + 1) {
+		off = s->woff + at;
+		if (off % 16 == 0 && elf_in_writable(s, off) &&
+		    (c = elf_cap_new(s, CAP_INFO, off, 4096)) != NULL)
 			elf_feed(s, c);
 	}
 	/* cargo-auditable: past the loaded segments, in a binary not Go's. */
@@ -682,7 +694,7 @@ pkg_elf_analyze(const struct rootfs *root, struct inventory *inv)
 	const struct kept_file	**list, *kf;
 	struct summary_rec	  rec;
 	struct strview		  rest;
-	char			 *vers, *cause = NULL;
+	char			 *vers, *cause = NULL, *where;
 	size_t			  i, n;
 	int			  r;
 
@@ -696,8 +708,7 @@ pkg_elf_analyze(const struct rootfs *root, struct inventory *inv)
 			log_debug("%s: %s, %zu bytes", kf->path, rec.tag,
 			    rec.part[0].len);
 			if (strcmp(rec.tag, "warn") == 0)
-				log_warn("%s: %.*s", kf->path, (int)rec.part[0].len,
-				    rec.part[0].ptr);
+				summary_log_warn(kf->path, rec.part[0]);
 			else if (strcmp(rec.tag, "gover") == 0) {
 				free(vers);
 				vers = sv_dup(rec.part[0]);
@@ -708,14 +719,15 @@ pkg_elf_analyze(const struct rootfs *root, struct inventory *inv)
 			else if (strcmp(rec.tag, "cargo") == 0 &&
 			    pkg_cargo_parse(rec.part[0].ptr, rec.part[0].len,
 			    kf->path, kf->layer, inv, &cause) != 0) {
-				log_warn("%s: cargo-auditable .dep-v0: %s", kf->path,
-				    cause);
+				where = xasprintf("%s: cargo-auditable .dep-v0", kf->path);
+				summary_log_warn(where, SV(cause));
+				free(where);
 				free(cause);
 				cause = NULL;
 			}
 		}
 		if (r < 0)
-			log_warn("%s: damaged summary", kf->path);
+			summary_log_warn(kf->path, SV("damaged summary"));
 		free(vers);
 	}
 	free(list);

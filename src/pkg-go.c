@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pkg.h"
+#include "summary.h"
 #include "util.h"
 
 #define GO_MAGIC_LEN	14
@@ -134,8 +135,10 @@ go_add(struct inventory *inv, const char *path, const char *version,
 	const char	*slash = strrchr(path, '/');
 	char		*ns;
 
+	if (!summary_text_ok(path) || !summary_text_ok(version))
+		return;
 	p = inventory_add(inv, path, version, NULL, NULL, NULL, ECO_GO);
-	p->location = xstrdup(location);
+	p->location = summary_clean(xstrdup(location));
 	p->layer = layer != NULL ? xstrdup(layer) : NULL;
 	ns = slash != NULL ? xstrndup(path, slash - path) : NULL;
 	p->purl = pkg_purl("golang", ns, slash != NULL ? slash + 1 : path, version);

@@ -508,8 +508,8 @@ java_add(struct inventory *inv, const struct kept_file *kf, const char *where,
 	name = group != NULL ? xasprintf("%s:%s", group, artifact) :
 	    xstrdup(artifact);
 	p = inventory_add(inv, name, version, NULL, NULL, NULL, ECO_MAVEN);
-	p->location = *where != '\0' ? xasprintf("%s!/%s", kf->path, where) :
-	    xstrdup(kf->path);
+	p->location = summary_clean(*where != '\0' ? xasprintf("%s!/%s", kf->path,
+	    where) : xstrdup(kf->path));
 	p->purl = pkg_purl("maven", group, artifact, version);
 	p->layer = kf->layer != NULL ? xstrdup(kf->layer) : NULL;
 	free(name);
@@ -536,7 +536,7 @@ java_analyze_one(const struct kept_file *kf, struct inventory *inv)
 	struct summary_rec	 rec;
 	struct strview		 rest;
 	struct package		*p;
-	char			*g, *a, *ver, *name;
+	char			*g, *a, *ver, *name, *where;
 	const char		*file;
 	size_t			 n = 0, i;
 	int			 r;
@@ -559,34 +559,39 @@ java_analyze_one(const struct kept_file *kf, struct inventory *inv)
 			ar->mf = rec.part[1];
 		else if (strcmp(rec.tag, "pom") == 0) {
 			java_pom_parse(rec.part[2].ptr, rec.part[2].len, &g, &a, &ver);
-			if (g != NULL && a != NULL && ver != NULL) {
+			if (summary_text_ok(g) && summary_text_ok(a) &&
+			    summary_text_ok(ver)) {
 				java_add(inv, kf, ar->where, g, a, ver);
 				ar->npoms++;
-			} else
-				log_warn("%s%s%s: %.*s: no groupId, artifactId and "
-				    "version", kf->path, *ar->where ? "!/" : "",
-				    ar->where, (int)rec.part[1].len, rec.part[1].ptr);
+			} else {
+				where = xasprintf("%s%s%s", kf->path, *ar->where ?
+				    "!/" : "", ar->where);
+				summary_log_warn(where, SV("a pom.properties without "
+				    "a valid groupId, artifactId and version"));
+				free(where);
+			}
 			free(g);
 			free(a);
 			free(ver);
 		}
 	}
 	if (r < 0)
-		log_warn("%s: damaged summary", kf->path);
+		summary_log_warn(kf->path, SV("damaged summary"));
 	/* Without pom.properties, a less certain name from the manifest or file. */
 	for (i = 0; i < n; i++) {
 		ar = &v[i];
 		if (ar->npoms == 0) {
 			file = *ar->where != '\0' ? ar->where : kf->path;
-			if (java_guess(file, ar->mf.ptr, ar->mf.len, &name, &ver) == 0) {
+			if (java_guess(file, ar->mf.ptr, ar->mf.len, &name, &ver) == 0 &&
+			    summary_text_ok(name) && summary_text_ok(ver)) {
 				if ((a = strchr(name, ':')) != NULL)
 					*a++ = '\0';
 				p = java_add(inv, kf, ar->where, a != NULL ? name : NULL,
 				    a != NULL ? a : name, ver);
 				p->origin = xstrdup("guessed");
-				free(name);
-				free(ver);
 			}
+			free(name);
+			free(ver);
 		}
 		free(ar->where);
 	}

@@ -137,6 +137,42 @@ summary_next(struct strview *rest, struct summary_rec *r)
 	return 1;
 }
 
+int
+summary_text_ok(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	}
+	return p - (const unsigned char *)s <= 4096;
+}
+
+char *
+summary_clean(char *s)
+{
+	unsigned char	*p;
+
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	return s;
+}
+
+void
+summary_log_warn(const char *path, struct strview msg)
+{
+	char	*p = summary_clean(xstrdup(path)), *m = summary_clean(sv_dup(msg));
+
+	log_warn("%s: %s", p, m);
+	free(p);
+	free(m);
+}
+
 /* Kinds of file the summariser makes summaries of. */
 enum {
 	SUMMARY_NONE = 0,

@@ -42,6 +42,15 @@ int	 summary_open(const char *data, size_t len, const char *kind,
 /* The next record: 1, 0 at the end, HS_EINVAL when damaged. */
 int	 summary_next(struct strview *rest, struct summary_rec *);
 
+/*
+ * What analyzers print or report from a summary is one line: a name or
+ * version with a control character is refused (summary_text_ok), a path
+ * has them replaced by '?' (summary_clean), and warnings go out cleaned.
+ */
+int	 summary_text_ok(const char *);
+char	*summary_clean(char *);
+void	 summary_log_warn(const char *path, struct strview msg);
+
 /* The summariser the analyzers give the layer reader (pkg.c). */
 struct layer_summariser;
 extern const struct layer_summariser summary_summariser;

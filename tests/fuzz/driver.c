@@ -22,7 +22,9 @@
 	X(manifest, "manifest") X(docker_archive, "docker-archive") \
 	X(feed_debian, "feed-debian") X(feed_secdb, "feed-secdb") \
 	X(feed_osv, "feed-osv") X(feed_oval, "feed-oval") \
-	X(feed_csaf, "feed-csaf") X(ignore, "ignore") X(auth, "auth")
+	X(feed_csaf, "feed-csaf") X(ignore, "ignore") X(auth, "auth") \
+	X(java_text, "java-text") X(jar, "jar") X(gobuildinfo, "gobuildinfo") \
+	X(elf, "elf")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)
