@@ -150,6 +150,30 @@ java_pom_name(const char *name)
 	return n == 2;
 }
 
+/* The headers java_guess reads, of the main section; the rest is dropped. */
+static const char *java_mf_keys[] = { "Implementation-Title",
+    "Implementation-Version", "Implementation-Vendor-Id", "Bundle-SymbolicName",
+    "Bundle-Version" };
+
+static void
+java_manifest_keep(struct summary *sum, const char *where, const char *data,
+    size_t len)
+{
+	struct buf	 b;
+	char		*v;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < NELEM(java_mf_keys); i++) {
+		if ((v = java_manifest_get(data, len, java_mf_keys[i])) != NULL)
+			buf_printf(&b, "%s: %s\n", java_mf_keys[i], summary_clean(v));
+		free(v);
+	}
+	buf_add(&b, "", 0);
+	summary_add(sum, "mf", 2, where, strlen(where), b.data, b.len);
+	buf_free(&b);
+}
+
 static void java_walk_archive(struct java_walk *, struct java_src *,
     const char *where, int depth);
 
@@ -173,8 +197,7 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 			summary_add(&w->sum, "pom", 3, where, strlen(where), name,
 			    strlen(name), b.data, b.len);
 		else
-			summary_add(&w->sum, "mf", 2, where, strlen(where), b.data,
-			    b.len);
+			java_manifest_keep(&w->sum, where, b.data, b.len);
 		buf_free(&b);
 		return;
 	}

@@ -14,7 +14,7 @@
 int
 FUZZ_INIT(FUZZ_NAME)(int *argc, char ***argv)
 {
-	FUZZ_QUIET();
+	FUZZ_SILENT();
 	return 0;
 }
 
