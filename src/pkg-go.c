@@ -163,6 +163,18 @@ go_mod_flush(struct go_mod *m, struct inventory *inv, const char *location,
 	m->path = m->version = NULL;
 }
 
+/* A replacement by a directory, not a module (modfile.IsDirectoryPath). */
+static int
+go_dir_path(struct strview p)
+{
+	return (p.len >= 1 && (p.ptr[0] == '/' || p.ptr[0] == '\\')) ||
+	    sv_eq(p, ".") || sv_eq(p, "..") ||
+	    (p.len >= 2 && p.ptr[0] == '.' && (p.ptr[1] == '/' || p.ptr[1] == '\\')) ||
+	    (p.len >= 3 && p.ptr[0] == '.' && p.ptr[1] == '.' &&
+	    (p.ptr[2] == '/' || p.ptr[2] == '\\')) ||
+	    (p.len >= 3 && p.ptr[1] == ':' && (p.ptr[2] == '/' || p.ptr[2] == '\\'));
+}
+
 int
 pkg_go_parse(const char *vers, const char *mod, size_t modlen,
     const char *location, const char *layer, struct inventory *inv)
@@ -203,7 +215,7 @@ pkg_go_parse(const char *vers, const char *mod, size_t modlen,
 			/* A local directory keeps the module's path, built as (devel). */
 			free(cur.version);
 			cur.version = NULL;
-			if (nf > 2 && f[2].len > 0) {
+			if (nf > 2 && f[2].len > 0 && !go_dir_path(f[1])) {
 				free(cur.path);
 				cur.path = sv_dup(f[1]);
 				cur.version = sv_dup(f[2]);

@@ -247,15 +247,12 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 	    r == ARCHIVE_WARN)
 		java_entry(w, a, e, where, depth);
 out:
-	if (r != ARCHIVE_EOF && !(w->over_budget && depth > 0)) {
+	/* Past the budget, one warning says so (java_summarise). */
+	if (r != ARCHIVE_EOF && !w->over_budget) {
 		err = archive_error_string(a);
-		if (w->over_budget)
-			summary_warn(&w->sum, "%s", err != NULL ? err :
-			    "nested archives too large");
-		else
-			summary_warn(&w->sum, "%s%snot a readable zip archive%s%s",
-			    where, *where ? ": " : "", err != NULL ? ": " : "",
-			    err != NULL ? err : "");
+		summary_warn(&w->sum, "%s%snot a readable zip archive%s%s",
+		    where, *where ? ": " : "", err != NULL ? ": " : "",
+		    err != NULL ? err : "");
 	}
 	archive_read_free(a);
 }
@@ -280,6 +277,9 @@ java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull
 	src.pull = pull;
 	src.pull_ctx = ctx;
 	java_walk_archive(&w, &src, "", 0);
+	if (w.over_budget)
+		summary_warn(&w.sum, "nested archives expand past %ju bytes (a zip "
+		    "bomb?): the rest is not read", (uintmax_t)w.budget);
 	if (src.cause != NULL) {
 		/* The layer itself failed under us: the caller reports it. */
 		*cause = src.cause;

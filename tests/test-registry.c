@@ -33,6 +33,8 @@ type_name(enum kept_type t)
 		return "symlink";
 	case KEPT_DIR:
 		return "dir";
+	case KEPT_SUMMARY:
+		return "summary";
 	}
 	return "?";
 }
