@@ -163,6 +163,28 @@ else
 fi
 if [ -s "$T/inv.err" ]; then not_ok "no warning for good files"; diag "$(cat "$T/inv.err")"; else ok "no warning for good files"; fi
 
+# Both layouts of Go's build info, written here as debug/buildinfo reads
+# them (Go 1.18's inline strings; the older pointers to string headers,
+# which lie before the build info in the file), and a version replacement.
+S=$T/sroot
+mkdir -p "$S/bin"
+printf 'path\tex.com/app\nmod\tex.com/app\tv1.4.0\th1:a=\ndep\tgolang.org/x/net\tv0.7.0\th1:b=\ndep\tgithub.com/old/x\tv1.0.0\th1:c=\n=>\tgithub.com/fork/x\tv1.0.1\th1:d=\nbuild\tGOOS=linux\n' >"$T/mod.txt"
+$MKELF "$S/bin/new" go-new go1.21rc2 "$T/mod.txt"
+$MKELF "$S/bin/old" go-old go1.16.15 "$T/mod.txt"
+$MKELF "$S/bin/bare" go-old go1.15.2 -
+tar -C "$S" -czf "$T/s.tgz" .
+/usr/bin/python3 "$top_srcdir/tests/mkoci.py" "$T/oci" synth "$T/s.tgz" >/dev/null
+expect_status "synthetic Go binaries of both formats" 0 "$HULLSCAN" inventory "oci:$T/oci:synth"
+awk -F'\t' '$6 == "go" { print $1 "\t" $2 }' "$T/out" | sort >"$T/got-synth"
+{ (echo "bin: go1.16.15"; sed 's/^/\t/' "$T/mod.txt") | gov
+  (echo "bin: go1.21rc2"; sed 's/^/\t/' "$T/mod.txt") | gov | sed 's/^stdlib	v1.21rc2$/stdlib	v1.21.0-rc.2/'
+  echo "stdlib	v1.15.2"; } | sort >"$T/want-synth"
+if cmp -s "$T/got-synth" "$T/want-synth" && [ ! -s "$T/err" ]; then
+	ok "Go: both build-info formats, a replaced dep under its replacement, go1.21rc2 as v1.21.0-rc.2, no modules: stdlib alone"
+else
+	not_ok "synthetic Go binaries"; diag "$(diff "$T/got-synth" "$T/want-synth"; cat "$T/err")"
+fi
+
 # Hostile files beside good ones: each a one-line warning, the rest reported.
 H=$T/hroot
 mkdir -p "$H/opt" "$H/usr/local/bin" "$H/usr/bin"

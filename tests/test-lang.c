@@ -120,6 +120,8 @@ slurp(const char *rel, size_t *len)
 	return data;
 }
 
+static size_t max_file;	/* 0: the default limit */
+
 static struct layer_files *
 read_layer(const char *tar, size_t len)
 {
@@ -130,6 +132,8 @@ read_layer(const char *tar, size_t len)
 
 	layer_limits_default(&lim);
 	lim.summariser = &summary_summariser;
+	if (max_file != 0)
+		lim.max_file = max_file;
 	in = stream_open_mem(tar, len);
 	if (layer_read(in, &lim, pkg_wanted, NULL, NULL, &lf, &cause) != 0)
 		tap_diag("layer_read: %s", cause);
@@ -499,6 +503,48 @@ test_nesting(void)
 	layer_files_free(lf[0]);
 }
 
+/* A jar over the file limit is not read: its summary says so, nothing else is lost. */
+static void
+test_limit(void)
+{
+	struct ent		 e[2];
+	struct layer_files	*lf[1];
+	struct inventory	*inv;
+	char			*tar, *sum = NULL;
+	size_t			 len[2], tlen, i;
+
+	e[0].data = slurp("lang/java/snakeyaml-1.33.jar", &len[0]);
+	e[0].path = "usr/share/java/snakeyaml.jar";
+	e[0].len = len[0];
+	e[0].mode = 0644;
+	e[1].data = slurp("lang/java/log4j-api-2.19.0.jar", &len[1]);
+	e[1].path = "usr/share/java/log4j-api.jar";
+	e[1].len = len[1];
+	e[1].mode = 0644;
+	tar = mktar(e, 2, &tlen);
+	max_file = 320000;	/* log4j-api is 312,016 bytes, snakeyaml 332,884 */
+	lf[0] = read_layer(tar, tlen);
+	max_file = 0;
+	free(tar);
+	if (lf[0] == NULL) {
+		tap_ok(0, "layer with a jar over the limit read");
+		return;
+	}
+	for (i = 0; i < lf[0]->nfiles; i++) {
+		if (strcmp(lf[0]->files[i].path, "usr/share/java/snakeyaml.jar") == 0)
+			sum = lf[0]->files[i].data;
+	}
+	tap_ok(sum != NULL && strstr(sum, "332884 bytes, larger than the limit of "
+	    "320000 bytes: not read") != NULL, "a jar over the limit: a warning in its summary");
+	inv = analyze(lf, 1);
+	tap_ok(inv->npkgs == 1 && strcmp(inv->pkgs[0].name,
+	    "org.apache.logging.log4j:log4j-api") == 0, "the jar under the limit still read");
+	inventory_free(inv);
+	layer_files_free(lf[0]);
+	free((char *)e[0].data);
+	free((char *)e[1].data);
+}
+
 /* Guesses without pom.properties: manifest first, then the file name. */
 static void
 test_guess(void)
@@ -549,6 +595,7 @@ main(void)
 	log_verbosity = 0;
 	test_fixtures();
 	test_nesting();
+	test_limit();
 	test_guess();
 	return tap_done();
 }
