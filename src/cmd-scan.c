@@ -87,7 +87,7 @@ static const char *scan_usage =
     "  --jobs N             scan N images at once (default: number of cores)\n"
     CMD_DB_AGE_USAGE
     "  --no-match           list packages only; no vulnerability database needed\n"
-    "  --max-file-size N    largest package database kept from a layer, in MiB (default 256)\n"
+    "  --max-file-size N    largest package database kept, or jar or executable read, in MiB (default 256)\n"
     CMD_SOURCE_USAGE
     "  -q, --quiet          only warnings and errors on stderr\n"
     "  -v, --verbose        debug messages\n";
