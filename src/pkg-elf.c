@@ -632,7 +632,7 @@ elf_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull,
 	const void	*blk;
 	size_t		 n, i;
 	uint64_t	 total = 0;
-	int		 r, first = 1;
+	int		 r, first = 1, stopped = 0;
 	char		*out;
 
 	s = xcalloc(1, sizeof *s);
@@ -649,6 +649,16 @@ elf_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull,
 		first = 0;
 		total += n;
 		elf_block(s, blk, n, 0);
+		/*
+		 * All there is to find was found: the rest of the file is
+		 * left to the layer reader (its size is known, its end need
+		 * not be seen).
+		 */
+		if ((s->go_done && (s->is_go || s->dep_state != 1)) ||
+		    s->dep_state == 2) {
+			stopped = 1;
+			break;
+		}
 	}
 	if (r < 0) {
 		out = NULL;
@@ -663,6 +673,8 @@ elf_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull,
 	elf_go_old_resolve(s, 1);
 	if (s->dep_state == 1)
 		summary_warn(&s->sum, "cargo-auditable .dep-v0 cut short");
+	if (stopped)
+		total = size;
 	if (total < s->min_size)
 		summary_warn(&s->sum, "truncated ELF file: %ju bytes where its "
 		    "headers say %ju", (uintmax_t)total, (uintmax_t)s->min_size);
