@@ -30,9 +30,10 @@ static const char *fx;
 
 struct ent {
 	const char	*path;
-	const char	*data;		/* NULL: a whiteout-free directory */
+	const char	*data;
 	size_t		 len;
 	int		 mode;
+	const char	*hardlink;	/* a hard link to this path instead */
 };
 
 static la_ssize_t
@@ -62,6 +63,13 @@ mktar(const struct ent *e, size_t n, size_t *len)
 		archive_entry_set_pathname(ae, e[i].path);
 		archive_entry_set_filetype(ae, AE_IFREG);
 		archive_entry_set_perm(ae, e[i].mode != 0 ? e[i].mode : 0644);
+		if (e[i].hardlink != NULL) {
+			archive_entry_set_hardlink(ae, e[i].hardlink);
+			archive_entry_set_size(ae, 0);
+			archive_write_header(a, ae);
+			archive_entry_free(ae);
+			continue;
+		}
 		archive_entry_set_size(ae, e[i].len);
 		archive_write_header(a, ae);
 		archive_write_data(a, e[i].data, e[i].len);
@@ -247,6 +255,8 @@ test_fixtures(void)
 	char			*cdir, *g, *a, *slash, *ns;
 	size_t			 len[8], i, n = 0, tlen;
 
+	memset(e, 0, sizeof e);
+	memset(e2, 0, sizeof e2);
 	for (i = 0; i < NELEM(jars); i++) {
 		l = xasprintf("lang/java/%s", jars[i]);
 		data[i] = slurp(l, &len[i]);
@@ -425,6 +435,7 @@ test_nesting(void)
 	char			*gotl;
 	int			 level;
 
+	memset(e, 0, sizeof e);
 	/* c.jar (pom c) in b.jar (pom b) in a.jar (pom a), deflated and stored. */
 	inner = NULL;
 	zlen = 0;
@@ -513,6 +524,7 @@ test_limit(void)
 	char			*tar, *sum = NULL;
 	size_t			 len[2], tlen, i;
 
+	memset(e, 0, sizeof e);
 	e[0].data = slurp("lang/java/snakeyaml-1.33.jar", &len[0]);
 	e[0].path = "usr/share/java/snakeyaml.jar";
 	e[0].len = len[0];
@@ -543,6 +555,43 @@ test_limit(void)
 	layer_files_free(lf[0]);
 	free((char *)e[0].data);
 	free((char *)e[1].data);
+}
+
+/* A hard link to a jar names the same packages at its own path. */
+static void
+test_hardlink(void)
+{
+	struct ent		 e[2];
+	struct layer_files	*lf[1];
+	struct inventory	*inv;
+	char			*tar, *gotl, *want;
+	size_t			 len, tlen;
+
+	memset(e, 0, sizeof e);
+	e[0].data = slurp("lang/java/snakeyaml-1.33.jar", &len);
+	e[0].path = "usr/share/java/snakeyaml-1.33.jar";
+	e[0].len = len;
+	e[1].path = "opt/app/lib/snakeyaml.jar";
+	e[1].hardlink = "usr/share/java/snakeyaml-1.33.jar";
+	tar = mktar(e, 2, &tlen);
+	lf[0] = read_layer(tar, tlen);
+	free(tar);
+	if (lf[0] == NULL) {
+		tap_ok(0, "layer with a hard link read");
+		free((char *)e[0].data);
+		return;
+	}
+	inv = analyze(lf, 1);
+	gotl = listing(inv, ECO_MAVEN);
+	want = xasprintf("org.yaml:snakeyaml|1.33|opt/app/lib/snakeyaml.jar|pkg:maven/org.yaml/snakeyaml@1.33|%s|-\n"
+	    "org.yaml:snakeyaml|1.33|usr/share/java/snakeyaml-1.33.jar|pkg:maven/org.yaml/snakeyaml@1.33|%s|-\n",
+	    lf[0]->diff_id, lf[0]->diff_id);
+	same("a hard link to a jar: the same package at both paths", gotl, want);
+	free(gotl);
+	free(want);
+	inventory_free(inv);
+	layer_files_free(lf[0]);
+	free((char *)e[0].data);
 }
 
 /* Guesses without pom.properties: manifest first, then the file name. */
@@ -596,6 +645,7 @@ main(void)
 	test_fixtures();
 	test_nesting();
 	test_limit();
+	test_hardlink();
 	test_guess();
 	return tap_done();
 }
