@@ -26,7 +26,10 @@
 #define JAVA_MAX_DEPTH		8		/* archives below the file itself */
 #define JAVA_MAX_ARCHIVES	4096		/* nested archives in one file */
 #define JAVA_MAX_TEXT		(64 * 1024)	/* a pom.properties or MANIFEST.MF */
-/* Bytes read out of nested entries: so many times the file, plus a floor. */
+/*
+ * Bytes read out of nested archives and inflated to get past entries of
+ * unknown size: so many times the file, plus a floor.
+ */
 #define JAVA_BUDGET_FACTOR	16
 #define JAVA_BUDGET_FLOOR	((uint64_t)64 << 20)
 
@@ -50,7 +53,7 @@ java_archive_name(const char *path)
 /* One file being summarised. */
 struct java_walk {
 	struct summary	 sum;
-	uint64_t	 nested_bytes;
+	uint64_t	 work;		/* bytes inflated or read out of entries */
 	uint64_t	 budget;
 	size_t		 narchives;
 	int		 over_budget;
@@ -103,8 +106,8 @@ java_read(struct archive *a, void *arg, const void **buf)
 		    archive_error_string(s->parent) : "read error");
 		return -1;
 	}
-	s->w->nested_bytes += len;
-	if (s->w->nested_bytes > s->w->budget) {
+	s->w->work += len;
+	if (s->w->work > s->w->budget) {
 		s->w->over_budget = 1;
 		archive_set_error(a, EIO, "nested archives expand past %ju bytes",
 		    (uintmax_t)s->w->budget);
@@ -174,6 +177,32 @@ java_manifest_keep(struct summary *sum, const char *where, const char *data,
 	buf_free(&b);
 }
 
+/*
+ * The rest of an entry whose size only its data descriptor says: libarchive
+ * would inflate it to skip it, unseen; read here, it counts against the
+ * budget. -1 past the budget or on damage.
+ */
+static int
+java_drain(struct java_walk *w, struct archive *a, struct archive_entry *e)
+{
+	const void	*p;
+	size_t		 len;
+	la_int64_t	 off;
+	int		 r;
+
+	if (archive_entry_size_is_set(e))
+		return 0;	/* its compressed bytes are skipped, not inflated */
+	while ((r = archive_read_data_block(a, &p, &len, &off)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		w->work += len;
+		if (w->work > w->budget) {
+			w->over_budget = 1;
+			return -1;
+		}
+	}
+	return r == ARCHIVE_EOF ? 0 : -1;
+}
+
 static void java_walk_archive(struct java_walk *, struct java_src *,
     const char *where, int depth);
 
@@ -235,7 +264,7 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 	struct archive		*a;
 	struct archive_entry	*e;
 	const char		*err;
-	int			 r;
+	int			 r = ARCHIVE_EOF;
 
 	a = archive_read_new();
 	archive_read_support_format_zip_streamable(a);
@@ -243,9 +272,12 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 		r = ARCHIVE_FATAL;
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
-	    r == ARCHIVE_WARN)
+	while (!w->over_budget && ((r = archive_read_next_header(a, &e)) ==
+	    ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		java_entry(w, a, e, where, depth);
+		if (!w->over_budget)
+			java_drain(w, a, e);
+	}
 out:
 	/* Past the budget, one warning says so (java_summarise). */
 	if (r != ARCHIVE_EOF && !w->over_budget) {
@@ -278,8 +310,8 @@ java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull
 	src.pull_ctx = ctx;
 	java_walk_archive(&w, &src, "", 0);
 	if (w.over_budget)
-		summary_warn(&w.sum, "nested archives expand past %ju bytes (a zip "
-		    "bomb?): the rest is not read", (uintmax_t)w.budget);
+		summary_warn(&w.sum, "nested archives or entries expand past %ju "
+		    "bytes (a zip bomb?): the rest is not read", (uintmax_t)w.budget);
 	if (src.cause != NULL) {
 		/* The layer itself failed under us: the caller reports it. */
 		*cause = src.cause;

@@ -217,6 +217,19 @@ for i in range(1000):
             z.writestr("lib/n.jar", data)
     data = b.getvalue()
 open(out + "/deep.jar", "wb").write(data)
+# Entries sized only by data descriptors (as java.util.zip writes them):
+# getting past one means inflating it, 2 GiB in all.
+class Unseekable:
+    def __init__(self, f): self.f = f
+    def write(self, b): return self.f.write(b)
+    def flush(self): self.f.flush()
+with open(out + "/descriptors.jar", "wb") as f:
+    with zipfile.ZipFile(Unseekable(f), "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for i in range(8):
+            with z.open("zeros%d.class" % i, "w", force_zip64=True) as e:
+                block = bytes(1 << 20)
+                for _ in range(256):
+                    e.write(block)
 # Not a zip at all.
 open(out + "/broken.jar", "wb").write(b"PK\x03\x04" + b"\xff" * 100)
 PY
@@ -235,7 +248,8 @@ fi
 warned() {	# warned DESC REGEX
 	if grep -Eq "^hullscan: warning: $2" "$T/herr"; then ok "$1"; else not_ok "$1"; diag "$(cat "$T/herr")"; fi
 }
-warned "zip bomb: a warning, reading stops" "opt/bomb.jar: nested archives expand past [0-9]+ bytes"
+warned "zip bomb: a warning, reading stops" "opt/bomb.jar: nested archives or entries expand past [0-9]+ bytes"
+warned "entries inflating to 2 GiB, sized by data descriptors: a warning" "opt/descriptors.jar: nested archives or entries expand past [0-9]+ bytes"
 warned "1,000 deep: a warning at the depth limit" "opt/deep.jar: (lib/n.jar!/)+lib/n.jar: archives nested more than 8 deep are not read"
 warned "a damaged jar: a warning" "opt/broken.jar: not a readable zip archive"
 warned ".dep-v0 inflating to 1 GiB: a warning" "usr/local/bin/dep-bomb: cargo-auditable .dep-v0 inflates past 8388608 bytes: not read"
