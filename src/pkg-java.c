@@ -26,6 +26,7 @@
 #define JAVA_MAX_DEPTH		8		/* archives below the file itself */
 #define JAVA_MAX_ARCHIVES	4096		/* nested archives in one file */
 #define JAVA_MAX_TEXT		(64 * 1024)	/* a pom.properties or MANIFEST.MF */
+#define JAVA_MAX_PREFIX		(1024 * 1024)	/* a launch script before the zip */
 /*
  * Bytes read out of nested archives and inflated to get past entries of
  * unknown size: so many times the file, plus a floor.
@@ -68,6 +69,7 @@ struct java_src {
 	void			*pull_ctx;
 	struct archive		*parent;
 	int			 started;
+	size_t			 skipped;	/* bytes before the zip */
 	char			*cause;
 };
 
@@ -81,19 +83,28 @@ java_read(struct archive *a, void *arg, const void **buf)
 	int		 r;
 
 	if (s->parent == NULL) {
-		if ((r = s->pull(s->pull_ctx, buf, &len, &s->cause)) < 0) {
-			archive_set_error(a, EIO, "%s", s->cause != NULL ?
-			    s->cause : "read error");
-			return -1;
-		}
-		/*
-		 * A launch script before the zip (Spring Boot's executable
-		 * jars): start at the first local header.
-		 */
-		if (r > 0 && !s->started && len >= 4 && memcmp(*buf, "PK\003\004", 4) != 0 &&
-		    (p = memmem(*buf, len, "PK\003\004", 4)) != NULL) {
-			len -= p - (const char *)*buf;
-			*buf = p;
+		for (;;) {
+			if ((r = s->pull(s->pull_ctx, buf, &len, &s->cause)) < 0) {
+				archive_set_error(a, EIO, "%s", s->cause != NULL ?
+				    s->cause : "read error");
+				return -1;
+			}
+			/*
+			 * A launch script before the zip (Spring Boot's
+			 * executable jars): start at the first local header,
+			 * looked for in the first MiB.
+			 */
+			if (r == 0 || s->started || (len >= 4 &&
+			    memcmp(*buf, "PK\003\004", 4) == 0))
+				break;
+			if ((p = memmem(*buf, len, "PK\003\004", 4)) != NULL) {
+				len -= p - (const char *)*buf;
+				*buf = p;
+				break;
+			}
+			s->skipped += len;
+			if (s->skipped > JAVA_MAX_PREFIX)
+				break;
 		}
 		s->started = 1;
 		return r == 0 ? 0 : (la_ssize_t)len;

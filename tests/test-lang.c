@@ -561,10 +561,10 @@ test_limit(void)
 static void
 test_hardlink(void)
 {
-	struct ent		 e[2];
+	struct ent		 e[3];
 	struct layer_files	*lf[1];
 	struct inventory	*inv;
-	char			*tar, *gotl, *want;
+	char			*tar, *gotl, *want, *script;
 	size_t			 len, tlen;
 
 	memset(e, 0, sizeof e);
@@ -573,25 +573,36 @@ test_hardlink(void)
 	e[0].len = len;
 	e[1].path = "opt/app/lib/snakeyaml.jar";
 	e[1].hardlink = "usr/share/java/snakeyaml-1.33.jar";
-	tar = mktar(e, 2, &tlen);
+	/* And behind a launch script longer than a tar block. */
+	script = xmalloc(300000 + len);
+	memset(script, '#', 300000);
+	memcpy(script + 300000, e[0].data, len);
+	e[2].path = "srv/run.jar";
+	e[2].data = script;
+	e[2].len = 300000 + len;
+	tar = mktar(e, 3, &tlen);
 	lf[0] = read_layer(tar, tlen);
 	free(tar);
 	if (lf[0] == NULL) {
 		tap_ok(0, "layer with a hard link read");
 		free((char *)e[0].data);
+		free(script);
 		return;
 	}
 	inv = analyze(lf, 1);
 	gotl = listing(inv, ECO_MAVEN);
 	want = xasprintf("org.yaml:snakeyaml|1.33|opt/app/lib/snakeyaml.jar|pkg:maven/org.yaml/snakeyaml@1.33|%s|-\n"
+	    "org.yaml:snakeyaml|1.33|srv/run.jar|pkg:maven/org.yaml/snakeyaml@1.33|%s|-\n"
 	    "org.yaml:snakeyaml|1.33|usr/share/java/snakeyaml-1.33.jar|pkg:maven/org.yaml/snakeyaml@1.33|%s|-\n",
-	    lf[0]->diff_id, lf[0]->diff_id);
-	same("a hard link to a jar: the same package at both paths", gotl, want);
+	    lf[0]->diff_id, lf[0]->diff_id, lf[0]->diff_id);
+	same("a hard link to a jar: the same package at both paths; a jar behind "
+	    "a 300,000-byte launch script", gotl, want);
 	free(gotl);
 	free(want);
 	inventory_free(inv);
 	layer_files_free(lf[0]);
 	free((char *)e[0].data);
+	free(script);
 }
 
 /* Guesses without pom.properties: manifest first, then the file name. */
