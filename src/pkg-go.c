@@ -141,7 +141,9 @@ go_add(struct inventory *inv, const char *path, const char *version,
 	p->location = summary_clean(xstrdup(location));
 	p->layer = layer != NULL ? xstrdup(layer) : NULL;
 	ns = slash != NULL ? xstrndup(path, slash - path) : NULL;
-	p->purl = pkg_purl("golang", ns, slash != NULL ? slash + 1 : path, version);
+	/* "(devel)" is no version: the purl goes without one. */
+	p->purl = pkg_purl("golang", ns, slash != NULL ? slash + 1 : path,
+	    strcmp(version, "(devel)") != 0 ? version : NULL);
 	free(ns);
 }
 

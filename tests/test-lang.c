@@ -347,9 +347,9 @@ test_fixtures(void)
 			slash = strrchr(f[1], '/');
 			ns = xstrndup(f[1], slash - f[1]);
 			a = f[2];
-			v[n++] = xasprintf("%s|%s|usr/local/bin/esbuild|pkg:golang/%s/%s@%s|%s|-",
-			    f[1], a, ns, slash + 1, strcmp(a, "(devel)") == 0 ?
-			    "%28devel%29" : a, lf[0]->diff_id);
+			v[n++] = xasprintf("%s|%s|usr/local/bin/esbuild|pkg:golang/%s/%s%s%s|%s|-",
+			    f[1], a, ns, slash + 1, strcmp(a, "(devel)") == 0 ? "" : "@",
+			    strcmp(a, "(devel)") == 0 ? "" : a, lf[0]->diff_id);
 			free(ns);
 		}
 		free(l);
