@@ -15,7 +15,7 @@ libcurl4-openssl-dev libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev
 libarchive-dev libssl-dev libyaml-dev zlib1g-dev
 python3 python3-jwt python3-cryptography python3-jsonschema skopeo buildah podman umoci rpm
 docker-registry apache2-utils nginx-light chromium zstd bzip2 xz-utils
-dpkg-dev curl ca-certificates sqlite3"
+dpkg-dev curl ca-certificates sqlite3 zip golang-go default-jdk-headless"
 
 install_packages() {
 	missing=""
