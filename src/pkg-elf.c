@@ -31,6 +31,7 @@
 #define GO_MAX_INFO		((size_t)4 << 20)	/* module strings */
 #define GO_MAX_VERS		64
 #define GO_MAX_CANDS		256	/* "go1." strings noted (old format) */
+#define GO_MAX_BIG		4	/* build infos or module strings gathered */
 
 #define ELF_CARRY		1024	/* bytes of a block kept for the next one */
 #define ELF_DEP_LOOK		512	/* input tried on a zlib candidate */
@@ -83,6 +84,8 @@ struct elf_scan {
 
 	struct elf_cap	 caps[CAP_MAX];
 	size_t		 ncands;
+	size_t		 ninfo;		/* captures that may grow to megabytes: */
+	size_t		 nmod;		/* GO_MAX_BIG of each kind */
 
 	/* Go: what was found. */
 	int		 go_done;
@@ -561,19 +564,24 @@ elf_scan_range(struct elf_scan *s, uint64_t from, uint64_t to)
 			elf_feed(s, c);
 		}
 	}
-	for (i = lo; s->is_go && !s->go_done &&
+	for (i = lo; s->is_go && !s->go_done && s->nmod < GO_MAX_BIG &&
 	    (at = elf_find(s, i, hi, GO_INFO_START, 16)) >= 0; i = at + 1) {
 		if ((c = elf_cap_new(s, CAP_MODINFO, s->woff + at,
-		    GO_MAX_INFO)) != NULL)
+		    GO_MAX_INFO)) != NULL) {
+			s->nmod++;
 			elf_feed(s, c);
+		}
 	}
 	/* Go's build info: 16-aligned, in a writable segment. */
 	for (i = lo; !s->go_done && !s->go_old &&
 	    (at = elf_find(s, i, hi, GO_MAGIC, GO_MAGIC_LEN)) >= 0; i = at + 1) {
 		off = s->woff + at;
 		if (off % 16 == 0 && elf_in_writable(s, off) &&
-		    (c = elf_cap_new(s, CAP_INFO, off, 4096)) != NULL)
+		    s->ninfo < GO_MAX_BIG &&
+		    (c = elf_cap_new(s, CAP_INFO, off, 4096)) != NULL) {
+			s->ninfo++;
 			elf_feed(s, c);
+		}
 	}
 	/* cargo-auditable: past the loaded segments, in a binary not Go's. */
 	if (s->dep_state != 0 || s->is_go || s->go_done || to <= s->load_end)
