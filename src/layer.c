@@ -24,6 +24,10 @@
 #define LAYER_LINK_DEPTH	4
 #define LAYER_MAX_LINKS		65536
 #define LAYER_RATIO_FLOOR	(1024 * 1024)
+/* Summaries kept of one layer, all files together (each is under 4 MiB). */
+#define LAYER_SUMMARIES		((size_t)64 << 20)
+#define LAYER_SUMMARIES_TEXT	"64 MiB"
+
 
 /*
  * The two SHA-256 digests cost about as much as the decompression itself:
@@ -61,6 +65,7 @@ struct layer_ctx {
 	char				*cause;
 	size_t				 nentries;
 	size_t				 nlinks;
+	size_t				 summary_bytes;
 	size_t				 files_cap;
 	size_t				 whiteouts_cap;
 	size_t				 opaque_cap;
@@ -753,7 +758,13 @@ layer_summarise(struct layer_ctx *c, struct archive_entry *e, char *path)
 	r = 0;
 	if (kind <= 0)
 		goto out;
-	sum = s->make(kind, path, size, c->limits->max_file, layer_pull, &p, &slen, &why);
+	if (c->summary_bytes > LAYER_SUMMARIES) {
+		/* Enough kept of this layer: the file says why it was not read. */
+		sum = s->skipped(kind, "not read: the layer's summaries pass "
+		    "the limit of " LAYER_SUMMARIES_TEXT, &slen);
+	} else
+		sum = s->make(kind, path, size, c->limits->max_file, layer_pull,
+		    &p, &slen, &why);
 	if (p.failed || c->code != 0) {
 		free(sum);
 		layer_error(c, HS_EINVAL, "%s: %s", path, why != NULL ? why :
@@ -766,6 +777,7 @@ layer_summarise(struct layer_ctx *c, struct archive_entry *e, char *path)
 		k = layer_add_file(c, path, KEPT_SUMMARY);
 		k->data = sum;
 		k->len = slen;
+		c->summary_bytes += slen;
 		path = NULL;
 	}
 out:

@@ -67,6 +67,8 @@ struct layer_summariser {
 		    size_t len);
 	char	*(*make)(int kind, const char *path, uint64_t size, uint64_t max,
 		    layer_pull_fn pull, void *ctx, size_t *len, char **cause);
+	/* A summary saying only why a file of that kind was not read. */
+	char	*(*skipped)(int kind, const char *why, size_t *len);
 };
 
 struct layer_limits {

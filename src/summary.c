@@ -204,8 +204,19 @@ summary_make(int kind, const char *path, uint64_t size, uint64_t max,
 	return NULL;
 }
 
+static char *
+summary_skipped(int kind, const char *why, size_t *len)
+{
+	struct summary	s;
+
+	summary_init(&s, kind == SUMMARY_JAR ? "jar" : "elf");
+	summary_warn(&s, "%s", why);
+	return summary_finish(&s, len);
+}
+
 const struct layer_summariser summary_summariser = {
 	.min_size = 64,
 	.probe = summary_probe,
 	.make = summary_make,
+	.skipped = summary_skipped,
 };

@@ -557,6 +557,61 @@ test_limit(void)
 	free((char *)e[1].data);
 }
 
+/* Past 64 MiB of summaries in one layer, the next files are not read, and say so. */
+static void
+test_layer_budget(void)
+{
+	const char		*names[64], *datas[64];
+	size_t			 lens[64], zlen, tlen, i, nskipped = 0, nkept = 0;
+	struct ent		 e[21];
+	struct layer_files	*lf[1];
+	char			*z, *pom, *tar, *n[64], *yaml;
+
+	/* 64 pom.properties of 64 KiB each: a 4 MiB summary from a small jar. */
+	pom = xmalloc(65536);
+	memset(pom, 'x', 65536);
+	memcpy(pom, "groupId=g\nartifactId=a\nversion=1\nfill=", 39);
+	for (i = 0; i < 64; i++) {
+		n[i] = xasprintf("META-INF/maven/g/a%zu/pom.properties", i);
+		names[i] = n[i];
+		datas[i] = pom;
+		lens[i] = 65536;
+	}
+	z = mkzip(names, datas, lens, 64, 1, &zlen);
+	memset(e, 0, sizeof e);
+	for (i = 0; i < 20; i++) {
+		e[i].path = xasprintf("srv/big%02zu.jar", i);
+		e[i].data = z;
+		e[i].len = zlen;
+	}
+	yaml = slurp("lang/java/snakeyaml-1.33.jar", &e[20].len);
+	e[20].data = yaml;
+	e[20].path = xstrdup("srv/z-snakeyaml.jar");
+	tar = mktar(e, 21, &tlen);
+	lf[0] = read_layer(tar, tlen);
+	free(tar);
+	for (i = 0; lf[0] != NULL && i < lf[0]->nfiles; i++) {
+		if (lf[0]->files[i].type != KEPT_SUMMARY)
+			continue;
+		if (strstr(lf[0]->files[i].data, "not read: the layer's summaries "
+		    "pass the limit of 64 MiB") != NULL)
+			nskipped++;
+		else
+			nkept++;
+	}
+	tap_ok(nkept >= 16 && nskipped >= 1 && nkept + nskipped == 21,
+	    "past 64 MiB of summaries in a layer, files are not read and say so "
+	    "(%zu kept, %zu not read)", nkept, nskipped);
+	layer_files_free(lf[0]);
+	for (i = 0; i < 64; i++)
+		free(n[i]);
+	for (i = 0; i < 21; i++)
+		free((char *)e[i].path);
+	free(z);
+	free(pom);
+	free(yaml);
+}
+
 /* A hard link to a jar names the same packages at its own path. */
 static void
 test_hardlink(void)
@@ -657,6 +712,7 @@ main(void)
 	test_nesting();
 	test_limit();
 	test_hardlink();
+	test_layer_budget();
 	test_guess();
 	return tap_done();
 }
