@@ -3,7 +3,8 @@
 # Cases: cold scans of debian-12 (gzip, and a zstd copy made here) against
 # the floor (bench/floor: libarchive reading every entry's data of the same
 # blob while SHA-256 hashes it, measured in this same run); a warm scan
-# (every layer cached); 100 images sharing the base layer; matching 5,000
+# (every layer cached); a cold scan of 150 MiB of jars (issue 15) against its
+# layer's floor; 100 images sharing the base layer; matching 5,000
 # packages against 100,000 advisories (bench/match-bench, timed around
 # match_inventory only); peak RSS of each, and of a 1 GiB synthetic layer
 # against a 64 MiB one (RSS must stay flat); 50 tags over one layer from a
@@ -14,7 +15,7 @@
 # usage: bench/run.sh [BUILD_DIR]   (BUILD_DIR holds hullscan, bench/floor and
 #   bench/match-bench, default the current directory)
 # env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024),
-#   BENCH_REGISTRY_TAGS (50), BENCH_OUT
+#   BENCH_REGISTRY_TAGS (50), BENCH_JAVA_MIB (150), BENCH_OUT
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd)
@@ -79,10 +80,10 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 ROWS=()
 FAILED=0
-# row CASE TIME FLOOR RATIO TARGET RSS_KB OK(0/1)
+# row CASE TIME FLOOR RATIO TARGET RSS_KB OK(0/1) [RSS_LIMIT_KB]
 row() {
 	local verdict=pass
-	if [ "$7" -ne 1 ] || [ "$6" -ge "$RSS_LIMIT_KB" ]; then verdict=MISSED; FAILED=1; fi
+	if [ "$7" -ne 1 ] || [ "$6" -ge "${8:-$RSS_LIMIT_KB}" ]; then verdict=MISSED; FAILED=1; fi
 	ROWS+=("| $1 | $2 | $3 | $4 | $5 | $(mib "$6") | $verdict |")
 }
 
@@ -131,6 +132,34 @@ cold_case() {
 }
 cold_case gzip "oci:$DEB:12" "$GZ_BLOB"
 cold_case zstd "oci:$T/deb-zstd:12" "$ZS_BLOB"
+
+# --- Java archives: 150 MiB of jars, some nested, against their layer's floor ---
+java_case() {
+	local blob floor_us= floor_rss=0 hs_us= hs_rss=0 i r ok=0 npkg want
+	log "an image of ${JAVA_MIB} MiB of jars (gen-images.py java)"
+	"$PY" "$top_srcdir/bench/gen-images.py" java "$T/java" "$JAVA_MIB" >/dev/null 2>"$T/java.gen"
+	want=$(sed -n 's/.* \([0-9]*\) pom.properties$/\1/p' "$T/java.gen")
+	blob=$(layer_blob "$T/java")
+	log "cold scan of the jars: floor and hullscan, $RUNS turns"
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$FLOOR" -n 1 "$blob"
+		if [ -z "$floor_us" ] || [ "$US" -lt "$floor_us" ]; then floor_us=$US; fi
+		if [ "$RSS" -gt "$floor_rss" ]; then floor_rss=$RSS; fi
+		fresh_cache
+		measure "$HULLSCAN" inventory --cache "$T/cold.db" "oci:$T/java:java"
+		if [ -z "$hs_us" ] || [ "$US" -lt "$hs_us" ]; then hs_us=$US; fi
+		if [ "$RSS" -gt "$hs_rss" ]; then hs_rss=$RSS; fi
+	done
+	npkg=$(awk -F'\t' '$6 == "maven"' "$T/out" | wc -l)
+	r=$(ratio "$hs_us" "$floor_us")
+	le "$r" 1.3 && [ "$npkg" = "$want" ] && ok=1
+	row "cold scan, $(($(stat -c %s "$blob") / 1048576)) MiB layer of jars (fat jar, war, 3 deep; $npkg of $want pom.properties)" \
+	    "$(ms "$hs_us")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.3× floor, RSS < 128 MiB" \
+	    "$hs_rss" $ok $((128 * 1024))
+	rm -rf "$T/java"
+}
+JAVA_MIB=${BENCH_JAVA_MIB:-150}
+java_case
 
 # --- one pass: how many bytes of the blob a cold scan reads (strace) -----------
 ONE_PASS="not checked (no strace)"
@@ -280,7 +309,7 @@ registry_case
 	echo "|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 	echo
-	echo "Peak RSS target: < 64 MiB for every case."
+	echo "Peak RSS target: < 64 MiB for every case but the jars' (< 128 MiB)."
 } >"$OUT"
 cat "$OUT"
 exit $FAILED

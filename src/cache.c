@@ -181,7 +181,7 @@ cache_load(struct layer_cache *c, const char *digest, struct layer_files **out,
 			continue;
 		}
 		if (kind != KEPT_FILE && kind != KEPT_SYMLINK && kind != KEPT_DIR &&
-		    kind != KEPT_TOOBIG) {
+		    kind != KEPT_TOOBIG && kind != KEPT_SUMMARY) {
 			sqlite3_finalize(st);
 			layer_files_free(lf);
 			return fail(cause, HS_EINVAL, "layer cache %s: layer %s: unknown "

@@ -13,7 +13,7 @@
  * Bump whenever pkg_wanted() keeps other paths or layer_read() keeps them
  * differently: entries written under another version are never read.
  */
-#define CACHE_WANT_VERSION	2	/* 2: language packages' files, KEPT_TOOBIG */
+#define CACHE_WANT_VERSION	3	/* 2: language packages' files, KEPT_TOOBIG; 3: summaries of jars and executables */
 
 struct layer_cache;
 

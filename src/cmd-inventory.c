@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "pkg.h"
+#include "summary.h"
 #include "scan.h"
 #include "source.h"
 #include "util.h"
@@ -61,6 +62,7 @@ cmd_inventory_exec(int argc, char **argv)
 
 	cmd_source_init(&src);
 	src.opts.want = pkg_wanted;
+	src.opts.limits.summariser = &summary_summariser;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":qvh", inventory_options, NULL)) != -1) {

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "history.h"
 #include "pkg.h"
+#include "summary.h"
 #include "policy.h"
 #include "report.h"
 #include "scan.h"
@@ -139,7 +140,7 @@ static const char *scan_usage =
     "  --jobs N             scan N images at once (default: number of cores)\n"
     CMD_DB_AGE_USAGE
     "  --no-match           list packages only; no vulnerability database needed\n"
-    "  --max-file-size N    largest file kept from a layer, in MiB (default 256)\n"
+    "  --max-file-size N    largest package database kept, or jar or executable read, in MiB (default 256)\n"
     CMD_SOURCE_USAGE
     "  -q, --quiet          only warnings and errors on stderr\n"
     "  -v, --verbose        debug messages\n";
@@ -269,6 +270,7 @@ scan_parse(int argc, char **argv, struct scan_args *a)
 	a->history_path = xstrdup(HISTORY_DEFAULT_PATH);
 	cmd_source_init(&a->src);
 	a->src.opts.want = pkg_wanted;
+	a->src.opts.limits.summariser = &summary_summariser;
 	cmd_db_age_init(&a->age);
 	a->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (a->jobs < 1)

@@ -24,6 +24,10 @@
 #define LAYER_LINK_DEPTH	4
 #define LAYER_MAX_LINKS		65536
 #define LAYER_RATIO_FLOOR	(1024 * 1024)
+/* Summaries kept of one layer, all files together (each is under 4 MiB). */
+#define LAYER_SUMMARIES		((size_t)64 << 20)
+#define LAYER_SUMMARIES_TEXT	"64 MiB"
+
 
 /*
  * The two SHA-256 digests cost about as much as the decompression itself:
@@ -61,6 +65,7 @@ struct layer_ctx {
 	char				*cause;
 	size_t				 nentries;
 	size_t				 nlinks;
+	size_t				 summary_bytes;
 	size_t				 files_cap;
 	size_t				 whiteouts_cap;
 	size_t				 opaque_cap;
@@ -91,6 +96,7 @@ layer_limits_default(struct layer_limits *l)
 	l->max_entries = 2000000;
 	l->max_tar = (uint64_t)64 << 30;
 	l->max_ratio = 1000;
+	l->summariser = NULL;
 }
 
 void
@@ -673,6 +679,140 @@ fail:
 	return -1;
 }
 
+/* A file being summarised, as the summariser pulls it: its head, then the rest. */
+struct layer_pull {
+	struct layer_ctx	*c;
+	const void		*first;
+	size_t			 first_len;
+	int			 given;
+	int			 failed;	/* the tar failed, not the file */
+};
+
+static int
+layer_pull(void *arg, const void **buf, size_t *len, char **cause)
+{
+	struct layer_pull	*p = arg;
+	const char		*err;
+	la_int64_t		 off;
+	int			 r;
+
+	if (!p->given) {
+		p->given = 1;
+		if (p->first_len > 0) {
+			*buf = p->first;
+			*len = p->first_len;
+			return 1;
+		}
+	}
+	for (;;) {
+		r = archive_read_data_block(p->c->tar, buf, len, &off);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			p->failed = 1;
+			err = archive_error_string(p->c->tar);
+			return fail(cause, HS_EINVAL, "%s", err != NULL ? err :
+			    "read error");
+		}
+		if (*len > 0)
+			return 1;
+	}
+}
+
+/* The next data block of the current entry: 1, 0 at its end, -1 error (in c). */
+static int
+layer_entry_block(struct layer_ctx *c, const char *path, const void **blk,
+    size_t *n)
+{
+	const char	*err;
+	la_int64_t	 off;
+	int		 r;
+
+	do {
+		r = archive_read_data_block(c->tar, blk, n, &off);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			err = archive_error_string(c->tar);
+			layer_error(c, HS_EINVAL, "%s: %s", path, err != NULL ?
+			    err : "read error");
+			return -1;
+		}
+	} while (*n == 0);
+	return 1;
+}
+
+/*
+ * A file nobody asked for by path: the summariser looks at its first bytes
+ * (the first block as it comes: nothing is copied for a file of no
+ * interest) and may reduce it to a summary while it streams.
+ */
+static int
+layer_summarise(struct layer_ctx *c, struct archive_entry *e, char *path)
+{
+	const struct layer_summariser	*s = c->limits->summariser;
+	struct layer_pull		 p;
+	struct kept_file		*k;
+	struct buf			 head;
+	const void			*blk;
+	uint64_t			 size = (uint64_t)archive_entry_size(e);
+	size_t				 n, slen;
+	char				*sum, *why = NULL;
+	int				 kind, r;
+
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	buf_init(&head);
+	if ((r = layer_entry_block(c, path, &blk, &n)) <= 0)
+		goto out;
+	kind = s->probe(path, size, blk, n);
+	p.first = blk;
+	p.first_len = n;
+	if (kind < 0) {
+		buf_add(&head, blk, n);
+		while (kind < 0 && head.len < LAYER_HEAD && head.len < size) {
+			if ((r = layer_entry_block(c, path, &blk, &n)) < 0)
+				goto out;
+			if (r == 0)
+				break;
+			buf_add(&head, blk, n);
+			kind = s->probe(path, size, head.data, head.len);
+		}
+		p.first = head.data;
+		p.first_len = head.len;
+	}
+	r = 0;
+	if (kind <= 0)
+		goto out;
+	if (c->summary_bytes > LAYER_SUMMARIES) {
+		/* Enough kept of this layer: the file says why it was not read. */
+		sum = s->skipped(kind, "not read: the layer's summaries pass "
+		    "the limit of " LAYER_SUMMARIES_TEXT, &slen);
+	} else
+		sum = s->make(kind, path, size, c->limits->max_file, layer_pull,
+		    &p, &slen, &why);
+	if (p.failed || c->code != 0) {
+		free(sum);
+		layer_error(c, HS_EINVAL, "%s: %s", path, why != NULL ? why :
+		    "read error");
+		r = -1;
+	} else if (sum == NULL) {
+		if (why != NULL)
+			log_warn("%s: %s", path, why);
+	} else {
+		k = layer_add_file(c, path, KEPT_SUMMARY);
+		k->data = sum;
+		k->len = slen;
+		c->summary_bytes += slen;
+		path = NULL;
+	}
+out:
+	free(why);
+	buf_free(&head);
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
 /*
  * A hard link to a file kept earlier in this layer gets a copy of it. A link
  * to a file nobody wanted cannot get its content back (the tar carried it
@@ -680,7 +820,8 @@ fail:
  * if another layer kept the target.
  */
 static void
-layer_keep_hardlink(struct layer_ctx *c, char *path, const char *target)
+layer_keep_hardlink(struct layer_ctx *c, char *path, const char *target,
+    int wanted)
 {
 	struct layer_files	*lf = c->lf;
 	struct kept_file	*k, *t = NULL;
@@ -696,6 +837,11 @@ layer_keep_hardlink(struct layer_ctx *c, char *path, const char *target)
 			t = &lf->files[i - 1];
 			break;
 		}
+	}
+	if (!wanted && (t == NULL || t->type != KEPT_SUMMARY)) {
+		free(path);		/* only a summary's links are kept unasked */
+		free(norm);
+		return;
 	}
 	if (t != NULL && t->type != KEPT_DIR) {
 		i = t - lf->files;
@@ -750,8 +896,8 @@ layer_entry(struct layer_ctx *c, struct archive_entry *e)
 	wanted = c->want != NULL ? c->want(path) : WANT_NO;
 	if ((link = archive_entry_hardlink(e)) != NULL &&
 	    !(archive_entry_size_is_set(e) && archive_entry_size(e) > 0)) {
-		if (wanted)
-			layer_keep_hardlink(c, path, link);
+		if (wanted || c->limits->summariser != NULL)
+			layer_keep_hardlink(c, path, link, wanted);
 		else
 			free(path);
 		return 0;
@@ -760,6 +906,10 @@ layer_entry(struct layer_ctx *c, struct archive_entry *e)
 	case AE_IFREG:
 		if (wanted)
 			return layer_keep_data(c, e, path, wanted);
+		if (c->limits->summariser != NULL && archive_entry_size_is_set(e) &&
+		    archive_entry_size(e) >= 0 && (uint64_t)archive_entry_size(e) >=
+		    c->limits->summariser->min_size)
+			return layer_summarise(c, e, path);
 		break;
 	case AE_IFLNK:
 		link = archive_entry_symlink(e);

@@ -17,6 +17,11 @@ enum kept_type {
 	KEPT_SYMLINK,		/* data holds the link target */
 	KEPT_DIR,		/* a wanted directory exists (no data) */
 	KEPT_TOOBIG,		/* a WANT_SOFT file over max_file: len is its size, no data */
+	/*
+	 * A big file (a jar, an executable) reduced while it streamed to what
+	 * analyzers read of it (summary.h): data holds the summary.
+	 */
+	KEPT_SUMMARY,
 };
 
 struct kept_file {
@@ -45,11 +50,40 @@ struct layer_files {
 	uint64_t		 tar_bytes;	/* uncompressed bytes read */
 };
 
+/*
+ * The next block of the file being summarised: 1 with data in *buf (valid
+ * until the next call), 0 at its end, or a negative code with the cause.
+ */
+typedef int (*layer_pull_fn)(void *ctx, const void **buf, size_t *len,
+    char **cause);
+
+/*
+ * What reduces big files to summaries. probe sees a regular file's path, size
+ * and first bytes (at least one), and gives a kind > 0 to summarise it, 0 not
+ * to, or -1 to be called again with more of them (as many as the file has, up
+ * to LAYER_HEAD). make reads the whole file through pull (first bytes
+ * included; a file over max is not read, its summary says why) and returns the summary (*len bytes, NUL-terminated), or NULL
+ * with the reason in *cause (none: nothing worth keeping): the file is then
+ * skipped, the layer still read.
+ */
+#define LAYER_HEAD	65536
+struct layer_summariser {
+	size_t	  min_size;	/* smaller files are never probed */
+	int	(*probe)(const char *path, uint64_t size, const void *head,
+		    size_t len);
+	char	*(*make)(int kind, const char *path, uint64_t size, uint64_t max,
+		    layer_pull_fn pull, void *ctx, size_t *len, char **cause);
+	/* A summary saying only why a file of that kind was not read. */
+	char	*(*skipped)(int kind, const char *why, size_t *len);
+};
+
 struct layer_limits {
 	size_t		max_file;	/* largest kept file (default 256 MiB) */
 	size_t		max_entries;	/* tar entries per layer (default 2,000,000) */
 	uint64_t	max_tar;	/* uncompressed bytes per layer (default 64 GiB) */
 	uint64_t	max_ratio;	/* uncompressed/compressed ratio past 1 MiB (default 1000) */
+	/* Files not wanted by path that are summarised instead; NULL: none. */
+	const struct layer_summariser *summariser;
 };
 void	layer_limits_default(struct layer_limits *);
 

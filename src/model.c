@@ -243,6 +243,7 @@ package_clear(struct package *p)
 	free(p->location);
 	free(p->purl);
 	free(p->layer);
+	free(p->origin);
 }
 
 void

@@ -95,6 +95,13 @@ struct package {
 	char		*location;
 	char		*purl;
 	char		*layer;		/* diff_id of the layer that added it; NULL unknown */
+	/*
+	 * Why a language package's name is not the registry's to trust, or
+	 * NULL: "guessed" (a jar without pom.properties, named from its
+	 * MANIFEST.MF or file name), or a crate's source when not crates.io
+	 * ("local", "git", "registry", …).
+	 */
+	char		*origin;
 };
 
 struct inventory {

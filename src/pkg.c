@@ -298,6 +298,46 @@ pkg_lang_add(struct pkg_ctx *ctx, enum ecosystem eco, const char *name,
 	return p;
 }
 
+/* A purl component: percent-encoded but for unreserved characters (and '/' in ns). */
+static void
+purl_add(struct buf *b, const char *s, int keep_slash)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	unsigned char		c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+		    c == '~' || (keep_slash && c == '/'))
+			buf_add(b, s, 1);
+		else {
+			buf_add(b, "%", 1);
+			buf_add(b, &hex[c >> 4], 1);
+			buf_add(b, &hex[c & 15], 1);
+		}
+	}
+}
+
+char *
+pkg_purl_make(const char *type, const char *ns, const char *name, const char *version)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_printf(&b, "pkg:%s/", type);
+	if (ns != NULL && *ns != '\0') {
+		purl_add(&b, ns, 1);
+		buf_add(&b, "/", 1);
+	}
+	purl_add(&b, name, 0);
+	if (version != NULL && *version != '\0') {
+		buf_add(&b, "@", 1);
+		purl_add(&b, version, 0);
+	}
+	return buf_steal(&b);
+}
+
 static int
 analyze_dpkg(const struct rootfs *root, struct inventory *inv, char **cause)
 {
@@ -414,6 +454,10 @@ pkg_analyze(const struct rootfs *root, struct inventory **out, char **cause)
 	for (i = 0; r == 0 && i < NELEM(pkg_langs); i++) {
 		if ((r = pkg_langs[i]->analyze(&ctx)) != 0)
 			cause_prefix(cause, "%s", pkg_langs[i]->name);
+	}
+	if (r == 0) {
+		pkg_java_analyze(root, inv);
+		pkg_elf_analyze(root, inv);
 	}
 	inv->warning = pkg_notes_take(&ctx);
 	pkg_ctx_clear(&ctx);

@@ -3,6 +3,8 @@
 #define HULLSCAN_PKG_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include "layer.h"
 #include "model.h"
 #include "util.h"
 
@@ -129,5 +131,51 @@ int	pkg_composer_lock_parse(const char *path, const char *data, size_t len,
 	    struct inventory *, char **cause);
 int	pkg_dotnet_deps_parse(const char *path, const char *data, size_t len,
 	    struct inventory *, char **cause);
+
+
+/*
+ * Language packages inside big files, read from their summaries (summary.h)
+ * in the merged view: jars (Maven), Go and Rust (cargo-auditable)
+ * executables. A damaged summary or file is a warning naming it, never a
+ * failed scan.
+ */
+int	java_archive_name(const char *path);
+char	*java_summarise(const char *path, uint64_t size, uint64_t max,
+	    layer_pull_fn, void *ctx, size_t *len, char **cause);
+void	pkg_java_analyze(const struct rootfs *, struct inventory *);
+/* pom.properties: groupId, artifactId, version (each NULL when absent). */
+void	java_pom_parse(const char *data, size_t len, char **group,
+	    char **artifact, char **version);
+/* MANIFEST.MF's main section: the value of a header, or NULL. */
+char	*java_manifest_get(const char *data, size_t len, const char *name);
+/* A package from a jar without pom.properties; 0, or HS_ENOENT without a version. */
+int	java_guess(const char *file_name, const char *manifest, size_t mlen,
+	    char **name, char **version);
+
+int	elf_probe(const void *head, size_t len);
+char	*elf_summarise(const char *path, uint64_t size, uint64_t max,
+	    layer_pull_fn, void *ctx, size_t *len, char **cause);
+/* Read ELF summaries: Go build info and cargo-auditable dependency lists. */
+void	pkg_elf_analyze(const struct rootfs *, struct inventory *);
+/*
+ * Go's build info from the bytes at its magic ("\xff Go buildinf:"), in
+ * the format of Go 1.18 on: the version and module strings (NUL-terminated, markers
+ * removed), 1 when more bytes are needed, or HS_ENOENT for
+ * the older format (pointers, resolved by the ELF reader), HS_EINVAL damaged.
+ */
+int	go_buildinfo_parse(const void *data, size_t len, char **vers, char **mod);
+/* Module strings (len bytes) lose Go's 16-byte markers around them: the new length. */
+size_t	go_modinfo_unwrap(char *mod, size_t len);
+/* "go1.20.4" → "v1.20.4", "go1.21rc2" → "v1.21.0-rc.2"; NULL when not one. */
+char	*go_version_semver(const char *);
+/* The packages of one Go binary: stdlib, the main module and its deps. */
+int	pkg_go_parse(const char *vers, const char *mod, size_t modlen,
+	    const char *location, const char *layer, struct inventory *);
+/* The crates of a cargo-auditable .dep-v0 JSON. */
+int	pkg_cargo_parse(const char *json, size_t len, const char *location,
+	    const char *layer, struct inventory *, char **cause);
+/* purl "pkg:TYPE/NAMESPACE/NAME@VERSION", components percent-encoded. */
+char	*pkg_purl_make(const char *type, const char *ns, const char *name,
+	    const char *version);
 
 #endif

@@ -354,6 +354,22 @@ rootfs_list(const struct rootfs *r, const char *dir, const struct kept_file ***o
 	return n;
 }
 
+size_t
+rootfs_summaries(const struct rootfs *r, const struct kept_file ***out)
+{
+	const struct kept_file	**list = NULL;
+	size_t			  i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].type != KEPT_SUMMARY)
+			continue;
+		list = xreallocarray(list, n + 1, sizeof *list);
+		list[n++] = &r->v[i];
+	}
+	*out = list;
+	return n;
+}
+
 /*
  * Walking a directory on disk (dir: transport). Language packages may lie
  * anywhere, so every directory is walked, to ROOTFS_MAX_DEPTH and within

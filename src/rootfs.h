@@ -34,5 +34,7 @@ const struct kept_file *rootfs_at(const struct rootfs *, size_t i);
 int		 rootfs_exists(const struct rootfs *, const char *path);
 /* path with every symlink in the view followed (an allocated string), NULL on a loop. */
 char		*rootfs_realpath(const struct rootfs *, const char *path);
+/* Every summary (KEPT_SUMMARY) in the view, sorted by path; as rootfs_list. */
+size_t		 rootfs_summaries(const struct rootfs *, const struct kept_file ***out);
 
 #endif

@@ -48,6 +48,8 @@ log_warn(const char *fmt, ...)
 {
 	va_list	ap;
 
+	if (log_verbosity < 0)
+		return;
 	va_start(ap, fmt);
 	log_vprint("warning: ", fmt, ap);
 	va_end(ap);

@@ -39,7 +39,7 @@ void	log_error(const char *, ...) PRINTFLIKE(1, 2);
 void	log_warn(const char *, ...) PRINTFLIKE(1, 2);
 void	log_info(const char *, ...) PRINTFLIKE(1, 2);
 void	log_debug(const char *, ...) PRINTFLIKE(1, 2);
-extern int log_verbosity;	/* 0 quiet, 1 normal, 2 debug */
+extern int log_verbosity;	/* -1 silent (fuzzers), 0 quiet, 1 normal, 2 debug */
 
 /* Allocation that aborts on exhaustion: callers never check for NULL. */
 void	*xmalloc(size_t);

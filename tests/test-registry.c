@@ -35,6 +35,8 @@ type_name(enum kept_type t)
 		return "dir";
 	case KEPT_TOOBIG:
 		return "toobig";
+	case KEPT_SUMMARY:
+		return "summary";
 	}
 	return "?";
 }

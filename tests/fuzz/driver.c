@@ -26,7 +26,9 @@
 	X(npm, "npm") X(pypi, "pypi") \
 	X(gem, "gem") X(composer, "composer") X(dotnet, "dotnet") \
 	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon") \
-	X(feed_bodhi, "feed-bodhi") X(feed_eol, "feed-eol")
+	X(feed_bodhi, "feed-bodhi") X(feed_eol, "feed-eol") \
+	X(java_text, "java-text") X(jar, "jar") X(gobuildinfo, "gobuildinfo") \
+	X(elf, "elf")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)

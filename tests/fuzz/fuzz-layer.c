@@ -12,11 +12,13 @@
 #include "pkg.h"
 #include "rootfs.h"
 #include "stream.h"
+#include "summary.h"
 
 int
 FUZZ_INIT(FUZZ_NAME)(int *argc, char ***argv)
 {
 	FUZZ_QUIET();
+	log_verbosity = -1;	/* a summariser's warnings on every input */
 	return 0;
 }
 
@@ -76,6 +78,7 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 	lim.max_entries = 4096;
 	lim.max_tar = 16 << 20;
 	lim.max_ratio = 200;
+	lim.summariser = &summary_summariser;	/* jars and executables too */
 	s = stream_open_mem(data, size);
 	rc = layer_read(s, &lim, want, NULL, NULL, &lf, &cause);
 	stream_close(s);

@@ -128,6 +128,72 @@ pypi)
 	printf '\002/.\n/usr\n/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA\n' >"$dir/2-list"
 	printf '\003d41d8cd98f00b204e9800998ecf8427e  usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA\n' >"$dir/3-md5sums"
 	prefix 4 $(find "$F/apk" -type f ! -name "*.tsv" | head -5) ;;
+java-text|jar|gobuildinfo|elf)
+	# The language fixtures (jars, Go and Rust executables) cut to what
+	# each target reads, and small archives and executables made here.
+	/usr/bin/python3 - "$target" "$dir" "$F/lang" "$top_srcdir/tests/mkelf.py" <<'PY'
+import io, os, struct, subprocess, sys, tempfile, zipfile, zlib
+target, out, lang, mkelf = sys.argv[1:5]
+jars = sorted(os.path.join(lang, "java", n) for n in os.listdir(os.path.join(lang, "java"))
+              if n.endswith((".jar", ".war")))
+def put(name, data):
+    open(os.path.join(out, name), "wb").write(data)
+def texts():
+    for j in jars:
+        with zipfile.ZipFile(j) as z:
+            for n in z.namelist():
+                if n.endswith(("pom.properties", "MANIFEST.MF")):
+                    yield os.path.basename(j), n, z.read(n)
+def jar(entries, stored=False):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as z:
+        for n, d in entries:
+            z.writestr(n, d)
+    return b.getvalue()
+def dep_v0(path):
+    d = open(path, "rb").read()
+    shoff, = struct.unpack_from("<Q", d, 40)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", d, 58)
+    sh = [struct.unpack_from("<IIQQQQIIQQ", d, shoff + i * shentsize) for i in range(shnum)]
+    names = sh[shstrndx][4]
+    for s in sh:
+        name = d[names + s[0]:d.index(b"\0", names + s[0])]
+        if name == b".dep-v0":
+            return zlib.decompress(d[s[4]:s[4] + s[5]])
+if target == "java-text":
+    for i, (j, n, t) in enumerate(texts()):
+        put("%d-%s" % (i, os.path.basename(n)), (b"\0" if n.endswith("properties") else b"\1") + t)
+        if n.endswith("MANIFEST.MF"):
+            put("%d-guess" % i, b"\2" + j.encode() + b"\n" + t)
+elif target == "jar":
+    pom = b"groupId=org.example\nartifactId=inner\nversion=1.0\n"
+    mf = b"Manifest-Version: 1.0\r\nImplementation-Version: 2.1\r\n\r\n"
+    inner = jar([("META-INF/MANIFEST.MF", mf), ("META-INF/maven/org.example/inner/pom.properties", pom)])
+    mid = jar([("META-INF/MANIFEST.MF", mf), ("lib/inner-1.0.jar", inner)])
+    put("plain.jar", inner)
+    put("nested.jar", jar([("BOOT-INF/lib/mid-2.0.jar", mid), ("WEB-INF/lib/inner.jar", inner)], stored=True))
+    put("deflated.war", jar([("WEB-INF/lib/mid.jar", mid)]))
+    put("script.jar", b"#!/bin/sh\nexec java -jar $0\n" + inner)
+elif target == "gobuildinfo":
+    d = open(os.path.join(lang, "go/esbuild-0.17.19/esbuild"), "rb").read()
+    i = d.index(b"\xff Go buildinf:")
+    put("0-esbuild", b"\0" + d[i + 14:i + 14 + 1024])
+    exp = open(os.path.join(lang, "go/esbuild-0.17.19/expected.txt"), "rb").read().split(b"\n")
+    put("1-esbuild", b"\1" + b"go1.20.4\n" + b"\n".join(l.lstrip(b"\t") for l in exp[1:]))
+    for v in (b"go1.20.4", b"go1.21rc2", b"go1.18beta1", b"go1.9", b"devel go1.22-abc"):
+        put("2-" + v.decode().replace(" ", "_"), b"\2" + v)
+else:
+    t = tempfile.mkdtemp()
+    mod = os.path.join(t, "mod")
+    open(mod, "wb").write(b"path\tex.com/a\nmod\tex.com/a\tv1.0.0\t\ndep\tex.com/b\tv0.1.0\th1:x=\n=>\tex.com/c\tv0.2.0\th1:y=\n")
+    js = dep_v0(os.path.join(lang, "rust/uses_serde_json"))
+    open(os.path.join(t, "j"), "wb").write(js)
+    put("J-dep-v0", b"J" + js)
+    for name, args in (("go-new", ["go-new", "go1.20.4", mod]), ("go-old", ["go-old", "go1.16.15", mod]),
+                       ("cargo", ["cargo", os.path.join(t, "j")]), ("plain", ["plain"])):
+        subprocess.run([sys.executable, mkelf, os.path.join(out, name)] + args, check=True)
+PY
+	;;
 *)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
 # Past crashes are the best seeds.
