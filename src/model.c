@@ -232,7 +232,7 @@ inventory_new(void)
 	return xcalloc(1, sizeof(struct inventory));
 }
 
-static void
+void
 package_clear(struct package *p)
 {
 	free(p->name);

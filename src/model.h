@@ -122,6 +122,8 @@ struct package *inventory_add(struct inventory *, const char *name,
 	    const char *source_version, const char *arch, enum ecosystem);
 /* Sort by name, version, arch and drop exact duplicates. */
 void	inventory_sort(struct inventory *);
+/* Free what a package holds (before dropping it from its inventory). */
+void	package_clear(struct package *);
 
 /* Verdict a finding received from the policy. */
 enum verdict {

@@ -429,12 +429,47 @@ analyze_rpm(const struct rootfs *root, struct inventory *inv, char **cause)
 	return r;
 }
 
+/*
+ * The archive and ELF readers name packages by file: a jar or executable an
+ * OS package installed is that package's (its distribution patches it), so
+ * what was found in it (location "usr/share/java/x.jar!/…" too) is dropped.
+ */
+static void
+pkg_drop_owned(struct pkg_ctx *ctx, size_t from)
+{
+	struct inventory	*inv = ctx->inv;
+	struct package		*p;
+	char			*outer, *bang;
+	size_t			 i, j = from;
+	int			 owned;
+
+	for (i = from; i < inv->npkgs; i++) {
+		p = &inv->pkgs[i];
+		owned = 0;
+		if (p->location != NULL) {
+			outer = xstrdup(p->location);
+			if ((bang = strchr(outer, '!')) != NULL)
+				*bang = '\0';
+			owned = pkg_owner(ctx, outer) != NULL;
+			if (owned)
+				log_debug("%s: an OS package's file: not a %s package",
+				    outer, ecosystem_name(p->ecosystem));
+			free(outer);
+		}
+		if (owned)
+			package_clear(p);
+		else
+			inv->pkgs[j++] = *p;
+	}
+	inv->npkgs = j;
+}
+
 int
 pkg_analyze(const struct rootfs *root, struct inventory **out, char **cause)
 {
 	struct inventory	*inv;
 	struct pkg_ctx		 ctx;
-	size_t			 i;
+	size_t			 i, before;
 	int			 r;
 
 	*out = NULL;
@@ -456,8 +491,10 @@ pkg_analyze(const struct rootfs *root, struct inventory **out, char **cause)
 			cause_prefix(cause, "%s", pkg_langs[i]->name);
 	}
 	if (r == 0) {
+		before = inv->npkgs;
 		pkg_java_analyze(root, inv);
 		pkg_elf_analyze(root, inv);
+		pkg_drop_owned(&ctx, before);
 	}
 	inv->warning = pkg_notes_take(&ctx);
 	pkg_ctx_clear(&ctx);

@@ -102,6 +102,27 @@ $MKOCI "$T/deb2" t "$T/l3.tar" >/dev/null
 expect_status "the same without ruby-rack.list" 0 "$HULLSCAN" inventory "oci:$T/deb2:t"
 check "a gemspec no OS package lists: a gem again" grep -q "^rack	2.2.22	.*	gem	" "$T/out"
 
+# The same rule for a jar: Debian's libyaml-snakeyaml-java installs
+# usr/share/java/snakeyaml-1.33.jar; listed in its .list, it is the deb's.
+R5=$T/r5
+mkdir -p "$R5/var/lib/dpkg/info" "$R5/etc" "$R5/usr/share/java"
+cp "$L/java/snakeyaml-1.33.jar" "$R5/usr/share/java/"
+cp "$R3/etc/os-release" "$R5/etc/"
+printf 'Package: libyaml-snakeyaml-java\nStatus: install ok installed\nArchitecture: all\nVersion: 1.33-2\n\n' \
+    >"$R5/var/lib/dpkg/status"
+printf '/.\n/usr\n/usr/share/java/snakeyaml-1.33.jar\n' \
+    >"$R5/var/lib/dpkg/info/libyaml-snakeyaml-java.list"
+tar -C "$R5" -cf "$T/l5.tar" .
+$MKOCI "$T/jar" t "$T/l5.tar" >/dev/null
+expect_status "inventory of a Debian image with libyaml-snakeyaml-java" 0 "$HULLSCAN" inventory "oci:$T/jar:t"
+check "snakeyaml's jar that dpkg lists: the deb, not a maven package" sh -c \
+    "grep -q '^libyaml-snakeyaml-java	' '$T/out' && [ -z \"\$(awk -F'\t' '\$6 == \"maven\"' '$T/out')\" ]"
+rm "$R5/var/lib/dpkg/info/libyaml-snakeyaml-java.list"
+tar -C "$R5" -cf "$T/l5.tar" .
+$MKOCI "$T/jar2" t "$T/l5.tar" >/dev/null
+expect_status "the same without its .list" 0 "$HULLSCAN" inventory "oci:$T/jar2:t"
+check "a jar no OS package lists: org.yaml:snakeyaml 1.33 (maven)" grep -q "^org.yaml:snakeyaml	1.33	.*	maven	" "$T/out"
+
 # Hostile: a deps.json 100,000 arrays deep and a garbage installed.json are
 # warnings naming the file; the image's other packages are still reported.
 R4=$T/r4
