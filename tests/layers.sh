@@ -199,4 +199,56 @@ check "missing blob: named ($(head -c 160 "$T/err"))" grep -q "layer $L2: blob i
 check "missing blob: the other image's packages still listed" \
 	grep -q "^# $SPLIT" "$T/out"
 
+# --- docker://: the same images from a loopback registry ------------------------
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+	PORT=$(free_port)
+	cat >"$T/reg.yml" <<EOF
+version: 0.1
+log: {level: info}
+storage: {filesystem: {rootdirectory: $T/store}}
+http: {addr: 127.0.0.1:$PORT}
+EOF
+	docker-registry serve "$T/reg.yml" >"$T/reg.log" 2>&1 &
+	at_exit "kill $! 2>/dev/null"
+	if wait_for 20 curl -s -o /dev/null "http://127.0.0.1:$PORT/v2/"; then
+		R=127.0.0.1:$PORT
+		skopeo --insecure-policy copy -q --dest-tls-verify=false "$SPLIT" "docker://$R/t/split:5"
+		skopeo --insecure-policy copy -q --dest-tls-verify=false "oci:$T/wimg:wh" "docker://$R/t/wh:6"
+		expect_status "docker://, 5 layers at once" 0 "$HULLSCAN" scan -v --no-history --no-match \
+			--no-cache --jobs 2 --json "$T/r.json" "docker://$R/t/split:5"
+		check "docker://, 5 layers at once: debian-12's packages, as dpkg-query lists them" \
+			same_pkgs "$T/r.json"
+		if [ "$(nproc)" -gt 1 ]; then
+			check "docker://: 2 layers read at once" grep -q '5 layers, 2 read at once' "$T/err"
+		else
+			skip "one core: layers are read one at a time"
+		fi
+		n=0
+		for b in $(grep '^layer ' "$T/j1" | cut -d' ' -f3); do
+			[ "$(grep -c "GET /v2/t/split/blobs/$b" "$T/reg.log")" -eq 1 ] && n=$((n + 1))
+		done
+		check "docker://: each of the 5 layers pulled once ($n)" test "$n" -eq 5
+		for j in 1 6; do
+			"$DUMP" -j $j $WKEEP "docker://$R/t/wh:6" >"$T/rw$j" 2>"$T/err" || diag "$(cat "$T/err")"
+			check "docker://, whiteouts over 6 layers, $j at once: the independent overlay's view" \
+				diff "$T/wh.want" <(grep -E '^(file|missing|empty) ' "$T/rw$j")
+		done
+		# The registry serves layer 3 damaged: a digest mismatch naming it.
+		data=$T/store/docker/registry/v2/blobs/sha256/${L3:7:2}/${L3#sha256:}/data
+		if [ -f "$data" ]; then
+			printf 'XXXX' | dd of="$data" bs=1 seek=5000 conv=notrunc 2>/dev/null
+			expect_status "docker://, one damaged layer of five, at once: exit 3" 3 \
+				"$HULLSCAN" scan $Q --no-match --no-cache --jobs 2 "docker://$R/t/split:5"
+			check "docker://, damaged layer named ($(head -c 200 "$T/err"))" \
+				eval "[ \$(grep -c ' layer ' '$T/err') -eq 1 ] && grep -q 'layer $L3: .*digest' '$T/err'"
+		else
+			not_ok "docker://: the registry's copy of layer 3 at $data"
+		fi
+	else
+		not_ok "docker-registry did not start"; diag "$(cat "$T/reg.log")"
+	fi
+else
+	skip "no docker-registry or skopeo: docker:// not tested"
+fi
+
 done_testing
