@@ -651,13 +651,13 @@ out:
 /*
  * The layers of one image several at once (source_layers_read): each layer
  * is read through a registry connection no other thread uses at the time.
- * The first is the image's own; the others are copies of it made when
- * needed (its token included), each with a fetch handle of its own.
+ * The first is the image's own; the others are copies of it (its token
+ * included), each with a fetch handle of its own, made before any thread
+ * starts: a connection in use is never read by another thread.
  */
 #define REGISTRY_MAX_CONNS	64
 
 struct registry_pool {
-	struct registry		*base;
 	pthread_mutex_t		 lock;
 	struct registry		*conns[REGISTRY_MAX_CONNS];
 	int			 busy[REGISTRY_MAX_CONNS];
@@ -716,16 +716,14 @@ registry_pool_layer(void *arg, struct image_layer *l, char **cause)
 
 	pthread_mutex_lock(&p->lock);
 	for (i = 0; i < p->n; i++) {
-		if (!p->busy[i])
+		if (!p->busy[i]) {
+			p->busy[i] = 1;
+			r = p->conns[i];
 			break;
-	}
-	if (i == p->n && p->n < REGISTRY_MAX_CONNS)
-		p->conns[p->n++] = i == 0 ? p->base : registry_copy(p->base);
-	if (i < p->n) {
-		p->busy[i] = 1;
-		r = p->conns[i];
+		}
 	}
 	pthread_mutex_unlock(&p->lock);
+	/* As many connections as threads: never, but say so all the same. */
 	if (r == NULL)
 		return fail(cause, HS_ERR, "layer %s: no registry connection free",
 		    l->digest);
@@ -740,11 +738,16 @@ static int
 registry_layers(struct registry *r, struct image *img, char **cause)
 {
 	struct registry_pool	p;
-	size_t			i;
+	size_t			i, n;
 	int			rc;
 
 	memset(&p, 0, sizeof p);
-	p.base = r;
+	n = source_layers_jobs(r->opts, img);
+	if (n > REGISTRY_MAX_CONNS)
+		n = REGISTRY_MAX_CONNS;
+	p.conns[p.n++] = r;
+	while (p.n < n)
+		p.conns[p.n++] = registry_copy(r);
 	pthread_mutex_init(&p.lock, NULL);
 	rc = source_layers_read(r->opts, img, registry_pool_layer, &p, cause);
 	for (i = 1; i < p.n; i++)

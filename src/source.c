@@ -1089,6 +1089,17 @@ source_par_cmp(const void *va, const void *vb)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+size_t
+source_layers_jobs(const struct source_options *opts, const struct image *img)
+{
+	size_t	n;
+
+	n = opts->layer_jobs < img->nlayers ? opts->layer_jobs : img->nlayers;
+	if (n > SOURCE_MAX_LAYER_JOBS)
+		n = SOURCE_MAX_LAYER_JOBS;
+	return n > 0 ? n : 1;
+}
+
 int
 source_layers_read(const struct source_options *opts, struct image *img,
     source_layer_fn read_one, void *arg, char **cause)
@@ -1108,9 +1119,7 @@ source_layers_read(const struct source_options *opts, struct image *img,
 		p.order[i].size = img->layers[i].size;
 		p.order[i].index = i;
 	}
-	n = opts->layer_jobs < img->nlayers ? opts->layer_jobs : img->nlayers;
-	if (n > SOURCE_MAX_LAYER_JOBS)
-		n = SOURCE_MAX_LAYER_JOBS;
+	n = source_layers_jobs(opts, img);
 	if (n > 1)
 		qsort(p.order, img->nlayers, sizeof *p.order, source_par_cmp);
 	pthread_mutex_init(&p.lock, NULL);

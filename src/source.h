@@ -184,6 +184,8 @@ int	source_layer_read(const struct source_options *, struct image_layer *,
 typedef int (*source_layer_fn)(void *arg, struct image_layer *, char **cause);
 int	source_layers_read(const struct source_options *, struct image *,
 	    source_layer_fn read_one, void *arg, char **cause);
+/* How many threads source_layers_read uses for img's layers. */
+size_t	source_layers_jobs(const struct source_options *, const struct image *);
 /* The number of online processors, at least 1. */
 size_t	source_cores(void);
 
