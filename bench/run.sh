@@ -137,7 +137,7 @@ layers_case() {
 	le "$r" 0.75 && [ "$npk" = "$(grep -vc '^#' "$DEB.expected-packages.tsv")" ] && ok=1
 	row "cold scan, debian-12 cut into 5 gzip layers, read at once ($npk packages; --jobs 1: $(ms "$serial_us"), $(ratio "$serial_us" "$floor_us")× floor)" \
 	    "$(ms "$hs_us")" "$(ms "$floor_us") (sum of the 5 layers)" "$r" "≤ 0.75× floor" "$hs_rss" $ok
-	LAYERS_NOTE="CPU time (user + system) of the best runs: floor $(ms "$floor_cpu"), hullscan at once $(ms "$hs_cpu"), hullscan --jobs 1 $(ms "$serial_cpu"); on $(nproc) cores the wall time cannot go below CPU / cores = $(ms $((hs_cpu / $(nproc)))), $(ratio $((hs_cpu / $(nproc))) "$floor_us")× floor"
+	LAYERS_NOTE="CPU time (user + system) of the best runs: floor $(ms "$floor_cpu"), hullscan at once $(ms "$hs_cpu"), hullscan --jobs 1 $(ms "$serial_cpu"); on $(nproc) idle cores hullscan's wall time cannot go below its CPU time / cores = $(ms $((hs_cpu / $(nproc)))), and the floor's is about its CPU time: the best ratio reachable is $(ratio $((hs_cpu / $(nproc))) "$floor_cpu")"
 	rm -rf "$T/split"
 }
 if [ "${BENCH_ONLY:-}" = layers ]; then
