@@ -4,6 +4,7 @@
 usage: gen-images.py many OUTDIR BASE_LAYOUT BASE_TAG N
        gen-images.py big OUTDIR MIB
        gen-images.py java OUTDIR MIB
+       gen-images.py split OUTDIR BASE_LAYOUT BASE_TAG K
 
 many: one OCI layout holding N images (tags img000, img001, ...), each the
 base image's layers (the blobs hard-linked, not copied) plus a small top
@@ -23,6 +24,11 @@ jar of ten such jars stored in BOOT-INF/lib/, a war of six deflated in
 WEB-INF/lib/, and a jar three deep. Each jar made in a temporary file, one
 at a time, and streamed into the layer. Prints the reference, then the
 number of pom.properties in the image on stderr.
+
+split: one image (tag split) of K gzip layers holding the base image's
+one layer cut in K parts of about equal size, in the tar's order: the same
+files, spread over K layers. A hard link whose target went to an earlier
+part becomes a copy of the target's data.
 
 Deterministic: same arguments, same digests.
 """
@@ -306,9 +312,63 @@ def big(out, mib):
     print("oci:%s:big" % out)
 
 
+def split(out, base, base_tag, k):
+    with open(os.path.join(base, "index.json")) as f:
+        index = json.load(f)
+    desc = [m for m in index["manifests"]
+            if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == base_tag][0]
+    with open(blob_path(base, desc["digest"])) as f:
+        manifest = json.load(f)
+    with open(blob_path(base, manifest["config"]["digest"])) as f:
+        config = json.load(f)
+    src = blob_path(base, manifest["layers"][0]["digest"])
+    with tarfile.open(src, "r:gz") as t:
+        members = t.getmembers()
+        targets = {m.linkname for m in members if m.islnk()}
+        total = sum(m.size for m in members)
+        layout_start(out)
+        layers, diff_ids, kept = [], [], {}
+        part, done, i = 0, 0, 0
+        while i < len(members):
+            tmp = os.path.join(out, "layer.tmp")
+            limit = total * (part + 1) // k
+            names = set()
+            with open(tmp, "wb") as f:
+                blob = Hasher(f)
+                with gzip.GzipFile(fileobj=blob, mode="wb", compresslevel=6, mtime=0) as gz:
+                    tar_h = Hasher(gz)
+                    with tarfile.open(fileobj=tar_h, mode="w|", format=tarfile.PAX_FORMAT) as w:
+                        while i < len(members) and (done < limit or part == k - 1):
+                            m = members[i]
+                            data = t.extractfile(m).read() if m.isreg() else None
+                            if m.isreg() and m.name in targets:
+                                kept[m.name] = data
+                            if m.islnk() and m.linkname not in names:
+                                m = tarfile.TarInfo(m.name)
+                                src_m = members[i]
+                                m.mode, m.uid, m.gid, m.mtime = src_m.mode, src_m.uid, src_m.gid, src_m.mtime
+                                m.uname, m.gname = src_m.uname, src_m.gname
+                                data = kept[src_m.linkname]
+                                m.size = len(data)
+                            w.addfile(m, io.BytesIO(data) if data is not None else None)
+                            names.add(m.name)
+                            done += m.size
+                            i += 1
+            digest = "sha256:" + blob.h.hexdigest()
+            os.rename(tmp, blob_path(out, digest))
+            layers.append({"mediaType": LAYER_GZ, "digest": digest, "size": blob.n})
+            diff_ids.append("sha256:" + tar_h.h.hexdigest())
+            part += 1
+    layout_finish(out, [image_put(out, "split", layers, diff_ids,
+                                  config.get("os", "linux"), config.get("architecture", "amd64"))])
+    print("oci:%s:split" % out)
+
+
 def main(argv):
     if len(argv) == 6 and argv[1] == "many":
         many(argv[2], argv[3], argv[4], int(argv[5]))
+    elif len(argv) == 6 and argv[1] == "split":
+        split(argv[2], argv[3], argv[4], int(argv[5]))
     elif len(argv) == 4 and argv[1] == "big":
         big(argv[2], int(argv[3]))
     elif len(argv) == 4 and argv[1] == "java":

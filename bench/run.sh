@@ -8,14 +8,16 @@
 # packages against 100,000 advisories (bench/match-bench, timed around
 # match_inventory only); peak RSS of each, and of a 1 GiB synthetic layer
 # against a 64 MiB one (RSS must stay flat); 50 tags over one layer from a
-# loopback docker-registry, cold and warm. Times are the best of
+# loopback docker-registry, cold and warm; the five layers of debian-12 cut
+# in five (bench/gen-images.py split) read at once, against the sum of their
+# floors and against --jobs 1 (issue 19). Times are the best of
 # BENCH_RUNS runs (default 5): the machine is shared and small.
 # Writes bench/results.md (gitignored) in the source tree, or $BENCH_OUT.
 # Exit status 1 when a target is missed.
 # usage: bench/run.sh [BUILD_DIR]   (BUILD_DIR holds hullscan, bench/floor and
 #   bench/match-bench, default the current directory)
 # env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024),
-#   BENCH_REGISTRY_TAGS (50), BENCH_JAVA_MIB (150), BENCH_OUT
+#   BENCH_REGISTRY_TAGS (50), BENCH_JAVA_MIB (150), BENCH_OUT, BENCH_ONLY=layers (that case only)
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd)
@@ -44,19 +46,21 @@ trap 'rm -rf "$T"' EXIT
 export XDG_CACHE_HOME=$T/xdg
 log() { printf 'bench: %s\n' "$*" >&2; }
 
-# measure CMD...: run once; sets US (wall microseconds) and RSS (KiB).
+# measure CMD...: run once; sets US (wall microseconds), RSS (KiB) and CPU_US
+# (user + system microseconds).
 # hullscan scan exits 1 when findings fail a policy: only >= 2 is an error.
 measure() {
 	local t0 t1 rc=0
 	t0=$(date +%s%N)
-	/usr/bin/time -f %M -o "$T/rss" "$@" >"$T/out" 2>"$T/err" || rc=$?
+	/usr/bin/time -f '%U %S %M' -o "$T/rss" "$@" >"$T/out" 2>"$T/err" || rc=$?
 	t1=$(date +%s%N)
 	if [ "$rc" -ge 2 ]; then
 		log "failed ($rc): $*"; sed 's/^/  /' "$T/err" | head -5 >&2
 		return 1
 	fi
 	US=$(( (t1 - t0) / 1000 ))
-	RSS=$(tail -1 "$T/rss")
+	RSS=$(tail -1 "$T/rss" | awk '{ print $3 }')
+	CPU_US=$(tail -1 "$T/rss" | awk '{ printf "%d", ($1 + $2) * 1000000 }')
 }
 
 # best_of N PREP CMD...: the best wall time of N runs of CMD, each after
@@ -86,6 +90,63 @@ row() {
 	if [ "$7" -ne 1 ] || [ "$6" -ge "${8:-$RSS_LIMIT_KB}" ]; then verdict=MISSED; FAILED=1; fi
 	ROWS+=("| $1 | $2 | $3 | $4 | $5 | $(mib "$6") | $verdict |")
 }
+
+# --- the report -------------------------------------------------------------------
+report() {
+	{
+	echo "# hullscan benchmark (issue 9)"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- hullscan: $("$HULLSCAN" --version 2>&1 | head -1); $(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo 'no git')"
+	echo "- times: best of $RUNS runs (the 100-image case: best of $((RUNS < 3 ? RUNS : 3))), wall clock of the whole process, the floor (bench/floor, linked with libarchive and libcrypto only) included; the floor runs in turns with hullscan over the same blob"
+	[ -n "${ONE_PASS:-}" ] && echo "- one pass: a cold scan of debian-12 (gzip): $ONE_PASS"
+	[ -n "${NADV:-}" ] && echo "- database: $NADV advisories (bench/gen-advisories.py), imported in $(ms "$IMPORT_US") (RSS $(mib "$IMPORT_RSS")); scans match against it"
+	[ -n "${LAYERS_NOTE:-}" ] && echo "- 5 layers at once: $LAYERS_NOTE"
+	echo
+	echo "| case | time | floor (same run) | ratio | target | peak RSS | verdict |"
+	echo "|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "Peak RSS target: < 64 MiB for every case but the jars' (< 128 MiB)."
+	} >"$OUT"
+	cat "$OUT"
+}
+
+# --- parallel decode: the layers of one image at once (issue 19) -------------------
+# debian-12's layer cut in five (same files, five gzip layers); a cold scan
+# (the default --jobs: one layer a core) against the sum of the five layers'
+# floors (bench/floor over the five blobs, one after another, one thread) and
+# against --jobs 1, in turns. The inventory must be debian-12's.
+# Target: ≤ 0.75× the floor on 2 cores.
+layers_case() {
+	local floor_us= hs_us= serial_us= hs_rss=0 hs_cpu= floor_cpu= serial_cpu= i r ok=0 blobs npk
+	log "debian-12 cut into 5 layers"
+	"$PY" "$top_srcdir/bench/gen-images.py" split "$T/split" "$DEB" 12 5 >/dev/null
+	mapfile -t blobs < <("$PY" -c 'import json,sys; r=sys.argv[1]; i=json.load(open(r+"/index.json")); m=json.load(open(r+"/blobs/sha256/"+i["manifests"][0]["digest"][7:])); print("\n".join(r+"/blobs/sha256/"+l["digest"][7:] for l in m["layers"]))' "$T/split")
+	log "5 layers at once: floor, hullscan and hullscan --jobs 1, $RUNS turns"
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$FLOOR" -n 1 "${blobs[@]}"
+		if [ -z "$floor_us" ] || [ "$US" -lt "$floor_us" ]; then floor_us=$US floor_cpu=$CPU_US; fi
+		measure "$HULLSCAN" scan -q --no-match --no-history --no-cache --json "$T/split.json" "oci:$T/split:split"
+		if [ -z "$hs_us" ] || [ "$US" -lt "$hs_us" ]; then hs_us=$US hs_cpu=$CPU_US; fi
+		if [ "$RSS" -gt "$hs_rss" ]; then hs_rss=$RSS; fi
+		measure "$HULLSCAN" scan -q --no-match --no-history --no-cache --jobs 1 "oci:$T/split:split"
+		if [ -z "$serial_us" ] || [ "$US" -lt "$serial_us" ]; then serial_us=$US serial_cpu=$CPU_US; fi
+	done
+	npk=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["images"][0]; print(len(r.get("packages", [])))' "$T/split.json" 2>/dev/null || echo 0)
+	r=$(ratio "$hs_us" "$floor_us")
+	le "$r" 0.75 && [ "$npk" = "$(grep -vc '^#' "$DEB.expected-packages.tsv")" ] && ok=1
+	row "cold scan, debian-12 cut into 5 gzip layers, read at once ($npk packages; --jobs 1: $(ms "$serial_us"), $(ratio "$serial_us" "$floor_us")× floor)" \
+	    "$(ms "$hs_us")" "$(ms "$floor_us") (sum of the 5 layers)" "$r" "≤ 0.75× floor" "$hs_rss" $ok
+	LAYERS_NOTE="CPU time (user + system) of the best runs: floor $(ms "$floor_cpu"), hullscan at once $(ms "$hs_cpu"), hullscan --jobs 1 $(ms "$serial_cpu"); on $(nproc) idle cores hullscan's wall time cannot go below its CPU time / cores = $(ms $((hs_cpu / $(nproc)))), and the floor's is about its CPU time: the best ratio reachable is $(ratio $((hs_cpu / $(nproc))) "$floor_cpu")"
+	rm -rf "$T/split"
+}
+if [ "${BENCH_ONLY:-}" = layers ]; then
+	LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+	layers_case
+	report
+	exit $FAILED
+fi
 
 # --- inputs, made here --------------------------------------------------------
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -294,22 +355,7 @@ registry_case() {
 }
 REG_N=${BENCH_REGISTRY_TAGS:-50}
 registry_case
+layers_case
 
-# --- the report -------------------------------------------------------------------
-{
-	echo "# hullscan benchmark (issue 9)"
-	echo
-	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- hullscan: $("$HULLSCAN" --version 2>&1 | head -1); $(git -C "$top_srcdir" describe --always --dirty 2>/dev/null || echo 'no git')"
-	echo "- times: best of $RUNS runs (the 100-image case: best of $((RUNS < 3 ? RUNS : 3))), wall clock of the whole process, the floor (bench/floor, linked with libarchive and libcrypto only) included; the floor runs in turns with hullscan over the same blob"
-	echo "- one pass: a cold scan of debian-12 (gzip): $ONE_PASS"
-	echo "- database: $NADV advisories (bench/gen-advisories.py), imported in $(ms "$IMPORT_US") (RSS $(mib "$IMPORT_RSS")); scans match against it"
-	echo
-	echo "| case | time | floor (same run) | ratio | target | peak RSS | verdict |"
-	echo "|---|---|---|---|---|---|---|"
-	printf '%s\n' "${ROWS[@]}"
-	echo
-	echo "Peak RSS target: < 64 MiB for every case but the jars' (< 128 MiB)."
-} >"$OUT"
-cat "$OUT"
+report
 exit $FAILED

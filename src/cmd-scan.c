@@ -137,7 +137,8 @@ static const char *scan_usage =
     "  --fail-on-eol        fail when an image's release is past its end of support\n"
     "  --ignore FILE        ignore list: hullscan YAML or a clair-scanner whitelist (repeatable)\n"
     "  --shard K/N          scan only the K-th of N shares of the image list\n"
-    "  --jobs N             scan N images at once (default: number of cores)\n"
+    "  --jobs N             scan N images at once, and read up to N layers at once\n"
+    "                       in all (at most one a core; default: number of cores)\n"
     CMD_DB_AGE_USAGE
     "  --no-match           list packages only; no vulnerability database needed\n"
     "  --max-file-size N    largest package database kept, or jar or executable read, in MiB (default 256)\n"
@@ -540,6 +541,15 @@ scan_run(struct scan_args *a, struct run_result *rr)
 		has_progress = pthread_create(&progress, NULL, scan_progress, &w) == 0;
 	}
 	n = (size_t)a->jobs < rr->nimages ? (size_t)a->jobs : rr->nimages;
+	/*
+	 * The thread budget: --jobs bounds images at once and, with the cores,
+	 * layers read at once in all; the images' threads share it.
+	 */
+	a->src.opts.layer_jobs = (size_t)a->jobs < source_cores() ?
+	    (size_t)a->jobs : source_cores();
+	a->src.opts.layer_jobs /= n > 1 ? n : 1;
+	if (a->src.opts.layer_jobs < 1)
+		a->src.opts.layer_jobs = 1;
 	if (n <= 1) {
 		scan_worker(&w);
 		goto out;

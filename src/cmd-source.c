@@ -13,6 +13,7 @@ cmd_source_init(struct cmd_source *cs)
 {
 	memset(cs, 0, sizeof *cs);
 	source_options_default(&cs->opts);
+	cs->opts.layer_jobs = source_cores();
 }
 
 int

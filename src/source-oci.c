@@ -159,15 +159,45 @@ source_oci_get_file(void *arg, const char *name, size_t max, char **data,
 	return rc;
 }
 
+struct source_oci_ctx {
+	const struct image_ref		*ref;
+	const struct source_options	*opts;
+};
+
+/* One layer of an oci: layout: its blob file, digest and diff_id checked. */
+static int
+source_oci_layer(void *arg, struct image_layer *l, char **cause)
+{
+	struct source_oci_ctx		*ctx = arg;
+	const struct image_ref		*ref = ctx->ref;
+	const struct source_options	*opts = ctx->opts;
+	struct stream		*in;
+	char			*path;
+	int			 rc;
+
+	if (source_layer_claim(opts, l))
+		return 0;
+	path = xasprintf("%s/blobs/sha256/%s", ref->path, l->digest + 7);
+	rc = stream_open_file(path, &in, cause);
+	free(path);
+	if (rc != 0) {
+		source_layer_unclaim(l);
+		if (rc == HS_ENOENT)
+			fail(cause, rc, "blob is missing");
+		cause_prefix(cause, "layer %s", l->digest);
+		return rc;
+	}
+	rc = source_layer_read(opts, l, NULL, in, 1, cause);
+	stream_close(in);
+	return rc;
+}
+
 static int
 source_oci_read(const struct image_ref *ref, const struct source_options *opts,
     struct image *img, char **cause)
 {
 	struct stat	 st;
-	struct stream	*in;
-	struct image_layer *l;
-	char		*path;
-	size_t		 i;
+	struct source_oci_ctx	 ctx;
 	int		 rc;
 
 	if (stat(ref->path, &st) == -1)
@@ -178,26 +208,9 @@ source_oci_read(const struct image_ref *ref, const struct source_options *opts,
 	if ((rc = source_oci_resolve(source_oci_get_file, ref->path, ref->tag,
 	    opts, img, cause)) != 0)
 		return rc;
-	for (i = 0; i < img->nlayers; i++) {
-		l = &img->layers[i];
-		if (source_layer_claim(opts, l))
-			continue;
-		path = xasprintf("%s/blobs/sha256/%s", ref->path, l->digest + 7);
-		rc = stream_open_file(path, &in, cause);
-		free(path);
-		if (rc != 0) {
-			source_layer_unclaim(l);
-			if (rc == HS_ENOENT)
-				fail(cause, rc, "blob is missing");
-			cause_prefix(cause, "layer %s", l->digest);
-			return rc;
-		}
-		rc = source_layer_read(opts, l, NULL, in, 1, cause);
-		stream_close(in);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	ctx.ref = ref;
+	ctx.opts = opts;
+	return source_layers_read(opts, img, source_oci_layer, &ctx, cause);
 }
 
 const struct source_backend source_oci_backend = {

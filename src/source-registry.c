@@ -648,6 +648,114 @@ out:
 	return rc;
 }
 
+/*
+ * The layers of one image several at once (source_layers_read): each layer
+ * is read through a registry connection no other thread uses at the time.
+ * The first is the image's own; the others are copies of it (its token
+ * included), each with a fetch handle of its own, made before any thread
+ * starts: a connection in use is never read by another thread.
+ */
+#define REGISTRY_MAX_CONNS	64
+
+struct registry_pool {
+	pthread_mutex_t		 lock;
+	struct registry		*conns[REGISTRY_MAX_CONNS];
+	int			 busy[REGISTRY_MAX_CONNS];
+	size_t			 n;
+};
+
+static char *
+registry_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static struct registry *
+registry_copy(const struct registry *b)
+{
+	struct registry	*r;
+
+	r = xcalloc(1, sizeof *r);
+	*r = *b;
+	r->f = registry_fetch(b->opts->tls_verify, b->ca_pem);
+	r->base = registry_strdup(b->base);
+	r->repo_path = registry_strdup(b->repo_path);
+	r->scope = registry_strdup(b->scope);
+	r->creds.user = registry_strdup(b->creds.user);
+	r->creds.pass = registry_strdup(b->creds.pass);
+	r->creds.token = registry_strdup(b->creds.token);
+	r->auth = registry_strdup(b->auth);
+	r->used_scope = registry_strdup(b->used_scope);
+	return r;
+}
+
+static void
+registry_copy_free(struct registry *r)
+{
+	if (r == NULL)
+		return;
+	auth_creds_clear(&r->creds);
+	if (r->auth != NULL)
+		explicit_bzero(r->auth, strlen(r->auth));
+	free(r->auth);
+	free(r->base);
+	free(r->repo_path);
+	free(r->scope);
+	free(r->used_scope);
+	fetch_free(r->f);
+	free(r);
+}
+
+static int
+registry_pool_layer(void *arg, struct image_layer *l, char **cause)
+{
+	struct registry_pool	*p = arg;
+	struct registry		*r = NULL;
+	size_t			 i;
+	int			 rc;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->n; i++) {
+		if (!p->busy[i]) {
+			p->busy[i] = 1;
+			r = p->conns[i];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	/* As many connections as threads: never, but say so all the same. */
+	if (r == NULL)
+		return fail(cause, HS_ERR, "layer %s: no registry connection free",
+		    l->digest);
+	rc = registry_layer(r, l, cause);
+	pthread_mutex_lock(&p->lock);
+	p->busy[i] = 0;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+static int
+registry_layers(struct registry *r, struct image *img, char **cause)
+{
+	struct registry_pool	p;
+	size_t			i, n;
+	int			rc;
+
+	memset(&p, 0, sizeof p);
+	n = source_layers_jobs(r->opts, img);
+	if (n > REGISTRY_MAX_CONNS)
+		n = REGISTRY_MAX_CONNS;
+	p.conns[p.n++] = r;
+	while (p.n < n)
+		p.conns[p.n++] = registry_copy(r);
+	pthread_mutex_init(&p.lock, NULL);
+	rc = source_layers_read(r->opts, img, registry_pool_layer, &p, cause);
+	for (i = 1; i < p.n; i++)
+		registry_copy_free(p.conns[i]);
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}
+
 static int
 is_index(const char *mt, const struct buf *body)
 {
@@ -675,7 +783,6 @@ registry_read_one(const struct image_ref *ref, const struct source_options *opts
 	char		*mt = NULL, *digest = NULL, *pick = NULL, *pick_mt = NULL;
 	char		*mt2 = NULL, *digest2 = NULL;
 	const char	*platform;
-	size_t		 i;
 	int		 rc;
 
 	memset(&r, 0, sizeof r);
@@ -739,10 +846,7 @@ registry_read_one(const struct image_ref *ref, const struct source_options *opts
 		goto out;
 	if ((rc = source_parse_config(config.data, config.len, img, cause)) != 0)
 		goto out;
-	for (i = 0; i < img->nlayers; i++) {
-		if ((rc = registry_layer(&r, &img->layers[i], cause)) != 0)
-			goto out;
-	}
+	rc = registry_layers(&r, img, cause);
 out:
 	buf_free(&manifest);
 	buf_free(&config);

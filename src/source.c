@@ -455,6 +455,7 @@ source_options_default(struct source_options *o)
 	o->tls_verify = 1;
 	o->max_layers = 256;
 	o->max_json = (size_t)4 << 20;
+	o->layer_jobs = 1;
 }
 
 void
@@ -1041,6 +1042,147 @@ source_layer_read_one(const struct source_options *opts, struct image_layer *l,
 	}
 	layer_files_free(l->files);
 	l->files = lf;
+	return 0;
+}
+
+size_t
+source_cores(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : (size_t)n;
+}
+
+/*
+ * Several layers of one image at once. The threads take layers in order of
+ * size (largest first: the last to finish is then a small one), each reading
+ * into its own image_layer. Claims stay right: a thread holds a claim only
+ * while it reads that one layer, and waits for another thread's claim only
+ * while holding none (see source_reading_claim).
+ */
+#define SOURCE_MAX_LAYER_JOBS	64
+
+struct source_par_item {
+	int64_t	size;
+	size_t	index;
+};
+
+struct source_par {
+	const struct source_options	*opts;
+	struct image			*img;
+	source_layer_fn			 read_one;
+	void				*arg;
+	struct source_par_item		*order;	/* largest first */
+	pthread_mutex_t			 lock;
+	size_t				 next;	/* into order */
+	size_t				 failed;	/* lowest failed layer, or nlayers */
+	int				 rc;
+	char				*cause;
+};
+
+static void
+source_par_work(struct source_par *p)
+{
+	size_t	i, n = p->img->nlayers;
+	char	*cause;
+	int	 rc;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		i = p->failed == n && p->next < n ? p->order[p->next++].index : n;
+		pthread_mutex_unlock(&p->lock);
+		if (i == n)
+			break;
+		cause = NULL;
+		rc = p->read_one(p->arg, &p->img->layers[i], &cause);
+		if (rc == 0)
+			continue;
+		pthread_mutex_lock(&p->lock);
+		if (p->failed == n || i < p->failed) {
+			free(p->cause);
+			p->cause = cause;
+			p->failed = i;
+			p->rc = rc;
+			cause = NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+		free(cause);
+	}
+}
+
+static void *
+source_par_thread(void *arg)
+{
+	source_par_work(arg);
+	source_thread_end();
+	return NULL;
+}
+
+static int
+source_par_cmp(const void *va, const void *vb)
+{
+	const struct source_par_item	*a = va, *b = vb;
+
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+size_t
+source_layers_jobs(const struct source_options *opts, const struct image *img)
+{
+	size_t	n;
+
+	n = opts->layer_jobs < img->nlayers ? opts->layer_jobs : img->nlayers;
+	if (n > SOURCE_MAX_LAYER_JOBS)
+		n = SOURCE_MAX_LAYER_JOBS;
+	return n > 0 ? n : 1;
+}
+
+int
+source_layers_read(const struct source_options *opts, struct image *img,
+    source_layer_fn read_one, void *arg, char **cause)
+{
+	struct source_par	 p;
+	pthread_t		 threads[SOURCE_MAX_LAYER_JOBS];
+	size_t			 i, n, started = 0;
+
+	memset(&p, 0, sizeof p);
+	p.opts = opts;
+	p.img = img;
+	p.read_one = read_one;
+	p.arg = arg;
+	p.failed = img->nlayers;
+	p.order = xcalloc(img->nlayers + 1, sizeof *p.order);
+	for (i = 0; i < img->nlayers; i++) {
+		p.order[i].size = img->layers[i].size;
+		p.order[i].index = i;
+	}
+	n = source_layers_jobs(opts, img);
+	if (n > 1)
+		qsort(p.order, img->nlayers, sizeof *p.order, source_par_cmp);
+	pthread_mutex_init(&p.lock, NULL);
+	/* This thread is one of the n; a thread that cannot start is one fewer. */
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&threads[started], NULL, source_par_thread,
+		    &p) != 0)
+			break;
+		started++;
+	}
+	if (started > 0)
+		log_debug("%zu layers, %zu read at once", img->nlayers, started + 1);
+	source_par_work(&p);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	free(p.order);
+	if (p.rc != 0) {
+		if (cause != NULL)
+			*cause = p.cause;
+		else
+			free(p.cause);
+		return p.rc;
+	}
 	return 0;
 }
 

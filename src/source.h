@@ -67,6 +67,8 @@ struct source_options {
 	uint64_t		*bytes_read;
 	const struct registry_mirror *mirrors;	/* tried in order before the registry */
 	size_t			 nmirrors;
+	/* Layers of one image read at once by backends that can (default 1). */
+	size_t			 layer_jobs;
 };
 void	source_options_default(struct source_options *);
 
@@ -170,6 +172,23 @@ int	source_layer_claim(const struct source_options *, struct image_layer *);
 void	source_layer_unclaim(struct image_layer *);
 int	source_layer_read(const struct source_options *, struct image_layer *,
 	    const char *what, struct stream *in, int check_digest, char **cause);
+
+/*
+ * Read every layer of img through read_one, up to opts->layer_jobs of them
+ * at once, each in a thread of its own (this one included), the largest
+ * first. read_one claims, reads and verifies one layer as a backend does for
+ * one layer at a time; each fills its own layer's files, which are applied
+ * in layer order afterwards, so whiteouts keep their meaning. On errors, no
+ * layer is started after the first, and the one of the lowest layer index
+ * is returned (*cause names the layer); the others are freed.
+ */
+typedef int (*source_layer_fn)(void *arg, struct image_layer *, char **cause);
+int	source_layers_read(const struct source_options *, struct image *,
+	    source_layer_fn read_one, void *arg, char **cause);
+/* How many threads source_layers_read uses for img's layers. */
+size_t	source_layers_jobs(const struct source_options *, const struct image *);
+/* The number of online processors, at least 1. */
+size_t	source_cores(void);
 
 /*
  * An OCI layout read through get: its small files by name ("oci-layout",

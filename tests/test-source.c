@@ -4,7 +4,7 @@
  * source_read and the merged view give, for tests/source.sh to compare with
  * what tar, sha256sum and skopeo say.
  *
- *   test-source [-k PATH]... [-m MAXFILE] [-p OS/ARCH] REF
+ *   test-source [-j LAYERS] [-k PATH]... [-m MAXFILE] [-p OS/ARCH] REF
  *   test-source -L LAYERFILE [-k PATH]...	one layer blob through layer_read
  *
  * A PATH ending in a slash and a star keeps that directory's files.
@@ -405,8 +405,11 @@ main(int argc, char **argv)
 
 	source_options_default(&opts);
 	opts.want = want;
-	while ((ch = getopt(argc, argv, "k:L:m:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "j:k:L:m:p:")) != -1) {
 		switch (ch) {
+		case 'j':
+			opts.layer_jobs = strtoul(optarg, NULL, 10);
+			break;
 		case 'k':
 			if (keep == default_keep) {
 				keep = NULL;
@@ -425,8 +428,8 @@ main(int argc, char **argv)
 			opts.platform = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: test-source [-k PATH]... [-m MAX] "
-			    "[-p PLATFORM] REF | -L LAYER\n");
+			fprintf(stderr, "usage: test-source [-j LAYERS] [-k PATH]... "
+			    "[-m MAX] [-p PLATFORM] REF | -L LAYER\n");
 			return 2;
 		}
 	}
