@@ -223,7 +223,10 @@ EOF
 /usr/bin/time -f '%M' -o "$T/rss" "$HULLSCAN" scan -q --history "$T/h6.db" --no-match \
     "sbom:$T/big.json" >"$T/out" 2>"$T/err" || true
 rss=$(tail -1 "$T/rss")
-if grep -q "more than 500000 packages" "$T/err" && [ "$rss" -lt 262144 ]; then
+# The memory bound is the plain build's: ASan's shadow memory and quarantine
+# are not the program's.
+asan=$(ldd "$HULLSCAN" 2>/dev/null | grep -o libasan || true)
+if grep -q "more than 500000 packages" "$T/err" && { [ -n "$asan" ] || [ "$rss" -lt 262144 ]; }; then
 	ok "a million-component SBOM ($(($(stat -c %s "$T/big.json") >> 20)) MiB): refused, $((rss >> 10)) MiB RSS"
 else
 	not_ok "a million-component SBOM: $(head -c 300 "$T/err"), RSS $rss KiB"
