@@ -17,7 +17,7 @@
 # usage: bench/run.sh [BUILD_DIR]   (BUILD_DIR holds hullscan, bench/floor and
 #   bench/match-bench, default the current directory)
 # env: BENCH_RUNS (5), BENCH_MANY (100 images), BENCH_BIG_MIB (1024),
-#   BENCH_REGISTRY_TAGS (50), BENCH_JAVA_MIB (150), BENCH_OUT, BENCH_ONLY=layers (that case only)
+#   BENCH_REGISTRY_TAGS (50), BENCH_JAVA_MIB (150), BENCH_OUT, BENCH_ONLY=layers|java (that case only)
 set -eu
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-.}" && pwd)
@@ -147,53 +147,6 @@ if [ "${BENCH_ONLY:-}" = layers ]; then
 	report
 	exit $FAILED
 fi
-
-# --- inputs, made here --------------------------------------------------------
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-log "zstd copy of debian-12 (skopeo)"
-skopeo --insecure-policy copy -q --dest-compress-format zstd "oci:$DEB:12" "oci:$T/deb-zstd:12"
-# The one big blob of a layout: its layer.
-layer_blob() { ls -S "$1"/blobs/sha256/* | head -1; }
-GZ_BLOB=$(layer_blob "$DEB")
-ZS_BLOB=$(layer_blob "$T/deb-zstd")
-
-log "100,000 advisories and a 5,000-package inventory"
-"$PY" "$top_srcdir/bench/gen-advisories.py" "$T/gen" "$FIXTURES/images/debian-12.expected-packages.tsv" >/dev/null
-DB=$T/vuln.db
-measure "$HULLSCAN" db import --db "$DB" "$T/gen/tracker.json"
-IMPORT_US=$US IMPORT_RSS=$RSS
-NADV=$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from advisories").fetchone()[0])' "$DB")
-
-log "$MANY images sharing the base layer"
-"$PY" "$top_srcdir/bench/gen-images.py" many "$T/many" "$DEB" 12 "$MANY" >"$T/many.list"
-
-SCAN=("$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 8760)
-
-# --- cold scans against the floor ---------------------------------------------
-fresh_cache() { rm -f "$T"/cold.db*; }
-cold_case() {
-	local name=$1 ref=$2 blob=$3 floor_us= floor_rss=0 hs_us= hs_rss=0 i r ok=0
-	# The floor and hullscan each run as a whole process, in turns, so that
-	# both pay a process start and a drift of the machine touches both.
-	log "cold scan, $name: floor and hullscan, $RUNS turns"
-	for ((i = 0; i < RUNS; i++)); do
-		measure "$FLOOR" -n 1 "$blob"
-		if [ -z "$floor_us" ] || [ "$US" -lt "$floor_us" ]; then floor_us=$US; fi
-		if [ "$RSS" -gt "$floor_rss" ]; then floor_rss=$RSS; fi
-		fresh_cache
-		measure "${SCAN[@]}" --cache "$T/cold.db" --json "$T/cold.json" "$ref"
-		if [ -z "$hs_us" ] || [ "$US" -lt "$hs_us" ]; then hs_us=$US; fi
-		if [ "$RSS" -gt "$hs_rss" ]; then hs_rss=$RSS; fi
-	done
-	r=$(ratio "$hs_us" "$floor_us")
-	le "$r" 1.15 && ok=1
-	row "cold scan, debian-12 $name ($(($(stat -c %s "$blob") / 1048576)) MiB blob)" \
-	    "$(ms "$hs_us")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.15× floor" "$hs_rss" $ok
-	eval "COLD_${name}_US=$hs_us"
-}
-cold_case gzip "oci:$DEB:12" "$GZ_BLOB"
-cold_case zstd "oci:$T/deb-zstd:12" "$ZS_BLOB"
-
 # --- Java archives: 150 MiB of jars, some nested, against their layer's floor ---
 java_case() {
 	local blob floor_us= floor_rss=0 hs_us= hs_rss=0 i r ok=0 npkg want
@@ -219,7 +172,60 @@ java_case() {
 	    "$hs_rss" $ok $((128 * 1024))
 	rm -rf "$T/java"
 }
+# The one big blob of a layout: its layer.
+layer_blob() { ls -S "$1"/blobs/sha256/* | head -1; }
+fresh_cache() { rm -f "$T"/cold.db*; }
 JAVA_MIB=${BENCH_JAVA_MIB:-150}
+if [ "${BENCH_ONLY:-}" = java ]; then
+	LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+	java_case
+	report
+	exit $FAILED
+fi
+
+# --- inputs, made here --------------------------------------------------------
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+log "zstd copy of debian-12 (skopeo)"
+skopeo --insecure-policy copy -q --dest-compress-format zstd "oci:$DEB:12" "oci:$T/deb-zstd:12"
+GZ_BLOB=$(layer_blob "$DEB")
+ZS_BLOB=$(layer_blob "$T/deb-zstd")
+
+log "100,000 advisories and a 5,000-package inventory"
+"$PY" "$top_srcdir/bench/gen-advisories.py" "$T/gen" "$FIXTURES/images/debian-12.expected-packages.tsv" >/dev/null
+DB=$T/vuln.db
+measure "$HULLSCAN" db import --db "$DB" "$T/gen/tracker.json"
+IMPORT_US=$US IMPORT_RSS=$RSS
+NADV=$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from advisories").fetchone()[0])' "$DB")
+
+log "$MANY images sharing the base layer"
+"$PY" "$top_srcdir/bench/gen-images.py" many "$T/many" "$DEB" 12 "$MANY" >"$T/many.list"
+
+SCAN=("$HULLSCAN" scan -q --db "$DB" --no-history --max-db-age 8760)
+
+# --- cold scans against the floor ---------------------------------------------
+cold_case() {
+	local name=$1 ref=$2 blob=$3 floor_us= floor_rss=0 hs_us= hs_rss=0 i r ok=0
+	# The floor and hullscan each run as a whole process, in turns, so that
+	# both pay a process start and a drift of the machine touches both.
+	log "cold scan, $name: floor and hullscan, $RUNS turns"
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$FLOOR" -n 1 "$blob"
+		if [ -z "$floor_us" ] || [ "$US" -lt "$floor_us" ]; then floor_us=$US; fi
+		if [ "$RSS" -gt "$floor_rss" ]; then floor_rss=$RSS; fi
+		fresh_cache
+		measure "${SCAN[@]}" --cache "$T/cold.db" --json "$T/cold.json" "$ref"
+		if [ -z "$hs_us" ] || [ "$US" -lt "$hs_us" ]; then hs_us=$US; fi
+		if [ "$RSS" -gt "$hs_rss" ]; then hs_rss=$RSS; fi
+	done
+	r=$(ratio "$hs_us" "$floor_us")
+	le "$r" 1.15 && ok=1
+	row "cold scan, debian-12 $name ($(($(stat -c %s "$blob") / 1048576)) MiB blob)" \
+	    "$(ms "$hs_us")" "$(ms "$floor_us") (RSS $(mib "$floor_rss"))" "$r" "≤ 1.15× floor" "$hs_rss" $ok
+	eval "COLD_${name}_US=$hs_us"
+}
+cold_case gzip "oci:$DEB:12" "$GZ_BLOB"
+cold_case zstd "oci:$T/deb-zstd:12" "$ZS_BLOB"
+
 java_case
 
 # --- one pass: how many bytes of the blob a cold scan reads (strace) -----------
