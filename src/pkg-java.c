@@ -279,6 +279,11 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 
 	a = archive_read_new();
 	archive_read_support_format_zip_streamable(a);
+	/*
+	 * libarchive's CRC-32 check stays on (ignorecrc32 would save a few
+	 * percent): a stored entry sized only by its data descriptor ends at
+	 * the descriptor whose CRC matches, not at a nested jar's own one.
+	 */
 	if (archive_read_open(a, src, NULL, java_read, NULL) != ARCHIVE_OK) {
 		r = ARCHIVE_FATAL;
 		goto out;
