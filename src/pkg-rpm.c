@@ -144,8 +144,8 @@ rpmhdr_int32(const struct rpmhdr *h, uint32_t tag, int *present,
  * "name-version-release.src.rpm" into its name and "[E:]V-R" (the binary's
  * epoch: Epoch is set once per spec file, for every package it builds).
  */
-static void
-rpm_source(const char *srpm, int has_epoch, uint32_t epoch, char **name,
+void
+pkg_rpm_source(const char *srpm, int has_epoch, uint32_t epoch, char **name,
     char **version)
 {
 	const char	*end, *rel, *ver;
@@ -320,7 +320,7 @@ rpm_add_header(const unsigned char *blob, size_t len, void *arg, char **cause)
 		version = xasprintf("%u:%s-%s", epoch, ver, rel);
 	else
 		version = xasprintf("%s-%s", ver, rel);
-	rpm_source(srpm, has_epoch, epoch, &sname, &sversion);
+	pkg_rpm_source(srpm, has_epoch, epoch, &sname, &sversion);
 	inventory_add(inv, name, version, sname, sversion,
 	    arch != NULL && *arch != '\0' ? arch : NULL, ECO_RPM);
 	free(version);

@@ -99,6 +99,12 @@ int	pkg_rpmdb_parse(const char *path_in_image, const char *data, size_t len,
 /* The same, with an rpmdb.sqlite's -wal (NULL: none) applied as SQLite would. */
 int	pkg_rpmdb_parse_wal(const char *path_in_image, const char *data, size_t len,
 	    const char *wal, size_t wal_len, struct inventory *, char **cause);
+/*
+ * A source rpm's file name ("name-version-release.src.rpm") into its name and
+ * "[E:]V-R" (epoch prefixed when has_epoch); both NULL when it is not one.
+ */
+void	pkg_rpm_source(const char *srpm, int has_epoch, uint32_t epoch, char **name,
+	    char **version);
 /* Every file an rpm database lists: fn(package name, "/usr/...", arg) for each. */
 typedef void (*pkg_file_fn)(const char *owner, const char *path, size_t len, void *);
 int	pkg_rpmdb_files(const char *path_in_image, const char *data, size_t len,

@@ -49,37 +49,6 @@ cdx_prop(const json_t *c, const char *name)
 	return NULL;
 }
 
-/* "openssl-3.0.11-1.el9.src.rpm" → name "openssl", version "3.0.11-1.el9". */
-static void
-srpm_split(const char *srpm, char **name, char **version)
-{
-	const char	*end, *dash1, *dash2 = NULL, *p;
-	size_t		 n = strlen(srpm);
-
-	*name = *version = NULL;
-	if (n > 8 && strcmp(srpm + n - 8, ".src.rpm") == 0)
-		n -= 8;
-	else if (n > 11 && strcmp(srpm + n - 11, ".nosrc.rpm") == 0)
-		n -= 11;
-	else
-		return;
-	end = srpm + n;
-	for (p = end, dash1 = NULL; p > srpm; p--) {
-		if (p[-1] == '-') {
-			if (dash1 == NULL)
-				dash1 = p - 1;
-			else {
-				dash2 = p - 1;
-				break;
-			}
-		}
-	}
-	if (dash1 == NULL || dash2 == NULL || dash2 == srpm)
-		return;
-	*name = xstrndup(srpm, (size_t)(dash2 - srpm));
-	*version = xstrndup(dash2 + 1, (size_t)(end - dash2 - 1));
-}
-
 /*
  * One package from its purl and what the document says beside it (source
  * package, location), or why not. "props" is the CycloneDX component, or
@@ -129,7 +98,7 @@ sbom_package(struct sbom_ctx *c, const char *s, const json_t *props,
 	/* purl's "upstream": a deb/apk source name[@version], an rpm's source rpm. */
 	if (src == NULL && (q = purl_qualifier(p, "upstream")) != NULL) {
 		if (eco == ECO_RPM)
-			srpm_split(q, &sn, &sv);
+			pkg_rpm_source(q, 0, 0, &sn, &sv);
 		else if ((at = strchr(q, '@')) != NULL) {
 			sn = xstrndup(q, (size_t)(at - q));
 			sv = xstrdup(at + 1);
@@ -138,7 +107,7 @@ sbom_package(struct sbom_ctx *c, const char *s, const json_t *props,
 	}
 	if (src == NULL && eco == ECO_RPM && props != NULL &&
 	    (q = cdx_prop(props, "syft:metadata:sourceRpm")) != NULL)
-		srpm_split(q, &sn, &sv);
+		pkg_rpm_source(q, 0, 0, &sn, &sv);
 	if (src != NULL)
 		sn = xstrdup(src);
 	if (srcv != NULL)
