@@ -24,10 +24,6 @@
 #define LAYER_LINK_DEPTH	4
 #define LAYER_MAX_LINKS		65536
 #define LAYER_RATIO_FLOOR	(1024 * 1024)
-/* Summaries kept of one layer, all files together (each is under 4 MiB). */
-#define LAYER_SUMMARIES		((size_t)64 << 20)
-#define LAYER_SUMMARIES_TEXT	"64 MiB"
-
 
 /*
  * The two SHA-256 digests cost about as much as the decompression itself:

@@ -67,6 +67,9 @@ typedef int (*layer_pull_fn)(void *ctx, const void **buf, size_t *len,
  * skipped, the layer still read.
  */
 #define LAYER_HEAD	65536
+/* Summaries kept of one layer (or one root directory): past it, files say why not read. */
+#define LAYER_SUMMARIES		((size_t)64 << 20)
+#define LAYER_SUMMARIES_TEXT	"64 MiB"
 struct layer_summariser {
 	size_t	  min_size;	/* smaller files are never probed */
 	int	(*probe)(const char *path, uint64_t size, const void *head,

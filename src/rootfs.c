@@ -382,7 +382,115 @@ struct rootfs_walk {
 	const char			*root;
 	dev_t				 dev;
 	size_t				 nentries;
+	size_t				 summary_bytes;
 };
+
+/* A file being summarised, as the summariser pulls it: its head, then the rest. */
+struct rootfs_pull {
+	struct rootfs_walk	*w;
+	const char		*path;
+	int			 fd;
+	const char		*head;
+	size_t			 head_len;
+	int			 given;
+	char			 blk[65536];
+};
+
+static ssize_t
+rootfs_read_some(int fd, void *buf, size_t len)
+{
+	ssize_t	n;
+
+	do
+		n = read(fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+static int
+rootfs_pull(void *arg, const void **buf, size_t *len, char **cause)
+{
+	struct rootfs_pull	*p = arg;
+	ssize_t			 n;
+
+	if (!p->given) {
+		p->given = 1;
+		if (p->head_len > 0) {
+			*buf = p->head;
+			*len = p->head_len;
+			return 1;
+		}
+	}
+	if ((n = rootfs_read_some(p->fd, p->blk, sizeof p->blk)) == -1)
+		return fail(cause, HS_EIO, "%s/%s: %s", p->w->root, p->path,
+		    strerror(errno));
+	*buf = p->blk;
+	*len = n;
+	return n > 0;
+}
+
+/*
+ * A regular file nobody asked for by path: the summariser (jars, ELF
+ * executables) looks at its first bytes and may reduce it to a summary, as
+ * the layer reader does for an image's files. The file is read only when
+ * its name or first bytes say it is of interest.
+ */
+static void
+rootfs_summarise(struct rootfs_walk *w, int dfd, const char *name,
+    const char *path, const struct stat *st)
+{
+	const struct layer_summariser	*s = w->limits->summariser;
+	struct rootfs_pull		*p;
+	struct buf			 head;
+	char				*sum, *why = NULL;
+	size_t				 slen, want;
+	ssize_t				 n;
+	int				 kind = -1;
+
+	if (s == NULL || (uintmax_t)st->st_size < s->min_size)
+		return;
+	p = xcalloc(1, sizeof *p);
+	p->w = w;
+	p->path = path;
+	p->fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (p->fd == -1) {
+		free(p);
+		return;		/* an unreadable file is no package's */
+	}
+	buf_init(&head);
+	/* A little first (most files are of no interest), more if asked. */
+	want = 4096;
+	while (kind < 0 && head.len < LAYER_HEAD) {
+		buf_reserve(&head, want);
+		if ((n = rootfs_read_some(p->fd, head.data + head.len, want)) <= 0)
+			break;
+		head.len += n;
+		kind = s->probe(path, (uint64_t)st->st_size, head.data, head.len);
+		want = LAYER_HEAD - head.len;
+	}
+	if (kind <= 0)
+		goto out;
+	p->head = head.data;
+	p->head_len = head.len;
+	if (w->summary_bytes > LAYER_SUMMARIES)
+		sum = s->skipped(kind, "not read: the file system's summaries "
+		    "pass the limit of " LAYER_SUMMARIES_TEXT, &slen);
+	else
+		sum = s->make(kind, path, (uint64_t)st->st_size,
+		    w->limits->max_file, rootfs_pull, p, &slen, &why);
+	if (sum == NULL) {
+		if (why != NULL)
+			log_warn("%s: %s", path, why);
+	} else {
+		w->summary_bytes += slen;
+		rootfs_put(w->r, xstrdup(path), KEPT_SUMMARY, sum, slen, NULL);
+	}
+out:
+	free(why);
+	buf_free(&head);
+	close(p->fd);
+	free(p);
+}
 
 static int
 rootfs_read_file(struct rootfs_walk *w, int dfd, const char *name,
@@ -491,6 +599,9 @@ rootfs_walk_dir(struct rootfs_walk *w, int dfd, const char *dir, int depth,
 			if (wanted)
 				rc = rootfs_read_file(w, dirfd(d), de->d_name, path,
 				    wanted, cause);
+			else
+				rootfs_summarise(w, dirfd(d), de->d_name, path,
+				    &st);
 		} else if (S_ISDIR(st.st_mode) && depth + 1 < ROOTFS_MAX_DEPTH &&
 		    st.st_dev == w->dev) {
 			if (wanted)

@@ -170,6 +170,28 @@ else
 fi
 if [ -s "$T/inv.err" ]; then not_ok "no warning for good files"; diag "$(cat "$T/inv.err")"; else ok "no warning for good files"; fi
 
+# The same tree on disk (dir:): the jars and executables are read where
+# they lie, and answer as zipfile, go version -m and the fixtures do.
+expect_status "inventory of the same tree as dir:" 0 "$HULLSCAN" inventory "dir:$R"
+cp "$T/out" "$T/dinv"
+deco() { awk -F'\t' -v e="$1" '$6 == e { print $1 "\t" $2 }' "$T/dinv" | sort; }
+if cmp -s <(deco maven) "$T/want-maven" && cmp -s <(deco go) "$T/want-go" &&
+    cmp -s <(deco cargo) "$T/want-cargo"; then
+	ok "dir: the Maven, Go and Rust packages zipfile, go version -m and expected.tsv give"
+else
+	not_ok "dir: jars and executables differ"
+	diag "$(diff <(deco maven) "$T/want-maven"; diff <(deco go) "$T/want-go"; diff <(deco cargo) "$T/want-cargo")"
+fi
+# Each package where it lies, as in the image (the layer column aside).
+if cmp -s <(awk -F'\t' '$6 != "" { print $1, $2, $6, $7 }' "$T/dinv" | sort) \
+    <(awk -F'\t' '$6 != "" { print $1, $2, $6, $7 }' "$T/inv" | sort); then
+	ok "dir: every package at the same location as in the image"
+else
+	not_ok "dir: locations differ from the image's"
+	diag "$(diff <(awk -F'\t' '{ print $1, $2, $6, $7 }' "$T/dinv" | sort) <(awk -F'\t' '{ print $1, $2, $6, $7 }' "$T/inv" | sort))"
+fi
+if [ -s "$T/err" ]; then not_ok "dir: no warning for good files"; diag "$(cat "$T/err")"; else ok "dir: no warning for good files"; fi
+
 # Both layouts of Go's build info, written here as debug/buildinfo reads
 # them (Go 1.18's inline strings; the older pointers to string headers,
 # which lie before the build info in the file), and a version replacement.
@@ -267,6 +289,22 @@ if grep -v '^hullscan: warning: ' "$T/herr" | grep -q . || grep -q 'usr/bin/true
 	not_ok "only one-line warnings, none for an ELF without build info"; diag "$(cat "$T/herr")"
 else
 	ok "only one-line warnings, none for an ELF without build info"
+fi
+
+# The hostile tree on disk (dir:): the same warnings, the same survivors.
+cp "$T/herr" "$T/herr.oci"
+expect_status "hostile files as dir:: the tree is still scanned" 0 \
+    /usr/bin/timeout 300 "$HULLSCAN" inventory "dir:$H"
+if grep -q "^org.yaml:snakeyaml	1.33	" "$T/out" && [ "$(awk -F'\t' '$6 == "cargo"' "$T/out" | wc -l)" -eq 11 ] &&
+    grep -q "^stdlib	v1.20.4	" "$T/out"; then
+	ok "dir: the good jar, the 11 crates and the cut binary's stdlib beside the hostile files"
+else
+	not_ok "dir: packages missing beside hostile files"; diag "$(cat "$T/out")"
+fi
+if cmp -s <(sort "$T/err") <(sort "$T/herr.oci"); then
+	ok "dir: the same one-line warnings as the image's"
+else
+	not_ok "dir: warnings differ from the image's"; diag "$(diff <(sort "$T/err") <(sort "$T/herr.oci"))"
 fi
 
 done_testing
