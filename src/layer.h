@@ -116,4 +116,21 @@ struct layer_files *layer_files_dup(const struct layer_files *);
 /* Normalise a tar entry name; returns NULL when it escapes the root or is empty. */
 char	*layer_path_normalise(const char *);
 
+/*
+ * Shared with the table-of-contents reader (toc.c), so both read entries
+ * alike. What path means as an OCI whiteout: LAYER_WH_DELETE with the path
+ * deleted in *target, LAYER_WH_OPAQUE with the directory made opaque, or
+ * LAYER_WH_OTHER (aufs bookkeeping: skip it) with *target NULL.
+ */
+enum {
+	LAYER_WH_NONE = 0,
+	LAYER_WH_DELETE,
+	LAYER_WH_OPAQUE,
+	LAYER_WH_OTHER,
+};
+int	 layer_whiteout_target(const char *path, char **target);
+/* Is a symlink to target at path kept, nlinks being kept already? */
+int	 layer_link_kept(const char *path, const char *target, int wanted,
+	    size_t nlinks);
+
 #endif

@@ -1,0 +1,797 @@
+/* Lazy pulls: a layer's kept files from its table of contents and the chunks of the wanted files. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "layer.h"
+#include "source.h"
+#include "toc.h"
+#include "util.h"
+
+/* Every format of seekable layer; the first whose match says yes reads it. */
+static const struct toc_format *const toc_formats[] = {
+	&toc_zstd_chunked,
+};
+
+/* Summaries kept of one layer, as layer.c bounds them. */
+#define TOC_SUMMARIES		((size_t)64 << 20)
+#define TOC_SUMMARIES_TEXT	"64 MiB"
+
+enum toc_type {
+	TOC_OTHER = 0,	/* devices, fifos: nothing to keep */
+	TOC_REG,
+	TOC_DIR,
+	TOC_SYMLINK,
+	TOC_HARDLINK,
+	TOC_CHUNK,	/* a further chunk of the regular file before it */
+};
+
+struct toc_entry {
+	enum toc_type	 type;
+	const char	*name;		/* borrowed from the JSON */
+	const char	*link;
+	uint64_t	 size;
+	uint64_t	 offset;	/* compressed start; 0: no data */
+	uint64_t	 end;		/* compressed end; 0: the next offset */
+	uint64_t	 chunk_offset;	/* where the chunk's bytes go in the file */
+	uint64_t	 chunk_size;	/* 0: the whole file */
+	const char	*digest;	/* of the file (reg) */
+	const char	*chunk_digest;
+	int		 zeros;		/* chunkType "zeros": no data, all zero */
+};
+
+struct toc {
+	json_t			*root;
+	struct toc_entry	*e;
+	size_t			 n;
+	uint64_t		*offsets;	/* every data offset, sorted */
+	size_t			 noffsets;
+	uint64_t		 data_end;
+};
+
+/*
+ * The ranges of the files to fetch are known from the TOC before any is
+ * read: neighbours less than TOC_GAP apart are fetched in one request (the
+ * files of one directory lie together: dpkg's info lists), each request
+ * at most TOC_SPAN_MAX bytes.
+ */
+#define TOC_GAP		((uint64_t)64 << 10)
+#define TOC_SPAN_MAX	((uint64_t)32 << 20)
+
+struct toc_span {
+	uint64_t	off;
+	uint64_t	end;
+	struct buf	data;	/* fetched: data.len == end - off */
+};
+
+/* One layer being read from its TOC. */
+struct toc_ctx {
+	const struct toc_format		*fmt;
+	struct toc_blob			*blob;
+	const struct layer_limits	*limits;
+	layer_want_fn			 want;
+	struct toc			*toc;
+	struct layer_files		*lf;
+	size_t				 files_cap;
+	size_t				 whiteouts_cap;
+	size_t				 opaque_cap;
+	size_t				 nlinks;
+	size_t				 summary_bytes;
+	char				*cause;		/* the first failure */
+	struct toc_span			*spans;		/* fetched ahead, by offset */
+	size_t				 nspans;
+};
+
+const struct toc_format *
+toc_format_of(const struct image_layer *l)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(toc_formats); i++) {
+		if (toc_formats[i]->match(l))
+			return toc_formats[i];
+	}
+	return NULL;
+}
+
+static void
+toc_free(struct toc *t)
+{
+	json_decref(t->root);
+	free(t->e);
+	free(t->offsets);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+toc_u64(const json_t *o, const char *key, uint64_t *v)
+{
+	json_t		*j = json_object_get(o, key);
+	json_int_t	 i;
+
+	*v = 0;
+	if (j == NULL)
+		return 0;
+	if (!json_is_integer(j) || (i = json_integer_value(j)) < 0)
+		return -1;
+	*v = (uint64_t)i;
+	return 0;
+}
+
+static const char *
+toc_str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int
+toc_cmp_u64(const void *va, const void *vb)
+{
+	uint64_t	a = *(const uint64_t *)va, b = *(const uint64_t *)vb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Parse the TOC's JSON into t: types, offsets and digests checked. */
+static int
+toc_parse(const char *json, size_t len, uint64_t data_end, size_t max_entries,
+    struct toc *t, char **cause)
+{
+	json_error_t	 err;
+	json_t		*entries, *o;
+	struct toc_entry *e;
+	const char	*type, *ct;
+	size_t		 i, n;
+
+	memset(t, 0, sizeof *t);
+	t->data_end = data_end;
+	if ((t->root = json_loadb(json, len, 0, &err)) == NULL)
+		return fail(cause, HS_EINVAL, "TOC: invalid JSON: %s (line %d)",
+		    err.text, err.line);
+	if (json_integer_value(json_object_get(t->root, "version")) != 1)
+		return fail(cause, HS_EINVAL, "TOC: not version 1");
+	entries = json_object_get(t->root, "entries");
+	if (!json_is_array(entries))
+		return fail(cause, HS_EINVAL, "TOC: no entries array");
+	if ((n = json_array_size(entries)) > max_entries)
+		return fail(cause, HS_ELIMIT, "TOC: more than %zu entries",
+		    max_entries);
+	t->e = xcalloc(n + 1, sizeof *t->e);
+	t->offsets = xcalloc(n + 1, sizeof *t->offsets);
+	for (i = 0; i < n; i++) {
+		o = json_array_get(entries, i);
+		e = &t->e[t->n];
+		type = toc_str(o, "type");
+		if ((e->name = toc_str(o, "name")) == NULL || type == NULL)
+			return fail(cause, HS_EINVAL, "TOC: entry %zu without a "
+			    "name or type", i + 1);
+		if (strcmp(type, "reg") == 0)
+			e->type = TOC_REG;
+		else if (strcmp(type, "dir") == 0)
+			e->type = TOC_DIR;
+		else if (strcmp(type, "symlink") == 0)
+			e->type = TOC_SYMLINK;
+		else if (strcmp(type, "hardlink") == 0)
+			e->type = TOC_HARDLINK;
+		else if (strcmp(type, "chunk") == 0)
+			e->type = TOC_CHUNK;
+		else
+			e->type = TOC_OTHER;
+		e->link = toc_str(o, "linkName");
+		e->digest = toc_str(o, "digest");
+		e->chunk_digest = toc_str(o, "chunkDigest");
+		ct = toc_str(o, "chunkType");
+		e->zeros = ct != NULL && strcmp(ct, "zeros") == 0;
+		if (toc_u64(o, "size", &e->size) != 0 ||
+		    toc_u64(o, "offset", &e->offset) != 0 ||
+		    toc_u64(o, "endOffset", &e->end) != 0 ||
+		    toc_u64(o, "chunkOffset", &e->chunk_offset) != 0 ||
+		    toc_u64(o, "chunkSize", &e->chunk_size) != 0)
+			return fail(cause, HS_EINVAL, "TOC: %s: a size or offset "
+			    "that is not a non-negative integer", e->name);
+		if ((e->type == TOC_SYMLINK || e->type == TOC_HARDLINK) &&
+		    e->link == NULL)
+			return fail(cause, HS_EINVAL, "TOC: %s: a link without a "
+			    "target", e->name);
+		if (e->type == TOC_CHUNK && (t->n == 0 || (t->e[t->n - 1].type !=
+		    TOC_REG && t->e[t->n - 1].type != TOC_CHUNK)))
+			return fail(cause, HS_EINVAL, "TOC: %s: a chunk that follows "
+			    "no regular file", e->name);
+		if (e->offset > data_end || e->end > data_end ||
+		    (e->end != 0 && e->end < e->offset))
+			return fail(cause, HS_EINVAL, "TOC: %s: data outside the "
+			    "blob", e->name);
+		if (e->offset > 0)
+			t->offsets[t->noffsets++] = e->offset;
+		t->n++;
+	}
+	qsort(t->offsets, t->noffsets, sizeof *t->offsets, toc_cmp_u64);
+	return 0;
+}
+
+/* Where the chunk that starts at off ends: the next offset, else data_end. */
+static uint64_t
+toc_next_offset(const struct toc *t, uint64_t off)
+{
+	size_t	lo = 0, hi = t->noffsets;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->offsets[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->noffsets ? t->offsets[lo] : t->data_end;
+}
+
+/*
+ * Where chunk e of file f ends: at the next offset in the TOC, or sooner at
+ * the file's end offset when the TOC gives one (zstd:chunked does: a tar
+ * header's frame comes between two files' data).
+ */
+static uint64_t
+toc_chunk_end(const struct toc *t, const struct toc_entry *f,
+    const struct toc_entry *e)
+{
+	uint64_t	end = toc_next_offset(t, e->offset);
+
+	if (f->end != 0 && f->end > e->offset && f->end < end)
+		end = f->end;
+	return end;
+}
+
+/*
+ * The compressed bytes [*first, *last) that hold the regular file at index
+ * i, its chunks (the TOC_CHUNK entries right after it) included; *last 0
+ * when it has none (empty, or all zeros).
+ */
+static int
+toc_file_range(const struct toc *t, size_t i, uint64_t *first, uint64_t *last,
+    char **cause)
+{
+	const struct toc_entry	*f = &t->e[i], *e;
+	uint64_t		 end;
+	size_t			 k;
+
+	*first = UINT64_MAX;
+	*last = 0;
+	for (k = i; k < t->n && (k == i || t->e[k].type == TOC_CHUNK); k++) {
+		e = &t->e[k];
+		if (e->zeros || f->size == 0)
+			continue;
+		if (e->offset == 0)
+			return fail(cause, HS_EINVAL, "TOC: %s: data without an "
+			    "offset", f->name);
+		if ((end = toc_chunk_end(t, f, e)) <= e->offset)
+			return fail(cause, HS_EINVAL, "TOC: %s: a chunk with no "
+			    "data", f->name);
+		if (e->offset < *first)
+			*first = e->offset;
+		if (end > *last)
+			*last = end;
+	}
+	return 0;
+}
+
+static int
+toc_blob_read(struct toc_blob *b, uint64_t off, uint64_t len, struct buf *out,
+    char **cause)
+{
+	size_t	before = out->len;
+	int	rc;
+
+	if (off > b->size || len > b->size - off)
+		return fail(cause, HS_EINVAL, "bytes %" PRIu64 "+%" PRIu64
+		    " outside the blob of %" PRIu64, off, len, b->size);
+	rc = b->read(b->arg, off, len, out, cause);
+	b->fetched += out->len - before;
+	return rc;
+}
+
+static int
+toc_digest_check(const char *what, const char *name, const char *want,
+    const void *data, size_t len, char **cause)
+{
+	char	got[72];
+
+	if (want == NULL)
+		return 0;
+	if (!digest_valid(want))
+		return fail(cause, HS_EINVAL, "TOC: %s: %s %s is not a sha256 "
+		    "digest", name, what, want);
+	sha256_hex(data, len, got);
+	if (strcmp(got, want) != 0)
+		return fail(cause, HS_EDIGEST, "%s: %s mismatch: the TOC says "
+		    "%s, the content is %s", name, what, want, got);
+	return 0;
+}
+
+/* Bytes [off, off + len): from a span fetched ahead, else a request of their own. */
+static int
+toc_ctx_read(struct toc_ctx *c, uint64_t off, uint64_t len, struct buf *out,
+    char **cause)
+{
+	struct toc_span	*sp;
+	size_t		 lo = 0, hi = c->nspans, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->spans[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->nspans) {
+		sp = &c->spans[lo];
+		if (sp->off <= off && off + len <= sp->end &&
+		    sp->data.len == sp->end - sp->off) {
+			buf_add(out, sp->data.data + (off - sp->off), (size_t)len);
+			return 0;
+		}
+	}
+	return toc_blob_read(c->blob, off, len, out, cause);
+}
+
+static int
+toc_span_cmp(const void *va, const void *vb)
+{
+	const struct toc_span	*a = va, *b = vb;
+
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/*
+ * Which regular files toc_entry will fetch, by the same rules: wanted ones
+ * within max_file, and those the summariser picks by name. Their ranges,
+ * merged, are fetched now.
+ */
+static int
+toc_prefetch(struct toc_ctx *c, char **cause)
+{
+	const struct layer_summariser	*s = c->limits->summariser;
+	const struct toc_entry		*e;
+	struct toc_span			*v = NULL, *m;
+	uint64_t			 first, last;
+	size_t				 i, n = 0, k, nfiles;
+	char				*path, *target;
+	int				 wanted, fetch, rc = 0;
+
+	for (i = 0; i < c->toc->n; i++) {
+		e = &c->toc->e[i];
+		if (e->type != TOC_REG || e->size == 0 ||
+		    e->size > c->limits->max_file)
+			continue;
+		if ((path = layer_path_normalise(e->name)) == NULL)
+			continue;
+		if (layer_whiteout_target(path, &target) != LAYER_WH_NONE) {
+			free(target);
+			free(path);
+			continue;
+		}
+		wanted = c->want != NULL ? c->want(path) : WANT_NO;
+		fetch = wanted || (s != NULL && e->size >= s->min_size &&
+		    s->probe(path, e->size, "", 0) > 0);
+		free(path);
+		if (!fetch)
+			continue;
+		if ((rc = toc_file_range(c->toc, i, &first, &last, cause)) != 0)
+			goto out;
+		if (last == 0)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		memset(&v[n], 0, sizeof v[n]);
+		v[n].off = first;
+		v[n].end = last;
+		n++;
+	}
+	if (n == 0)
+		goto out;
+	qsort(v, n, sizeof *v, toc_span_cmp);
+	/* Merge in place: v[k] grows while the next starts close enough. */
+	for (i = 1, k = 0; i < n; i++) {
+		m = &v[k];
+		if (v[i].off <= m->end + TOC_GAP && (v[i].end > m->end ? v[i].end :
+		    m->end) - m->off <= TOC_SPAN_MAX) {
+			if (v[i].end > m->end)
+				m->end = v[i].end;
+		} else
+			v[++k] = v[i];
+	}
+	nfiles = n;
+	n = k + 1;
+	c->spans = v;
+	c->nspans = n;
+	v = NULL;
+	for (i = 0; i < n && rc == 0; i++) {
+		buf_init(&c->spans[i].data);
+		rc = toc_blob_read(c->blob, c->spans[i].off, c->spans[i].end -
+		    c->spans[i].off, &c->spans[i].data, cause);
+	}
+	log_debug("%s: %zu files' chunks in %zu requests", c->fmt->name,
+	    nfiles, n);
+out:
+	free(v);
+	return rc;
+}
+
+/*
+ * The content of the regular file at index i (its chunks follow it): one
+ * range request for all its compressed bytes, each chunk decompressed and
+ * checked against its digest, the whole against the file's.
+ */
+static int
+toc_fetch_file(struct toc_ctx *c, size_t i, struct buf *out, char **cause)
+{
+	struct toc		*t = c->toc;
+	const struct toc_entry	*f = &t->e[i], *e;
+	struct buf		 comp;
+	uint64_t		 first = UINT64_MAX, last = 0, end, want;
+	size_t			 j, k, before;
+	int			 rc = 0;
+
+	buf_init(out);
+	buf_init(&comp);
+	/* Its chunks: this entry, then every TOC_CHUNK right after it. */
+	for (j = i + 1; j < t->n && t->e[j].type == TOC_CHUNK; j++)
+		;
+	if (f->size == 0)
+		goto check;
+	if ((rc = toc_file_range(t, i, &first, &last, cause)) != 0)
+		return rc;
+	if (last != 0 && (rc = toc_ctx_read(c, first, last - first, &comp,
+	    cause)) != 0)
+		goto out;
+	buf_reserve(out, (size_t)f->size);
+	for (k = i; k < j; k++) {
+		e = &t->e[k];
+		want = e->chunk_size != 0 ? e->chunk_size : f->size;
+		if (e->chunk_offset != out->len || want > f->size - out->len) {
+			rc = fail(cause, HS_EINVAL, "TOC: %s: chunks out of order "
+			    "or past the file's size", f->name);
+			goto out;
+		}
+		before = out->len;
+		if (e->zeros) {
+			buf_reserve(out, (size_t)want);
+			memset(out->data + out->len, 0, (size_t)want);
+			out->len += (size_t)want;
+		} else {
+			end = toc_chunk_end(t, f, e);
+			if ((rc = c->fmt->chunk(comp.data + (e->offset - first),
+			    (size_t)(end - e->offset), want, out, cause)) != 0) {
+				cause_prefix(cause, "%s", f->name);
+				goto out;
+			}
+		}
+		if ((rc = toc_digest_check("chunk digest", f->name,
+		    e->chunk_digest, out->data + before, out->len - before,
+		    cause)) != 0)
+			goto out;
+	}
+	if (out->len != f->size) {
+		rc = fail(cause, HS_EINVAL, "%s: %zu bytes in its chunks, the TOC "
+		    "says %" PRIu64, f->name, out->len, f->size);
+		goto out;
+	}
+check:
+	rc = toc_digest_check("digest", f->name, f->digest, out->data != NULL ?
+	    out->data : "", out->len, cause);
+out:
+	buf_free(&comp);
+	if (rc != 0)
+		buf_free(out);
+	return rc;
+}
+
+static struct kept_file *
+toc_add_file(struct toc_ctx *c, char *path, enum kept_type type)
+{
+	struct layer_files	*lf = c->lf;
+	struct kept_file	*k;
+
+	if (lf->nfiles == c->files_cap) {
+		c->files_cap = c->files_cap == 0 ? 16 : c->files_cap * 2;
+		lf->files = xreallocarray(lf->files, c->files_cap, sizeof *lf->files);
+	}
+	k = &lf->files[lf->nfiles++];
+	memset(k, 0, sizeof *k);
+	k->path = path;
+	k->type = type;
+	return k;
+}
+
+static void
+toc_add_str(char ***v, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		*cap = *cap == 0 ? 8 : *cap * 2;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* A wanted regular file: kept whole, or as its size when too big and WANT_SOFT. */
+static int
+toc_keep_file(struct toc_ctx *c, size_t i, char *path, int wanted, char **cause)
+{
+	const struct toc_entry	*f = &c->toc->e[i];
+	struct kept_file	*k;
+	struct buf		 data;
+	int			 rc;
+
+	if (f->size > c->limits->max_file) {
+		if (wanted == WANT_SOFT) {
+			k = toc_add_file(c, path, KEPT_TOOBIG);
+			k->len = f->size > SIZE_MAX ? SIZE_MAX : (size_t)f->size;
+			return 0;
+		}
+		rc = fail(cause, HS_ELIMIT, "%s: %" PRIu64 " bytes, larger than "
+		    "the limit of %zu bytes", path, f->size, c->limits->max_file);
+		free(path);
+		return rc;
+	}
+	if ((rc = toc_fetch_file(c, i, &data, cause)) != 0) {
+		free(path);
+		return rc;
+	}
+	buf_reserve(&data, 1);
+	data.data[data.len] = '\0';
+	c->lf->tar_bytes += data.len;
+	k = toc_add_file(c, path, KEPT_FILE);
+	k->len = data.len;
+	k->data = buf_steal(&data);
+	return 0;
+}
+
+/* A file being summarised: fetched when the summariser first pulls. */
+struct toc_pull {
+	struct toc_ctx	*c;
+	size_t		 i;
+	struct buf	 data;
+	int		 given;
+	int		 failed;
+};
+
+static int
+toc_pull(void *arg, const void **buf, size_t *len, char **cause)
+{
+	struct toc_pull	*p = arg;
+
+	if (p->given)
+		return 0;
+	p->given = 1;
+	if (toc_fetch_file(p->c, p->i, &p->data, cause) != 0) {
+		p->failed = 1;
+		return HS_EIO;
+	}
+	p->c->lf->tar_bytes += p->data.len;
+	*buf = p->data.data != NULL ? p->data.data : "";
+	*len = p->data.len;
+	return p->data.len > 0;
+}
+
+/*
+ * A file nobody asked for by path: the summariser is asked about it by its
+ * path and size alone (no content: fetching the first bytes of every file
+ * would cost about what a full read does), so it picks jars by name, and
+ * nothing that only its content reveals (an ELF executable).
+ */
+static int
+toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
+{
+	const struct layer_summariser	*s = c->limits->summariser;
+	const struct toc_entry		*f = &c->toc->e[i];
+	struct toc_pull			 p;
+	struct kept_file		*k;
+	size_t				 slen;
+	char				*sum, *why = NULL;
+	int				 kind, rc = 0;
+
+	kind = s->probe(path, f->size, "", 0);
+	if (kind <= 0) {
+		free(path);
+		return 0;
+	}
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	p.i = i;
+	buf_init(&p.data);
+	if (c->summary_bytes > TOC_SUMMARIES)
+		sum = s->skipped(kind, "not read: the layer's summaries pass the "
+		    "limit of " TOC_SUMMARIES_TEXT, &slen);
+	else
+		sum = s->make(kind, path, f->size, c->limits->max_file, toc_pull, &p,
+		    &slen, &why);
+	if (p.failed) {
+		free(sum);
+		rc = fail(cause, HS_EINVAL, "%s", why != NULL ? why : "read error");
+	} else if (sum == NULL) {
+		if (why != NULL)
+			log_warn("%s: %s", path, why);
+	} else {
+		k = toc_add_file(c, path, KEPT_SUMMARY);
+		k->data = sum;
+		k->len = slen;
+		c->summary_bytes += slen;
+		path = NULL;
+	}
+	buf_free(&p.data);
+	free(why);
+	free(path);
+	return rc;
+}
+
+/* A hard link, as layer.c keeps one: a copy of a target kept earlier, else a symlink. */
+static void
+toc_keep_hardlink(struct toc_ctx *c, char *path, const char *target, int wanted)
+{
+	struct layer_files	*lf = c->lf;
+	struct kept_file	*k, *t = NULL;
+	char			*norm;
+	size_t			 i;
+
+	if ((norm = layer_path_normalise(target)) == NULL) {
+		free(path);
+		return;
+	}
+	for (i = lf->nfiles; i > 0; i--) {
+		if (strcmp(lf->files[i - 1].path, norm) == 0) {
+			t = &lf->files[i - 1];
+			break;
+		}
+	}
+	if (!wanted && (t == NULL || t->type != KEPT_SUMMARY)) {
+		free(path);
+		free(norm);
+		return;
+	}
+	if (t != NULL && t->type != KEPT_DIR) {
+		i = t - lf->files;
+		k = toc_add_file(c, path, t->type);
+		t = &lf->files[i];
+		k->len = t->len;
+		if (t->data != NULL) {
+			k->data = xmalloc(t->len + 1);
+			memcpy(k->data, t->data, t->len + 1);
+		}
+	} else {
+		k = toc_add_file(c, path, KEPT_SYMLINK);
+		k->data = xasprintf("/%s", norm);
+		k->len = strlen(k->data);
+	}
+	free(norm);
+}
+
+/* One TOC entry, as layer_entry takes one tar entry. */
+static int
+toc_entry(struct toc_ctx *c, size_t i, char **cause)
+{
+	const struct toc_entry	*e = &c->toc->e[i];
+	struct layer_files	*lf = c->lf;
+	struct kept_file	*k;
+	char			*path, *target;
+	int			 wanted;
+
+	if (e->type == TOC_CHUNK)
+		return 0;
+	if ((path = layer_path_normalise(e->name)) == NULL)
+		return 0;
+	switch (layer_whiteout_target(path, &target)) {
+	case LAYER_WH_OPAQUE:
+		toc_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
+		free(path);
+		return 0;
+	case LAYER_WH_DELETE:
+		toc_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
+		    target);
+		free(path);
+		return 0;
+	case LAYER_WH_OTHER:
+		free(path);
+		return 0;
+	}
+	wanted = c->want != NULL ? c->want(path) : WANT_NO;
+	switch (e->type) {
+	case TOC_HARDLINK:
+		if (wanted || c->limits->summariser != NULL)
+			toc_keep_hardlink(c, path, e->link, wanted);
+		else
+			free(path);
+		return 0;
+	case TOC_REG:
+		if (wanted)
+			return toc_keep_file(c, i, path, wanted, cause);
+		if (c->limits->summariser != NULL &&
+		    e->size >= c->limits->summariser->min_size)
+			return toc_summarise(c, i, path, cause);
+		break;
+	case TOC_SYMLINK:
+		if (!layer_link_kept(path, e->link, wanted, c->nlinks))
+			break;
+		c->nlinks++;
+		k = toc_add_file(c, path, KEPT_SYMLINK);
+		k->data = xstrdup(e->link);
+		k->len = strlen(e->link);
+		return 0;
+	case TOC_DIR:
+		if (wanted) {
+			toc_add_file(c, path, KEPT_DIR);
+			return 0;
+		}
+		break;
+	default:
+		break;
+	}
+	free(path);
+	return 0;
+}
+
+int
+toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
+    const struct layer_limits *limits, layer_want_fn want,
+    struct layer_files **out, char **cause)
+{
+	const struct toc_format	*fmt;
+	struct layer_limits	 deflimits;
+	struct toc_ctx		 c;
+	struct toc		 t;
+	struct buf		 json;
+	uint64_t		 data_end = 0;
+	size_t			 i;
+	int			 rc;
+
+	*out = NULL;
+	if ((fmt = toc_format_of(l)) == NULL || l->diff_id == NULL)
+		return TOC_FULL_READ;
+	if (limits == NULL) {
+		layer_limits_default(&deflimits);
+		limits = &deflimits;
+	}
+	memset(&c, 0, sizeof c);
+	memset(&t, 0, sizeof t);
+	buf_init(&json);
+	c.fmt = fmt;
+	c.blob = blob;
+	c.limits = limits;
+	c.want = want;
+	c.toc = &t;
+	c.lf = xcalloc(1, sizeof *c.lf);
+	if ((rc = fmt->locate(l, blob, &json, &data_end, cause)) != 0)
+		goto out;
+	if (data_end > blob->size)
+		data_end = blob->size;
+	if ((rc = toc_parse(json.data, json.len, data_end, limits->max_entries, &t,
+	    cause)) != 0)
+		goto out;
+	buf_free(&json);
+	if ((rc = toc_prefetch(&c, cause)) != 0)
+		goto out;
+	for (i = 0; i < t.n && rc == 0; i++)
+		rc = toc_entry(&c, i, cause);
+	if (rc != 0)
+		goto out;
+	c.lf->digest = xstrdup(l->digest);
+	c.lf->diff_id = xstrdup(l->diff_id);
+	c.lf->blob_bytes = blob->fetched;
+	*out = c.lf;
+	c.lf = NULL;
+out:
+	if (rc != 0 && rc != TOC_FULL_READ && cause != NULL && *cause != NULL)
+		cause_prefix(cause, "%s", fmt->name);
+	toc_free(&t);
+	buf_free(&json);
+	for (i = 0; i < c.nspans; i++)
+		buf_free(&c.spans[i].data);
+	free(c.spans);
+	layer_files_free(c.lf);
+	free(c.cause);
+	if (rc < 0)
+		rc = TOC_FULL_READ;
+	return rc;
+}
