@@ -334,6 +334,8 @@ xfer_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		buf_add(&x->resp->body, ptr, len < drop ? len : drop);
 		return x->resp->body.len >= FETCH_ERROR_BODY ? 0 : len;
 	}
+	if (x->want_range && x->status != 206)
+		return 0;	/* the whole body instead of the range: not read */
 	if (x->skip > 0) {
 		drop = x->skip < len ? (size_t)x->skip : len;
 		x->skip -= drop;
