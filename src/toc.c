@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
+#include <yajl/yajl_parse.h>
 
 #include "layer.h"
 #include "source.h"
@@ -32,7 +32,7 @@ enum toc_type {
 
 struct toc_entry {
 	enum toc_type	 type;
-	const char	*name;		/* borrowed from the JSON */
+	const char	*name;		/* in struct toc's strings */
 	const char	*link;
 	uint64_t	 size;
 	uint64_t	 offset;	/* compressed start; 0: no data */
@@ -45,7 +45,7 @@ struct toc_entry {
 };
 
 struct toc {
-	json_t			*root;
+	struct buf		 strings;	/* every string kept, NUL-terminated */
 	struct toc_entry	*e;
 	size_t			 n;
 	uint64_t		*offsets;	/* every data offset, sorted */
@@ -101,31 +101,241 @@ toc_format_of(const struct image_layer *l)
 static void
 toc_free(struct toc *t)
 {
-	json_decref(t->root);
+	buf_free(&t->strings);
 	free(t->e);
 	free(t->offsets);
 	memset(t, 0, sizeof *t);
 }
 
-static int
-toc_u64(const json_t *o, const char *key, uint64_t *v)
-{
-	json_t		*j = json_object_get(o, key);
-	json_int_t	 i;
+/*
+ * The TOC's JSON is read by events (yajl), not into a tree: a TOC of ten
+ * thousand entries costs jansson's tree several times its parse, which is
+ * most of what a lazy pull costs. Only the fields below are kept; strings
+ * go to one buffer (offsets while it grows).
+ */
+enum toc_field {
+	TF_OTHER = 0,
+	TF_TYPE, TF_NAME, TF_LINK, TF_DIGEST, TF_CHUNK_DIGEST, TF_CHUNK_TYPE,
+	TF_SIZE, TF_OFFSET, TF_END, TF_CHUNK_OFFSET, TF_CHUNK_SIZE,
+};
 
-	*v = 0;
-	if (j == NULL)
-		return 0;
-	if (!json_is_integer(j) || (i = json_integer_value(j)) < 0)
-		return -1;
-	*v = (uint64_t)i;
-	return 0;
+static const struct {
+	const char	*key;
+	enum toc_field	 field;
+} toc_fields[] = {
+	{ "type", TF_TYPE }, { "name", TF_NAME }, { "linkName", TF_LINK },
+	{ "digest", TF_DIGEST }, { "chunkDigest", TF_CHUNK_DIGEST },
+	{ "chunkType", TF_CHUNK_TYPE }, { "size", TF_SIZE },
+	{ "offset", TF_OFFSET }, { "endOffset", TF_END },
+	{ "chunkOffset", TF_CHUNK_OFFSET }, { "chunkSize", TF_CHUNK_SIZE },
+};
+
+struct toc_strs {	/* an entry's strings while parsing: offsets + 1, 0 none */
+	size_t	type, name, link, digest, chunk_digest, chunk_type;
+};
+
+struct toc_parser {
+	struct toc	*t;
+	struct toc_strs	*strs;
+	size_t		 cap;
+	size_t		 max_entries;
+	int		 depth;
+	int		 top_key;	/* 1 "version", 2 "entries" */
+	int		 in_entries;
+	int64_t		 version;
+	enum toc_field	 field;
+	int		 bad;		/* an entry field of the wrong kind */
+	int		 toomany;
+};
+
+static struct toc_entry *
+toc_parser_cur(struct toc_parser *p)
+{
+	return p->in_entries && p->depth == 3 && p->t->n > 0 ?
+	    &p->t->e[p->t->n - 1] : NULL;
 }
 
-static const char *
-toc_str(const json_t *o, const char *key)
+static int
+toc_cb_integer(void *arg, long long v)
 {
-	return json_string_value(json_object_get(o, key));
+	struct toc_parser	*p = arg;
+	struct toc_entry	*e;
+
+	if (p->depth == 1 && p->top_key == 1) {
+		p->version = v;
+		return 1;
+	}
+	if ((e = toc_parser_cur(p)) == NULL)
+		return 1;
+	if (p->field >= TF_SIZE && v < 0)
+		p->bad = 1;
+	switch (p->field) {
+	case TF_SIZE:
+		e->size = (uint64_t)v;
+		break;
+	case TF_OFFSET:
+		e->offset = (uint64_t)v;
+		break;
+	case TF_END:
+		e->end = (uint64_t)v;
+		break;
+	case TF_CHUNK_OFFSET:
+		e->chunk_offset = (uint64_t)v;
+		break;
+	case TF_CHUNK_SIZE:
+		e->chunk_size = (uint64_t)v;
+		break;
+	case TF_OTHER:
+		break;
+	default:
+		p->bad = 1;	/* a number where a string belongs */
+		break;
+	}
+	return 1;
+}
+
+static int
+toc_cb_double(void *arg, double v)
+{
+	struct toc_parser	*p = arg;
+
+	(void)v;
+	if (toc_parser_cur(p) != NULL && p->field != TF_OTHER)
+		p->bad = 1;
+	return 1;
+}
+
+static int
+toc_cb_string(void *arg, const unsigned char *v, size_t len)
+{
+	struct toc_parser	*p = arg;
+	struct toc_strs		*st;
+	size_t			 off, *slot = NULL;
+
+	if (toc_parser_cur(p) == NULL || p->field == TF_OTHER)
+		return 1;
+	st = &p->strs[p->t->n - 1];
+	switch (p->field) {
+	case TF_TYPE:
+		slot = &st->type;
+		break;
+	case TF_NAME:
+		slot = &st->name;
+		break;
+	case TF_LINK:
+		slot = &st->link;
+		break;
+	case TF_DIGEST:
+		slot = &st->digest;
+		break;
+	case TF_CHUNK_DIGEST:
+		slot = &st->chunk_digest;
+		break;
+	case TF_CHUNK_TYPE:
+		slot = &st->chunk_type;
+		break;
+	default:
+		p->bad = 1;	/* a string where a number belongs */
+		return 1;
+	}
+	if (memchr(v, '\0', len) != NULL) {
+		p->bad = 1;
+		return 1;
+	}
+	off = p->t->strings.len;
+	buf_add(&p->t->strings, v, len);
+	buf_add(&p->t->strings, "", 1);
+	*slot = off + 1;
+	return 1;
+}
+
+static int
+toc_cb_start_map(void *arg)
+{
+	struct toc_parser	*p = arg;
+
+	p->depth++;
+	if (p->in_entries && p->depth == 3) {
+		if (p->t->n == p->max_entries) {
+			p->toomany = 1;
+			return 0;
+		}
+		if (p->t->n == p->cap) {
+			p->cap = p->cap == 0 ? 1024 : p->cap * 2;
+			p->t->e = xreallocarray(p->t->e, p->cap, sizeof *p->t->e);
+			p->strs = xreallocarray(p->strs, p->cap, sizeof *p->strs);
+		}
+		memset(&p->t->e[p->t->n], 0, sizeof *p->t->e);
+		memset(&p->strs[p->t->n], 0, sizeof *p->strs);
+		p->t->n++;
+	}
+	p->field = TF_OTHER;
+	return 1;
+}
+
+static int
+toc_cb_end(void *arg)
+{
+	struct toc_parser	*p = arg;
+
+	if (p->in_entries && p->depth == 2)
+		p->in_entries = 0;
+	p->depth--;
+	p->field = TF_OTHER;
+	return 1;
+}
+
+static int
+toc_cb_start_array(void *arg)
+{
+	struct toc_parser	*p = arg;
+
+	p->depth++;
+	if (p->depth == 2 && p->top_key == 2)
+		p->in_entries = 1;
+	p->field = TF_OTHER;
+	return 1;
+}
+
+static int
+toc_cb_map_key(void *arg, const unsigned char *k, size_t len)
+{
+	struct toc_parser	*p = arg;
+	size_t			 i;
+
+	p->field = TF_OTHER;
+	if (p->depth == 1) {
+		p->top_key = len == 7 && memcmp(k, "version", 7) == 0 ? 1 :
+		    len == 7 && memcmp(k, "entries", 7) == 0 ? 2 : 0;
+		return 1;
+	}
+	if (!p->in_entries || p->depth != 3)
+		return 1;
+	for (i = 0; i < NELEM(toc_fields); i++) {
+		if (strlen(toc_fields[i].key) == len &&
+		    memcmp(toc_fields[i].key, k, len) == 0) {
+			p->field = toc_fields[i].field;
+			break;
+		}
+	}
+	return 1;
+}
+
+static const yajl_callbacks toc_callbacks = {
+	.yajl_integer = toc_cb_integer,
+	.yajl_double = toc_cb_double,
+	.yajl_string = toc_cb_string,
+	.yajl_start_map = toc_cb_start_map,
+	.yajl_map_key = toc_cb_map_key,
+	.yajl_end_map = toc_cb_end,
+	.yajl_start_array = toc_cb_start_array,
+	.yajl_end_array = toc_cb_end,
+};
+
+static const char *
+toc_strs_get(const struct toc *t, size_t off)
+{
+	return off == 0 ? NULL : t->strings.data + off - 1;
 }
 
 static int
@@ -141,34 +351,58 @@ static int
 toc_parse(const char *json, size_t len, uint64_t data_end, size_t max_entries,
     struct toc *t, char **cause)
 {
-	json_error_t	 err;
-	json_t		*entries, *o;
-	struct toc_entry *e;
-	const char	*type, *ct;
-	size_t		 i, n;
+	struct toc_parser	 p;
+	struct toc_entry	*e;
+	struct toc_strs		*st;
+	yajl_handle		 h;
+	yajl_status		 ys;
+	unsigned char		*err;
+	const char		*type, *ct;
+	size_t			 i;
+	int			 rc = 0;
 
 	memset(t, 0, sizeof *t);
 	t->data_end = data_end;
-	if ((t->root = json_loadb(json, len, 0, &err)) == NULL)
-		return fail(cause, HS_EINVAL, "TOC: invalid JSON: %s (line %d)",
-		    err.text, err.line);
-	if (json_integer_value(json_object_get(t->root, "version")) != 1)
-		return fail(cause, HS_EINVAL, "TOC: not version 1");
-	entries = json_object_get(t->root, "entries");
-	if (!json_is_array(entries))
-		return fail(cause, HS_EINVAL, "TOC: no entries array");
-	if ((n = json_array_size(entries)) > max_entries)
-		return fail(cause, HS_ELIMIT, "TOC: more than %zu entries",
-		    max_entries);
-	t->e = xcalloc(n + 1, sizeof *t->e);
-	t->offsets = xcalloc(n + 1, sizeof *t->offsets);
-	for (i = 0; i < n; i++) {
-		o = json_array_get(entries, i);
-		e = &t->e[t->n];
-		type = toc_str(o, "type");
-		if ((e->name = toc_str(o, "name")) == NULL || type == NULL)
-			return fail(cause, HS_EINVAL, "TOC: entry %zu without a "
-			    "name or type", i + 1);
+	buf_init(&t->strings);
+	memset(&p, 0, sizeof p);
+	p.t = t;
+	p.max_entries = max_entries;
+	h = yajl_alloc(&toc_callbacks, NULL, &p);
+	ys = yajl_parse(h, (const unsigned char *)json, len);
+	if (ys == yajl_status_ok)
+		ys = yajl_complete_parse(h);
+	if (p.toomany)
+		rc = fail(cause, HS_ELIMIT, "TOC: more than %zu entries", max_entries);
+	else if (ys != yajl_status_ok) {
+		err = yajl_get_error(h, 0, (const unsigned char *)json, len);
+		rc = fail(cause, HS_EINVAL, "TOC: invalid JSON: %s", err != NULL ?
+		    (const char *)err : "parse error");
+		if (err != NULL && strchr(*cause, '\n') != NULL)
+			*strchr(*cause, '\n') = '\0';
+		yajl_free_error(h, err);
+	} else if (p.version != 1)
+		rc = fail(cause, HS_EINVAL, "TOC: not version 1");
+	else if (p.bad)
+		rc = fail(cause, HS_EINVAL, "TOC: a field of the wrong kind (a size "
+		    "or offset not a non-negative integer, or a name not a string)");
+	yajl_free(h);
+	if (rc != 0)
+		goto out;
+	t->offsets = xcalloc(t->n + 1, sizeof *t->offsets);
+	for (i = 0; i < t->n; i++) {
+		e = &t->e[i];
+		st = &p.strs[i];
+		type = toc_strs_get(t, st->type);
+		e->name = toc_strs_get(t, st->name);
+		e->link = toc_strs_get(t, st->link);
+		e->digest = toc_strs_get(t, st->digest);
+		e->chunk_digest = toc_strs_get(t, st->chunk_digest);
+		ct = toc_strs_get(t, st->chunk_type);
+		if (e->name == NULL || type == NULL) {
+			rc = fail(cause, HS_EINVAL, "TOC: entry %zu without a name "
+			    "or type", i + 1);
+			goto out;
+		}
 		if (strcmp(type, "reg") == 0)
 			e->type = TOC_REG;
 		else if (strcmp(type, "dir") == 0)
@@ -181,36 +415,32 @@ toc_parse(const char *json, size_t len, uint64_t data_end, size_t max_entries,
 			e->type = TOC_CHUNK;
 		else
 			e->type = TOC_OTHER;
-		e->link = toc_str(o, "linkName");
-		e->digest = toc_str(o, "digest");
-		e->chunk_digest = toc_str(o, "chunkDigest");
-		ct = toc_str(o, "chunkType");
 		e->zeros = ct != NULL && strcmp(ct, "zeros") == 0;
-		if (toc_u64(o, "size", &e->size) != 0 ||
-		    toc_u64(o, "offset", &e->offset) != 0 ||
-		    toc_u64(o, "endOffset", &e->end) != 0 ||
-		    toc_u64(o, "chunkOffset", &e->chunk_offset) != 0 ||
-		    toc_u64(o, "chunkSize", &e->chunk_size) != 0)
-			return fail(cause, HS_EINVAL, "TOC: %s: a size or offset "
-			    "that is not a non-negative integer", e->name);
 		if ((e->type == TOC_SYMLINK || e->type == TOC_HARDLINK) &&
-		    e->link == NULL)
-			return fail(cause, HS_EINVAL, "TOC: %s: a link without a "
+		    e->link == NULL) {
+			rc = fail(cause, HS_EINVAL, "TOC: %s: a link without a "
 			    "target", e->name);
-		if (e->type == TOC_CHUNK && (t->n == 0 || (t->e[t->n - 1].type !=
-		    TOC_REG && t->e[t->n - 1].type != TOC_CHUNK)))
-			return fail(cause, HS_EINVAL, "TOC: %s: a chunk that follows "
+			goto out;
+		}
+		if (e->type == TOC_CHUNK && (i == 0 || (t->e[i - 1].type != TOC_REG &&
+		    t->e[i - 1].type != TOC_CHUNK))) {
+			rc = fail(cause, HS_EINVAL, "TOC: %s: a chunk that follows "
 			    "no regular file", e->name);
+			goto out;
+		}
 		if (e->offset > data_end || e->end > data_end ||
-		    (e->end != 0 && e->end < e->offset))
-			return fail(cause, HS_EINVAL, "TOC: %s: data outside the "
+		    (e->end != 0 && e->end < e->offset)) {
+			rc = fail(cause, HS_EINVAL, "TOC: %s: data outside the "
 			    "blob", e->name);
+			goto out;
+		}
 		if (e->offset > 0)
 			t->offsets[t->noffsets++] = e->offset;
-		t->n++;
 	}
 	qsort(t->offsets, t->noffsets, sizeof *t->offsets, toc_cmp_u64);
-	return 0;
+out:
+	free(p.strs);
+	return rc;
 }
 
 /* Where the chunk that starts at off ends: the next offset, else data_end. */

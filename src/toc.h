@@ -7,7 +7,9 @@
  * linkName, size, offset, endOffset, digest, chunkOffset, chunkSize,
  * chunkDigest, chunkType}]}) is shared by zstd:chunked and eStargz; what
  * differs is where the TOC lies and how a chunk is compressed: one
- * struct toc_format per format (toc-zstd.c, ...), listed in toc.c.
+ * struct toc_format per format (toc-zstd.c, ...), listed in toc.c. A new
+ * format is a file with its match, locate ("find, fetch, verify and
+ * decompress the TOC") and chunk ("decompress one chunk") functions.
  */
 #ifndef HULLSCAN_TOC_H
 #define HULLSCAN_TOC_H
@@ -72,10 +74,11 @@ const struct toc_format *toc_format_of(const struct image_layer *);
  * through blob, each checked against its digests in the TOC, and *out holds
  * what layer_read would keep of them, whiteouts and links as it does. Its
  * digest and diff_id are l's, not computed: a lazy read cannot check them.
- * Returns 0; TOC_FULL_READ when the layer must be read whole: silently
- * (*cause NULL) when it has no TOC or blob cannot read ranges, else with
- * the reason in *cause (a digest that does not match, a bad TOC, a limit);
- * or a negative code.
+ * Returns 0, or TOC_FULL_READ when the layer must be read whole instead:
+ * silently (*cause NULL) when it has no TOC or blob cannot read ranges,
+ * else with the reason in *cause (a TOC or chunk that does not match its
+ * digest, a damaged TOC, a limit, a failed request). The whole read checks
+ * every digest, so whatever went wrong here is caught or proved harmless.
  */
 int	toc_layer_read(const struct image_layer *l, struct toc_blob *,
 	    const struct layer_limits *, layer_want_fn, struct layer_files **out,
