@@ -75,6 +75,16 @@ struct layer_summariser {
 		    layer_pull_fn pull, void *ctx, size_t *len, char **cause);
 	/* A summary saying only why a file of that kind was not read. */
 	char	*(*skipped)(int kind, const char *why, size_t *len);
+	/*
+	 * For a reader that chooses files before reading them (a lazy pull,
+	 * toc.h): which paths an OS package owns, by the package databases
+	 * among one layer's kept files. What a summary finds in such a file
+	 * is dropped (pkg.c), so it need not be read. owners returns a handle
+	 * for owned and owners_free; NULL functions: nothing is owned.
+	 */
+	void	*(*owners)(const struct layer_files *);
+	int	 (*owned)(void *, const char *path);
+	void	 (*owners_free)(void *);
 };
 
 struct layer_limits {

@@ -49,10 +49,23 @@ zstd_match(const struct image_layer *l)
  * Decompress the zstd frames in[0..len) into out: exactly want bytes, the
  * last frame complete. Skippable frames are passed over.
  */
-static int
-zstd_chunk(const void *in, size_t len, uint64_t want, struct buf *out, char **cause)
+static void *
+zstd_chunk_ctx(void)
 {
-	ZSTD_DCtx	*d;
+	return ZSTD_createDCtx();
+}
+
+static void
+zstd_chunk_ctx_free(void *ctx)
+{
+	ZSTD_freeDCtx(ctx);
+}
+
+static int
+zstd_chunk(void *ctx, const void *in, size_t len, uint64_t want, struct buf *out,
+    char **cause)
+{
+	ZSTD_DCtx	*d = ctx;
 	ZSTD_inBuffer	 ib;
 	ZSTD_outBuffer	 ob;
 	size_t		 r = 1, before_in, before_out;
@@ -60,8 +73,9 @@ zstd_chunk(const void *in, size_t len, uint64_t want, struct buf *out, char **ca
 
 	if (want >= SIZE_MAX - out->len - 1)
 		return fail(cause, HS_ELIMIT, "chunk too large");
-	if ((d = ZSTD_createDCtx()) == NULL)
+	if (d == NULL && (d = ZSTD_createDCtx()) == NULL)
 		return fail(cause, HS_ERR, "out of memory");
+	ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
 	/* One byte more than wanted: a chunk that gives more is caught. */
 	buf_reserve(out, (size_t)want + 1);
 	ib.src = in;
@@ -97,7 +111,8 @@ zstd_chunk(const void *in, size_t len, uint64_t want, struct buf *out, char **ca
 	}
 	out->len += ob.pos;
 out:
-	ZSTD_freeDCtx(d);
+	if (d != ctx)
+		ZSTD_freeDCtx(d);
 	return rc;
 }
 
@@ -141,7 +156,7 @@ zstd_locate(const struct image_layer *l, struct toc_blob *blob, struct buf *json
 		buf_free(&comp);
 		return rc;
 	}
-	rc = zstd_chunk(comp.data, comp.len, ulen, json, cause);
+	rc = zstd_chunk(NULL, comp.data, comp.len, ulen, json, cause);
 	buf_free(&comp);
 	if (rc != 0) {
 		cause_prefix(cause, "TOC");
@@ -156,4 +171,6 @@ const struct toc_format toc_zstd_chunked = {
 	.match = zstd_match,
 	.locate = zstd_locate,
 	.chunk = zstd_chunk,
+	.chunk_ctx = zstd_chunk_ctx,
+	.chunk_ctx_free = zstd_chunk_ctx_free,
 };

@@ -57,15 +57,18 @@ struct toc {
  * The ranges of the files to fetch are known from the TOC before any is
  * read: neighbours less than TOC_GAP apart are fetched in one request (the
  * files of one directory lie together: dpkg's info lists), each request
- * at most TOC_SPAN_MAX bytes.
+ * at most TOC_SPAN_MAX bytes. A span is fetched when first needed; the
+ * walk goes in offset order, so the spans before it are freed then, and
+ * memory holds one span and one file at a time.
  */
-#define TOC_GAP		((uint64_t)64 << 10)
+#define TOC_GAP		((uint64_t)256 << 10)
 #define TOC_SPAN_MAX	((uint64_t)32 << 20)
 
 struct toc_span {
 	uint64_t	off;
 	uint64_t	end;
-	struct buf	data;	/* fetched: data.len == end - off */
+	struct buf	data;	/* once fetched: data.len == end - off */
+	int		fetched;
 };
 
 /* One layer being read from its TOC. */
@@ -81,9 +84,18 @@ struct toc_ctx {
 	size_t				 opaque_cap;
 	size_t				 nlinks;
 	size_t				 summary_bytes;
-	char				*cause;		/* the first failure */
-	struct toc_span			*spans;		/* fetched ahead, by offset */
+	struct toc_span			*spans;		/* planned, by offset */
 	size_t				 nspans;
+	/*
+	 * Two passes (toc_layer_read): the first keeps wanted files and links
+	 * only, the second everything, with summaries. Wanted files read in
+	 * the first are kept here by entry, not fetched twice; cand marks the
+	 * files whose content is read to be probed (no OS package owns them).
+	 */
+	int				 pass;
+	void				*chunk_ctx;	/* the format's, for the layer */
+	struct buf			*content;
+	unsigned char			*cand;
 };
 
 const struct toc_format *
@@ -542,13 +554,14 @@ toc_digest_check(const char *what, const char *name, const char *want,
 	return 0;
 }
 
-/* Bytes [off, off + len): from a span fetched ahead, else a request of their own. */
+/* Bytes [off, off + len): from a planned span, else a request of their own. */
 static int
 toc_ctx_read(struct toc_ctx *c, uint64_t off, uint64_t len, struct buf *out,
     char **cause)
 {
 	struct toc_span	*sp;
-	size_t		 lo = 0, hi = c->nspans, mid;
+	size_t		 lo = 0, hi = c->nspans, mid, k;
+	int		 rc;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -557,10 +570,20 @@ toc_ctx_read(struct toc_ctx *c, uint64_t off, uint64_t len, struct buf *out,
 		else
 			hi = mid;
 	}
-	if (lo < c->nspans) {
+	if (lo < c->nspans && c->spans[lo].off <= off &&
+	    off + len <= c->spans[lo].end) {
 		sp = &c->spans[lo];
-		if (sp->off <= off && off + len <= sp->end &&
-		    sp->data.len == sp->end - sp->off) {
+		if (!sp->fetched) {
+			for (k = 0; k < lo; k++)
+				buf_free(&c->spans[k].data);
+			if ((rc = toc_blob_read(c->blob, sp->off, sp->end - sp->off,
+			    &sp->data, cause)) != 0) {
+				buf_free(&sp->data);
+				return rc;
+			}
+			sp->fetched = 1;
+		}
+		if (sp->data.len == sp->end - sp->off) {
 			buf_add(out, sp->data.data + (off - sp->off), (size_t)len);
 			return 0;
 		}
@@ -576,40 +599,81 @@ toc_span_cmp(const void *va, const void *vb)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
-/*
- * Which regular files toc_entry will fetch, by the same rules: wanted ones
- * within max_file, and those the summariser picks by name. Their ranges,
- * merged, are fetched now.
- */
-static int
-toc_prefetch(struct toc_ctx *c, char **cause)
+static void
+toc_spans_free(struct toc_ctx *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nspans; i++)
+		buf_free(&c->spans[i].data);
+	free(c->spans);
+	c->spans = NULL;
+	c->nspans = 0;
+}
+
+/* What a regular file is to a pass: read for its path, for a summary, or not at all. */
+enum toc_plan {
+	TOC_PLAN_NONE = 0,
+	TOC_PLAN_WANTED,	/* an analyzer wants it by path */
+	TOC_PLAN_NAMED,		/* the summariser picks it by name (a jar) */
+	TOC_PLAN_PROBE,		/* only its content says (an ELF file): read to probe */
+};
+
+static enum toc_plan
+toc_plan_of(struct toc_ctx *c, size_t i)
 {
 	const struct layer_summariser	*s = c->limits->summariser;
-	const struct toc_entry		*e;
+	const struct toc_entry		*e = &c->toc->e[i];
+	enum toc_plan			 plan = TOC_PLAN_NONE;
+	char				*path, *target;
+	int				 kind;
+
+	if (e->type != TOC_REG || e->size == 0 || e->size > c->limits->max_file)
+		return TOC_PLAN_NONE;
+	if ((path = layer_path_normalise(e->name)) == NULL)
+		return TOC_PLAN_NONE;
+	if (layer_whiteout_target(path, &target) != LAYER_WH_NONE)
+		free(target);
+	else if (c->want != NULL && c->want(path) != WANT_NO)
+		plan = TOC_PLAN_WANTED;
+	else if (s != NULL && e->size >= s->min_size) {
+		kind = s->probe(path, e->size, "", 0);
+		plan = kind > 0 ? TOC_PLAN_NAMED : TOC_PLAN_PROBE;
+	}
+	free(path);
+	return plan;
+}
+
+/*
+ * Plan the requests of a pass: the files whose plan is in want (a bit per
+ * enum toc_plan), cand[i] set for those read to be probed when cand is
+ * given; their ranges merged into spans.
+ */
+static int
+toc_plan(struct toc_ctx *c, unsigned want, void *owners, char **cause)
+{
+	const struct layer_summariser	*s = c->limits->summariser;
 	struct toc_span			*v = NULL, *m;
+	enum toc_plan			 plan;
 	uint64_t			 first, last;
 	size_t				 i, n = 0, k, nfiles;
-	char				*path, *target;
-	int				 wanted, fetch, rc = 0;
+	char				*path;
+	int				 rc = 0;
 
+	toc_spans_free(c);
 	for (i = 0; i < c->toc->n; i++) {
-		e = &c->toc->e[i];
-		if (e->type != TOC_REG || e->size == 0 ||
-		    e->size > c->limits->max_file)
+		plan = toc_plan_of(c, i);
+		if (plan == TOC_PLAN_NONE || (want & (1u << plan)) == 0)
 			continue;
-		if ((path = layer_path_normalise(e->name)) == NULL)
-			continue;
-		if (layer_whiteout_target(path, &target) != LAYER_WH_NONE) {
-			free(target);
+		if (plan == TOC_PLAN_PROBE && owners != NULL) {
+			path = layer_path_normalise(c->toc->e[i].name);
+			k = s->owned(owners, path);
 			free(path);
-			continue;
+			if (k)
+				continue;	/* an OS package's: a summary is dropped */
 		}
-		wanted = c->want != NULL ? c->want(path) : WANT_NO;
-		fetch = wanted || (s != NULL && e->size >= s->min_size &&
-		    s->probe(path, e->size, "", 0) > 0);
-		free(path);
-		if (!fetch)
-			continue;
+		if (plan == TOC_PLAN_PROBE)
+			c->cand[i] = 1;
 		if ((rc = toc_file_range(c->toc, i, &first, &last, cause)) != 0)
 			goto out;
 		if (last == 0)
@@ -634,17 +698,11 @@ toc_prefetch(struct toc_ctx *c, char **cause)
 			v[++k] = v[i];
 	}
 	nfiles = n;
-	n = k + 1;
 	c->spans = v;
-	c->nspans = n;
+	c->nspans = k + 1;
 	v = NULL;
-	for (i = 0; i < n && rc == 0; i++) {
-		buf_init(&c->spans[i].data);
-		rc = toc_blob_read(c->blob, c->spans[i].off, c->spans[i].end -
-		    c->spans[i].off, &c->spans[i].data, cause);
-	}
 	log_debug("%s: %zu files' chunks in %zu requests", c->fmt->name,
-	    nfiles, n);
+	    nfiles, c->nspans);
 out:
 	free(v);
 	return rc;
@@ -693,8 +751,9 @@ toc_fetch_file(struct toc_ctx *c, size_t i, struct buf *out, char **cause)
 			out->len += (size_t)want;
 		} else {
 			end = toc_chunk_end(t, f, e);
-			if ((rc = c->fmt->chunk(comp.data + (e->offset - first),
-			    (size_t)(end - e->offset), want, out, cause)) != 0) {
+			if ((rc = c->fmt->chunk(c->chunk_ctx, comp.data +
+			    (e->offset - first), (size_t)(end - e->offset), want,
+			    out, cause)) != 0) {
 				cause_prefix(cause, "%s", f->name);
 				goto out;
 			}
@@ -766,9 +825,15 @@ toc_keep_file(struct toc_ctx *c, size_t i, char *path, int wanted, char **cause)
 		free(path);
 		return rc;
 	}
-	if ((rc = toc_fetch_file(c, i, &data, cause)) != 0) {
+	if (c->pass == 2 && c->content[i].data != NULL) {
+		data = c->content[i];	/* read by the first pass */
+		buf_init(&c->content[i]);
+	} else if ((rc = toc_fetch_file(c, i, &data, cause)) != 0) {
 		free(path);
 		return rc;
+	} else if (c->pass == 1) {
+		buf_init(&c->content[i]);
+		buf_add(&c->content[i], data.data, data.len);
 	}
 	buf_reserve(&data, 1);
 	data.data[data.len] = '\0';
@@ -779,11 +844,12 @@ toc_keep_file(struct toc_ctx *c, size_t i, char *path, int wanted, char **cause)
 	return 0;
 }
 
-/* A file being summarised: fetched when the summariser first pulls. */
+/* A file being summarised: fetched when the summariser first pulls, unless it was to be probed. */
 struct toc_pull {
 	struct toc_ctx	*c;
 	size_t		 i;
 	struct buf	 data;
+	int		 loaded;
 	int		 given;
 	int		 failed;
 };
@@ -793,24 +859,29 @@ toc_pull(void *arg, const void **buf, size_t *len, char **cause)
 {
 	struct toc_pull	*p = arg;
 
+	if (!p->loaded) {
+		p->loaded = 1;
+		if (toc_fetch_file(p->c, p->i, &p->data, cause) != 0) {
+			p->failed = 1;
+			return HS_EIO;
+		}
+		p->c->lf->tar_bytes += p->data.len;
+	}
 	if (p->given)
 		return 0;
 	p->given = 1;
-	if (toc_fetch_file(p->c, p->i, &p->data, cause) != 0) {
-		p->failed = 1;
-		return HS_EIO;
-	}
-	p->c->lf->tar_bytes += p->data.len;
 	*buf = p->data.data != NULL ? p->data.data : "";
 	*len = p->data.len;
 	return p->data.len > 0;
 }
 
 /*
- * A file nobody asked for by path: the summariser is asked about it by its
- * path and size alone (no content: fetching the first bytes of every file
- * would cost about what a full read does), so it picks jars by name, and
- * nothing that only its content reveals (an ELF executable).
+ * A file nobody asked for by path. The summariser is asked first by its
+ * path and size alone: a jar is picked by name and fetched when summarised.
+ * A file only its content can tell (an ELF executable) was planned for
+ * reading when no OS package of this layer owns it (cand): it is fetched
+ * and probed with its first bytes, as the tar reader probes it; one an OS
+ * package owns is not read (what a summary finds in it would be dropped).
  */
 static int
 toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
@@ -820,18 +891,25 @@ toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
 	struct toc_pull			 p;
 	struct kept_file		*k;
 	size_t				 slen;
-	char				*sum, *why = NULL;
+	char				*sum = NULL, *why = NULL;
 	int				 kind, rc = 0;
 
-	kind = s->probe(path, f->size, "", 0);
-	if (kind <= 0) {
-		free(path);
-		return 0;
-	}
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.i = i;
 	buf_init(&p.data);
+	kind = s->probe(path, f->size, "", 0);
+	if (kind <= 0) {
+		if (!c->cand[i])
+			goto out;
+		p.loaded = 1;
+		if ((rc = toc_fetch_file(c, i, &p.data, cause)) != 0)
+			goto out;
+		c->lf->tar_bytes += p.data.len;
+		if (p.data.len == 0 || (kind = s->probe(path, f->size, p.data.data,
+		    p.data.len < LAYER_HEAD ? p.data.len : LAYER_HEAD)) <= 0)
+			goto out;
+	}
 	if (c->summary_bytes > TOC_SUMMARIES)
 		sum = s->skipped(kind, "not read: the layer's summaries pass the "
 		    "limit of " TOC_SUMMARIES_TEXT, &slen);
@@ -851,6 +929,7 @@ toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
 		c->summary_bytes += slen;
 		path = NULL;
 	}
+out:
 	buf_free(&p.data);
 	free(why);
 	free(path);
@@ -902,6 +981,7 @@ toc_keep_hardlink(struct toc_ctx *c, char *path, const char *target, int wanted)
 static int
 toc_entry(struct toc_ctx *c, size_t i, char **cause)
 {
+	const struct layer_summariser	*s;
 	const struct toc_entry	*e = &c->toc->e[i];
 	struct layer_files	*lf = c->lf;
 	struct kept_file	*k;
@@ -927,9 +1007,11 @@ toc_entry(struct toc_ctx *c, size_t i, char **cause)
 		return 0;
 	}
 	wanted = c->want != NULL ? c->want(path) : WANT_NO;
+	/* The first pass keeps what the package databases need: no summaries. */
+	s = c->pass == 1 ? NULL : c->limits->summariser;
 	switch (e->type) {
 	case TOC_HARDLINK:
-		if (wanted || c->limits->summariser != NULL)
+		if (wanted || s != NULL)
 			toc_keep_hardlink(c, path, e->link, wanted);
 		else
 			free(path);
@@ -937,8 +1019,7 @@ toc_entry(struct toc_ctx *c, size_t i, char **cause)
 	case TOC_REG:
 		if (wanted)
 			return toc_keep_file(c, i, path, wanted, cause);
-		if (c->limits->summariser != NULL &&
-		    e->size >= c->limits->summariser->min_size)
+		if (s != NULL && e->size >= s->min_size)
 			return toc_summarise(c, i, path, cause);
 		break;
 	case TOC_SYMLINK:
@@ -962,17 +1043,36 @@ toc_entry(struct toc_ctx *c, size_t i, char **cause)
 	return 0;
 }
 
+/* Walk every entry into a fresh c->lf. */
+static int
+toc_walk(struct toc_ctx *c, char **cause)
+{
+	size_t	i;
+	int	rc = 0;
+
+	layer_files_free(c->lf);
+	c->lf = xcalloc(1, sizeof *c->lf);
+	c->files_cap = c->whiteouts_cap = c->opaque_cap = 0;
+	c->nlinks = 0;
+	c->summary_bytes = 0;
+	for (i = 0; i < c->toc->n && rc == 0; i++)
+		rc = toc_entry(c, i, cause);
+	return rc;
+}
+
 int
 toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
     const struct layer_limits *limits, layer_want_fn want,
     struct layer_files **out, char **cause)
 {
+	const struct layer_summariser	*s;
 	const struct toc_format	*fmt;
 	struct layer_limits	 deflimits;
 	struct toc_ctx		 c;
 	struct toc		 t;
 	struct buf		 json;
 	uint64_t		 data_end = 0;
+	void			*owners = NULL;
 	size_t			 i;
 	int			 rc;
 
@@ -983,6 +1083,7 @@ toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
 		layer_limits_default(&deflimits);
 		limits = &deflimits;
 	}
+	s = limits->summariser;
 	memset(&c, 0, sizeof c);
 	memset(&t, 0, sizeof t);
 	buf_init(&json);
@@ -991,7 +1092,6 @@ toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
 	c.limits = limits;
 	c.want = want;
 	c.toc = &t;
-	c.lf = xcalloc(1, sizeof *c.lf);
 	if ((rc = fmt->locate(l, blob, &json, &data_end, cause)) != 0)
 		goto out;
 	if (data_end > blob->size)
@@ -1000,12 +1100,31 @@ toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
 	    cause)) != 0)
 		goto out;
 	buf_free(&json);
-	if ((rc = toc_prefetch(&c, cause)) != 0)
+	if (fmt->chunk_ctx != NULL)
+		c.chunk_ctx = fmt->chunk_ctx();
+	c.content = xcalloc(t.n + 1, sizeof *c.content);
+	c.cand = xcalloc(t.n + 1, 1);
+	/*
+	 * Pass 1: the wanted files (package databases, their file lists) and
+	 * links. Pass 2, with a summariser: everything again, the wanted files
+	 * from pass 1, and fetched now the jars and the files only their
+	 * content tells, but those an OS package of this layer owns.
+	 */
+	c.pass = s != NULL ? 1 : 2;
+	if ((rc = toc_plan(&c, 1u << TOC_PLAN_WANTED, NULL, cause)) != 0 ||
+	    (rc = toc_walk(&c, cause)) != 0)
 		goto out;
-	for (i = 0; i < t.n && rc == 0; i++)
-		rc = toc_entry(&c, i, cause);
-	if (rc != 0)
-		goto out;
+	if (s != NULL) {
+		if (s->owners != NULL && s->owned != NULL)
+			owners = s->owners(c.lf);
+		rc = toc_plan(&c, 1u << TOC_PLAN_NAMED | 1u << TOC_PLAN_PROBE, owners,
+		    cause);
+		if (owners != NULL && s->owners_free != NULL)
+			s->owners_free(owners);
+		c.pass = 2;
+		if (rc != 0 || (rc = toc_walk(&c, cause)) != 0)
+			goto out;
+	}
 	c.lf->digest = xstrdup(l->digest);
 	c.lf->diff_id = xstrdup(l->diff_id);
 	c.lf->blob_bytes = blob->fetched;
@@ -1014,13 +1133,16 @@ toc_layer_read(const struct image_layer *l, struct toc_blob *blob,
 out:
 	if (rc != 0 && rc != TOC_FULL_READ && cause != NULL && *cause != NULL)
 		cause_prefix(cause, "%s", fmt->name);
+	for (i = 0; c.content != NULL && i < t.n + 1; i++)
+		buf_free(&c.content[i]);
+	free(c.content);
+	if (c.chunk_ctx != NULL)
+		fmt->chunk_ctx_free(c.chunk_ctx);
 	toc_free(&t);
 	buf_free(&json);
-	for (i = 0; i < c.nspans; i++)
-		buf_free(&c.spans[i].data);
-	free(c.spans);
+	toc_spans_free(&c);
+	free(c.cand);
 	layer_files_free(c.lf);
-	free(c.cause);
 	if (rc < 0)
 		rc = TOC_FULL_READ;
 	return rc;

@@ -53,10 +53,13 @@ struct toc_format {
 			    struct buf *json, uint64_t *data_end, char **cause);
 	/*
 	 * Decompress one chunk's compressed bytes in[0..len) into out
-	 * (appended): exactly want bytes, else an error.
+	 * (appended): exactly want bytes, else an error. ctx is one from
+	 * chunk_ctx (a decompressor kept for the layer), or NULL.
 	 */
-	int		(*chunk)(const void *in, size_t len, uint64_t want,
+	int		(*chunk)(void *ctx, const void *in, size_t len, uint64_t want,
 			    struct buf *out, char **cause);
+	void		*(*chunk_ctx)(void);		/* NULL: no context */
+	void		 (*chunk_ctx_free)(void *);
 };
 
 extern const struct toc_format toc_zstd_chunked;	/* toc-zstd.c */

@@ -149,8 +149,16 @@ subprocess.run(["/usr/bin/python3", mkoci, dst, "1"] + tars, check=True,
                stdout=subprocess.DEVNULL)
 NORM_EOF
 }
+# Alpine 3.10.3 and a layer with a Go binary (esbuild, whose build info
+# `go version -m` printed into the fixture's expected.txt): an executable no
+# OS package owns, which a lazy pull must read as a whole read does.
+mkdir -p "$T/gobin/usr/local/bin"
+cp "$FIXTURES/lang/go/esbuild-0.17.19/esbuild" "$T/gobin/usr/local/bin/"
+tar -C "$T/gobin" --owner=0 --group=0 -cf "$T/gobin.tar" usr
+/usr/bin/python3 "$top_srcdir/tests/mkoci.py" "$T/ago" 1 "$ALPINE_TGZ" "$T/gobin.tar" >/dev/null
 normalise "$T/aold"
 normalise "$T/aopq"
+normalise "$T/ago"
 
 push() {	# push SRC NAME [zstd:chunked]
 	skopeo copy -q --dest-tls-verify=false ${3:+--dest-compress-format "$3"} \
@@ -161,6 +169,7 @@ push "oci:$DEB:12-whiteouts" deb:zc zstd:chunked
 push "oci:$DEB:12-whiteouts" deb:gz
 push "oci:$T/aold.n:1" aold:zc zstd:chunked
 push "oci:$T/aopq.n:1" aopq:zc zstd:chunked
+push "oci:$T/ago.n:1" ago:zc zstd:chunked
 
 manifest() {
 	curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
@@ -276,6 +285,19 @@ check "opaque lib/apk/db: lazy and whole reads agree" \
 inv pass auto "$T/opq-inv" "$VIA/aopq:zc" || true
 check "opaque lib/apk/db: exactly the two packages of the upper layer (musl, zlib)" \
     test "$(grep -v '^#' "$T/opq-inv" | cut -f1 | sort | tr '\n' ' ')" = "musl zlib "
+
+# --- executables: what no OS package owns is read, what one owns need not be ------------
+inv pass auto "$T/go-lazy" "$VIA/ago:zc" || true
+inv pass never "$T/go-never" "$VIA/ago:zc" || true
+GOWANT=$(sed -n 's/^esbuild: go\(.*\)$/stdlib \1/p; s/^\t\(dep\|mod\)\t\([^\t]*\)\t\([^\t]*\).*$/\2 \3/p' \
+    "$FIXTURES/lang/go/esbuild-0.17.19/expected.txt" | sort)
+check "Go binary in a zstd:chunked layer, lazy: stdlib, module and dep as go version -m printed them ($(echo $GOWANT))" \
+    test "$(awk -F'\t' '$6 == "go" { print $1, $2 }' "$T/go-lazy" | sed 's/ v\{0,1\}/ /' | sort)" = \
+    "$(echo "$GOWANT" | sed 's/ v\{0,1\}/ /')"
+check "Go binary: lazy and --lazy-pull=never inventories identical" \
+    diff <(grep -v '^#' "$T/go-lazy") <(grep -v '^#' "$T/go-never")
+# debian-12's executables are 24% of its layer, all owned by its packages:
+# the byte count above (at most 20%) shows they were not fetched.
 
 # --- findings: Alpine 3.10 against its secdb, lazy and whole ---------------------------
 export HULLSCAN_DB="$T/vuln.db"
