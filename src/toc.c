@@ -90,7 +90,7 @@ struct toc_ctx {
 	 * Two passes (toc_layer_read): the first keeps wanted files and links
 	 * only, the second everything, with summaries. Wanted files read in
 	 * the first are kept here by entry, not fetched twice; cand marks the
-	 * files whose content is read to be probed (no OS package owns them).
+	 * files read for the summariser (no OS package owns them).
 	 */
 	int				 pass;
 	void				*chunk_ctx;	/* the format's, for the layer */
@@ -665,15 +665,14 @@ toc_plan(struct toc_ctx *c, unsigned want, void *owners, char **cause)
 		plan = toc_plan_of(c, i);
 		if (plan == TOC_PLAN_NONE || (want & (1u << plan)) == 0)
 			continue;
-		if (plan == TOC_PLAN_PROBE && owners != NULL) {
+		if (plan != TOC_PLAN_WANTED && owners != NULL) {
 			path = layer_path_normalise(c->toc->e[i].name);
 			k = s->owned(owners, path);
 			free(path);
 			if (k)
 				continue;	/* an OS package's: a summary is dropped */
 		}
-		if (plan == TOC_PLAN_PROBE)
-			c->cand[i] = 1;
+		c->cand[i] = 1;
 		if ((rc = toc_file_range(c->toc, i, &first, &last, cause)) != 0)
 			goto out;
 		if (last == 0)
@@ -878,10 +877,10 @@ toc_pull(void *arg, const void **buf, size_t *len, char **cause)
 /*
  * A file nobody asked for by path. The summariser is asked first by its
  * path and size alone: a jar is picked by name and fetched when summarised.
- * A file only its content can tell (an ELF executable) was planned for
- * reading when no OS package of this layer owns it (cand): it is fetched
- * and probed with its first bytes, as the tar reader probes it; one an OS
- * package owns is not read (what a summary finds in it would be dropped).
+ * A file only its content can tell (an ELF executable) is fetched and
+ * probed with its first bytes, as the tar reader probes it. Either is read
+ * only when no OS package of this layer owns it (cand, toc_plan): what a
+ * summary finds in an OS package's file is dropped (pkg.c) anyway.
  */
 static int
 toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
@@ -899,6 +898,8 @@ toc_summarise(struct toc_ctx *c, size_t i, char *path, char **cause)
 	p.i = i;
 	buf_init(&p.data);
 	kind = s->probe(path, f->size, "", 0);
+	if (kind > 0 && f->size <= c->limits->max_file && !c->cand[i])
+		goto out;	/* a jar an OS package owns */
 	if (kind <= 0) {
 		if (!c->cand[i])
 			goto out;

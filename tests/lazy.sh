@@ -150,11 +150,14 @@ subprocess.run(["/usr/bin/python3", mkoci, dst, "1"] + tars, check=True,
 NORM_EOF
 }
 # Alpine 3.10.3 and a layer with a Go binary (esbuild, whose build info
-# `go version -m` printed into the fixture's expected.txt): an executable no
-# OS package owns, which a lazy pull must read as a whole read does.
-mkdir -p "$T/gobin/usr/local/bin"
+# `go version -m` printed into the fixture's expected.txt) and two jars (a
+# fat jar holding snakeyaml 1.33 and jackson-databind 2.14.0, and log4j-core
+# 2.19.0): files no OS package owns, which a lazy pull reads as a whole
+# read does.
+mkdir -p "$T/gobin/usr/local/bin" "$T/gobin/opt/app"
 cp "$FIXTURES/lang/go/esbuild-0.17.19/esbuild" "$T/gobin/usr/local/bin/"
-tar -C "$T/gobin" --owner=0 --group=0 -cf "$T/gobin.tar" usr
+cp "$FIXTURES/lang/java/app-fat.jar" "$FIXTURES/lang/java/log4j-core-2.19.0.jar" "$T/gobin/opt/app/"
+tar -C "$T/gobin" --owner=0 --group=0 -cf "$T/gobin.tar" usr opt
 /usr/bin/python3 "$top_srcdir/tests/mkoci.py" "$T/ago" 1 "$ALPINE_TGZ" "$T/gobin.tar" >/dev/null
 normalise "$T/aold"
 normalise "$T/aopq"
@@ -294,8 +297,10 @@ GOWANT=$(sed -n 's/^esbuild: go\(.*\)$/stdlib \1/p; s/^\t\(dep\|mod\)\t\([^\t]*\
 check "Go binary in a zstd:chunked layer, lazy: stdlib, module and dep as go version -m printed them ($(echo $GOWANT))" \
     test "$(awk -F'\t' '$6 == "go" { print $1, $2 }' "$T/go-lazy" | sed 's/ v\{0,1\}/ /' | sort)" = \
     "$(echo "$GOWANT" | sed 's/ v\{0,1\}/ /')"
-check "Go binary: lazy and --lazy-pull=never inventories identical" \
+check "Go binary and jars: lazy and --lazy-pull=never inventories identical" \
     diff <(grep -v '^#' "$T/go-lazy") <(grep -v '^#' "$T/go-never")
+check "jars, lazy: snakeyaml 1.33, jackson-databind 2.14.0 (in the fat jar), log4j-core 2.19.0" \
+    test "$(awk -F'\t' '$6 == "maven" { print $1, $2 }' "$T/go-lazy" | grep -E 'snakeyaml 1.33|jackson-databind 2.14.0|log4j-core 2.19.0' | wc -l)" -eq 3
 # debian-12's executables are 24% of its layer, all owned by its packages:
 # the byte count above (at most 20%) shows they were not fetched.
 
