@@ -678,8 +678,6 @@ registry_layer_lazy(struct registry *r, struct image_layer *l, const char *url,
 	rc = toc_layer_read(l, &blob, &r->opts->limits, r->opts->want, &lf, &cause);
 	if (r->opts->bytes_read != NULL)
 		__atomic_add_fetch(r->opts->bytes_read, blob.fetched, __ATOMIC_RELAXED);
-	if (r->opts->lazy_bytes != NULL)
-		__atomic_add_fetch(r->opts->lazy_bytes, blob.fetched, __ATOMIC_RELAXED);
 	if (rc != 0) {
 		if (cause != NULL)
 			log_warn("%s: %s; reading the whole layer instead", what, cause);

@@ -75,8 +75,6 @@ struct source_options {
 	 * files' chunks; 0 (never) reads every layer whole (toc.h).
 	 */
 	int			 lazy_pull;
-	/* When set, bytes fetched by lazy pulls are added here (atomically). */
-	uint64_t		*lazy_bytes;
 };
 void	source_options_default(struct source_options *);
 

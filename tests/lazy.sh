@@ -8,7 +8,7 @@
 # --lazy-pull=never), never what the lazy code prints.
 . "$top_srcdir/tests/lib.sh"
 need_fixtures
-need_cmd docker-registry skopeo /usr/bin/python3 curl tar zstd
+need_cmd docker-registry skopeo /usr/bin/python3 curl tar zstd htpasswd
 
 DRIVER=$top_builddir/tests/test-registry
 DEB=$FIXTURES/images/debian-12
@@ -349,6 +349,29 @@ check "a lazily read layer is not cached: the second run fetches its TOC again" 
 "$HULLSCAN" inventory --cache "$C" "$VIA/deb:zc" >"$T/cached" 2>&1 || true
 check "after a whole read, a lazy run takes the layer from the cache (no blob fetched)" \
     test "$(awk -v d="$LDIGEST" 'index($4, d)' "$T/proxy.log" | wc -l)" -eq 0
+
+# --- a registry that wants a login: the range requests carry it --------------------------
+htpasswd -Bbc "$T/htpasswd" lazyuser Lz-5e1-not-logged >/dev/null 2>&1
+PB=$(free_port)
+cat >"$T/basic.yml" <<EOF
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $T/store}}
+http: {addr: 127.0.0.1:$PB}
+auth: {htpasswd: {realm: lazy-test, path: $T/htpasswd}}
+EOF
+docker-registry serve "$T/basic.yml" >"$T/basic.log" 2>&1 &
+at_exit "kill $! 2>/dev/null"
+wait_for 20 curl -s -o /dev/null "http://127.0.0.1:$PB/v2/" || true
+set +e
+"$HULLSCAN" inventory --no-cache --creds lazyuser:Lz-5e1-not-logged \
+    "docker://127.0.0.1:$PB/test/deb:zc" >"$T/basic.out" 2>"$T/basic.err"
+set -e
+check "Basic auth: the lazy pull's range requests are answered 206, none refused" \
+    test "$(grep -c "GET /v2/test/deb/blobs/$LDIGEST HTTP/1.1\" 206 " "$T/basic.log")" -ge 2 -a \
+    "$(grep -c "blobs/$LDIGEST HTTP/1.1\" 401 " "$T/basic.log")" -eq 0
+check "Basic auth, lazy: the same inventory" \
+    diff <(grep -v '^#' "$T/basic.out") <(grep -v '^#' "$T/never")
 
 # --- the option ----------------------------------------------------------------------------
 expect_status "--lazy-pull=sometimes: usage error" 2 "$HULLSCAN" inventory --lazy-pull=sometimes "$VIA/deb:zc"
