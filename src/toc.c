@@ -389,8 +389,10 @@ toc_parse(const char *json, size_t len, uint64_t data_end, size_t max_entries,
 		err = yajl_get_error(h, 0, (const unsigned char *)json, len);
 		rc = fail(cause, HS_EINVAL, "TOC: invalid JSON: %s", err != NULL ?
 		    (const char *)err : "parse error");
-		if (err != NULL && strchr(*cause, '\n') != NULL)
+		if (strchr(*cause, '\n') != NULL)
 			*strchr(*cause, '\n') = '\0';
+		for (i = strlen(*cause); i > 0 && (*cause)[i - 1] == ' '; i--)
+			(*cause)[i - 1] = '\0';
 		yajl_free_error(h, err);
 	} else if (p.version != 1)
 		rc = fail(cause, HS_EINVAL, "TOC: not version 1");
@@ -724,6 +726,9 @@ toc_fetch_file(struct toc_ctx *c, size_t i, struct buf *out, char **cause)
 
 	buf_init(out);
 	buf_init(&comp);
+	if (f->size > c->limits->max_file)
+		return fail(cause, HS_ELIMIT, "%s: %" PRIu64 " bytes, larger than "
+		    "the limit of %zu bytes", f->name, f->size, c->limits->max_file);
 	/* Its chunks: this entry, then every TOC_CHUNK right after it. */
 	for (j = i + 1; j < t->n && t->e[j].type == TOC_CHUNK; j++)
 		;
