@@ -648,8 +648,8 @@ toc_plan_of(struct toc_ctx *c, size_t i)
 
 /*
  * Plan the requests of a pass: the files whose plan is in want (a bit per
- * enum toc_plan), cand[i] set for those read to be probed when cand is
- * given; their ranges merged into spans.
+ * enum toc_plan) and, for the summariser's, that no OS package owns by
+ * owners (when given); cand[i] set for each, their ranges merged into spans.
  */
 static int
 toc_plan(struct toc_ctx *c, unsigned want, void *owners, char **cause)
