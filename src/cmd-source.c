@@ -43,6 +43,16 @@ cmd_source_option(struct cmd_source *cs, int ch, const char *arg)
 			return -1;
 		}
 		return 1;
+	case CMD_OPT_LAZY_PULL:
+		if (strcmp(arg, "auto") == 0)
+			cs->opts.lazy_pull = 1;
+		else if (strcmp(arg, "never") == 0)
+			cs->opts.lazy_pull = 0;
+		else {
+			log_error("--lazy-pull: expected auto or never, not %s", arg);
+			return -1;
+		}
+		return 1;
 	case CMD_OPT_CERT_DIR:
 		cs->opts.cert_dir = arg;
 		return 1;

@@ -28,6 +28,7 @@ enum {
 	CMD_OPT_CREDS,
 	CMD_OPT_TLS_VERIFY,
 	CMD_OPT_CERT_DIR,
+	CMD_OPT_LAZY_PULL,
 	CMD_OPT_REGISTRY_MIRROR,
 	CMD_OPT_CACHE,
 	CMD_OPT_NO_CACHE,
@@ -47,6 +48,7 @@ enum {
 	{ "tls-verify", required_argument, NULL, CMD_OPT_TLS_VERIFY }, \
 	{ "cert-dir", required_argument, NULL, CMD_OPT_CERT_DIR }, \
 	{ "registry-mirror", required_argument, NULL, CMD_OPT_REGISTRY_MIRROR }, \
+	{ "lazy-pull", required_argument, NULL, CMD_OPT_LAZY_PULL }, \
 	{ "cache", required_argument, NULL, CMD_OPT_CACHE }, \
 	{ "no-cache", no_argument, NULL, CMD_OPT_NO_CACHE }
 #define CMD_SOURCE_USAGE \
@@ -57,6 +59,8 @@ enum {
 	"                       /etc/containers/certs.d, /etc/docker/certs.d)\n" \
 	"  --registry-mirror [REGISTRY=]URL  pull REGISTRY's images (default Docker Hub's)\n" \
 	"                       from this mirror first, then from REGISTRY (repeatable)\n" \
+	"  --lazy-pull auto|never  fetch only the wanted files of zstd:chunked registry\n" \
+	"                       layers (auto, the default), or every layer whole\n" \
 	"  --cache FILE         layer cache (default $XDG_CACHE_HOME/hullscan/layers.db)\n" \
 	"  --no-cache           read every layer, keep nothing\n"
 

@@ -59,6 +59,11 @@ struct fetch_xfer {
 	uint64_t	 delivered;
 	uint64_t	 skip;		/* bytes to drop: a resumption answered 200 */
 	int		 attempts;
+
+	/* fetch_range: bytes [range_off, range_off + range_len) of the body. */
+	int		 want_range;
+	uint64_t	 range_off;
+	uint64_t	 range_len;
 };
 
 static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
@@ -329,6 +334,8 @@ xfer_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 		buf_add(&x->resp->body, ptr, len < drop ? len : drop);
 		return x->resp->body.len >= FETCH_ERROR_BODY ? 0 : len;
 	}
+	if (x->want_range && x->status != 206)
+		return 0;	/* the whole body instead of the range: not read */
 	if (x->skip > 0) {
 		drop = x->skip < len ? (size_t)x->skip : len;
 		x->skip -= drop;
@@ -407,7 +414,12 @@ xfer_begin(struct fetch_xfer *x, const char *url, int send_auth, uint64_t range)
 	}
 	if (send_auth && x->req->auth != NULL)
 		x->hdrs = curl_slist_append(x->hdrs, x->req->auth);
-	if (range > 0) {
+	if (x->want_range) {
+		line = xasprintf("Range: bytes=%" PRIu64 "-%" PRIu64,
+		    x->range_off + range, x->range_off + x->range_len - 1);
+		x->hdrs = curl_slist_append(x->hdrs, line);
+		free(line);
+	} else if (range > 0) {
 		line = xasprintf("Range: bytes=%" PRIu64 "-", range);
 		x->hdrs = curl_slist_append(x->hdrs, line);
 		free(line);
@@ -592,7 +604,9 @@ xfer_open(struct fetch_xfer *x, uint64_t range, char **cause)
 		xfer_sleep(x);
 	}
 
-	if (x->status >= 200 && x->status < 300) {
+	if (x->want_range && x->status >= 200 && x->status < 300 && x->status != 206) {
+		/* The server ignored the Range: the caller sees the status and stops. */
+	} else if (x->status >= 200 && x->status < 300) {
 		/* A 206 sends the rest of the body, anything else all of it. */
 		if (x->req->max_body != 0 && x->resp->content_length > 0 &&
 		    (uint64_t)x->resp->content_length + (x->status == 206 ? range : 0) >
@@ -602,12 +616,12 @@ xfer_open(struct fetch_xfer *x, uint64_t range, char **cause)
 			    x->resp->content_length, x->req->max_body);
 			goto out;
 		}
-		if (range > 0) {
+		if (range > 0 || x->want_range) {
 			if (x->status == 206) {
 				start = UINT64_MAX;
 				if (x->content_range != NULL)
 					sscanf(x->content_range, "bytes %" SCNu64, &start);
-				if (start != range) {
+				if (start != range + x->range_off) {
 					rc = fail(cause, HS_EIO, "%s: resumed at the wrong "
 					    "offset", x->req->url);
 					goto out;
@@ -679,7 +693,8 @@ xfer_read(struct stream *s, void *out, size_t n, char **cause)
 		x->off = 0;
 		if ((rc = xfer_open(x, x->delivered, cause)) != 0)
 			return rc;
-		if (x->status < 200 || x->status >= 300) {
+		if (x->status < 200 || x->status >= 300 ||
+		    (x->want_range && x->status != 206)) {
 			rc = fail(cause, HS_EIO, "%s: HTTP %ld when resuming",
 			    x->req->url, x->status);
 			return rc;
@@ -744,7 +759,7 @@ xfer_copy_request(struct fetch_xfer *x, const struct fetch_request *req)
 
 static int
 fetch_start(struct fetch *f, const struct fetch_request *req, struct fetch_response *resp,
-    int streamed, struct stream **out, char **cause)
+    int streamed, const uint64_t *range, struct stream **out, char **cause)
 {
 	struct fetch_xfer	*x;
 	struct stream		*s;
@@ -759,6 +774,11 @@ fetch_start(struct fetch *f, const struct fetch_request *req, struct fetch_respo
 	xfer_copy_request(x, req);
 	x->resp = resp;
 	x->streamed = streamed;
+	if (range != NULL) {
+		x->want_range = 1;
+		x->range_off = range[0];
+		x->range_len = range[1];
+	}
 	x->own.content_length = -1;
 	buf_init(&x->data);
 	f->busy = 1;
@@ -790,7 +810,7 @@ fetch_get(struct fetch *f, const struct fetch_request *req, struct fetch_respons
 	ssize_t		 n;
 	int		 rc;
 
-	if ((rc = fetch_start(f, req, resp, 0, &s, cause)) != 0 || s == NULL)
+	if ((rc = fetch_start(f, req, resp, 0, NULL, &s, cause)) != 0 || s == NULL)
 		return rc;
 	buf_init(&body);
 	while ((n = stream_read(s, chunk, sizeof chunk, cause)) > 0)
@@ -809,5 +829,46 @@ int
 fetch_open(struct fetch *f, const struct fetch_request *req, struct fetch_response *resp,
     struct stream **out, char **cause)
 {
-	return fetch_start(f, req, resp, 1, out, cause);
+	return fetch_start(f, req, resp, 1, NULL, out, cause);
+}
+
+int
+fetch_range(struct fetch *f, const struct fetch_request *req, uint64_t off,
+    uint64_t len, struct fetch_response *resp, char **cause)
+{
+	struct fetch_request	 r = *req;
+	struct stream		*s = NULL;
+	struct buf		 body;
+	uint64_t		 range[2] = { off, len };
+	char			 chunk[16384];
+	ssize_t			 n;
+	int			 rc;
+
+	if (len == 0 || off > UINT64_MAX - len)
+		return fail(cause, HS_EINVAL, "%s: empty or impossible range", req->url);
+	r.max_body = len;
+	if ((rc = fetch_start(f, &r, resp, 0, range, &s, cause)) != 0 || s == NULL)
+		return rc;
+	if (resp->status != 206) {
+		/* The whole body is coming: leave it unread, the connection goes. */
+		stream_close(s);
+		return 0;
+	}
+	buf_init(&body);
+	buf_reserve(&body, (size_t)len);
+	while ((n = stream_read(s, chunk, sizeof chunk, cause)) > 0)
+		buf_add(&body, chunk, (size_t)n);
+	stream_close(s);
+	if (n < 0) {
+		buf_free(&body);
+		return (int)n;
+	}
+	if (body.len != len) {
+		buf_free(&body);
+		return fail(cause, HS_EIO, "%s: %" PRIu64 " bytes asked from %" PRIu64
+		    ", %zu sent", req->url, len, off, body.len);
+	}
+	buf_free(&resp->body);
+	resp->body = body;
+	return 0;
 }

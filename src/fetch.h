@@ -79,6 +79,15 @@ int	fetch_get(struct fetch *, const struct fetch_request *, struct fetch_respons
 int	fetch_open(struct fetch *, const struct fetch_request *, struct fetch_response *,
 	    struct stream **out, char **cause);
 
+/*
+ * GET bytes [off, off + len) of the body (an HTTP Range request) into
+ * resp->body. Returns 0 when an HTTP answer came: status 206 with exactly len
+ * bytes; a server that ignored the Range answers 200, whose body is not read
+ * (resp->body empty); other statuses as fetch_get.
+ */
+int	fetch_range(struct fetch *, const struct fetch_request *, uint64_t off,
+	    uint64_t len, struct fetch_response *, char **cause);
+
 /* Percent-encode s for a URL query or path segment (keeps A-Za-z0-9-._~ and keep). */
 char	*fetch_escape(const char *s, const char *keep);
 /* Decode s's %XX escapes, but for those of NUL and of characters in keep. */

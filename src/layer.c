@@ -569,32 +569,49 @@ layer_add_str(char ***v, size_t *n, size_t *cap, char *s)
 	(*v)[(*n)++] = s;
 }
 
+int
+layer_whiteout_target(const char *path, char **target)
+{
+	const char	*base;
+	size_t		 dirlen;
+
+	*target = NULL;
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	if (strncmp(base, ".wh.", 4) != 0)
+		return LAYER_WH_NONE;
+	dirlen = base == path ? 0 : (size_t)(base - path - 1);
+	if (strcmp(base, ".wh..wh..opq") == 0) {
+		*target = xstrndup(path, dirlen);
+		return LAYER_WH_OPAQUE;
+	}
+	if (strncmp(base, ".wh..wh.", 8) == 0 || base[4] == '\0')
+		return LAYER_WH_OTHER;	/* aufs bookkeeping, not a deletion */
+	if (dirlen == 0)
+		*target = xstrdup(base + 4);
+	else
+		*target = xasprintf("%.*s/%s", (int)dirlen, path, base + 4);
+	return LAYER_WH_DELETE;
+}
+
 /* Record ".wh.NAME" and ".wh..wh..opq"; returns 1 when the entry was one. */
 static int
 layer_whiteout(struct layer_ctx *c, const char *path)
 {
 	struct layer_files	*lf = c->lf;
-	const char		*base;
-	char			*dir;
-	size_t			 dirlen;
+	char			*target;
 
-	base = strrchr(path, '/');
-	base = base != NULL ? base + 1 : path;
-	if (strncmp(base, ".wh.", 4) != 0)
+	switch (layer_whiteout_target(path, &target)) {
+	case LAYER_WH_NONE:
 		return 0;
-	dirlen = base == path ? 0 : (size_t)(base - path - 1);
-	if (strcmp(base, ".wh..wh..opq") == 0) {
-		dir = xstrndup(path, dirlen);
-		layer_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, dir);
+	case LAYER_WH_OPAQUE:
+		layer_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
+		return 1;
+	case LAYER_WH_DELETE:
+		layer_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
+		    target);
 		return 1;
 	}
-	if (strncmp(base, ".wh..wh.", 8) == 0 || base[4] == '\0')
-		return 1;	/* aufs bookkeeping, not a deletion */
-	if (dirlen == 0)
-		dir = xstrdup(base + 4);
-	else
-		dir = xasprintf("%.*s/%s", (int)dirlen, path, base + 4);
-	layer_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap, dir);
 	return 1;
 }
 
@@ -868,6 +885,17 @@ layer_depth(const char *path)
 	return n;
 }
 
+int
+layer_link_kept(const char *path, const char *target, int wanted, size_t nlinks)
+{
+	if (target == NULL || strlen(target) > LAYER_MAX_LINK)
+		return 0;
+	if (!wanted && (layer_depth(path) > LAYER_LINK_DEPTH ||
+	    nlinks >= LAYER_MAX_LINKS))
+		return 0;
+	return 1;
+}
+
 /* One tar entry: a whiteout, a wanted file, a symlink, or nothing we keep. */
 static int
 layer_entry(struct layer_ctx *c, struct archive_entry *e)
@@ -909,10 +937,7 @@ layer_entry(struct layer_ctx *c, struct archive_entry *e)
 		break;
 	case AE_IFLNK:
 		link = archive_entry_symlink(e);
-		if (link == NULL || strlen(link) > LAYER_MAX_LINK)
-			break;
-		if (!wanted && (layer_depth(path) > LAYER_LINK_DEPTH ||
-		    c->nlinks >= LAYER_MAX_LINKS))
+		if (!layer_link_kept(path, link, wanted, c->nlinks))
 			break;
 		c->nlinks++;
 		k = layer_add_file(c, path, KEPT_SYMLINK);

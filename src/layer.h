@@ -78,6 +78,16 @@ struct layer_summariser {
 		    layer_pull_fn pull, void *ctx, size_t *len, char **cause);
 	/* A summary saying only why a file of that kind was not read. */
 	char	*(*skipped)(int kind, const char *why, size_t *len);
+	/*
+	 * For a reader that chooses files before reading them (a lazy pull,
+	 * toc.h): which paths an OS package owns, by the package databases
+	 * among one layer's kept files. What a summary finds in such a file
+	 * is dropped (pkg.c), so it need not be read. owners returns a handle
+	 * for owned and owners_free; NULL functions: nothing is owned.
+	 */
+	void	*(*owners)(const struct layer_files *);
+	int	 (*owned)(void *, const char *path);
+	void	 (*owners_free)(void *);
 };
 
 struct layer_limits {
@@ -118,5 +128,22 @@ struct layer_files *layer_files_dup(const struct layer_files *);
 
 /* Normalise a tar entry name; returns NULL when it escapes the root or is empty. */
 char	*layer_path_normalise(const char *);
+
+/*
+ * Shared with the table-of-contents reader (toc.c), so both read entries
+ * alike. What path means as an OCI whiteout: LAYER_WH_DELETE with the path
+ * deleted in *target, LAYER_WH_OPAQUE with the directory made opaque, or
+ * LAYER_WH_OTHER (aufs bookkeeping: skip it) with *target NULL.
+ */
+enum {
+	LAYER_WH_NONE = 0,
+	LAYER_WH_DELETE,
+	LAYER_WH_OPAQUE,
+	LAYER_WH_OTHER,
+};
+int	 layer_whiteout_target(const char *path, char **target);
+/* Is a symlink to target at path kept, nlinks being kept already? */
+int	 layer_link_kept(const char *path, const char *target, int wanted,
+	    size_t nlinks);
 
 #endif

@@ -179,6 +179,43 @@ pkg_ctx_clear(struct pkg_ctx *ctx)
 	ctx->owned_built = 0;
 }
 
+struct pkg_layer_owners {
+	struct rootfs	*root;
+	struct pkg_ctx	 ctx;
+};
+
+void *
+pkg_layer_owners(const struct layer_files *lf)
+{
+	struct pkg_layer_owners	*o;
+
+	o = xcalloc(1, sizeof *o);
+	o->root = rootfs_new();
+	rootfs_apply(o->root, lf);
+	o->ctx.root = o->root;
+	return o;
+}
+
+int
+pkg_layer_owned(void *arg, const char *path)
+{
+	struct pkg_layer_owners	*o = arg;
+
+	return pkg_owner(&o->ctx, path) != NULL;
+}
+
+void
+pkg_layer_owners_free(void *arg)
+{
+	struct pkg_layer_owners	*o = arg;
+
+	if (o == NULL)
+		return;
+	pkg_ctx_clear(&o->ctx);
+	rootfs_free(o->root);
+	free(o);
+}
+
 void
 pkg_purl_add(struct buf *b, const char *s)
 {

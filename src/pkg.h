@@ -76,6 +76,13 @@ void	pkg_note(struct pkg_ctx *, const char *, ...) PRINTFLIKE(2, 3);
 char	*pkg_notes_take(struct pkg_ctx *);
 void	pkg_ctx_clear(struct pkg_ctx *);
 void	pkg_owned_free(struct pkg_owned *);
+/*
+ * pkg_owner over one layer's kept files alone (the summariser's owners, for
+ * lazy pulls): a handle, whether it says path is owned, and its end.
+ */
+void	*pkg_layer_owners(const struct layer_files *);
+int	 pkg_layer_owned(void *, const char *path);
+void	 pkg_layer_owners_free(void *);
 /* The image's rpm database (*path allocated, *wal its -wal or NULL), or NULL. */
 const struct kept_file *pkg_rpmdb_find(const struct rootfs *, char **path,
 	    const struct kept_file **wal);

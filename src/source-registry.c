@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "fetch.h"
 #include "source.h"
 #include "stream.h"
+#include "toc.h"
 #include "util.h"
 
 #define MT_OCI_INDEX	"application/vnd.oci.image.index.v1+json"
@@ -610,6 +612,86 @@ out:
 	return rc;
 }
 
+/* One blob range for a lazy pull (toc.h), with authentication as needed. */
+struct registry_range {
+	struct registry	*r;
+	const char	*url;
+	const char	*what;
+};
+
+static int
+registry_range_read(void *arg, uint64_t off, uint64_t len, struct buf *out,
+    char **cause)
+{
+	struct registry_range	*rr = arg;
+	struct registry		*r = rr->r;
+	struct fetch_request	 req;
+	struct fetch_response	 resp;
+	int			 rc;
+
+	memset(&req, 0, sizeof req);
+	memset(&resp, 0, sizeof resp);
+	req.url = rr->url;
+	for (;;) {
+		req.auth = r->auth;
+		rc = fetch_range(r->f, &req, off, len, &resp, cause);
+		if (rc != 0 || resp.status != 401)
+			break;
+		if ((rc = registry_authenticate(r, &resp, cause)) != 0)
+			break;
+	}
+	if (rc == 0) {
+		if (resp.status == 206)
+			buf_add(out, resp.body.data, resp.body.len);
+		else if (resp.status >= 200 && resp.status < 300) {
+			log_debug("%s: the registry ignores Range requests (HTTP %ld)",
+			    rr->what, resp.status);
+			rc = TOC_FULL_READ;
+		} else
+			rc = registry_status(r, &resp, rr->what, cause);
+	}
+	fetch_response_clear(&resp);
+	return rc;
+}
+
+/*
+ * A layer with a table of contents, read through it (toc.h): 0 with l's
+ * files, or TOC_FULL_READ to read it whole (a warning said why, when it was
+ * not simply a registry that ignores Range). What it keeps is not put in the
+ * layer cache: it was not checked against the blob's digest or its
+ * diff_id, so a later --lazy-pull=never run must not be answered from it.
+ */
+static int
+registry_layer_lazy(struct registry *r, struct image_layer *l, const char *url,
+    const char *what)
+{
+	struct registry_range	 rr = { r, url, what };
+	struct toc_blob		 blob;
+	struct layer_files	*lf = NULL;
+	char			*cause = NULL;
+	int			 rc;
+
+	memset(&blob, 0, sizeof blob);
+	blob.read = registry_range_read;
+	blob.arg = &rr;
+	blob.size = (uint64_t)l->size;
+	rc = toc_layer_read(l, &blob, &r->opts->limits, r->opts->want, &lf, &cause);
+	if (r->opts->bytes_read != NULL)
+		__atomic_add_fetch(r->opts->bytes_read, blob.fetched, __ATOMIC_RELAXED);
+	if (rc != 0) {
+		if (cause != NULL)
+			log_warn("%s: %s; reading the whole layer instead", what, cause);
+		free(cause);
+		return TOC_FULL_READ;
+	}
+	log_debug("%s: lazy pull (%s): %" PRIu64 " of %" PRId64 " bytes fetched, "
+	    "%zu files kept", what, toc_format_of(l)->name, blob.fetched, l->size,
+	    lf->nfiles);
+	layer_files_free(l->files);
+	l->files = lf;
+	return 0;
+}
+
 /* One layer: from the cache, else streamed from the registry through layer_read. */
 static int
 registry_layer(struct registry *r, struct image_layer *l, char **cause)
@@ -628,6 +710,11 @@ registry_layer(struct registry *r, struct image_layer *l, char **cause)
 	memset(&resp, 0, sizeof resp);
 	what = xasprintf("layer %s", l->digest);
 	url = xasprintf("%s/v2/%s/blobs/%s", r->base, r->repo_path, l->digest);
+	if (r->opts->lazy_pull && l->size > 0 && toc_format_of(l) != NULL &&
+	    registry_layer_lazy(r, l, url, what) == 0) {
+		rc = 0;
+		goto out;
+	}
 	/* The manifest gives the exact size: never read more. */
 	if ((rc = registry_request(r, url, l->size > 0 ? (uint64_t)l->size : 0, &resp, &s,
 	    cause)) != 0) {

@@ -456,6 +456,7 @@ source_options_default(struct source_options *o)
 	o->max_layers = 256;
 	o->max_json = (size_t)4 << 20;
 	o->layer_jobs = 1;
+	o->lazy_pull = 1;
 }
 
 void
@@ -470,7 +471,7 @@ image_free(struct image *img)
 void
 image_clear(struct image *img)
 {
-	size_t	i;
+	size_t	i, j;
 
 	free(img->manifest_digest);
 	free(img->config_digest);
@@ -482,6 +483,9 @@ image_clear(struct image *img)
 		free(img->layers[i].diff_id);
 		free(img->layers[i].media_type);
 		layer_files_free(img->layers[i].files);
+		for (j = 0; j < img->layers[i].nannotations; j++)
+			free(img->layers[i].annotations[j]);
+		free(img->layers[i].annotations);
 	}
 	free(img->layers);
 	free(img->root_dir);
@@ -575,6 +579,45 @@ source_json_str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+/* At most this many annotations of a layer are kept, each value this long. */
+#define SOURCE_MAX_ANNOTATIONS	64
+#define SOURCE_MAX_ANNOTATION	4096
+
+static void
+source_keep_annotations(struct image_layer *l, json_t *obj)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 n = 0;
+
+	if (!json_is_object(obj))
+		return;
+	json_object_foreach(obj, key, v) {
+		if (!json_is_string(v) || json_string_length(v) > SOURCE_MAX_ANNOTATION)
+			continue;
+		if (n == SOURCE_MAX_ANNOTATIONS)
+			break;
+		l->annotations = xreallocarray(l->annotations, 2 * n + 2,
+		    sizeof *l->annotations);
+		l->annotations[2 * n] = xstrdup(key);
+		l->annotations[2 * n + 1] = xstrdup(json_string_value(v));
+		n++;
+	}
+	l->nannotations = 2 * n;
+}
+
+const char *
+image_layer_annotation(const struct image_layer *l, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < l->nannotations; i += 2) {
+		if (strcmp(l->annotations[i], key) == 0)
+			return l->annotations[i + 1];
+	}
+	return NULL;
+}
+
 int
 source_parse_manifest(const char *json, size_t len, struct image *img,
     const struct source_options *opts, char **cause)
@@ -641,6 +684,8 @@ source_parse_manifest(const char *json, size_t len, struct image *img,
 		img->layers[i].digest = xstrdup(digest);
 		img->layers[i].media_type = xstrdup(mt);
 		img->layers[i].size = json_integer_value(json_object_get(l, "size"));
+		source_keep_annotations(&img->layers[i], json_object_get(l,
+		    "annotations"));
 		img->nlayers++;
 	}
 	rc = 0;

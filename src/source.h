@@ -69,6 +69,12 @@ struct source_options {
 	size_t			 nmirrors;
 	/* Layers of one image read at once by backends that can (default 1). */
 	size_t			 layer_jobs;
+	/*
+	 * --lazy-pull: 1 (auto, the default) reads a registry layer that has a
+	 * table of contents (zstd:chunked) through it, fetching only the wanted
+	 * files' chunks; 0 (never) reads every layer whole (toc.h).
+	 */
+	int			 lazy_pull;
 };
 void	source_options_default(struct source_options *);
 
@@ -79,7 +85,12 @@ struct image_layer {
 	int64_t			 size;
 	struct layer_files	*files;		/* filled by source_read; NULL for dir: */
 	int			 claim;		/* source_layer_claim's slot + 1, or 0 */
+	/* The manifest's string annotations of the layer: key, value, key, value. */
+	char			**annotations;
+	size_t			 nannotations;	/* strings, twice the pairs */
 };
+/* The value of the layer's annotation key, or NULL. */
+const char *image_layer_annotation(const struct image_layer *, const char *key);
 
 struct image {
 	char			*manifest_digest;	/* NULL for dir: */

@@ -219,4 +219,7 @@ const struct layer_summariser summary_summariser = {
 	.probe = summary_probe,
 	.make = summary_make,
 	.skipped = summary_skipped,
+	.owners = pkg_layer_owners,
+	.owned = pkg_layer_owned,
+	.owners_free = pkg_layer_owners_free,
 };

@@ -85,6 +85,7 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "pause", required_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "lazy-pull", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct source_options	 opts;
@@ -125,9 +126,13 @@ main(int argc, char **argv)
 		case 'v':
 			log_verbosity = 2;
 			break;
+		case 'l':
+			opts.lazy_pull = strcmp(optarg, "never") != 0;
+			break;
 		default:
 			fprintf(stderr, "usage: test-registry [--cache FILE] [--creds U:P] "
-			    "[--platform P] [--tls-verify=false] [--repeat N] [--pause MS] REF\n");
+			    "[--platform P] [--tls-verify=false] [--repeat N] [--pause MS] "
+			    "[--lazy-pull auto|never] REF\n");
 			return 2;
 		}
 	}
