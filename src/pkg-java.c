@@ -2,10 +2,18 @@
  * Java archives (jar, war, ear, par, Jenkins' hpi and jpi): every
  * META-INF/maven/GROUP/ARTIFACT/pom.properties in the file and in the
  * archives nested in it, else what MANIFEST.MF and the file name suggest.
- * The summariser reads the file as it streams, with libarchive's streaming
- * zip reader; a nested archive is read the same way from its parent's
- * entry, so memory stays flat whatever the sizes, and a depth limit and a
- * byte budget bound the work a hostile file can cause.
+ * A file up to JAVA_MEMORY bytes is gathered as it streams and read from
+ * memory with libarchive's seekable zip reader: it follows the central
+ * directory, so the entries not wanted (the classes) are passed over, never
+ * inflated, even those whose size only a data descriptor says. A nested
+ * archive stored in its parent is a slice of the parent's bytes; a deflated
+ * one is inflated into a buffer while the memory held for the file stays
+ * under the same limit. A larger file, one without a central directory
+ * (truncated) or one whose central directory is too large, is read as it
+ * streams, with libarchive's streaming zip reader, and a nested archive the
+ * same way from its parent's entry, so memory stays flat whatever the sizes.
+ * A depth limit, a count limit and a byte budget bound the work a hostile
+ * file can cause on either path.
  */
 #include "config.h"
 
@@ -27,6 +35,14 @@
 #define JAVA_MAX_ARCHIVES	4096		/* nested archives in one file */
 #define JAVA_MAX_TEXT		(64 * 1024)	/* a pom.properties or MANIFEST.MF */
 #define JAVA_MAX_PREFIX		(1024 * 1024)	/* a launch script before the zip */
+/*
+ * Bytes held in memory for one file (itself and the nested archives being
+ * read, inflated); HULLSCAN_JAR_MEMORY overrides it (0: always stream).
+ * Central directories held at once by the seekable reader, at most
+ * JAVA_MAX_CD bytes: libarchive keeps a record for each of their entries.
+ */
+#define JAVA_MEMORY		((size_t)32 << 20)
+#define JAVA_MAX_CD		((size_t)2 << 20)
 /*
  * Bytes read out of nested archives and inflated to get past entries of
  * unknown size: so many times the file, plus a floor.
@@ -56,6 +72,9 @@ struct java_walk {
 	struct summary	 sum;
 	uint64_t	 work;		/* bytes inflated or read out of entries */
 	uint64_t	 budget;
+	size_t		 mem_limit;	/* JAVA_MEMORY or its override */
+	size_t		 mem_held;	/* bytes gathered or inflated, held now */
+	size_t		 cd_held;	/* central directory bytes being walked */
 	size_t		 narchives;
 	int		 over_budget;
 	int		 warned_depth;
@@ -68,6 +87,8 @@ struct java_src {
 	layer_pull_fn		 pull;
 	void			*pull_ctx;
 	struct archive		*parent;
+	const char		*mem;		/* else the bytes, in memory */
+	size_t			 memlen;
 	int			 started;
 	size_t			 skipped;	/* bytes before the zip */
 	char			*cause;
@@ -82,6 +103,21 @@ java_read(struct archive *a, void *arg, const void **buf)
 	la_int64_t	 off;
 	int		 r;
 
+	if (s->mem != NULL) {
+		/* The same start as from the layer, past a launch script. */
+		if (s->started)
+			return 0;
+		s->started = 1;
+		*buf = s->mem;
+		len = s->memlen;
+		if ((len < 4 || memcmp(s->mem, "PK\003\004", 4) != 0) &&
+		    (p = memmem(s->mem, len < JAVA_MAX_PREFIX + 4 ? len :
+		    JAVA_MAX_PREFIX + 4, "PK\003\004", 4)) != NULL) {
+			len -= p - s->mem;
+			*buf = p;
+		}
+		return (la_ssize_t)len;
+	}
 	if (s->parent == NULL) {
 		for (;;) {
 			if ((r = s->pull(s->pull_ctx, buf, &len, &s->cause)) < 0) {
@@ -216,10 +252,90 @@ java_drain(struct java_walk *w, struct archive *a, struct archive_entry *e)
 
 static void java_walk_archive(struct java_walk *, struct java_src *,
     const char *where, int depth);
+static void java_walk_memory(struct java_walk *, const char *, size_t,
+    const char *where, int depth);
 
+/* Counts n bytes of work against the budget: -1 past it. */
+static int
+java_work(struct java_walk *w, size_t n)
+{
+	w->work += n;
+	if (w->work > w->budget) {
+		w->over_budget = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A nested archive of an archive read from memory, if it fits in memory
+ * too: a stored one is a slice of its parent's bytes (the first block
+ * libarchive gives is all of it), a deflated one is inflated into a
+ * buffer. 0 when read; -1 when it does not fit, nothing consumed: the
+ * caller streams it from the parent.
+ */
+static int
+java_nested_memory(struct java_walk *w, struct archive *a,
+    struct archive_entry *e, const char *where, int depth)
+{
+	struct buf	 b;
+	const void	*p;
+	size_t		 len, size;
+	la_int64_t	 off;
+	int		 r;
+
+	if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0 ||
+	    (uint64_t)archive_entry_size(e) > w->mem_limit - w->mem_held)
+		return -1;
+	size = (size_t)archive_entry_size(e);
+	r = archive_read_data_block(a, &p, &len, &off);
+	if (r == ARCHIVE_EOF)
+		len = 0;
+	else if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		goto bad;
+	if (java_work(w, len) != 0)
+		return 0;
+	if (r == ARCHIVE_EOF || (off == 0 && len == size)) {
+		java_walk_memory(w, r == ARCHIVE_EOF ? "" : p, len, where, depth);
+		return 0;
+	}
+	buf_init(&b);
+	buf_reserve(&b, size);
+	w->mem_held += size;
+	for (;;) {
+		if (off < 0 || (uint64_t)off != b.len || len > size - b.len) {
+			summary_warn(&w->sum, "%s: more bytes than its central "
+			    "directory says: not read", where);
+			goto out;
+		}
+		buf_add(&b, p, len);
+		r = archive_read_data_block(a, &p, &len, &off);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			buf_free(&b);
+			w->mem_held -= size;
+			goto bad;
+		}
+		if (java_work(w, len) != 0)
+			goto out;
+	}
+	java_walk_memory(w, b.data != NULL ? b.data : "", b.len, where, depth);
+out:
+	w->mem_held -= size;
+	buf_free(&b);
+	return 0;
+bad:
+	summary_warn(&w->sum, "%s: not a readable zip archive: %s", where,
+	    archive_error_string(a) != NULL ? archive_error_string(a) :
+	    "read error");
+	return 0;
+}
+
+/* mem: a is read from memory, its nested archives may be too. */
 static void
 java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
-    const char *where, int depth)
+    const char *where, int depth, int mem)
 {
 	struct java_src	 child;
 	struct buf	 b;
@@ -233,7 +349,9 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 			summary_warn(&w->sum, "%s%s%s: %s", where, *where ? "!/" : "",
 			    name, archive_error_string(a) != NULL ?
 			    archive_error_string(a) : "unreadable");
-		} else if (java_pom_name(name))
+		} else if (mem && java_work(w, b.len) != 0)
+			;	/* the same entry, listed again and again */
+		else if (java_pom_name(name))
 			summary_add(&w->sum, "pom", 3, where, strlen(where), name,
 			    strlen(name), b.data, b.len);
 		else
@@ -259,11 +377,13 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 	w->narchives++;
 	nested = *where != '\0' ? xasprintf("%s!/%s", where, name) : xstrdup(name);
 	summary_add(&w->sum, "jar", 1, nested, strlen(nested));
-	memset(&child, 0, sizeof child);
-	child.w = w;
-	child.parent = a;
-	java_walk_archive(w, &child, nested, depth + 1);
-	free(child.cause);
+	if (!mem || java_nested_memory(w, a, e, nested, depth + 1) != 0) {
+		memset(&child, 0, sizeof child);
+		child.w = w;
+		child.parent = a;
+		java_walk_archive(w, &child, nested, depth + 1);
+		free(child.cause);
+	}
 	free(nested);
 }
 
@@ -290,7 +410,7 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 	}
 	while (!w->over_budget && ((r = archive_read_next_header(a, &e)) ==
 	    ARCHIVE_OK || r == ARCHIVE_WARN)) {
-		java_entry(w, a, e, where, depth);
+		java_entry(w, a, e, where, depth, 0);
 		if (!w->over_budget)
 			java_drain(w, a, e);
 	}
@@ -305,12 +425,138 @@ out:
 	archive_read_free(a);
 }
 
+/*
+ * The size of the central directory the end record at the end of data says,
+ * or -1 without one (a truncated file) or with Zip64's.
+ */
+static int64_t
+java_cd_size(const unsigned char *data, size_t len)
+{
+	size_t	i, low;
+
+	if (len < 22)
+		return -1;
+	low = len - 22 > 65535 ? len - 22 - 65535 : 0;
+	for (i = len - 22 + 1; i > low; i--) {
+		if (memcmp(data + i - 1, "PK\005\006", 4) == 0) {
+			data += i - 1;
+			if (data[12] == 0xff && data[13] == 0xff &&
+			    data[14] == 0xff && data[15] == 0xff)
+				return -1;
+			return (int64_t)data[12] | (int64_t)data[13] << 8 |
+			    (int64_t)data[14] << 16 | (int64_t)data[15] << 24;
+		}
+	}
+	return -1;
+}
+
+/*
+ * An archive in memory, through its central directory: -1 if that cannot
+ * be read (nothing reported yet), for the caller to stream it instead.
+ */
+static int
+java_walk_seekable(struct java_walk *w, const char *data, size_t len,
+    const char *where, int depth)
+{
+	struct archive		*a;
+	struct archive_entry	*e;
+	const char		*err;
+	int64_t			 cd;
+	int			 r = ARCHIVE_EOF, first = 1;
+
+	if ((cd = java_cd_size((const unsigned char *)data, len)) < 0 ||
+	    (uint64_t)cd > JAVA_MAX_CD - w->cd_held)
+		return -1;
+	a = archive_read_new();
+	archive_read_support_format_zip_seekable(a);
+	/* Sizes come from the central directory: the CRC-32 proves nothing. */
+	archive_read_set_options(a, "zip:ignorecrc32");
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return -1;
+	}
+	w->cd_held += (size_t)cd;
+	while (!w->over_budget && ((r = archive_read_next_header(a, &e)) ==
+	    ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		first = 0;
+		java_entry(w, a, e, where, depth, 1);
+	}
+	w->cd_held -= (size_t)cd;
+	if (first && r != ARCHIVE_EOF) {
+		archive_read_free(a);
+		return -1;
+	}
+	if (r != ARCHIVE_EOF && !w->over_budget) {
+		err = archive_error_string(a);
+		summary_warn(&w->sum, "%s%snot a readable zip archive%s%s",
+		    where, *where ? ": " : "", err != NULL ? ": " : "",
+		    err != NULL ? err : "");
+	}
+	archive_read_free(a);
+	return 0;
+}
+
+/* An archive in memory: by its central directory, else as it streams. */
+static void
+java_walk_memory(struct java_walk *w, const char *data, size_t len,
+    const char *where, int depth)
+{
+	struct java_src	src;
+
+	if (java_walk_seekable(w, data, len, where, depth) == 0)
+		return;
+	memset(&src, 0, sizeof src);
+	src.w = w;
+	src.mem = data;
+	src.memlen = len;
+	java_walk_archive(w, &src, where, depth);
+}
+
+static size_t
+java_memory_limit(void)
+{
+	const char		*env;
+	char			*end;
+	unsigned long long	 v;
+
+	if ((env = getenv("HULLSCAN_JAR_MEMORY")) == NULL || *env == '\0')
+		return JAVA_MEMORY;
+	errno = 0;
+	v = strtoull(env, &end, 10);
+	if (errno != 0 || *end != '\0' || v > SIZE_MAX / 2)
+		return JAVA_MEMORY;
+	return (size_t)v;
+}
+
+/* The whole file from the layer into b: 0, or -1 with the cause. */
+static int
+java_gather(layer_pull_fn pull, void *ctx, uint64_t size, struct buf *b,
+    char **cause)
+{
+	const void	*p;
+	size_t		 len;
+	int		 r;
+
+	buf_init(b);
+	buf_reserve(b, (size_t)size + 1);
+	while ((r = pull(ctx, &p, &len, cause)) > 0)
+		buf_add(b, p, len);
+	if (r < 0) {
+		if (*cause == NULL)
+			*cause = xstrdup("read error");
+		buf_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 char *
 java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull,
     void *ctx, size_t *len, char **cause)
 {
 	struct java_walk	w;
 	struct java_src		src;
+	struct buf		b;
 
 	memset(&w, 0, sizeof w);
 	summary_init(&w.sum, "jar");
@@ -320,20 +566,33 @@ java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull
 		return summary_finish(&w.sum, len);
 	}
 	w.budget = size * JAVA_BUDGET_FACTOR + JAVA_BUDGET_FLOOR;
+	w.mem_limit = java_memory_limit();
+	if (size <= w.mem_limit) {
+		if (java_gather(pull, ctx, size, &b, cause) != 0) {
+			/* The layer itself failed under us: the caller reports it. */
+			free(summary_finish(&w.sum, len));
+			return NULL;
+		}
+		w.mem_held = b.len < w.mem_limit ? b.len : w.mem_limit;
+		java_walk_memory(&w, b.data != NULL ? b.data : "", b.len, "", 0);
+		buf_free(&b);
+		goto out;
+	}
 	memset(&src, 0, sizeof src);
 	src.w = &w;
 	src.pull = pull;
 	src.pull_ctx = ctx;
 	java_walk_archive(&w, &src, "", 0);
-	if (w.over_budget)
-		summary_warn(&w.sum, "nested archives or entries expand past %ju "
-		    "bytes (a zip bomb?): the rest is not read", (uintmax_t)w.budget);
 	if (src.cause != NULL) {
 		/* The layer itself failed under us: the caller reports it. */
 		*cause = src.cause;
 		free(summary_finish(&w.sum, len));
 		return NULL;
 	}
+out:
+	if (w.over_budget)
+		summary_warn(&w.sum, "nested archives or entries expand past %ju "
+		    "bytes (a zip bomb?): the rest is not read", (uintmax_t)w.budget);
 	return summary_finish(&w.sum, len);
 }
 
