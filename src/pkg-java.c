@@ -25,6 +25,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "pkg.h"
 #include "rootfs.h"
@@ -38,11 +39,9 @@
 /*
  * Bytes held in memory for one file (itself and the nested archives being
  * read, inflated); HULLSCAN_JAR_MEMORY overrides it (0: always stream).
- * Central directories held at once by the seekable reader, at most
- * JAVA_MAX_CD bytes: libarchive keeps a record for each of their entries.
  */
 #define JAVA_MEMORY		((size_t)32 << 20)
-#define JAVA_MAX_CD		((size_t)2 << 20)
+#define JAVA_ZCHUNK		65536		/* inflated at a time, streaming */
 /*
  * Bytes read out of nested archives and inflated to get past entries of
  * unknown size: so many times the file, plus a floor.
@@ -74,7 +73,6 @@ struct java_walk {
 	uint64_t	 budget;
 	size_t		 mem_limit;	/* JAVA_MEMORY or its override */
 	size_t		 mem_held;	/* bytes gathered or inflated, held now */
-	size_t		 cd_held;	/* central directory bytes being walked */
 	size_t		 narchives;
 	int		 over_budget;
 	int		 warned_depth;
@@ -89,10 +87,25 @@ struct java_src {
 	struct archive		*parent;
 	const char		*mem;		/* else the bytes, in memory */
 	size_t			 memlen;
+	z_stream		*z;		/* else inflated from memory */
+	unsigned char		*zbuf;
+	int			 zend;
 	int			 started;
 	size_t			 skipped;	/* bytes before the zip */
 	char			*cause;
 };
+
+/* Counts n bytes of work against the budget: -1 past it. */
+static int
+java_work(struct java_walk *w, size_t n)
+{
+	w->work += n;
+	if (w->work > w->budget) {
+		w->over_budget = 1;
+		return -1;
+	}
+	return 0;
+}
 
 static la_ssize_t
 java_read(struct archive *a, void *arg, const void **buf)
@@ -103,6 +116,27 @@ java_read(struct archive *a, void *arg, const void **buf)
 	la_int64_t	 off;
 	int		 r;
 
+	if (s->z != NULL) {
+		if (s->zend)
+			return 0;
+		s->z->next_out = s->zbuf;
+		s->z->avail_out = JAVA_ZCHUNK;
+		r = inflate(s->z, Z_NO_FLUSH);
+		len = JAVA_ZCHUNK - s->z->avail_out;
+		if (r == Z_STREAM_END)
+			s->zend = 1;
+		else if (r != Z_OK || len == 0) {
+			archive_set_error(a, EIO, "damaged deflate data");
+			return -1;
+		}
+		if (java_work(s->w, len) != 0) {
+			archive_set_error(a, EIO, "nested archives expand past %ju "
+			    "bytes", (uintmax_t)s->w->budget);
+			return -1;
+		}
+		*buf = s->zbuf;
+		return (la_ssize_t)len;
+	}
 	if (s->mem != NULL) {
 		/* The same start as from the layer, past a launch script. */
 		if (s->started)
@@ -255,87 +289,58 @@ static void java_walk_archive(struct java_walk *, struct java_src *,
 static void java_walk_memory(struct java_walk *, const char *, size_t,
     const char *where, int depth);
 
-/* Counts n bytes of work against the budget: -1 past it. */
-static int
-java_work(struct java_walk *w, size_t n)
+/* A pom.properties or MANIFEST.MF of the archive at where, read. */
+static void
+java_text_keep(struct java_walk *w, const char *where, const char *name,
+    const char *data, size_t len)
 {
-	w->work += n;
-	if (w->work > w->budget) {
-		w->over_budget = 1;
-		return -1;
-	}
-	return 0;
+	if (java_pom_name(name))
+		summary_add(&w->sum, "pom", 3, where, strlen(where), name,
+		    strlen(name), data, len);
+	else
+		java_manifest_keep(&w->sum, where, data, len);
 }
 
 /*
- * A nested archive of an archive read from memory, if it fits in memory
- * too: a stored one is a slice of its parent's bytes (the first block
- * libarchive gives is all of it), a deflated one is inflated into a
- * buffer. 0 when read; -1 when it does not fit, nothing consumed: the
- * caller streams it from the parent.
+ * An archive nested at where!/name, to be read: its location (recorded),
+ * or NULL past the depth, count or byte limits.
  */
-static int
-java_nested_memory(struct java_walk *w, struct archive *a,
-    struct archive_entry *e, const char *where, int depth)
+static char *
+java_nested_begin(struct java_walk *w, const char *where, const char *name,
+    int depth)
 {
-	struct buf	 b;
-	const void	*p;
-	size_t		 len, size;
-	la_int64_t	 off;
-	int		 r;
+	char	*nested;
 
-	if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0 ||
-	    (uint64_t)archive_entry_size(e) > w->mem_limit - w->mem_held)
-		return -1;
-	size = (size_t)archive_entry_size(e);
-	r = archive_read_data_block(a, &p, &len, &off);
-	if (r == ARCHIVE_EOF)
-		len = 0;
-	else if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		goto bad;
-	if (java_work(w, len) != 0)
-		return 0;
-	if (r == ARCHIVE_EOF || (off == 0 && len == size)) {
-		java_walk_memory(w, r == ARCHIVE_EOF ? "" : p, len, where, depth);
-		return 0;
+	if (w->over_budget)
+		return NULL;
+	if (depth >= JAVA_MAX_DEPTH) {
+		if (!w->warned_depth++)
+			summary_warn(&w->sum, "%s%s%s: archives nested more than %d "
+			    "deep are not read", where, *where ? "!/" : "", name,
+			    JAVA_MAX_DEPTH);
+		return NULL;
 	}
-	buf_init(&b);
-	buf_reserve(&b, size);
-	w->mem_held += size;
-	for (;;) {
-		if (off < 0 || (uint64_t)off != b.len || len > size - b.len) {
-			summary_warn(&w->sum, "%s: more bytes than its central "
-			    "directory says: not read", where);
-			goto out;
-		}
-		buf_add(&b, p, len);
-		r = archive_read_data_block(a, &p, &len, &off);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			buf_free(&b);
-			w->mem_held -= size;
-			goto bad;
-		}
-		if (java_work(w, len) != 0)
-			goto out;
+	if (w->narchives >= JAVA_MAX_ARCHIVES) {
+		if (!w->warned_count++)
+			summary_warn(&w->sum, "more than %d nested archives: the "
+			    "rest are not read", JAVA_MAX_ARCHIVES);
+		return NULL;
 	}
-	java_walk_memory(w, b.data != NULL ? b.data : "", b.len, where, depth);
-out:
-	w->mem_held -= size;
-	buf_free(&b);
-	return 0;
-bad:
-	summary_warn(&w->sum, "%s: not a readable zip archive: %s", where,
-	    archive_error_string(a) != NULL ? archive_error_string(a) :
-	    "read error");
-	return 0;
+	w->narchives++;
+	nested = *where != '\0' ? xasprintf("%s!/%s", where, name) : xstrdup(name);
+	summary_add(&w->sum, "jar", 1, nested, strlen(nested));
+	return nested;
 }
 
-/* mem: a is read from memory, its nested archives may be too. */
+static int
+java_text_name(const char *name)
+{
+	return java_pom_name(name) || strcmp(name, "META-INF/MANIFEST.MF") == 0;
+}
+
 static void
 java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
-    const char *where, int depth, int mem)
+    const char *where, int depth)
 {
 	struct java_src	 child;
 	struct buf	 b;
@@ -344,49 +349,26 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 
 	if (name == NULL || archive_entry_filetype(e) != AE_IFREG)
 		return;
-	if (java_pom_name(name) || strcmp(name, "META-INF/MANIFEST.MF") == 0) {
+	if (java_text_name(name)) {
 		if (java_read_text(a, &b) != 0) {
 			summary_warn(&w->sum, "%s%s%s: %s", where, *where ? "!/" : "",
 			    name, archive_error_string(a) != NULL ?
 			    archive_error_string(a) : "unreadable");
-		} else if (mem && java_work(w, b.len) != 0)
-			;	/* the same entry, listed again and again */
-		else if (java_pom_name(name))
-			summary_add(&w->sum, "pom", 3, where, strlen(where), name,
-			    strlen(name), b.data, b.len);
-		else
-			java_manifest_keep(&w->sum, where, b.data, b.len);
+		} else
+			java_text_keep(w, where, name, b.data, b.len);
 		buf_free(&b);
 		return;
 	}
-	if (!java_archive_name(name) || w->over_budget)
+	if (!java_archive_name(name) ||
+	    (nested = java_nested_begin(w, where, name, depth)) == NULL)
 		return;
-	if (depth >= JAVA_MAX_DEPTH) {
-		if (!w->warned_depth++)
-			summary_warn(&w->sum, "%s%s%s: archives nested more than %d "
-			    "deep are not read", where, *where ? "!/" : "", name,
-			    JAVA_MAX_DEPTH);
-		return;
-	}
-	if (w->narchives >= JAVA_MAX_ARCHIVES) {
-		if (!w->warned_count++)
-			summary_warn(&w->sum, "more than %d nested archives: the "
-			    "rest are not read", JAVA_MAX_ARCHIVES);
-		return;
-	}
-	w->narchives++;
-	nested = *where != '\0' ? xasprintf("%s!/%s", where, name) : xstrdup(name);
-	summary_add(&w->sum, "jar", 1, nested, strlen(nested));
-	if (!mem || java_nested_memory(w, a, e, nested, depth + 1) != 0) {
-		memset(&child, 0, sizeof child);
-		child.w = w;
-		child.parent = a;
-		java_walk_archive(w, &child, nested, depth + 1);
-		free(child.cause);
-	}
+	memset(&child, 0, sizeof child);
+	child.w = w;
+	child.parent = a;
+	java_walk_archive(w, &child, nested, depth + 1);
+	free(child.cause);
 	free(nested);
 }
-
 /* Read one archive to its end (or its first damage), recursing into archives. */
 static void
 java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
@@ -410,7 +392,7 @@ java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
 	}
 	while (!w->over_budget && ((r = archive_read_next_header(a, &e)) ==
 	    ARCHIVE_OK || r == ARCHIVE_WARN)) {
-		java_entry(w, a, e, where, depth, 0);
+		java_entry(w, a, e, where, depth);
 		if (!w->over_budget)
 			java_drain(w, a, e);
 	}
@@ -425,77 +407,259 @@ out:
 	archive_read_free(a);
 }
 
+static uint32_t
+java_le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t
+java_le32(const unsigned char *p)
+{
+	return java_le16(p) | java_le16(p + 2) << 16;
+}
+
 /*
- * The size of the central directory the end record at the end of data says,
- * or -1 without one (a truncated file) or with Zip64's.
+ * Inflates in (raw deflate) into out, at most max bytes: how many, or -1
+ * when the data is damaged or cut short; *more when it goes on past max.
  */
 static int64_t
-java_cd_size(const unsigned char *data, size_t len)
+java_inflate(const unsigned char *in, size_t inlen, unsigned char *out,
+    size_t max, int *more)
 {
-	size_t	i, low;
+	z_stream	 z;
+	unsigned char	 c;
+	size_t		 n;
+	int		 zr;
+
+	*more = 0;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)inlen;
+	z.next_out = out;
+	z.avail_out = (uInt)max;
+	zr = inflate(&z, Z_FINISH);
+	n = max - z.avail_out;
+	if (zr != Z_STREAM_END && z.avail_out == 0) {
+		/* Full: one byte more says whether it ends here. */
+		z.next_out = &c;
+		z.avail_out = 1;
+		zr = inflate(&z, Z_FINISH);
+		if (z.avail_out == 0)
+			*more = 1;
+	}
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END && !*more)
+		return -1;
+	return (int64_t)n;
+}
+
+/* A central directory record. */
+struct java_cdrec {
+	const unsigned char	*rec;
+	size_t			 size;		/* of the record */
+	const char		*name;
+	size_t			 namelen;
+	int			 want;		/* 1 text, 2 nested archive */
+};
+
+/* The record at p of a central directory ending at end: -1 if damaged. */
+static int
+java_cd_next(const unsigned char *p, const unsigned char *end,
+    struct java_cdrec *r)
+{
+	static const char	*mf = "META-INF/MANIFEST.MF";
+	const char		*dot;
+	char			 ext[8];
+	size_t			 elen;
+
+	if (end - p < 46 || memcmp(p, "PK\001\002", 4) != 0)
+		return -1;
+	r->rec = p;
+	r->namelen = java_le16(p + 28);
+	r->size = 46 + r->namelen + java_le16(p + 30) + java_le16(p + 32);
+	if (r->size > (size_t)(end - p))
+		return -1;
+	r->name = (const char *)p + 46;
+	/* A quick look by length and ending before the name is copied. */
+	r->want = 0;
+	if ((r->namelen == strlen(mf) && memcmp(r->name, mf, r->namelen) == 0) ||
+	    (r->namelen > 30 && memcmp(r->name + r->namelen - 15,
+	    "/pom.properties", 15) == 0))
+		r->want = 1;
+	else if (r->namelen > 4 && (dot = memrchr(r->name + r->namelen - 5, '.',
+	    5)) != NULL) {
+		elen = r->name + r->namelen - dot;
+		memcpy(ext, dot, elen);
+		ext[elen] = '\0';
+		if (java_archive_name(ext))
+			r->want = 2;
+	}
+	return 0;
+}
+
+/*
+ * Where the bytes of a wanted entry lie: -1 if it cannot be read here
+ * (encrypted, another method, Zip64, out of bounds), to stream the whole.
+ */
+static int
+java_cd_data(const unsigned char *data, size_t len, size_t shift,
+    const struct java_cdrec *r, const unsigned char **at, size_t *csize,
+    size_t *usize, int *method)
+{
+	const unsigned char	*p = r->rec, *lh;
+	size_t			 off, start;
+
+	*method = (int)java_le16(p + 10);
+	if ((java_le16(p + 8) & 1) != 0 || (*method != 0 && *method != 8))
+		return -1;
+	*csize = java_le32(p + 20);
+	*usize = java_le32(p + 24);
+	off = java_le32(p + 42);
+	if (*csize == 0xffffffff || *usize == 0xffffffff || off == 0xffffffff ||
+	    off > len - shift || len - shift - off < 30)
+		return -1;
+	lh = data + shift + off;
+	if (memcmp(lh, "PK\003\004", 4) != 0)
+		return -1;
+	start = shift + off + 30 + java_le16(lh + 26) + java_le16(lh + 28);
+	if (start > len || *csize > len - start)
+		return -1;
+	*at = data + start;
+	return 0;
+}
+
+/* A nested archive deflated in its parent: inflated into memory, else streamed. */
+static void
+java_cd_nested(struct java_walk *w, const unsigned char *at, size_t csize,
+    size_t usize, const char *nested, int depth)
+{
+	struct java_src	 src;
+	z_stream	 z;
+	unsigned char	*out;
+	int64_t		 n;
+	int		 more;
+
+	if (usize <= w->mem_limit - w->mem_held) {
+		if (java_work(w, usize) != 0)
+			return;
+		out = xmalloc(usize + 1);
+		w->mem_held += usize;
+		if ((n = java_inflate(at, csize, out, usize, &more)) < 0)
+			summary_warn(&w->sum, "%s: not a readable zip archive: "
+			    "damaged deflate data", nested);
+		else if (more)
+			summary_warn(&w->sum, "%s: inflates past the %zu bytes its "
+			    "central directory says: not read", nested, usize);
+		else
+			java_walk_memory(w, (const char *)out, (size_t)n, nested,
+			    depth);
+		w->mem_held -= usize;
+		free(out);
+		return;
+	}
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+		return;
+	z.next_in = (Bytef *)(uintptr_t)at;
+	z.avail_in = (uInt)csize;
+	memset(&src, 0, sizeof src);
+	src.w = w;
+	src.z = &z;
+	src.zbuf = xmalloc(JAVA_ZCHUNK);
+	java_walk_archive(w, &src, nested, depth);
+	free(src.zbuf);
+	inflateEnd(&z);
+}
+
+/*
+ * An archive in memory, by its central directory, our own walk: only the
+ * entries wanted are read, the others passed over by their sizes. -1 if
+ * the central directory or a wanted entry cannot be read so (none found,
+ * damaged, Zip64, encrypted or another method): nothing was reported, the
+ * caller streams it instead.
+ */
+static int
+java_walk_cd(struct java_walk *w, const unsigned char *data, size_t len,
+    const char *where, int depth)
+{
+	struct java_cdrec	 r;
+	struct buf		 b;
+	const unsigned char	*eocd = NULL, *cd, *p, *at;
+	size_t			 i, low, cdsize, cdoff, shift, csize, usize;
+	int64_t			 n;
+	int			 method, more, pass;
+	char			*name, *nested;
 
 	if (len < 22)
 		return -1;
 	low = len - 22 > 65535 ? len - 22 - 65535 : 0;
 	for (i = len - 22 + 1; i > low; i--) {
 		if (memcmp(data + i - 1, "PK\005\006", 4) == 0) {
-			data += i - 1;
-			if (data[12] == 0xff && data[13] == 0xff &&
-			    data[14] == 0xff && data[15] == 0xff)
-				return -1;
-			return (int64_t)data[12] | (int64_t)data[13] << 8 |
-			    (int64_t)data[14] << 16 | (int64_t)data[15] << 24;
+			eocd = data + i - 1;
+			break;
 		}
 	}
-	return -1;
-}
-
-/*
- * An archive in memory, through its central directory: -1 if that cannot
- * be read (nothing reported yet), for the caller to stream it instead.
- */
-static int
-java_walk_seekable(struct java_walk *w, const char *data, size_t len,
-    const char *where, int depth)
-{
-	struct archive		*a;
-	struct archive_entry	*e;
-	const char		*err;
-	int64_t			 cd;
-	int			 r = ARCHIVE_EOF, first = 1;
-
-	if ((cd = java_cd_size((const unsigned char *)data, len)) < 0 ||
-	    (uint64_t)cd > JAVA_MAX_CD - w->cd_held)
+	if (eocd == NULL)
 		return -1;
-	a = archive_read_new();
-	archive_read_support_format_zip_seekable(a);
-	/* Sizes come from the central directory: the CRC-32 proves nothing. */
-	archive_read_set_options(a, "zip:ignorecrc32");
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		archive_read_free(a);
+	cdsize = java_le32(eocd + 12);
+	cdoff = java_le32(eocd + 16);
+	if (java_le16(eocd + 10) == 0xffff || cdsize == 0xffffffff ||
+	    cdoff == 0xffffffff || cdsize > (size_t)(eocd - data))
 		return -1;
-	}
-	w->cd_held += (size_t)cd;
-	while (!w->over_budget && ((r = archive_read_next_header(a, &e)) ==
-	    ARCHIVE_OK || r == ARCHIVE_WARN)) {
-		first = 0;
-		java_entry(w, a, e, where, depth, 1);
-	}
-	w->cd_held -= (size_t)cd;
-	if (first && r != ARCHIVE_EOF) {
-		archive_read_free(a);
+	cd = eocd - cdsize;
+	/* A launch script before the zip shifts every offset. */
+	if (cdoff > (size_t)(cd - data))
 		return -1;
+	shift = (size_t)(cd - data) - cdoff;
+	/* First all of it is checked, then read: a fallback reports nothing twice. */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = cd; p < eocd && !w->over_budget; p += r.size) {
+			if (java_cd_next(p, eocd, &r) != 0)
+				return -1;
+			if (r.want == 0)
+				continue;
+			if (java_cd_data(data, len, shift, &r, &at, &csize, &usize,
+			    &method) != 0)
+				return -1;
+			if (pass == 0)
+				continue;
+			name = xstrndup(r.name, r.namelen);
+			if (r.want == 1 && java_text_name(name)) {
+				buf_init(&b);
+				buf_reserve(&b, JAVA_MAX_TEXT + 1);
+				if (method == 0) {
+					n = csize < JAVA_MAX_TEXT ? csize : JAVA_MAX_TEXT;
+					memcpy(b.data, at, n);
+				} else
+					n = java_inflate(at, csize, (unsigned char *)
+					    b.data, JAVA_MAX_TEXT, &more);
+				if (n < 0)
+					summary_warn(&w->sum, "%s%s%s: damaged deflate "
+					    "data", where, *where ? "!/" : "", name);
+				else if (java_work(w, (size_t)n) == 0) {
+					b.len = (size_t)n;
+					b.data[b.len] = '\0';
+					java_text_keep(w, where, name, b.data, b.len);
+				}
+				buf_free(&b);
+			} else if (r.want == 2 && java_archive_name(name) &&
+			    (nested = java_nested_begin(w, where, name, depth)) != NULL) {
+				if (method == 8)
+					java_cd_nested(w, at, csize, usize, nested,
+					    depth + 1);
+				else if (java_work(w, csize) == 0)
+					java_walk_memory(w, (const char *)at, csize,
+					    nested, depth + 1);
+				free(nested);
+			}
+			free(name);
+		}
 	}
-	if (r != ARCHIVE_EOF && !w->over_budget) {
-		err = archive_error_string(a);
-		summary_warn(&w->sum, "%s%snot a readable zip archive%s%s",
-		    where, *where ? ": " : "", err != NULL ? ": " : "",
-		    err != NULL ? err : "");
-	}
-	archive_read_free(a);
 	return 0;
 }
-
 /* An archive in memory: by its central directory, else as it streams. */
 static void
 java_walk_memory(struct java_walk *w, const char *data, size_t len,
@@ -503,7 +667,7 @@ java_walk_memory(struct java_walk *w, const char *data, size_t len,
 {
 	struct java_src	src;
 
-	if (java_walk_seekable(w, data, len, where, depth) == 0)
+	if (java_walk_cd(w, (const unsigned char *)data, len, where, depth) == 0)
 		return;
 	memset(&src, 0, sizeof src);
 	src.w = w;
