@@ -57,10 +57,10 @@ cp "$T/w/shaded.jar" "$R/opt/app/"
 cp "$T/w/deep.war" "$T/w/billing-2.5.ear" "$R/srv/"
 cp "$T/w/exec.jar" "$R/opt/app/service.jar"
 cp "$T/w/exec-adjusted.jar" "$R/opt/app/service-adjusted.jar"
-# A jar holding a deflated jar of 333 KB (snakeyaml): at a memory limit of
+# A jar holding a deflated jar of 312 KB (log4j-api): at a memory limit of
 # 400000 the outer one is read from memory, the inner one streams.
 (cd "$T/w" && mkdir wrap && cd wrap && pom org.acme wrapper 1.0 && mkdir lib &&
-    cp "$L/java/snakeyaml-1.33.jar" lib/ && zip -qr ../wrapper.jar META-INF lib)
+    cp "$L/java/log4j-api-2.19.0.jar" lib/ && zip -qr ../wrapper.jar META-INF lib)
 cp "$T/w/wrapper.jar" "$R/opt/app/"
 cp "$T/w/git.hpi" "$R/var/lib/jenkins/plugins/"
 cp "$T/w/commons-widget-1.9.2.jar" "$R/usr/share/java/"
