@@ -41,6 +41,7 @@
  * read, inflated); HULLSCAN_JAR_MEMORY overrides it (0: always stream).
  */
 #define JAVA_MEMORY		((size_t)32 << 20)
+#define JAVA_MEMORY_MAX		((size_t)1 << 30)
 #define JAVA_ZCHUNK		65536		/* inflated at a time, streaming */
 /*
  * Bytes read out of nested archives and inflated to get past entries of
@@ -121,11 +122,14 @@ java_read(struct archive *a, void *arg, const void **buf)
 			return 0;
 		s->z->next_out = s->zbuf;
 		s->z->avail_out = JAVA_ZCHUNK;
-		r = inflate(s->z, Z_NO_FLUSH);
-		len = JAVA_ZCHUNK - s->z->avail_out;
+		/* Each turn consumes input or gives output, or fails. */
+		do {
+			r = inflate(s->z, Z_NO_FLUSH);
+			len = JAVA_ZCHUNK - s->z->avail_out;
+		} while (r == Z_OK && len == 0);
 		if (r == Z_STREAM_END)
 			s->zend = 1;
-		else if (r != Z_OK || len == 0) {
+		else if (r != Z_OK) {
 			archive_set_error(a, EIO, "damaged deflate data");
 			return -1;
 		}
@@ -485,6 +489,9 @@ java_cd_next(const unsigned char *p, const unsigned char *end,
 	r->name = (const char *)p + 46;
 	/* A quick look by length and ending before the name is copied. */
 	r->want = 0;
+	/* Made on Unix (3), its mode a symbolic link's: not a file. */
+	if (p[5] == 3 && (java_le32(p + 38) >> 16 & 0170000) == 0120000)
+		return 0;
 	if ((r->namelen == strlen(mf) && memcmp(r->name, mf, r->namelen) == 0) ||
 	    (r->namelen > 30 && memcmp(r->name + r->namelen - 15,
 	    "/pom.properties", 15) == 0))
@@ -687,9 +694,9 @@ java_memory_limit(void)
 		return JAVA_MEMORY;
 	errno = 0;
 	v = strtoull(env, &end, 10);
-	if (errno != 0 || *end != '\0' || v > SIZE_MAX / 2)
+	if (errno != 0 || *end != '\0')
 		return JAVA_MEMORY;
-	return (size_t)v;
+	return v < JAVA_MEMORY_MAX ? (size_t)v : JAVA_MEMORY_MAX;
 }
 
 /* The whole file from the layer into b: 0, or -1 with the cause. */
