@@ -3,17 +3,19 @@
  * META-INF/maven/GROUP/ARTIFACT/pom.properties in the file and in the
  * archives nested in it, else what MANIFEST.MF and the file name suggest.
  * A file up to JAVA_MEMORY bytes is gathered as it streams and read from
- * memory with libarchive's seekable zip reader: it follows the central
- * directory, so the entries not wanted (the classes) are passed over, never
- * inflated, even those whose size only a data descriptor says. A nested
- * archive stored in its parent is a slice of the parent's bytes; a deflated
- * one is inflated into a buffer while the memory held for the file stays
- * under the same limit. A larger file, one without a central directory
- * (truncated) or one whose central directory is too large, is read as it
- * streams, with libarchive's streaming zip reader, and a nested archive the
- * same way from its parent's entry, so memory stays flat whatever the sizes.
- * A depth limit, a count limit and a byte budget bound the work a hostile
- * file can cause on either path.
+ * memory by its central directory (java_walk_cd, a walk of our own over
+ * zlib: libarchive's seekable reader calls mktime() twice an entry, and
+ * glibc stats /etc/localtime each time), so the entries not wanted (the
+ * classes) are passed over, never inflated, even those whose size only a
+ * data descriptor says. A nested archive stored in its parent is a slice of
+ * the parent's bytes; a deflated one is inflated into a buffer while the
+ * memory held for the file stays under the same limit, else inflated as it
+ * streams. A larger file, or one whose central directory cannot be read so
+ * (cut short, Zip64, encrypted), is read as it streams with libarchive's
+ * streaming zip reader, and its nested archives the same way from their
+ * parent's entry, so memory stays flat whatever the sizes. A depth limit, a
+ * count limit and a byte budget bound the work a hostile file can cause on
+ * either path.
  */
 #include "config.h"
 
