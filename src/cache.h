@@ -13,7 +13,7 @@
  * Bump whenever pkg_wanted() keeps other paths or layer_read() keeps them
  * differently: entries written under another version are never read.
  */
-#define CACHE_WANT_VERSION	3	/* 2: language packages' files, KEPT_TOOBIG; 3: summaries of jars and executables */
+#define CACHE_WANT_VERSION	4	/* 2: language packages' files, KEPT_TOOBIG; 3: summaries of jars and executables; 4: jars read by their central directory */
 
 struct layer_cache;
 

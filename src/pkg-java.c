@@ -2,10 +2,20 @@
  * Java archives (jar, war, ear, par, Jenkins' hpi and jpi): every
  * META-INF/maven/GROUP/ARTIFACT/pom.properties in the file and in the
  * archives nested in it, else what MANIFEST.MF and the file name suggest.
- * The summariser reads the file as it streams, with libarchive's streaming
- * zip reader; a nested archive is read the same way from its parent's
- * entry, so memory stays flat whatever the sizes, and a depth limit and a
- * byte budget bound the work a hostile file can cause.
+ * A file up to JAVA_MEMORY bytes is gathered as it streams and read from
+ * memory by its central directory (java_walk_cd, a walk of our own over
+ * zlib: libarchive's seekable reader calls mktime() twice an entry, and
+ * glibc stats /etc/localtime each time), so the entries not wanted (the
+ * classes) are passed over, never inflated, even those whose size only a
+ * data descriptor says. A nested archive stored in its parent is a slice of
+ * the parent's bytes; a deflated one is inflated into a buffer while the
+ * memory held for the file stays under the same limit, else inflated as it
+ * streams. A larger file, or one whose central directory cannot be read so
+ * (cut short, Zip64, encrypted), is read as it streams with libarchive's
+ * streaming zip reader, and its nested archives the same way from their
+ * parent's entry, so memory stays flat whatever the sizes. A depth limit, a
+ * count limit and a byte budget bound the work a hostile file can cause on
+ * either path.
  */
 #include "config.h"
 
@@ -17,6 +27,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "pkg.h"
 #include "rootfs.h"
@@ -27,6 +38,13 @@
 #define JAVA_MAX_ARCHIVES	4096		/* nested archives in one file */
 #define JAVA_MAX_TEXT		(64 * 1024)	/* a pom.properties or MANIFEST.MF */
 #define JAVA_MAX_PREFIX		(1024 * 1024)	/* a launch script before the zip */
+/*
+ * Bytes held in memory for one file (itself and the nested archives being
+ * read, inflated); HULLSCAN_JAR_MEMORY overrides it (0: always stream).
+ */
+#define JAVA_MEMORY		((size_t)32 << 20)
+#define JAVA_MEMORY_MAX		((size_t)1 << 30)
+#define JAVA_ZCHUNK		65536		/* inflated at a time, streaming */
 /*
  * Bytes read out of nested archives and inflated to get past entries of
  * unknown size: so many times the file, plus a floor.
@@ -56,6 +74,8 @@ struct java_walk {
 	struct summary	 sum;
 	uint64_t	 work;		/* bytes inflated or read out of entries */
 	uint64_t	 budget;
+	size_t		 mem_limit;	/* JAVA_MEMORY or its override */
+	size_t		 mem_held;	/* bytes gathered or inflated, held now */
 	size_t		 narchives;
 	int		 over_budget;
 	int		 warned_depth;
@@ -68,10 +88,27 @@ struct java_src {
 	layer_pull_fn		 pull;
 	void			*pull_ctx;
 	struct archive		*parent;
+	const char		*mem;		/* else the bytes, in memory */
+	size_t			 memlen;
+	z_stream		*z;		/* else inflated from memory */
+	unsigned char		*zbuf;
+	int			 zend;
 	int			 started;
 	size_t			 skipped;	/* bytes before the zip */
 	char			*cause;
 };
+
+/* Counts n bytes of work against the budget: -1 past it. */
+static int
+java_work(struct java_walk *w, size_t n)
+{
+	w->work += n;
+	if (w->work > w->budget) {
+		w->over_budget = 1;
+		return -1;
+	}
+	return 0;
+}
 
 static la_ssize_t
 java_read(struct archive *a, void *arg, const void **buf)
@@ -82,6 +119,45 @@ java_read(struct archive *a, void *arg, const void **buf)
 	la_int64_t	 off;
 	int		 r;
 
+	if (s->z != NULL) {
+		if (s->zend)
+			return 0;
+		s->z->next_out = s->zbuf;
+		s->z->avail_out = JAVA_ZCHUNK;
+		/* Each turn consumes input or gives output, or fails. */
+		do {
+			r = inflate(s->z, Z_NO_FLUSH);
+			len = JAVA_ZCHUNK - s->z->avail_out;
+		} while (r == Z_OK && len == 0);
+		if (r == Z_STREAM_END)
+			s->zend = 1;
+		else if (r != Z_OK) {
+			archive_set_error(a, EIO, "damaged deflate data");
+			return -1;
+		}
+		if (java_work(s->w, len) != 0) {
+			archive_set_error(a, EIO, "nested archives expand past %ju "
+			    "bytes", (uintmax_t)s->w->budget);
+			return -1;
+		}
+		*buf = s->zbuf;
+		return (la_ssize_t)len;
+	}
+	if (s->mem != NULL) {
+		/* The same start as from the layer, past a launch script. */
+		if (s->started)
+			return 0;
+		s->started = 1;
+		*buf = s->mem;
+		len = s->memlen;
+		if ((len < 4 || memcmp(s->mem, "PK\003\004", 4) != 0) &&
+		    (p = memmem(s->mem, len < JAVA_MAX_PREFIX + 4 ? len :
+		    JAVA_MAX_PREFIX + 4, "PK\003\004", 4)) != NULL) {
+			len -= p - s->mem;
+			*buf = p;
+		}
+		return (la_ssize_t)len;
+	}
 	if (s->parent == NULL) {
 		for (;;) {
 			if ((r = s->pull(s->pull_ctx, buf, &len, &s->cause)) < 0) {
@@ -216,6 +292,57 @@ java_drain(struct java_walk *w, struct archive *a, struct archive_entry *e)
 
 static void java_walk_archive(struct java_walk *, struct java_src *,
     const char *where, int depth);
+static void java_walk_memory(struct java_walk *, const char *, size_t,
+    const char *where, int depth);
+
+/* A pom.properties or MANIFEST.MF of the archive at where, read. */
+static void
+java_text_keep(struct java_walk *w, const char *where, const char *name,
+    const char *data, size_t len)
+{
+	if (java_pom_name(name))
+		summary_add(&w->sum, "pom", 3, where, strlen(where), name,
+		    strlen(name), data, len);
+	else
+		java_manifest_keep(&w->sum, where, data, len);
+}
+
+/*
+ * An archive nested at where!/name, to be read: its location (recorded),
+ * or NULL past the depth, count or byte limits.
+ */
+static char *
+java_nested_begin(struct java_walk *w, const char *where, const char *name,
+    int depth)
+{
+	char	*nested;
+
+	if (w->over_budget)
+		return NULL;
+	if (depth >= JAVA_MAX_DEPTH) {
+		if (!w->warned_depth++)
+			summary_warn(&w->sum, "%s%s%s: archives nested more than %d "
+			    "deep are not read", where, *where ? "!/" : "", name,
+			    JAVA_MAX_DEPTH);
+		return NULL;
+	}
+	if (w->narchives >= JAVA_MAX_ARCHIVES) {
+		if (!w->warned_count++)
+			summary_warn(&w->sum, "more than %d nested archives: the "
+			    "rest are not read", JAVA_MAX_ARCHIVES);
+		return NULL;
+	}
+	w->narchives++;
+	nested = *where != '\0' ? xasprintf("%s!/%s", where, name) : xstrdup(name);
+	summary_add(&w->sum, "jar", 1, nested, strlen(nested));
+	return nested;
+}
+
+static int
+java_text_name(const char *name)
+{
+	return java_pom_name(name) || strcmp(name, "META-INF/MANIFEST.MF") == 0;
+}
 
 static void
 java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
@@ -228,37 +355,19 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 
 	if (name == NULL || archive_entry_filetype(e) != AE_IFREG)
 		return;
-	if (java_pom_name(name) || strcmp(name, "META-INF/MANIFEST.MF") == 0) {
+	if (java_text_name(name)) {
 		if (java_read_text(a, &b) != 0) {
 			summary_warn(&w->sum, "%s%s%s: %s", where, *where ? "!/" : "",
 			    name, archive_error_string(a) != NULL ?
 			    archive_error_string(a) : "unreadable");
-		} else if (java_pom_name(name))
-			summary_add(&w->sum, "pom", 3, where, strlen(where), name,
-			    strlen(name), b.data, b.len);
-		else
-			java_manifest_keep(&w->sum, where, b.data, b.len);
+		} else
+			java_text_keep(w, where, name, b.data, b.len);
 		buf_free(&b);
 		return;
 	}
-	if (!java_archive_name(name) || w->over_budget)
+	if (!java_archive_name(name) ||
+	    (nested = java_nested_begin(w, where, name, depth)) == NULL)
 		return;
-	if (depth >= JAVA_MAX_DEPTH) {
-		if (!w->warned_depth++)
-			summary_warn(&w->sum, "%s%s%s: archives nested more than %d "
-			    "deep are not read", where, *where ? "!/" : "", name,
-			    JAVA_MAX_DEPTH);
-		return;
-	}
-	if (w->narchives >= JAVA_MAX_ARCHIVES) {
-		if (!w->warned_count++)
-			summary_warn(&w->sum, "more than %d nested archives: the "
-			    "rest are not read", JAVA_MAX_ARCHIVES);
-		return;
-	}
-	w->narchives++;
-	nested = *where != '\0' ? xasprintf("%s!/%s", where, name) : xstrdup(name);
-	summary_add(&w->sum, "jar", 1, nested, strlen(nested));
 	memset(&child, 0, sizeof child);
 	child.w = w;
 	child.parent = a;
@@ -266,7 +375,6 @@ java_entry(struct java_walk *w, struct archive *a, struct archive_entry *e,
 	free(child.cause);
 	free(nested);
 }
-
 /* Read one archive to its end (or its first damage), recursing into archives. */
 static void
 java_walk_archive(struct java_walk *w, struct java_src *src, const char *where,
@@ -305,12 +413,323 @@ out:
 	archive_read_free(a);
 }
 
+static uint32_t
+java_le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t
+java_le32(const unsigned char *p)
+{
+	return java_le16(p) | java_le16(p + 2) << 16;
+}
+
+/*
+ * Inflates in (raw deflate) into out, at most max bytes: how many, or -1
+ * when the data is damaged or cut short; *more when it goes on past max.
+ */
+static int64_t
+java_inflate(const unsigned char *in, size_t inlen, unsigned char *out,
+    size_t max, int *more)
+{
+	z_stream	 z;
+	unsigned char	 c;
+	size_t		 n;
+	int		 zr;
+
+	*more = 0;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)inlen;
+	z.next_out = out;
+	z.avail_out = (uInt)max;
+	zr = inflate(&z, Z_FINISH);
+	n = max - z.avail_out;
+	if (zr != Z_STREAM_END && z.avail_out == 0) {
+		/* Full: one byte more says whether it ends here. */
+		z.next_out = &c;
+		z.avail_out = 1;
+		zr = inflate(&z, Z_FINISH);
+		if (z.avail_out == 0)
+			*more = 1;
+	}
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END && !*more)
+		return -1;
+	return (int64_t)n;
+}
+
+/* A central directory record. */
+struct java_cdrec {
+	const unsigned char	*rec;
+	size_t			 size;		/* of the record */
+	const char		*name;
+	size_t			 namelen;
+	int			 want;		/* 1 text, 2 nested archive */
+};
+
+/* The record at p of a central directory ending at end: -1 if damaged. */
+static int
+java_cd_next(const unsigned char *p, const unsigned char *end,
+    struct java_cdrec *r)
+{
+	static const char	*mf = "META-INF/MANIFEST.MF";
+	const char		*dot;
+	char			 ext[8];
+	size_t			 elen;
+
+	if (end - p < 46 || memcmp(p, "PK\001\002", 4) != 0)
+		return -1;
+	r->rec = p;
+	r->namelen = java_le16(p + 28);
+	r->size = 46 + r->namelen + java_le16(p + 30) + java_le16(p + 32);
+	if (r->size > (size_t)(end - p))
+		return -1;
+	r->name = (const char *)p + 46;
+	/* A quick look by length and ending before the name is copied. */
+	r->want = 0;
+	/* Made on Unix (3), its mode a symbolic link's: not a file. */
+	if (p[5] == 3 && (java_le32(p + 38) >> 16 & 0170000) == 0120000)
+		return 0;
+	if ((r->namelen == strlen(mf) && memcmp(r->name, mf, r->namelen) == 0) ||
+	    (r->namelen > 30 && memcmp(r->name + r->namelen - 15,
+	    "/pom.properties", 15) == 0))
+		r->want = 1;
+	else if (r->namelen > 4 && (dot = memrchr(r->name + r->namelen - 5, '.',
+	    5)) != NULL) {
+		elen = r->name + r->namelen - dot;
+		memcpy(ext, dot, elen);
+		ext[elen] = '\0';
+		if (java_archive_name(ext))
+			r->want = 2;
+	}
+	return 0;
+}
+
+/*
+ * Where the bytes of a wanted entry lie: -1 if it cannot be read here
+ * (encrypted, another method, Zip64, out of bounds), to stream the whole.
+ */
+static int
+java_cd_data(const unsigned char *data, size_t len, size_t shift,
+    const struct java_cdrec *r, const unsigned char **at, size_t *csize,
+    size_t *usize, int *method)
+{
+	const unsigned char	*p = r->rec, *lh;
+	size_t			 off, start;
+
+	*method = (int)java_le16(p + 10);
+	if ((java_le16(p + 8) & 1) != 0 || (*method != 0 && *method != 8))
+		return -1;
+	*csize = java_le32(p + 20);
+	*usize = java_le32(p + 24);
+	off = java_le32(p + 42);
+	if (*csize == 0xffffffff || *usize == 0xffffffff || off == 0xffffffff ||
+	    off > len - shift || len - shift - off < 30)
+		return -1;
+	lh = data + shift + off;
+	if (memcmp(lh, "PK\003\004", 4) != 0)
+		return -1;
+	start = shift + off + 30 + java_le16(lh + 26) + java_le16(lh + 28);
+	if (start > len || *csize > len - start)
+		return -1;
+	*at = data + start;
+	return 0;
+}
+
+/* A nested archive deflated in its parent: inflated into memory, else streamed. */
+static void
+java_cd_nested(struct java_walk *w, const unsigned char *at, size_t csize,
+    size_t usize, const char *nested, int depth)
+{
+	struct java_src	 src;
+	z_stream	 z;
+	unsigned char	*out;
+	int64_t		 n;
+	int		 more;
+
+	if (usize <= w->mem_limit - w->mem_held) {
+		if (java_work(w, usize) != 0)
+			return;
+		out = xmalloc(usize + 1);
+		w->mem_held += usize;
+		if ((n = java_inflate(at, csize, out, usize, &more)) < 0)
+			summary_warn(&w->sum, "%s: not a readable zip archive: "
+			    "damaged deflate data", nested);
+		else if (more)
+			summary_warn(&w->sum, "%s: inflates past the %zu bytes its "
+			    "central directory says: not read", nested, usize);
+		else
+			java_walk_memory(w, (const char *)out, (size_t)n, nested,
+			    depth);
+		w->mem_held -= usize;
+		free(out);
+		return;
+	}
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+		return;
+	z.next_in = (Bytef *)(uintptr_t)at;
+	z.avail_in = (uInt)csize;
+	memset(&src, 0, sizeof src);
+	src.w = w;
+	src.z = &z;
+	src.zbuf = xmalloc(JAVA_ZCHUNK);
+	java_walk_archive(w, &src, nested, depth);
+	free(src.zbuf);
+	inflateEnd(&z);
+}
+
+/*
+ * An archive in memory, by its central directory, our own walk: only the
+ * entries wanted are read, the others passed over by their sizes. -1 if
+ * the central directory or a wanted entry cannot be read so (none found,
+ * damaged, Zip64, encrypted or another method): nothing was reported, the
+ * caller streams it instead.
+ */
+static int
+java_walk_cd(struct java_walk *w, const unsigned char *data, size_t len,
+    const char *where, int depth)
+{
+	struct java_cdrec	 r;
+	struct buf		 b;
+	const unsigned char	*eocd = NULL, *cd, *p, *at;
+	size_t			 i, low, cdsize, cdoff, shift, csize, usize;
+	int64_t			 n;
+	int			 method, more, pass;
+	char			*name, *nested;
+
+	if (len < 22)
+		return -1;
+	low = len - 22 > 65535 ? len - 22 - 65535 : 0;
+	for (i = len - 22 + 1; i > low; i--) {
+		if (memcmp(data + i - 1, "PK\005\006", 4) == 0) {
+			eocd = data + i - 1;
+			break;
+		}
+	}
+	if (eocd == NULL)
+		return -1;
+	cdsize = java_le32(eocd + 12);
+	cdoff = java_le32(eocd + 16);
+	if (java_le16(eocd + 10) == 0xffff || cdsize == 0xffffffff ||
+	    cdoff == 0xffffffff || cdsize > (size_t)(eocd - data))
+		return -1;
+	cd = eocd - cdsize;
+	/* A launch script before the zip shifts every offset. */
+	if (cdoff > (size_t)(cd - data))
+		return -1;
+	shift = (size_t)(cd - data) - cdoff;
+	/* First all of it is checked, then read: a fallback reports nothing twice. */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = cd; p < eocd && !w->over_budget; p += r.size) {
+			if (java_cd_next(p, eocd, &r) != 0)
+				return -1;
+			if (r.want == 0)
+				continue;
+			if (java_cd_data(data, len, shift, &r, &at, &csize, &usize,
+			    &method) != 0)
+				return -1;
+			if (pass == 0)
+				continue;
+			name = xstrndup(r.name, r.namelen);
+			if (r.want == 1 && java_text_name(name)) {
+				buf_init(&b);
+				buf_reserve(&b, JAVA_MAX_TEXT + 1);
+				if (method == 0) {
+					n = csize < JAVA_MAX_TEXT ? csize : JAVA_MAX_TEXT;
+					memcpy(b.data, at, n);
+				} else
+					n = java_inflate(at, csize, (unsigned char *)
+					    b.data, JAVA_MAX_TEXT, &more);
+				if (n < 0)
+					summary_warn(&w->sum, "%s%s%s: damaged deflate "
+					    "data", where, *where ? "!/" : "", name);
+				else if (java_work(w, (size_t)n) == 0) {
+					b.len = (size_t)n;
+					b.data[b.len] = '\0';
+					java_text_keep(w, where, name, b.data, b.len);
+				}
+				buf_free(&b);
+			} else if (r.want == 2 && java_archive_name(name) &&
+			    (nested = java_nested_begin(w, where, name, depth)) != NULL) {
+				if (method == 8)
+					java_cd_nested(w, at, csize, usize, nested,
+					    depth + 1);
+				else if (java_work(w, csize) == 0)
+					java_walk_memory(w, (const char *)at, csize,
+					    nested, depth + 1);
+				free(nested);
+			}
+			free(name);
+		}
+	}
+	return 0;
+}
+/* An archive in memory: by its central directory, else as it streams. */
+static void
+java_walk_memory(struct java_walk *w, const char *data, size_t len,
+    const char *where, int depth)
+{
+	struct java_src	src;
+
+	if (java_walk_cd(w, (const unsigned char *)data, len, where, depth) == 0)
+		return;
+	memset(&src, 0, sizeof src);
+	src.w = w;
+	src.mem = data;
+	src.memlen = len;
+	java_walk_archive(w, &src, where, depth);
+}
+
+static size_t
+java_memory_limit(void)
+{
+	const char		*env;
+	char			*end;
+	unsigned long long	 v;
+
+	if ((env = getenv("HULLSCAN_JAR_MEMORY")) == NULL || *env == '\0')
+		return JAVA_MEMORY;
+	errno = 0;
+	v = strtoull(env, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return JAVA_MEMORY;
+	return v < JAVA_MEMORY_MAX ? (size_t)v : JAVA_MEMORY_MAX;
+}
+
+/* The whole file from the layer into b: 0, or -1 with the cause. */
+static int
+java_gather(layer_pull_fn pull, void *ctx, uint64_t size, struct buf *b,
+    char **cause)
+{
+	const void	*p;
+	size_t		 len;
+	int		 r;
+
+	buf_init(b);
+	buf_reserve(b, (size_t)size + 1);
+	while ((r = pull(ctx, &p, &len, cause)) > 0)
+		buf_add(b, p, len);
+	if (r < 0) {
+		if (*cause == NULL)
+			*cause = xstrdup("read error");
+		buf_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 char *
 java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull,
     void *ctx, size_t *len, char **cause)
 {
 	struct java_walk	w;
 	struct java_src		src;
+	struct buf		b;
 
 	memset(&w, 0, sizeof w);
 	summary_init(&w.sum, "jar");
@@ -320,20 +739,33 @@ java_summarise(const char *path, uint64_t size, uint64_t max, layer_pull_fn pull
 		return summary_finish(&w.sum, len);
 	}
 	w.budget = size * JAVA_BUDGET_FACTOR + JAVA_BUDGET_FLOOR;
+	w.mem_limit = java_memory_limit();
+	if (size <= w.mem_limit) {
+		if (java_gather(pull, ctx, size, &b, cause) != 0) {
+			/* The layer itself failed under us: the caller reports it. */
+			free(summary_finish(&w.sum, len));
+			return NULL;
+		}
+		w.mem_held = b.len < w.mem_limit ? b.len : w.mem_limit;
+		java_walk_memory(&w, b.data != NULL ? b.data : "", b.len, "", 0);
+		buf_free(&b);
+		goto out;
+	}
 	memset(&src, 0, sizeof src);
 	src.w = &w;
 	src.pull = pull;
 	src.pull_ctx = ctx;
 	java_walk_archive(&w, &src, "", 0);
-	if (w.over_budget)
-		summary_warn(&w.sum, "nested archives or entries expand past %ju "
-		    "bytes (a zip bomb?): the rest is not read", (uintmax_t)w.budget);
 	if (src.cause != NULL) {
 		/* The layer itself failed under us: the caller reports it. */
 		*cause = src.cause;
 		free(summary_finish(&w.sum, len));
 		return NULL;
 	}
+out:
+	if (w.over_budget)
+		summary_warn(&w.sum, "nested archives or entries expand past %ju "
+		    "bytes (a zip bomb?): the rest is not read", (uintmax_t)w.budget);
 	return summary_finish(&w.sum, len);
 }
 

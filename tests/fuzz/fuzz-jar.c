@@ -1,7 +1,9 @@
 /*
  * Fuzz target: a Java archive as the layer reader hands it over (in blocks),
- * through the streaming zip reader and its nested archives, then the
- * summary through the Java analyzer. The summary stays under its bound.
+ * through the central-directory walk from memory, or (by the input's size)
+ * the streaming zip reader, or both with nested archives over a 4 KiB memory
+ * limit streamed, then the summary through the Java analyzer. The summary
+ * stays under its bound.
  */
 #include "config.h"
 
@@ -24,7 +26,9 @@ FUZZ_ONE(FUZZ_NAME)(const uint8_t *data, size_t size)
 	struct fuzz_pull	 p = { data, size, 0, 1 + size % 4093 };
 	char			*sum, *cause = NULL;
 	size_t			 len;
+	static const char	*limits[] = { "", "0", "4096" };
 
+	setenv("HULLSCAN_JAR_MEMORY", limits[size % 3], 1);
 	sum = java_summarise("opt/app.jar", size, 1 << 30, fuzz_pull, &p, &len,
 	    &cause);
 	if (sum == NULL) {
