@@ -20,6 +20,7 @@ if [ ! -f "$GOSRC/build.go" ]; then
 fi
 DRIVER=$top_builddir/tests/test-registry
 DEB=$FIXTURES/images/debian-12
+ALPINE_TGZ=$FIXTURES/images/alpine-minirootfs/alpine-minirootfs-3.10.3-x86_64.tar.gz
 export HOME=$T/home
 mkdir -p "$HOME"
 unset REGISTRY_AUTH_FILE DOCKER_CONFIG
@@ -99,6 +100,20 @@ PY_EOF
 mk() { /usr/bin/python3 "$T/mkimage.py" "$@" || { not_ok "mkimage $1"; done_testing; exit 1; }; }
 mk "$T/deb" 1 "$DEB/blobs/sha256/$CONFIG" "$T/layer-0.esgz"
 mk "$T/debwh" 1 "$DEB/blobs/sha256/$CONFIG" "$T/layer-0.esgz" "$T/layer-1.esgz"
+# Alpine 3.10.3 and a layer with a Go binary no OS package owns (esbuild,
+# 9 MB: three 4 MiB chunks, the last one with no chunkSize in the TOC).
+mkdir -p "$T/gobin/usr/local/bin"
+cp "$FIXTURES/lang/go/esbuild-0.17.19/esbuild" "$T/gobin/usr/local/bin/"
+tar -C "$T/gobin" --owner=0 --group=0 -cf "$T/gobin.tar" usr
+"$EB" "$ALPINE_TGZ" "$T/alp.esgz" >"$T/alp.meta" 2>"$T/eb.err" &&
+    "$EB" "$T/gobin.tar" "$T/gobin.esgz" >"$T/gobin.meta" 2>>"$T/eb.err" ||
+	{ not_ok "estargz-build of the Alpine and Go layers"; diag "$(cat "$T/eb.err")"; done_testing; exit 1; }
+mk "$T/ago" 1 "$DEB/blobs/sha256/$CONFIG" "$T/alp.esgz" "$T/gobin.esgz"
+check "the library split esbuild in three chunks, the last without a chunkSize (what toc.c must read to the file's end)" \
+    test "$(tar -xzOf "$T/gobin.esgz" stargz.index.json | /usr/bin/python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin)["entries"] if x["name"] == "usr/local/bin/esbuild"]
+print(len(e), [x.get("chunkSize", 0) for x in e][-1], e[0]["size"])')" = "3 0 $(stat -c %s "$T/gobin/usr/local/bin/esbuild")"
 # A footer whose TOC offset points past the blob's end (the rest as it was:
 # a whole read still reads the same tar, so its diff_id holds).
 /usr/bin/python3 - "$T/layer-0.esgz" "$T/oob.esgz" <<'PY_EOF'
@@ -196,6 +211,7 @@ push "oci:$T/debwh:1" debwh:esgz
 push "oci:$T/oob:1" deb:oob
 push "oci:$T/badtoc:1" deb:badtoc
 push "oci:$DEB:12" deb:gz
+push "oci:$T/ago:1" ago:esgz
 curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
     "http://127.0.0.1:$PR/v2/test/deb/manifests/esgz" >"$T/deb-esgz.json"
 read -r LSIZE LDIGEST LTOC < <(/usr/bin/python3 -c '
@@ -273,6 +289,17 @@ inv pass auto "$T/wh" "$VIA/debwh:esgz" || true
 inv pass never "$T/whn" "$VIA/debwh:esgz" || true
 check "12-whiteouts eStargz: lazy and --lazy-pull=never inventories identical" \
     diff <(body "$T/wh") <(body "$T/whn")
+
+# --- a file of several chunks: a Go binary no OS package owns ------------------------------
+inv pass auto "$T/go-lazy" "$VIA/ago:esgz" || true
+inv pass never "$T/go-never" "$VIA/ago:esgz" || true
+GOWANT=$(sed -n 's/^esbuild: go\(.*\)$/stdlib \1/p; s/^\t\(dep\|mod\)\t\([^\t]*\)\t\([^\t]*\).*$/\2 \3/p' \
+    "$FIXTURES/lang/go/esbuild-0.17.19/expected.txt" | sort)
+check "esbuild in an eStargz layer, lazy, no message: stdlib, module and dep as go version -m printed them ($(echo $GOWANT))" \
+    test ! -s "$T/go-lazy.err" -a "$(awk -F'\t' '$6 == "go" { print $1, $2 }' "$T/go-lazy" | sed 's/ v\{0,1\}/ /' | sort)" = \
+    "$(echo "$GOWANT" | sed 's/ v\{0,1\}/ /')"
+check "Alpine and esbuild as eStargz: lazy and --lazy-pull=never inventories identical" \
+    diff <(body "$T/go-lazy") <(body "$T/go-never")
 
 # --- fallbacks -------------------------------------------------------------------------------
 inv norange auto "$T/nr" "$VIA/deb:esgz" || true
