@@ -18,7 +18,8 @@ libcurl4-openssl-dev libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev
 libarchive-dev libssl-dev libyaml-dev libyajl-dev zlib1g-dev libzstd-dev
 python3 python3-jwt python3-cryptography python3-jsonschema python3-packaging skopeo buildah podman umoci rpm
 docker-registry apache2-utils nginx-light chromium zstd bzip2 xz-utils
-dpkg-dev curl ca-certificates sqlite3 ruby php-cli php-composer-semver zip golang-go default-jdk-headless"
+dpkg-dev curl ca-certificates sqlite3 ruby php-cli php-composer-semver zip golang-go default-jdk-headless
+golang-github-containerd-stargz-snapshotter-dev"
 
 install_packages() {
 	missing=""

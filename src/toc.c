@@ -15,6 +15,7 @@
 /* Every format of seekable layer; the first whose match says yes reads it. */
 static const struct toc_format *const toc_formats[] = {
 	&toc_zstd_chunked,
+	&toc_estargz,
 };
 
 /* Summaries kept of one layer, as layer.c bounds them. */
@@ -742,7 +743,8 @@ toc_fetch_file(struct toc_ctx *c, size_t i, struct buf *out, char **cause)
 	buf_reserve(out, (size_t)f->size);
 	for (k = i; k < j; k++) {
 		e = &t->e[k];
-		want = e->chunk_size != 0 ? e->chunk_size : f->size;
+		/* eStargz leaves out the size of a file's last chunk. */
+		want = e->chunk_size != 0 ? e->chunk_size : f->size - out->len;
 		if (e->chunk_offset != out->len || want > f->size - out->len) {
 			rc = fail(cause, HS_EINVAL, "TOC: %s: chunks out of order "
 			    "or past the file's size", f->name);

@@ -63,6 +63,19 @@ struct toc_format {
 };
 
 extern const struct toc_format toc_zstd_chunked;	/* toc-zstd.c */
+extern const struct toc_format toc_estargz;		/* toc-estargz.c */
+
+/*
+ * eStargz's footer p[0..len), the last TOC_ESTARGZ_FOOTER bytes of a blob
+ * of blob_size bytes: the TOC's offset in *toc_off, inside the blob before
+ * the footer, else an error. And the TOC's JSON from its compressed member
+ * comp[0..len) (a gzip tar holding stargz.index.json), appended to json.
+ */
+#define TOC_ESTARGZ_FOOTER	51
+int	toc_estargz_footer(const void *p, size_t len, uint64_t blob_size,
+	    uint64_t *toc_off, char **cause);
+int	toc_estargz_json(const void *comp, size_t len, struct buf *json,
+	    char **cause);
 
 /* The format of l's TOC, or NULL when it has none (read it whole). */
 const struct toc_format *toc_format_of(const struct image_layer *);

@@ -28,7 +28,7 @@
 	X(feed_updateinfo, "feed-updateinfo") X(feed_photon, "feed-photon") \
 	X(feed_bodhi, "feed-bodhi") X(feed_eol, "feed-eol") \
 	X(java_text, "java-text") X(jar, "jar") X(gobuildinfo, "gobuildinfo") \
-	X(elf, "elf") X(toc, "toc")
+	X(elf, "elf") X(toc, "toc") X(estargz, "estargz")
 
 #define X(n, s) FUZZ_DECL(n)
 FUZZ_TARGETS(X)

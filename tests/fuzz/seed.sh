@@ -195,6 +195,7 @@ else:
 PY
 	;;
 toc)		;;	# its seeds are tests/fuzz/regress/toc (a data length byte, frames, a TOC)
+estargz)	;;	# its seeds are tests/fuzz/regress/estargz (a data length byte, gzip members, a TOC)
 *)		echo "seed.sh: unknown target $target" >&2; exit 2 ;;
 esac
 # Past crashes are the best seeds.
