@@ -50,11 +50,8 @@ apps_read(struct pkg_ctx *ctx, const struct kept_file *kf, apps_parse_fn fn)
 	char			*cause = NULL;
 	size_t			 i;
 
-	if (kf->type == KEPT_TOOBIG) {
-		pkg_note(ctx, "%s: %zu bytes, over the --max-file-size limit: not "
-		    "read", kf->path, kf->len);
+	if (pkg_lang_toobig(ctx, kf, NULL))
 		return;
-	}
 	tmp = inventory_new();
 	if (fn(kf->path, kf->data, kf->len, tmp, &cause) != 0) {
 		pkg_note(ctx, "%s: %s", kf->path, cause);
@@ -67,21 +64,6 @@ apps_read(struct pkg_ctx *ctx, const struct kept_file *kf, apps_parse_fn fn)
 		}
 	}
 	inventory_free(tmp);
-}
-
-/* Each regular (or too big) file of the view that want picks, in path order. */
-static void
-apps_each(struct pkg_ctx *ctx, int (*want)(const char *, const char *),
-    void (*fn)(struct pkg_ctx *, const struct kept_file *, void *), void *arg)
-{
-	const struct kept_file	*kf;
-	size_t			 i;
-
-	for (i = 0; (kf = rootfs_at(ctx->root, i)) != NULL; i++) {
-		if ((kf->type == KEPT_FILE || kf->type == KEPT_TOOBIG) &&
-		    want(kf->path, apps_base(kf->path)) != WANT_NO)
-			fn(ctx, kf, arg);
-	}
 }
 
 /* --- RubyGems --- */
@@ -98,10 +80,12 @@ gem_want(const char *path, const char *base)
 }
 
 static void
-gem_one(struct pkg_ctx *ctx, const struct kept_file *kf, void *arg)
+gem_one(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base,
+    void *arg)
 {
 	int	lockfiles = *(int *)arg;
 
+	(void)base;
 	if (str_ends(kf->path, ".gemspec") != !lockfiles)
 		return;
 	apps_read(ctx, kf, lockfiles ? pkg_gemfile_lock_parse : pkg_gemspec_parse);
@@ -114,7 +98,7 @@ gem_analyze(struct pkg_ctx *ctx)
 	size_t	before = ctx->inv->npkgs, i;
 	int	lockfiles = 0, homes = 0;
 
-	apps_each(ctx, gem_want, gem_one, &lockfiles);
+	pkg_lang_each(ctx, gem_want, gem_one, &lockfiles);
 	for (i = before; i < ctx->inv->npkgs; i++)
 		homes |= ctx->inv->pkgs[i].ecosystem == ECO_GEM;
 	for (i = 0; !homes && rootfs_at(ctx->root, i) != NULL; i++) {
@@ -126,7 +110,7 @@ gem_analyze(struct pkg_ctx *ctx)
 	}
 	if (!homes) {
 		lockfiles = 1;
-		apps_each(ctx, gem_want, gem_one, &lockfiles);
+		pkg_lang_each(ctx, gem_want, gem_one, &lockfiles);
 	}
 	return 0;
 }
@@ -151,10 +135,10 @@ composer_want(const char *path, const char *base)
 }
 
 static void
-composer_one(struct pkg_ctx *ctx, const struct kept_file *kf, void *arg)
+composer_one(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base,
+    void *arg)
 {
-	const char	*base = apps_base(kf->path);
-	char		*installed;
+	char	*installed;
 
 	(void)arg;
 	if (strcmp(base, "installed.json") == 0) {
@@ -172,7 +156,7 @@ composer_one(struct pkg_ctx *ctx, const struct kept_file *kf, void *arg)
 static int
 composer_analyze(struct pkg_ctx *ctx)
 {
-	apps_each(ctx, composer_want, composer_one, NULL);
+	pkg_lang_each(ctx, composer_want, composer_one, NULL);
 	return 0;
 }
 
@@ -193,8 +177,10 @@ dotnet_want(const char *path, const char *base)
 }
 
 static void
-dotnet_one(struct pkg_ctx *ctx, const struct kept_file *kf, void *arg)
+dotnet_one(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base,
+    void *arg)
 {
+	(void)base;
 	(void)arg;
 	apps_read(ctx, kf, pkg_dotnet_deps_parse);
 }
@@ -202,7 +188,7 @@ dotnet_one(struct pkg_ctx *ctx, const struct kept_file *kf, void *arg)
 static int
 dotnet_analyze(struct pkg_ctx *ctx)
 {
-	apps_each(ctx, dotnet_want, dotnet_one, NULL);
+	pkg_lang_each(ctx, dotnet_want, dotnet_one, NULL);
 	return 0;
 }
 

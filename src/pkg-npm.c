@@ -317,11 +317,8 @@ npm_lockfile(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base)
 		    kf->path);
 		return;
 	}
-	if (kf->type == KEPT_TOOBIG) {
-		pkg_note(ctx, "%s: %zu bytes, over the --max-file-size limit: its "
-		    "packages are not listed", kf->path, kf->len);
+	if (pkg_lang_toobig(ctx, kf, "its packages are not listed"))
 		return;
-	}
 	if (pkg_npm_lockfile(kf->data, kf->len, npm_lock_cb, &a, &cause) != 0)
 		pkg_note(ctx, "%s: %s", kf->path, cause);
 	else
@@ -330,43 +327,34 @@ npm_lockfile(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base)
 	free(cause);
 }
 
+static void
+npm_one(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base,
+    void *arg)
+{
+	char	*name, *version, *cause = NULL;
+
+	(void)arg;
+	if (npm_is_lockfile(base)) {
+		npm_lockfile(ctx, kf, base);
+		return;
+	}
+	if (strcmp(base, "package.json") != 0 || pkg_lang_toobig(ctx, kf, NULL))
+		return;
+	if (pkg_npm_package_json(kf->data, kf->len, &name, &version,
+	    &cause) != 0) {
+		pkg_note(ctx, "%s: %s", kf->path, cause);
+		free(cause);
+		return;
+	}
+	pkg_lang_add(ctx, ECO_NPM, name, version, kf, NULL, NULL);
+	free(name);
+	free(version);
+}
+
 static int
 npm_analyze(struct pkg_ctx *ctx)
 {
-	const struct kept_file	*kf;
-	const char		*base;
-	char			*name, *version, *cause = NULL;
-	size_t			 i;
-
-	for (i = 0; (kf = rootfs_at(ctx->root, i)) != NULL; i++) {
-		if (kf->type != KEPT_FILE && kf->type != KEPT_TOOBIG)
-			continue;
-		base = strrchr(kf->path, '/');
-		base = base != NULL ? base + 1 : kf->path;
-		if (npm_want(kf->path, base) == WANT_NO)
-			continue;
-		if (npm_is_lockfile(base)) {
-			npm_lockfile(ctx, kf, base);
-			continue;
-		}
-		if (strcmp(base, "package.json") != 0)
-			continue;
-		if (kf->type == KEPT_TOOBIG) {
-			pkg_note(ctx, "%s: %zu bytes, over the --max-file-size "
-			    "limit: not read", kf->path, kf->len);
-			continue;
-		}
-		if (pkg_npm_package_json(kf->data, kf->len, &name, &version,
-		    &cause) != 0) {
-			pkg_note(ctx, "%s: %s", kf->path, cause);
-			free(cause);
-			cause = NULL;
-			continue;
-		}
-		pkg_lang_add(ctx, ECO_NPM, name, version, kf, NULL, NULL);
-		free(name);
-		free(version);
-	}
+	pkg_lang_each(ctx, npm_want, npm_one, NULL);
 	return 0;
 }
 

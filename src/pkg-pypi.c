@@ -121,37 +121,30 @@ pkg_pypi_metadata(const char *data, size_t len, char **name, char **version,
 	return 0;
 }
 
+static void
+pypi_one(struct pkg_ctx *ctx, const struct kept_file *kf, const char *base,
+    void *arg)
+{
+	char	*name, *version, *cause = NULL;
+
+	(void)base;
+	(void)arg;
+	if (pkg_lang_toobig(ctx, kf, NULL))
+		return;
+	if (pkg_pypi_metadata(kf->data, kf->len, &name, &version, &cause) != 0) {
+		pkg_note(ctx, "%s: %s", kf->path, cause);
+		free(cause);
+		return;
+	}
+	pkg_lang_add(ctx, ECO_PYPI, name, version, kf, NULL, NULL);
+	free(name);
+	free(version);
+}
+
 static int
 pypi_analyze(struct pkg_ctx *ctx)
 {
-	const struct kept_file	*kf;
-	const char		*base;
-	char			*name, *version, *cause = NULL;
-	size_t			 i;
-
-	for (i = 0; (kf = rootfs_at(ctx->root, i)) != NULL; i++) {
-		if (kf->type != KEPT_FILE && kf->type != KEPT_TOOBIG)
-			continue;
-		base = strrchr(kf->path, '/');
-		base = base != NULL ? base + 1 : kf->path;
-		if (pypi_want(kf->path, base) == WANT_NO)
-			continue;
-		if (kf->type == KEPT_TOOBIG) {
-			pkg_note(ctx, "%s: %zu bytes, over the --max-file-size "
-			    "limit: not read", kf->path, kf->len);
-			continue;
-		}
-		if (pkg_pypi_metadata(kf->data, kf->len, &name, &version,
-		    &cause) != 0) {
-			pkg_note(ctx, "%s: %s", kf->path, cause);
-			free(cause);
-			cause = NULL;
-			continue;
-		}
-		pkg_lang_add(ctx, ECO_PYPI, name, version, kf, NULL, NULL);
-		free(name);
-		free(version);
-	}
+	pkg_lang_each(ctx, pypi_want, pypi_one, NULL);
 	return 0;
 }
 

@@ -308,6 +308,35 @@ pkg_token_ok(const char *s)
 	return 1;
 }
 
+void
+pkg_lang_each(struct pkg_ctx *ctx, pkg_lang_want_fn want, pkg_lang_file_fn fn,
+    void *arg)
+{
+	const struct kept_file	*kf;
+	const char		*base;
+	size_t			 i;
+
+	for (i = 0; (kf = rootfs_at(ctx->root, i)) != NULL; i++) {
+		if (kf->type != KEPT_FILE && kf->type != KEPT_TOOBIG)
+			continue;
+		base = strrchr(kf->path, '/');
+		base = base != NULL ? base + 1 : kf->path;
+		if (want(kf->path, base) != WANT_NO)
+			fn(ctx, kf, base, arg);
+	}
+}
+
+int
+pkg_lang_toobig(struct pkg_ctx *ctx, const struct kept_file *kf,
+    const char *what)
+{
+	if (kf->type != KEPT_TOOBIG)
+		return 0;
+	pkg_note(ctx, "%s: %zu bytes, over the --max-file-size limit: %s",
+	    kf->path, kf->len, what != NULL ? what : "not read");
+	return 1;
+}
+
 struct package *
 pkg_lang_add(struct pkg_ctx *ctx, enum ecosystem eco, const char *name,
     const char *version, const struct kept_file *kf, const char *location,

@@ -70,6 +70,21 @@ const char *pkg_owner(struct pkg_ctx *, const char *path);
 struct package *pkg_lang_add(struct pkg_ctx *, enum ecosystem, const char *name,
 	    const char *version, const struct kept_file *kf, const char *location,
 	    const char *purl);
+/*
+ * Each regular file of the view (or one kept as too big) that want picks
+ * by its path and base name, in path order: fn gets it and its base name.
+ */
+typedef int (*pkg_lang_want_fn)(const char *path, const char *base);
+typedef void (*pkg_lang_file_fn)(struct pkg_ctx *, const struct kept_file *,
+	    const char *base, void *arg);
+void	pkg_lang_each(struct pkg_ctx *, pkg_lang_want_fn, pkg_lang_file_fn,
+	    void *arg);
+/*
+ * 1 when kf was kept without its content (over --max-file-size), with a
+ * note naming it: what saying "not read" means is what (NULL: "not read").
+ */
+int	pkg_lang_toobig(struct pkg_ctx *, const struct kept_file *,
+	    const char *what);
 /* A file an analyzer could not read; becomes the image's warning. */
 void	pkg_note(struct pkg_ctx *, const char *, ...) PRINTFLIKE(2, 3);
 /* The pkg_ctx's notes as one line (NULL when none); frees them. */
