@@ -16,6 +16,7 @@
 
 #include "fetch.h"
 #include "policy.h"
+#include "purl.h"
 #include "util.h"
 
 #define IGNORE_MAX_FILE		(8 << 20)
@@ -137,82 +138,41 @@ entry_check_expiry(struct ignore_file *f, struct ignore_entry *e)
 	    e->image != NULL ? e->image : "", e->expires);
 }
 
-static char	*purl_qualifier(const char *, const char *);
-
 /*
- * The package a purl names ("pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS"),
- * into e: a language package's whole name as its advisories write it
- * ("@scope/name", "group:artifact", a Go module path) with its ecosystem,
- * any other's last segment; its version, with an rpm's epoch qualifier put
- * back. -1 when s is no package URL.
+ * The package a purl names ("pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS",
+ * read by purl_parse as SBOMs are), into e: a language package's whole
+ * name as its advisories write it ("@scope/name", "group:artifact", a Go
+ * module path) with its ecosystem, any other's name; its version, with an
+ * rpm's epoch qualifier put back. -1 when s is no package URL.
  */
 static int
-purl_package(const char *s, size_t len, struct ignore_entry *e)
+purl_package(const char *s, struct ignore_entry *e)
 {
-	const char	*rest, *end, *slash, *at, *q, *name;
-	char		*path, *quals = NULL, *epoch, *v, *dec;
-	size_t		 n;
+	struct purl	*p;
+	const char	*epoch;
+	char		*name;
 	enum ecosystem	 eco;
 
-	if (len < 4 || strncmp(s, "pkg:", 4) != 0)
+	if (purl_parse(s, &p, NULL) != 0)
 		return -1;
-	rest = s + 4;
-	end = s + len;
-	n = strcspn(rest, "?#");
-	if (n > (size_t)(end - rest))
-		n = end - rest;
-	path = xstrndup(rest, n);
-	if (rest + n < end && rest[n] == '?') {
-		q = rest + n + 1;
-		quals = xstrndup(q, strcspn(q, "#"));
-	}
-	if ((slash = strchr(path, '/')) == NULL || slash[1] == '\0') {
-		free(path);
-		free(quals);
-		return -1;
-	}
-	at = strrchr(path, '@');
-	if (at != NULL && at < slash)
-		at = NULL;
-	n = (at != NULL ? (size_t)(at - path) : strlen(path));
-	while (n > 0 && path[n - 1] == '/')
-		n--;
-	eco = ecosystem_from_purl_type(path, slash - path);
+	eco = purl_ecosystem(p);
 	free(e->package);
-	if (eco != ECO_UNKNOWN) {
-		/* Namespace and name, decoded: "%40scope/name", "org.yaml/snakeyaml". */
-		name = slash + 1;
-		dec = fetch_unescape(name, path + n - name, NULL);
-		if (eco == ECO_MAVEN && (q = strrchr(dec, '/')) != NULL)
-			dec[q - dec] = ':';
-		e->package = ecosystem_package_name(eco, dec);
-		free(dec);
+	if (ecosystem_is_lang(eco)) {
+		name = purl_package_name(p);
+		e->package = ecosystem_package_name(eco, name);
+		free(name);
 		e->ecosystem = eco;
-	} else {
-		q = path + n;
-		while (q > slash + 1 && q[-1] != '/')
-			q--;
-		e->package = fetch_unescape(q, path + n - q, NULL);
+	} else
+		e->package = xstrdup(p->name);
+	if (p->version != NULL) {
+		free(e->version);
+		epoch = eco == ECO_RPM ? purl_qualifier(p, "epoch") : NULL;
+		if (epoch != NULL && strcmp(epoch, "0") != 0)
+			e->version = xasprintf("%s:%s", epoch, p->version);
+		else
+			e->version = xstrdup(p->version);
 	}
-	if (at != NULL) {
-		v = fetch_unescape(at + 1, strlen(at + 1), NULL);
-		if (str_starts(path, "rpm/") &&
-		    (epoch = purl_qualifier(quals, "epoch")) != NULL) {
-			if (strcmp(epoch, "0") != 0) {
-				free(e->version);
-				e->version = xasprintf("%s:%s", epoch, v);
-				free(v);
-				v = NULL;
-			}
-			free(epoch);
-		}
-		if (v != NULL) {
-			free(e->version);
-			e->version = v;
-		}
-	}
-	free(path);
-	free(quals);
+	purl_free(p);
 	return 0;
 }
 
@@ -267,7 +227,7 @@ own_entry(struct ignore_file *f, yaml_node_t *n, char **cause)
 			    node_line(v), key);
 		}
 		if (slot == &e->package && str_starts(val, "pkg:")) {
-			if (purl_package(val, strlen(val), e) != 0)
+			if (purl_package(val, e) != 0)
 				return fail(cause, HS_EINVAL, "%s:%d: package: %s is "
 				    "not a package URL", f->path, node_line(v), val);
 			continue;
@@ -489,22 +449,6 @@ vex_component_id(json_t *c)
 	    "purl"));
 }
 
-/* A qualifier's value from a purl's "k=v&k=v", decoded; NULL when absent. */
-static char *
-purl_qualifier(const char *quals, const char *key)
-{
-	const char	*p = quals;
-	size_t		 klen = strlen(key), n;
-
-	while (p != NULL && *p != '\0') {
-		n = strcspn(p, "&");
-		if (n > klen && strncmp(p, key, klen) == 0 && p[klen] == '=')
-			return fetch_unescape(p + klen + 1, n - klen - 1, NULL);
-		p = p[n] == '&' ? p + n + 1 : NULL;
-	}
-	return NULL;
-}
-
 /*
  * What a component names, into e: an image by pkg:oci (its digest, else its
  * repository_url or name), a package by any other purl (its name, and its
@@ -514,54 +458,33 @@ static int
 vex_component(struct ignore_file *f, size_t st, const char *id,
     struct ignore_entry *e, char **cause)
 {
-	const char	*rest, *q, *at, *slash;
-	char		*path, *quals = NULL;
-	size_t		 n;
+	struct purl	*p;
+	const char	*repo;
 
 	if (!str_starts(id, "pkg:")) {
 		free(e->image);
 		e->image = xstrdup(id);
 		return 0;
 	}
-	rest = id + 4;
-	n = strcspn(rest, "?#");
-	path = xstrndup(rest, n);
-	if (rest[n] == '?') {
-		q = rest + n + 1;
-		quals = xstrndup(q, strcspn(q, "#"));
-	}
-	if ((slash = strchr(path, '/')) == NULL || slash[1] == '\0') {
-		free(path);
-		free(quals);
+	if (purl_parse(id, &p, NULL) != 0)
 		return fail(cause, HS_EINVAL, "%s: statements[%zu]: %s is not a package "
 		    "URL", f->path, st, id);
-	}
-	at = strrchr(path, '@');
-	if (at != NULL && at < slash)
-		at = NULL;
-	n = (at != NULL ? (size_t)(at - path) : strlen(path));
-	while (n > 0 && path[n - 1] == '/')
-		n--;
-	q = path + n;
-	while (q > slash + 1 && q[-1] != '/')
-		q--;
-	if (str_starts(path, "oci/")) {
-		if (at != NULL) {
+	if (strcmp(p->type, "oci") == 0) {
+		if (p->version != NULL) {
 			free(e->digest);
-			e->digest = fetch_unescape(at + 1, strlen(at + 1), NULL);
+			e->digest = xstrdup(p->version);
 		} else {
 			free(e->image);
-			if ((e->image = purl_qualifier(quals, "repository_url")) == NULL)
-				e->image = fetch_unescape(q, path + n - q, NULL);
+			repo = purl_qualifier(p, "repository_url");
+			e->image = xstrdup(repo != NULL ? repo : p->name);
 		}
-	} else if (purl_package(id, strlen(id), e) != 0) {
-		free(path);
-		free(quals);
+		purl_free(p);
+		return 0;
+	}
+	purl_free(p);
+	if (purl_package(id, e) != 0)
 		return fail(cause, HS_EINVAL, "%s: statements[%zu]: %s is not a package "
 		    "URL", f->path, st, id);
-	}
-	free(path);
-	free(quals);
 	return 0;
 }
 

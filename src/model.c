@@ -91,8 +91,7 @@ ecosystem_from_purl_type(const char *type, size_t len)
 	return ECO_UNKNOWN;
 }
 
-/* s[0..len) percent-encoded but for unreserved characters, ':' and keep. */
-static void
+void
 purl_encode(struct buf *b, const char *s, size_t len, int keep)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
@@ -119,7 +118,12 @@ ecosystem_purl(enum ecosystem e, const char *name, const char *version)
 
 	if (!ecosystem_is_lang(e) || name == NULL || *name == '\0')
 		return NULL;
-	canon = ecosystem_package_name(e, name);
+	/*
+	 * A PyPI name normalised as PEP 503 says (lower case, '_' as '-' as
+	 * the purl spec asks, and '.' too); a Composer name lower-cased, as
+	 * the spec asks. NuGet, npm and the others keep their case.
+	 */
+	canon = e == ECO_NUGET ? xstrdup(name) : ecosystem_package_name(e, name);
 	buf_init(&b);
 	buf_printf(&b, "pkg:%s/", ecosystem_purl_type(e));
 	if (e == ECO_MAVEN && (colon = strchr(canon, ':')) != NULL) {
@@ -132,7 +136,7 @@ ecosystem_purl(enum ecosystem e, const char *name, const char *version)
 		purl_encode(&b, canon, strlen(canon), '/');
 	else
 		purl_encode(&b, canon, strlen(canon), 0);
-	if (version != NULL) {
+	if (version != NULL && *version != '\0') {
 		buf_adds(&b, "@");
 		purl_encode(&b, version, strlen(version), 0);
 	}

@@ -47,6 +47,13 @@ char		*ecosystem_package_name(enum ecosystem, const char *name);
  * for an OS ecosystem (its purl names the distribution).
  */
 char		*ecosystem_purl(enum ecosystem, const char *name, const char *version);
+/*
+ * Append s[0..len) as a purl component: percent-encoded but for A-Za-z0-9
+ * ". - _ ~", ':' (never encoded, as the spec says) and keep ('/' inside a
+ * namespace; 0 for none). The one encoder of every purl hullscan writes.
+ */
+struct buf;
+void		 purl_encode(struct buf *, const char *s, size_t len, int keep);
 /* The ecosystem of a purl type ("npm", "pypi", "golang", …); ECO_UNKNOWN if none. */
 enum ecosystem	 ecosystem_from_purl_type(const char *type, size_t len);
 

@@ -43,7 +43,7 @@ pkg_cargo_parse(const char *data, size_t len, const char *location,
 		p = inventory_add(inv, name, version, NULL, NULL, NULL, ECO_CARGO);
 		p->location = summary_clean(xstrdup(location));
 		p->layer = layer != NULL ? xstrdup(layer) : NULL;
-		p->purl = pkg_purl_make("cargo", NULL, name, version);
+		p->purl = ecosystem_purl(ECO_CARGO, name, version);
 		if (source == NULL || strcmp(source, "crates.io") != 0)
 			p->origin = summary_clean(xstrdup(source != NULL ? source :
 			    "unknown"));

@@ -27,20 +27,10 @@ composer_add(struct inventory *inv, const char *path, const char *name,
     const char *version)
 {
 	struct package	*p;
-	char		*vendor, *en, *ev, *ep;
-	const char	*slash = strchr(name, '/');
 
 	p = inventory_add(inv, name, version, NULL, NULL, NULL, ECO_COMPOSER);
 	p->location = xstrdup(path);
-	vendor = xstrndup(name, (size_t)(slash - name));
-	ep = fetch_escape(vendor, NULL);
-	en = fetch_escape(slash + 1, NULL);
-	ev = fetch_escape(version, NULL);
-	p->purl = xasprintf("pkg:composer/%s/%s@%s", ep, en, ev);
-	free(vendor);
-	free(ep);
-	free(en);
-	free(ev);
+	p->purl = ecosystem_purl(ECO_COMPOSER, name, version);
 }
 
 /* Each {"name", "version"} of an array; entries without both are skipped. */

@@ -27,7 +27,7 @@ pkg_dotnet_deps_parse(const char *path, const char *data, size_t len,
 	json_t		*root, *libs, *lib;
 	const char	*key, *slash, *type, *name;
 	struct package	*p;
-	char		*n, *en, *ev;
+	char		*n;
 	size_t		 nlib = 0;
 	int		 r = 0;
 
@@ -62,11 +62,7 @@ pkg_dotnet_deps_parse(const char *path, const char *data, size_t len,
 		n = xstrndup(name, (size_t)(slash - name));
 		p = inventory_add(inv, n, slash + 1, NULL, NULL, NULL, ECO_NUGET);
 		p->location = xstrdup(path);
-		en = fetch_escape(n, NULL);
-		ev = fetch_escape(slash + 1, NULL);
-		p->purl = xasprintf("pkg:nuget/%s@%s", en, ev);
-		free(en);
-		free(ev);
+		p->purl = ecosystem_purl(ECO_NUGET, n, slash + 1);
 		free(n);
 	}
 out:

@@ -31,26 +31,23 @@ gem_add(struct inventory *inv, const char *path, struct strview name,
     struct strview version, struct strview platform)
 {
 	struct package	*p;
-	char		*n, *v, *en, *ev, *plat = NULL;
+	struct buf	 b;
+	char		*n, *v;
 
 	n = sv_dup(name);
 	v = sv_dup(version);
 	p = inventory_add(inv, n, v, NULL, NULL, NULL, ECO_GEM);
 	p->location = xstrdup(path);
-	en = fetch_escape(n, NULL);
-	ev = fetch_escape(v, NULL);
+	p->purl = ecosystem_purl(ECO_GEM, n, v);
 	/* "ruby" is every pure-Ruby gem's platform: only a native one is a qualifier. */
 	if (platform.len != 0 && !sv_eq(platform, "ruby")) {
-		plat = sv_dup(platform);
-		p->arch = xstrdup(plat);
-		free(plat);
-		plat = fetch_escape(p->arch, NULL);
-		p->purl = xasprintf("pkg:gem/%s@%s?platform=%s", en, ev, plat);
-	} else
-		p->purl = xasprintf("pkg:gem/%s@%s", en, ev);
-	free(plat);
-	free(en);
-	free(ev);
+		p->arch = sv_dup(platform);
+		buf_init(&b);
+		buf_printf(&b, "%s?platform=", p->purl);
+		purl_encode(&b, p->arch, strlen(p->arch), 0);
+		free(p->purl);
+		p->purl = buf_steal(&b);
+	}
 	free(n);
 	free(v);
 }

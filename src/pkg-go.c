@@ -132,19 +132,15 @@ go_add(struct inventory *inv, const char *path, const char *version,
     const char *location, const char *layer)
 {
 	struct package	*p;
-	const char	*slash = strrchr(path, '/');
-	char		*ns;
 
 	if (!summary_text_ok(path) || !summary_text_ok(version))
 		return;
 	p = inventory_add(inv, path, version, NULL, NULL, NULL, ECO_GO);
 	p->location = summary_clean(xstrdup(location));
 	p->layer = layer != NULL ? xstrdup(layer) : NULL;
-	ns = slash != NULL ? xstrndup(path, slash - path) : NULL;
 	/* "(devel)" is no version: the purl goes without one. */
-	p->purl = pkg_purl_make("golang", ns, slash != NULL ? slash + 1 : path,
-	    strcmp(version, "(devel)") != 0 ? version : NULL);
-	free(ns);
+	p->purl = ecosystem_purl(ECO_GO, path, strcmp(version, "(devel)") != 0 ?
+	    version : NULL);
 }
 
 /* One "mod" or "dep" line, and what a "=>" line after it replaces it with. */

@@ -1013,7 +1013,7 @@ java_add(struct inventory *inv, const struct kept_file *kf, const char *where,
 	p = inventory_add(inv, name, version, NULL, NULL, NULL, ECO_MAVEN);
 	p->location = summary_clean(*where != '\0' ? xasprintf("%s!/%s", kf->path,
 	    where) : xstrdup(kf->path));
-	p->purl = pkg_purl_make("maven", group, artifact, version);
+	p->purl = ecosystem_purl(ECO_MAVEN, name, version);
 	p->layer = kf->layer != NULL ? xstrdup(kf->layer) : NULL;
 	free(name);
 	return p;

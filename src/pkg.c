@@ -216,83 +216,6 @@ pkg_layer_owners_free(void *arg)
 	free(o);
 }
 
-void
-pkg_purl_add(struct buf *b, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p;
-	char			 enc[3];
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || *p == '.' || *p == '-' || *p == '_' ||
-		    *p == '~') {
-			buf_add(b, p, 1);
-			continue;
-		}
-		enc[0] = '%';
-		enc[1] = hex[*p >> 4];
-		enc[2] = hex[*p & 15];
-		buf_add(b, enc, 3);
-	}
-}
-
-char *
-pkg_pypi_normalize(const char *name)
-{
-	struct buf	 b;
-	const char	*p;
-	char		 c;
-
-	buf_init(&b);
-	buf_reserve(&b, strlen(name));
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '-' || *p == '_' || *p == '.') {
-			if (b.len == 0 || b.data[b.len - 1] != '-')
-				buf_add(&b, "-", 1);
-			continue;
-		}
-		c = (char)tolower((unsigned char)*p);
-		buf_add(&b, &c, 1);
-	}
-	return buf_steal(&b);
-}
-
-char *
-pkg_purl(enum ecosystem eco, const char *name, const char *version)
-{
-	struct buf	 b;
-	const char	*slash;
-	char		*norm, *scope;
-
-	buf_init(&b);
-	switch (eco) {
-	case ECO_NPM:
-		/* The scope is the namespace, its "@" percent-encoded. */
-		buf_adds(&b, "pkg:npm/");
-		if (name[0] == '@' && (slash = strchr(name, '/')) != NULL) {
-			scope = xstrndup(name, slash - name);
-			pkg_purl_add(&b, scope);
-			free(scope);
-			buf_add(&b, "/", 1);
-			name = slash + 1;
-		}
-		pkg_purl_add(&b, name);
-		break;
-	case ECO_PYPI:
-		buf_adds(&b, "pkg:pypi/");
-		norm = pkg_pypi_normalize(name);
-		pkg_purl_add(&b, norm);
-		free(norm);
-		break;
-	default:
-		buf_free(&b);
-		return NULL;
-	}
-	buf_add(&b, "@", 1);
-	pkg_purl_add(&b, version);
-	return buf_steal(&b);
-}
-
 /* Is s a name or version we can print in TSV and compare: no blank, no control character? */
 static int
 pkg_token_ok(const char *s)
@@ -359,49 +282,9 @@ pkg_lang_add(struct pkg_ctx *ctx, enum ecosystem eco, const char *name,
 	}
 	p = inventory_add(ctx->inv, name, version, NULL, NULL, NULL, eco);
 	p->location = xstrdup(location != NULL ? location : kf->path);
-	p->purl = purl != NULL ? xstrdup(purl) : pkg_purl(eco, name, version);
+	p->purl = purl != NULL ? xstrdup(purl) : ecosystem_purl(eco, name, version);
 	p->layer = kf->layer != NULL ? xstrdup(kf->layer) : NULL;
 	return p;
-}
-
-/* A purl component: percent-encoded but for unreserved characters (and '/' in ns). */
-static void
-purl_add(struct buf *b, const char *s, int keep_slash)
-{
-	static const char	hex[] = "0123456789ABCDEF";
-	unsigned char		c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
-		    c == '~' || (keep_slash && c == '/'))
-			buf_add(b, s, 1);
-		else {
-			buf_add(b, "%", 1);
-			buf_add(b, &hex[c >> 4], 1);
-			buf_add(b, &hex[c & 15], 1);
-		}
-	}
-}
-
-char *
-pkg_purl_make(const char *type, const char *ns, const char *name, const char *version)
-{
-	struct buf	b;
-
-	buf_init(&b);
-	buf_printf(&b, "pkg:%s/", type);
-	if (ns != NULL && *ns != '\0') {
-		purl_add(&b, ns, 1);
-		buf_add(&b, "/", 1);
-	}
-	purl_add(&b, name, 0);
-	if (version != NULL && *version != '\0') {
-		buf_add(&b, "@", 1);
-		purl_add(&b, version, 0);
-	}
-	return buf_steal(&b);
 }
 
 static int

@@ -102,13 +102,6 @@ void	 pkg_layer_owners_free(void *);
 const struct kept_file *pkg_rpmdb_find(const struct rootfs *, char **path,
 	    const struct kept_file **wal);
 
-/* PEP 503: runs of "-", "_", "." become "-", lower case. Allocated. */
-char	*pkg_pypi_normalize(const char *name);
-/* A package URL: "pkg:npm/%40scope/name@1.0.0", "pkg:pypi/name@1.0". Allocated. */
-char	*pkg_purl(enum ecosystem, const char *name, const char *version);
-/* Append s percent-encoded as a purl segment (all but A-Za-z0-9 . - _ ~). */
-void	pkg_purl_add(struct buf *, const char *s);
-
 /* The parsers, exposed for tests and fuzzers. */
 int	pkg_osrelease_parse(const char *data, size_t len, struct os_info *);
 int	pkg_os_detect(const struct rootfs *, struct os_info *);
@@ -202,8 +195,5 @@ int	pkg_go_parse(const char *vers, const char *mod, size_t modlen,
 /* The crates of a cargo-auditable .dep-v0 JSON. */
 int	pkg_cargo_parse(const char *json, size_t len, const char *location,
 	    const char *layer, struct inventory *, char **cause);
-/* purl "pkg:TYPE/NAMESPACE/NAME@VERSION", components percent-encoded. */
-char	*pkg_purl_make(const char *type, const char *ns, const char *name,
-	    const char *version);
 
 #endif

@@ -61,15 +61,11 @@ cdx_set_properties(json_t *o, json_t *props)
 	json_decref(props);
 }
 
-/* A purl component: percent-encoded but for the unreserved characters and ':'. */
+/* A purl component, as every purl hullscan writes encodes it. */
 static void
 purl_add(struct buf *b, const char *s)
 {
-	char	*e;
-
-	e = fetch_escape(s, ":");
-	buf_adds(b, e);
-	free(e);
+	purl_encode(b, s, strlen(s), 0);
 }
 
 /* The distro qualifier as SBOM tools write it: "debian-12", "alpine-3.20.3". */

@@ -11,6 +11,7 @@
 
 #include "layer.h"
 #include "pkg.h"
+#include "purl.h"
 #include "rootfs.h"
 #include "tap.h"
 #include "util.h"
@@ -251,34 +252,80 @@ names_purls(void)
 		{ ECO_NPM, "@angular/animation", "12.3.1", "pkg:npm/%40angular/animation@12.3.1" },
 		{ ECO_NPM, "JSONStream", "1.3.5", "pkg:npm/JSONStream@1.3.5" },
 		{ ECO_NPM, "x", "1.0.0+build.1", "pkg:npm/x@1.0.0%2Bbuild.1" },
+		/* PEP 503 (the spec's lower case and '_' as '-', and '.' too) */
 		{ ECO_PYPI, "Django_Rest.Framework", "3.14.0", "pkg:pypi/django-rest-framework@3.14.0" },
-		{ ECO_PYPI, "requests", "2.28.1", "pkg:pypi/requests@2.28.1" },
-		{ ECO_MAVEN, "x", "1", NULL },
+		{ ECO_PYPI, "django-allauth", "12.23", "pkg:pypi/django-allauth@12.23" },
+		/* PURL-TYPES' examples of the other types hullscan writes */
+		{ ECO_MAVEN, "org.apache.xmlgraphics:batik-anim", "1.9.1",
+		    "pkg:maven/org.apache.xmlgraphics/batik-anim@1.9.1" },
+		{ ECO_GO, "github.com/gorilla/context", "234fd47e07d1004f0aed9c",
+		    "pkg:golang/github.com/gorilla/context@234fd47e07d1004f0aed9c" },
+		{ ECO_CARGO, "rand", "0.7.2", "pkg:cargo/rand@0.7.2" },
+		{ ECO_GEM, "ruby-advisory-db-check", "0.12.4", "pkg:gem/ruby-advisory-db-check@0.12.4" },
+		{ ECO_COMPOSER, "laravel/laravel", "5.5.0", "pkg:composer/laravel/laravel@5.5.0" },
+		{ ECO_NUGET, "EnterpriseLibrary.Common", "6.0.1304",
+		    "pkg:nuget/EnterpriseLibrary.Common@6.0.1304" },
+		/* ':' is never encoded; a module without a version has no '@' */
+		{ ECO_MAVEN, "g:a", "1:2", "pkg:maven/g/a@1:2" },
+		{ ECO_GO, "example.com/m", NULL, "pkg:golang/example.com/m" },
+		{ ECO_DEB, "x", "1", NULL },
 	};
+	struct purl	*pu;
+	char		*cause = NULL, *pname;
 	char	*s;
 	size_t	 i;
 	int	 ok = 1;
 
 	for (i = 0; i < NELEM(pep503); i++) {
-		s = pkg_pypi_normalize(pep503[i]);
+		s = ecosystem_package_name(ECO_PYPI, pep503[i]);
 		if (strcmp(s, "friendly-bar") != 0) {
 			tap_diag("%s -> %s", pep503[i], s);
 			ok = 0;
 		}
 		free(s);
 	}
-	tap_ok(ok, "pkg_pypi_normalize: PEP 503's examples");
+	tap_ok(ok, "ecosystem_package_name: PEP 503's examples");
 	ok = 1;
 	for (i = 0; i < NELEM(purls); i++) {
-		s = pkg_purl(purls[i].eco, purls[i].name, purls[i].version);
+		s = ecosystem_purl(purls[i].eco, purls[i].name, purls[i].version);
 		if (purls[i].purl == NULL ? s != NULL : s == NULL ||
 		    strcmp(s, purls[i].purl) != 0) {
-			tap_diag("%s %s -> %s", purls[i].name, purls[i].version, s ? s : "NULL");
+			tap_diag("%s %s -> %s", purls[i].name,
+			    purls[i].version ? purls[i].version : "-", s ? s : "NULL");
 			ok = 0;
 		}
 		free(s);
 	}
-	tap_ok(ok, "pkg_purl: npm scopes percent-encoded, PyPI names normalised");
+	tap_ok(ok, "ecosystem_purl: the purl spec's examples and rules for each type written");
+	/* What is written reads back: the same ecosystem, name and version. */
+	ok = 1;
+	for (i = 0; i < NELEM(purls); i++) {
+		if (purls[i].purl == NULL)
+			continue;
+		if (purl_parse(purls[i].purl, &pu, &cause) != 0) {
+			tap_diag("%s: %s", purls[i].purl, cause);
+			free(cause);
+			cause = NULL;
+			ok = 0;
+			continue;
+		}
+		/* Names compare as the ecosystem spells them (PEP 503 for PyPI). */
+		s = purl_package_name(pu);
+		pname = ecosystem_package_name(purls[i].eco, s);
+		free(s);
+		s = ecosystem_package_name(purls[i].eco, purls[i].name);
+		if (purl_ecosystem(pu) != purls[i].eco || strcmp(pname, s) != 0 ||
+		    (purls[i].version == NULL ? pu->version != NULL :
+		    pu->version == NULL || strcmp(pu->version, purls[i].version) != 0)) {
+			tap_diag("%s reads back as %s %s", purls[i].purl, pname,
+			    pu->version ? pu->version : "-");
+			ok = 0;
+		}
+		free(s);
+		free(pname);
+		purl_free(pu);
+	}
+	tap_ok(ok, "ecosystem_purl: each purl written reads back (purl_parse) as its package");
 }
 
 /* A merged view of one layer of files (data NULL: a symlink to link). */
