@@ -542,15 +542,15 @@ layer_tar_read(struct archive *a, void *arg, const void **buf)
 	return r == 0 ? 0 : (la_ssize_t)size;
 }
 
-static struct kept_file *
-layer_add_file(struct layer_ctx *c, char *path, enum kept_type type)
+struct kept_file *
+layer_files_add(struct layer_files *lf, size_t *cap, char *path,
+    enum kept_type type)
 {
-	struct layer_files	*lf = c->lf;
 	struct kept_file	*k;
 
-	if (lf->nfiles == c->files_cap) {
-		c->files_cap = c->files_cap == 0 ? 16 : c->files_cap * 2;
-		lf->files = xreallocarray(lf->files, c->files_cap, sizeof *lf->files);
+	if (lf->nfiles == *cap) {
+		*cap = *cap == 0 ? 16 : *cap * 2;
+		lf->files = xreallocarray(lf->files, *cap, sizeof *lf->files);
 	}
 	k = &lf->files[lf->nfiles++];
 	memset(k, 0, sizeof *k);
@@ -559,14 +559,20 @@ layer_add_file(struct layer_ctx *c, char *path, enum kept_type type)
 	return k;
 }
 
-static void
-layer_add_str(char ***v, size_t *n, size_t *cap, char *s)
+void
+layer_strv_add(char ***v, size_t *n, size_t *cap, char *s)
 {
 	if (*n == *cap) {
 		*cap = *cap == 0 ? 8 : *cap * 2;
 		*v = xreallocarray(*v, *cap, sizeof **v);
 	}
 	(*v)[(*n)++] = s;
+}
+
+static struct kept_file *
+layer_add_file(struct layer_ctx *c, char *path, enum kept_type type)
+{
+	return layer_files_add(c->lf, &c->files_cap, path, type);
 }
 
 int
@@ -605,10 +611,10 @@ layer_whiteout(struct layer_ctx *c, const char *path)
 	case LAYER_WH_NONE:
 		return 0;
 	case LAYER_WH_OPAQUE:
-		layer_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
+		layer_strv_add(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
 		return 1;
 	case LAYER_WH_DELETE:
-		layer_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
+		layer_strv_add(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
 		    target);
 		return 1;
 	}

@@ -142,6 +142,14 @@ enum {
 	LAYER_WH_OTHER,
 };
 int	 layer_whiteout_target(const char *path, char **target);
+/*
+ * Append a kept file of that type at path (taken over) to lf, whose files
+ * array has room for *cap (grown as needed); the rest of it zeroed.
+ */
+struct kept_file *layer_files_add(struct layer_files *, size_t *cap, char *path,
+	    enum kept_type);
+/* Append s (taken over) to the array *v of *n strings, room for *cap. */
+void	 layer_strv_add(char ***v, size_t *n, size_t *cap, char *s);
 /* Is a symlink to target at path kept, nlinks being kept already? */
 int	 layer_link_kept(const char *path, const char *target, int wanted,
 	    size_t nlinks);

@@ -787,28 +787,7 @@ out:
 static struct kept_file *
 toc_add_file(struct toc_ctx *c, char *path, enum kept_type type)
 {
-	struct layer_files	*lf = c->lf;
-	struct kept_file	*k;
-
-	if (lf->nfiles == c->files_cap) {
-		c->files_cap = c->files_cap == 0 ? 16 : c->files_cap * 2;
-		lf->files = xreallocarray(lf->files, c->files_cap, sizeof *lf->files);
-	}
-	k = &lf->files[lf->nfiles++];
-	memset(k, 0, sizeof *k);
-	k->path = path;
-	k->type = type;
-	return k;
-}
-
-static void
-toc_add_str(char ***v, size_t *n, size_t *cap, char *s)
-{
-	if (*n == *cap) {
-		*cap = *cap == 0 ? 8 : *cap * 2;
-		*v = xreallocarray(*v, *cap, sizeof **v);
-	}
-	(*v)[(*n)++] = s;
+	return layer_files_add(c->lf, &c->files_cap, path, type);
 }
 
 /* A wanted regular file: kept whole, or as its size when too big and WANT_SOFT. */
@@ -1002,11 +981,11 @@ toc_entry(struct toc_ctx *c, size_t i, char **cause)
 		return 0;
 	switch (layer_whiteout_target(path, &target)) {
 	case LAYER_WH_OPAQUE:
-		toc_add_str(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
+		layer_strv_add(&lf->opaque, &lf->nopaque, &c->opaque_cap, target);
 		free(path);
 		return 0;
 	case LAYER_WH_DELETE:
-		toc_add_str(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
+		layer_strv_add(&lf->whiteouts, &lf->nwhiteouts, &c->whiteouts_cap,
 		    target);
 		free(path);
 		return 0;
